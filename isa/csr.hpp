@@ -1,0 +1,32 @@
+// The CSR table as data: names and addresses, and the access rules that the
+// address itself encodes.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace isa {
+
+enum class Csr : uint16_t {
+#define CSR(id, name, addr) id = addr,
+#include "csrs.def"
+#undef CSR
+};
+
+struct CsrInfo {
+    uint16_t addr;
+    std::string_view name;
+};
+
+std::span<const CsrInfo> csr_table();
+// The name of a CSR address: the table's name, the numbered counters
+// (hpmcounterN, mhpmcounterN, mhpmeventN, pmpcfgN, pmpaddrN), or nullopt.
+std::optional<std::string_view> csr_name(uint16_t addr);
+std::optional<uint16_t> csr_by_name(std::string_view name);
+
+// Lowest privilege (0 U, 1 S/HS, 2 H-level "VS" CSRs need HS, 3 M) from address bits 9:8.
+inline unsigned csr_min_priv(uint16_t addr) { return (addr >> 8) & 3; }
+inline bool csr_read_only(uint16_t addr) { return ((addr >> 10) & 3) == 3; }
+
+}  // namespace isa

@@ -1,0 +1,60 @@
+// Instruction identities, formats and the decoded form, all generated from
+// instructions.def (the one instruction table).
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace isa {
+
+enum class Op : uint16_t {
+#define INSN(id, name, mask, match, fmt, ext) id,
+#include "instructions.def"
+#undef INSN
+    ILLEGAL,  // no row matches, or a reserved compressed encoding
+};
+
+// Operand layout of a row; the disassembler and the decoder's immediate
+// extraction are driven by it.
+enum class Format : uint8_t {
+    R, I, SHIFT, SHIFTW, LOAD, STORE, B, U, J, JALR, CSR, CSRI, NONE, FENCE,
+    AMO, LR, SFENCE, HLV, HSV,
+    FLOAD, FSTORE, R4, FR_RM, FR, F1_RM, F2X_RM, F2X, FCMP, X2F_RM, X2F,
+};
+
+enum class Ext : uint8_t { I, M, A, Zicsr, Zifencei, Priv, H, F, D };
+
+struct InsnInfo {
+    Op op;
+    std::string_view name;
+    uint32_t mask, match;
+    Format format;
+    Ext ext;
+};
+
+// Every row of the table, in table order.
+std::span<const InsnInfo> instruction_table();
+const InsnInfo& info(Op op);
+
+// A decoded instruction: the form the decoded-instruction cache holds.
+struct Decoded {
+    Op op = Op::ILLEGAL;
+    uint8_t rd = 0, rs1 = 0, rs2 = 0, rs3 = 0;
+    uint8_t rm = 0;   // funct3: rounding mode, or the width of loads/stores
+    uint8_t len = 4;  // 2 for a compressed instruction, else 4
+    int64_t imm = 0;  // sign-extended immediate; CSR address for CSR*, shamt for shifts
+    uint32_t raw = 0;   // the encoding as fetched (16 bits for compressed)
+    uint32_t bits = 0;  // the 32-bit form (the expansion for compressed)
+};
+
+// Expands a 16-bit RVC encoding (RV64C, with the D-extension loads and
+// stores) to its 32-bit equivalent; 0 when the encoding is reserved/illegal.
+uint32_t expand_compressed(uint16_t c);
+
+// Decodes one instruction. `raw` holds 32 bits where the low two bits are 11,
+// otherwise only its low 16 bits are used.
+Decoded decode(uint32_t raw);
+
+inline bool is_compressed(uint32_t raw) { return (raw & 3) != 3; }
+
+}  // namespace isa
