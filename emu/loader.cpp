@@ -1,1 +1,292 @@
-// placeholder
+#include "emu/loader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+namespace emu {
+
+namespace {
+
+// ELF constants (System V gABI, RISC-V psABI).
+constexpr size_t kEhdrSize = 64, kPhdrSize = 56, kShdrSize = 64, kSymSize = 24;
+constexpr uint8_t kClass32 = 1, kClass64 = 2, kDataLsb = 1, kDataMsb = 2;
+constexpr uint16_t kTypeRel = 1, kTypeExec = 2, kTypeDyn = 3, kTypeCore = 4;
+constexpr uint16_t kMachineRiscv = 243;
+constexpr uint32_t kPtLoad = 1;
+constexpr uint32_t kShtSymtab = 2, kShtStrtab = 3;
+constexpr uint8_t kSttNotype = 0, kSttObject = 1, kSttFunc = 2;
+constexpr uint8_t kStbLocal = 0;
+constexpr uint16_t kShnUndef = 0, kPnXnum = 0xffff;
+
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+[[noreturn]] void fail(const std::string& what, const std::string& problem) {
+    throw LoadError(what + ": " + problem);
+}
+
+std::string_view machine_name(uint16_t m) {
+    switch (m) {
+    case 0: return "no-machine";
+    case 2: return "SPARC";
+    case 3: return "x86 (i386)";
+    case 8: return "MIPS";
+    case 20: return "PowerPC";
+    case 21: return "PowerPC64";
+    case 22: return "S/390";
+    case 40: return "ARM";
+    case 43: return "SPARC V9";
+    case 62: return "x86-64";
+    case 183: return "AArch64";
+    case 247: return "BPF";
+    case 258: return "LoongArch";
+    default: return {};
+    }
+}
+
+// Bounds-checked little-endian reads from the file image.
+class Reader {
+public:
+    Reader(std::span<const uint8_t> b) : b_(b) {}
+    size_t size() const { return b_.size(); }
+    // [off, off+len) lies in the file (no overflow).
+    bool fits(uint64_t off, uint64_t len) const { return off <= b_.size() && len <= b_.size() - off; }
+    uint64_t get(uint64_t off, unsigned n) const {  // caller checked fits(off, n)
+        uint64_t v = 0;
+        for (unsigned i = n; i-- > 0;) v = (v << 8) | b_[off + i];
+        return v;
+    }
+    uint8_t u8(uint64_t off) const { return uint8_t(get(off, 1)); }
+    uint16_t u16(uint64_t off) const { return uint16_t(get(off, 2)); }
+    uint32_t u32(uint64_t off) const { return uint32_t(get(off, 4)); }
+    uint64_t u64(uint64_t off) const { return get(off, 8); }
+    const uint8_t* data() const { return b_.data(); }
+
+private:
+    std::span<const uint8_t> b_;
+};
+
+// a * b without overflow; false when it would overflow.
+bool mul_ok(uint64_t a, uint64_t b, uint64_t& out) {
+    if (a != 0 && b > UINT64_MAX / a) return false;
+    out = a * b;
+    return true;
+}
+
+void read_symbols(const Reader& r, const std::string& what, Image& img) {
+    uint64_t shoff = r.u64(40);
+    uint16_t shentsize = r.u16(58), shnum = r.u16(60);
+    if (shoff == 0 || shnum == 0) return;  // stripped of section headers: no symbols
+    if (shentsize != kShdrSize)
+        fail(what, "bad section header size " + std::to_string(shentsize) + " (expected 64)");
+    uint64_t table_len;
+    if (!mul_ok(shnum, kShdrSize, table_len) || !r.fits(shoff, table_len))
+        fail(what, "truncated: section headers at offset " + hex(shoff) + " (" +
+                       std::to_string(shnum) + " x 64 bytes) extend past end of file (" +
+                       std::to_string(r.size()) + " bytes)");
+
+    for (uint16_t i = 0; i < shnum; ++i) {
+        uint64_t sh = shoff + uint64_t(i) * kShdrSize;
+        if (r.u32(sh + 4) != kShtSymtab) continue;
+        uint64_t sym_off = r.u64(sh + 24), sym_size = r.u64(sh + 32), entsize = r.u64(sh + 56);
+        uint32_t link = r.u32(sh + 40);
+        if (entsize != kSymSize && entsize != 0)
+            fail(what, "bad symbol entry size " + std::to_string(entsize) + " in section " +
+                           std::to_string(i) + " (expected 24)");
+        if (!r.fits(sym_off, sym_size))
+            fail(what, "truncated: symbol table at offset " + hex(sym_off) + " (" +
+                           std::to_string(sym_size) + " bytes) extends past end of file (" +
+                           std::to_string(r.size()) + " bytes)");
+        if (link == 0 || link >= shnum)
+            fail(what, "symbol table (section " + std::to_string(i) +
+                           ") links to missing string table section " + std::to_string(link));
+        uint64_t st = shoff + uint64_t(link) * kShdrSize;
+        if (r.u32(st + 4) != kShtStrtab)
+            fail(what, "symbol table (section " + std::to_string(i) + ") links to section " +
+                           std::to_string(link) + ", which is not a string table");
+        uint64_t str_off = r.u64(st + 24), str_size = r.u64(st + 32);
+        if (!r.fits(str_off, str_size))
+            fail(what, "truncated: string table at offset " + hex(str_off) + " (" +
+                           std::to_string(str_size) + " bytes) extends past end of file (" +
+                           std::to_string(r.size()) + " bytes)");
+        const char* strtab = reinterpret_cast<const char*>(r.data() + str_off);
+
+        std::unordered_map<std::string, bool> is_local;  // names seen, and their binding
+        for (uint64_t s = 0; s + kSymSize <= sym_size; s += kSymSize) {
+            uint64_t e = sym_off + s;
+            uint32_t name = r.u32(e);
+            uint8_t info = r.u8(e + 4);
+            uint16_t shndx = r.u16(e + 6);
+            uint64_t value = r.u64(e + 8);
+            uint8_t type = info & 0xf, bind = info >> 4;
+            if (type != kSttNotype && type != kSttObject && type != kSttFunc) continue;
+            if (shndx == kShnUndef || name == 0 || name >= str_size) continue;
+            const char* p = strtab + name;
+            const void* nul = std::memchr(p, 0, size_t(str_size - name));
+            if (!nul) continue;  // unterminated name: ignore the symbol
+            std::string n(p, static_cast<const char*>(nul));
+            if (n.empty()) continue;
+            // RISC-V mapping symbols ($x, $d, $x<isa-string>) mark code/data
+            // ranges for disassemblers; they are not names of anything.
+            if (n[0] == '$' && n.size() >= 2 && (n[1] == 'x' || n[1] == 'd') &&
+                (n.size() == 2 || n[1] == 'x'))
+                continue;
+            bool local = bind == kStbLocal;
+            auto it = img.symbols.find(n);
+            if (it == img.symbols.end()) {
+                img.symbols.emplace(n, value);
+                is_local[n] = local;
+            } else if (is_local[n] && !local) {  // a global beats a same-named local
+                it->second = value;
+                is_local[n] = false;
+            }
+        }
+    }
+}
+
+}  // namespace
+
+std::optional<uint64_t> Image::symbol(std::string_view name) const {
+    auto it = symbols.find(std::string(name));
+    if (it == symbols.end()) return std::nullopt;
+    return it->second;
+}
+
+Image parse_elf(std::span<const uint8_t> bytes, const std::string& what) {
+    Reader r(bytes);
+    static constexpr uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
+    if (bytes.size() < 4 || !std::equal(magic, magic + 4, bytes.begin())) fail(what, "not an ELF file");
+    if (bytes.size() < 6) fail(what, "truncated ELF header (" + std::to_string(bytes.size()) + " bytes, need 64)");
+    uint8_t cls = r.u8(4), data = r.u8(5);
+    if (cls == kClass32) fail(what, "32-bit ELF (ELFCLASS32), not a 64-bit RISC-V (RV64) executable");
+    if (cls != kClass64) fail(what, "invalid ELF class " + std::to_string(cls));
+    if (data == kDataMsb) fail(what, "big-endian ELF, not little-endian RISC-V");
+    if (data != kDataLsb) fail(what, "invalid ELF data encoding " + std::to_string(data));
+    if (bytes.size() < kEhdrSize)
+        fail(what, "truncated ELF header (" + std::to_string(bytes.size()) + " bytes, need 64)");
+
+    uint16_t type = r.u16(16), machine = r.u16(18);
+    if (machine != kMachineRiscv) {
+        std::string_view mn = machine_name(machine);
+        fail(what, (mn.empty() ? "ELF for machine " + std::to_string(machine) : std::string(mn) + " ELF") +
+                       ", not RISC-V");
+    }
+    if (type != kTypeExec && type != kTypeDyn) {
+        std::string kind = type == kTypeRel    ? "relocatable object file"
+                           : type == kTypeCore ? "core dump"
+                                               : "ELF of type " + std::to_string(type);
+        fail(what, kind + ", not an executable");
+    }
+
+    Image img;
+    img.is_elf = true;
+    uint64_t entry = r.u64(24), phoff = r.u64(32);
+    uint16_t phentsize = r.u16(54), phnum = r.u16(56);
+    if (phnum == 0) fail(what, "no program headers (nothing to load)");
+    if (phnum == kPnXnum) fail(what, "extended program header numbering (PN_XNUM) not supported");
+    if (phentsize != kPhdrSize)
+        fail(what, "bad program header size " + std::to_string(phentsize) + " (expected 56)");
+    uint64_t ph_len;
+    if (!mul_ok(phnum, kPhdrSize, ph_len) || !r.fits(phoff, ph_len))
+        fail(what, "truncated: program headers at offset " + hex(phoff) + " (" + std::to_string(phnum) +
+                       " x 56 bytes) extend past end of file (" + std::to_string(bytes.size()) + " bytes)");
+
+    struct Placed { uint64_t vaddr; size_t index; unsigned ph; };
+    std::vector<Placed> placed;
+    bool entry_set = false;
+    for (unsigned i = 0; i < phnum; ++i) {
+        uint64_t ph = phoff + uint64_t(i) * kPhdrSize;
+        if (r.u32(ph) != kPtLoad) continue;
+        uint64_t off = r.u64(ph + 8), vaddr = r.u64(ph + 16), paddr = r.u64(ph + 24);
+        uint64_t filesz = r.u64(ph + 32), memsz = r.u64(ph + 40);
+        std::string seg = "segment " + std::to_string(i);
+        if (filesz > memsz)
+            fail(what, seg + ": file size " + hex(filesz) + " > memory size " + hex(memsz));
+        if (memsz == 0) continue;
+        if (!r.fits(off, filesz))
+            fail(what, "truncated: " + seg + " data at offset " + hex(off) + " (" + std::to_string(filesz) +
+                           " bytes) extends past end of file (" + std::to_string(bytes.size()) + " bytes)");
+        if (paddr + (memsz - 1) < paddr)
+            fail(what, seg + ": address range " + hex(paddr) + " + " + hex(memsz) + " wraps around");
+        if (!entry_set && vaddr <= entry && entry - vaddr < memsz) {
+            entry = paddr + (entry - vaddr);
+            entry_set = true;
+        }
+        Segment s;
+        s.paddr = paddr;
+        s.memsz = memsz;
+        s.data.assign(bytes.begin() + off, bytes.begin() + off + filesz);
+        placed.push_back({vaddr, img.segments.size(), i});
+        img.segments.push_back(std::move(s));
+    }
+    if (img.segments.empty()) fail(what, "no loadable (PT_LOAD) segments");
+    img.entry = entry;
+
+    // Sort by physical address and reject overlaps.
+    std::vector<size_t> order(img.segments.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return img.segments[a].paddr < img.segments[b].paddr; });
+    for (size_t k = 1; k < order.size(); ++k) {
+        const Segment& a = img.segments[order[k - 1]];
+        const Segment& b = img.segments[order[k]];
+        uint64_t a_last = a.paddr + (a.memsz - 1);
+        if (b.paddr <= a_last)
+            fail(what, "segments " + std::to_string(placed[order[k - 1]].ph) + " and " +
+                           std::to_string(placed[order[k]].ph) + " overlap (" + hex(a.paddr) + "-" +
+                           hex(a_last) + " and " + hex(b.paddr) + "-" + hex(b.paddr + (b.memsz - 1)) + ")");
+    }
+    std::vector<Segment> sorted;
+    sorted.reserve(order.size());
+    for (size_t i : order) sorted.push_back(std::move(img.segments[i]));
+    img.segments = std::move(sorted);
+
+    read_symbols(r, what, img);
+    return img;
+}
+
+Image load_image_file(const std::string& path, std::optional<uint64_t> raw_load_addr) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, not an image file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(path, std::string("cannot open: ") + std::strerror(errno));
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) fail(path, "read error");
+    if (bytes.empty()) fail(path, "empty file");
+
+    static constexpr uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
+    if (bytes.size() >= 4 && std::equal(magic, magic + 4, bytes.begin())) return parse_elf(bytes, path);
+
+    Image img;
+    uint64_t addr = raw_load_addr.value_or(kDefaultRawLoadAddr);
+    if (addr + (bytes.size() - 1) < addr) fail(path, "raw image at " + hex(addr) + " wraps around the address space");
+    img.entry = addr;
+    Segment s;
+    s.paddr = addr;
+    s.memsz = bytes.size();
+    s.data = std::move(bytes);
+    img.segments.push_back(std::move(s));
+    return img;
+}
+
+void check_fits(const Image& image, uint64_t ram_base, uint64_t ram_size, const std::string& what) {
+    uint64_t ram_last = ram_size ? ram_base + (ram_size - 1) : ram_base;
+    for (const Segment& s : image.segments) {
+        if (s.memsz == 0) continue;
+        uint64_t last = s.paddr + (s.memsz - 1);
+        bool inside = ram_size != 0 && s.paddr >= ram_base && last >= s.paddr && last <= ram_last;
+        if (!inside)
+            fail(what, "segment at " + hex(s.paddr) + " (" + std::to_string(s.memsz) +
+                           " bytes) lies outside RAM " + hex(ram_base) + "-" + hex(ram_last));
+    }
+}
+
+}  // namespace emu
