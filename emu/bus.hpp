@@ -1,0 +1,96 @@
+// The physical address space: host-backed regions (RAM, boot ROM) that the
+// TLB can map straight to host pointers, and device windows reached through
+// dev::Device. It also owns the decoded-instruction cache, which is keyed by
+// physical address, and the watched pages (HTIF tohost) whose stores must
+// reach the machine.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "devices/device.hpp"
+#include "isa/insn.hpp"
+
+namespace emu {
+
+constexpr uint64_t kPageSize = 4096;
+constexpr unsigned kPageShift = 12;
+
+// 2048 half-word slots: one decoded instruction per possible start address.
+struct DecodedPage {
+    isa::Decoded slot[kPageSize / 2];
+    DecodedPage() { clear(); }
+    void clear() {
+        for (auto& s : slot) s.len = 0;  // len 0 marks "not decoded yet"
+    }
+};
+
+struct HostRegion {
+    std::string name;
+    uint64_t base = 0, size = 0;
+    uint8_t* bytes = nullptr;  // size bytes, zero-filled lazily by the host (mmap)
+    std::shared_ptr<uint8_t> storage;
+    bool writable = true;
+    // Per 4 KiB page: decoded instructions (null until code runs there),
+    // and whether stores must take the slow path (code or watched page).
+    std::vector<std::unique_ptr<DecodedPage>> code;
+    std::vector<uint8_t> slow_store;  // bit 0: has code, bit 1: watched
+};
+
+struct DeviceWindow {
+    uint64_t base, size;
+    dev::Device* device;
+};
+
+class Bus {
+public:
+    HostRegion& add_region(std::string name, uint64_t base, uint64_t size, bool writable);
+    void add_device(uint64_t base, uint64_t size, dev::Device* d);
+
+    // The host region holding [pa, pa+len), or null.
+    HostRegion* region(uint64_t pa, uint64_t len = 1) {
+        for (auto& r : regions_)
+            if (pa >= r->base && pa - r->base < r->size && len <= r->size - (pa - r->base)) return r.get();
+        return nullptr;
+    }
+    const std::vector<std::unique_ptr<HostRegion>>& regions() const { return regions_; }
+    const std::vector<DeviceWindow>& devices() const { return devices_; }
+
+    // Slow-path physical accesses (size 1/2/4/8, naturally handled for any alignment
+    // inside a host region). false = access fault.
+    bool read(uint64_t pa, unsigned size, uint64_t& value);
+    bool write(uint64_t pa, unsigned size, uint64_t value);
+
+    // Bulk access for loaders, HTIF and debuggers (no device side effects for
+    // host regions; devices are not reachable this way). Invalidate code.
+    bool read_block(uint64_t pa, void* buf, size_t len);
+    bool write_block(uint64_t pa, const void* buf, size_t len);
+
+    // Decoded-instruction cache.
+    DecodedPage* decoded_page(HostRegion& r, uint64_t pa);
+    // A store hit [pa, pa+len) of region r: drop decoded instructions there.
+    void invalidate_code(HostRegion& r, uint64_t pa, unsigned len);
+    void flush_code();  // FENCE.I semantics for every page
+    // Called when a page becomes code or watched: harts must drop fast store
+    // mappings of that physical page.
+    std::function<void(uint64_t page_pa)> on_page_slowed;
+
+    // Watched addresses: a store to one calls on_watch after it lands in memory.
+    void watch(uint64_t pa);
+    std::function<void(uint64_t pa, uint64_t value)> on_watch;
+    bool is_watched(uint64_t pa) const {
+        for (uint64_t w : watched_) if (w == pa) return true;
+        return false;
+    }
+
+private:
+    void note_store(HostRegion& r, uint64_t pa, unsigned len, uint64_t value);
+    std::vector<std::unique_ptr<HostRegion>> regions_;
+    std::vector<DeviceWindow> devices_;
+    std::vector<uint64_t> watched_;
+};
+
+}  // namespace emu

@@ -1,0 +1,412 @@
+// CSR access: who may touch which CSR (illegal vs virtual-instruction), the
+// write mask of each CSR next to its definition, and the aliases (sstatus,
+// sie/sip, hie/hip, the vs* CSRs standing in for s* while V=1).
+#include "hart.hpp"
+#include "isa/csr.hpp"
+#include "machine.hpp"
+
+namespace emu {
+using isa::Csr;
+
+namespace {
+constexpr uint64_t kSstatusMask = mstatus::SIE | mstatus::SPIE | mstatus::UBE | mstatus::SPP | mstatus::VS |
+                                  mstatus::FS | mstatus::XS | mstatus::SUM | mstatus::MXR | mstatus::UXL |
+                                  mstatus::SD;
+constexpr uint64_t kSstatusWritable = mstatus::SIE | mstatus::SPIE | mstatus::SPP | mstatus::FS | mstatus::SUM |
+                                      mstatus::MXR;
+constexpr uint64_t kMedelegMask = 0xb3ff;              // exceptions 0-9, 12, 13, 15 (11 never)
+constexpr uint64_t kMedelegH = (1ull << 10) | (0xfull << 20);  // VS ecall, guest-page faults, virtual instruction
+constexpr uint64_t kHedelegMask = 0xb1ff;              // 0-8, 12, 13, 15
+constexpr uint64_t kEnvcfgFIOM = 1, kEnvcfgSTCE = 1ull << 63;
+
+uint64_t with_sd(uint64_t s) {
+    bool dirty = ((s & mstatus::FS) == mstatus::FS) || ((s & mstatus::XS) == mstatus::XS) ||
+                 ((s & mstatus::VS) == mstatus::VS);
+    return dirty ? (s | mstatus::SD) : (s & ~mstatus::SD);
+}
+uint64_t legal_tvec(uint64_t v) { return (v & 3) >= 2 ? v & ~3ull : v; }
+bool atp_mode_ok(uint64_t v) {
+    uint64_t m = v >> 60;
+    return m == 0 || m == uint64_t(AtpMode::Sv39) || m == uint64_t(AtpMode::Sv48);
+}
+}  // namespace
+
+uint64_t Hart::mcycle_value() const {
+    return (csr.mcountinhibit & 1) ? csr.mcycle_frozen : cycle + csr.mcycle_delta;
+}
+uint64_t Hart::minstret_value() const {
+    return (csr.mcountinhibit & 4) ? csr.minstret_frozen : instret + csr.minstret_delta;
+}
+
+// Returns 0 if the current mode may perform this access, else the exception
+// cause: ILLEGAL_INSTRUCTION or VIRTUAL_INSTRUCTION.
+uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
+    const unsigned need = isa::csr_min_priv(addr);
+    const uint64_t vi = VIRTUAL_INSTRUCTION, ii = ILLEGAL_INSTRUCTION;
+    if (need == 3) {
+        if (priv != Priv::M) return ii;
+    } else if (need == 2) {  // hypervisor and VS CSRs
+        if (!h_ext) return ii;
+        if (priv == Priv::M) {
+        } else if (virt) {
+            return vi;
+        } else if (priv != Priv::S) {
+            return ii;
+        }
+    } else if (need == 1) {
+        if (priv == Priv::U) return virt ? vi : ii;
+    }
+    if (write && isa::csr_read_only(addr)) return ii;
+
+    // CSR-specific rules.
+    if (addr >= 0xc00 && addr <= 0xc1f) {  // cycle, time, instret, hpmcounterN
+        const uint64_t bit = 1ull << (addr - 0xc00);
+        if (priv != Priv::M && !(csr.mcounteren & bit)) return ii;
+        if (virt && !(csr.hcounteren & bit)) return vi;
+        if (priv == Priv::U && !(csr.scounteren & bit)) return virt ? vi : ii;
+    }
+    switch (Csr(addr)) {
+    case Csr::SATP:
+        if (priv == Priv::S && !virt && (csr.mstatus & mstatus::TVM)) return ii;
+        if (priv == Priv::S && virt && (csr.hstatus & hstatus::VTVM)) return vi;
+        break;
+    case Csr::HGATP:
+        if (priv == Priv::S && !virt && (csr.mstatus & mstatus::TVM)) return ii;
+        break;
+    case Csr::STIMECMP:
+        if (priv != Priv::M && (!(csr.mcounteren & 2) || !(csr.menvcfg & kEnvcfgSTCE))) return ii;
+        if (virt && (!(csr.hcounteren & 2) || !(csr.henvcfg & kEnvcfgSTCE))) return vi;
+        break;
+    case Csr::VSTIMECMP:
+        if (priv != Priv::M && (!(csr.mcounteren & 2) || !(csr.menvcfg & kEnvcfgSTCE))) return ii;
+        break;
+    case Csr::FFLAGS: case Csr::FRM: case Csr::FCSR:
+        if (!(csr.misa & (1u << 5)) || !(csr.mstatus & mstatus::FS)) return ii;
+        if (virt && !(csr.vsstatus & mstatus::FS)) return ii;
+        break;
+    case Csr::MTVAL2: case Csr::MTINST:
+        if (!h_ext) return ii;
+        break;
+    default: break;
+    }
+    return 0;
+}
+
+bool Hart::csr_read_raw(uint16_t addr, uint64_t& v) {
+    if (addr >= 0xc03 && addr <= 0xc1f) { v = 0; return true; }       // hpmcounter3..31
+    if (addr >= 0xb03 && addr <= 0xb1f) { v = 0; return true; }       // mhpmcounter3..31
+    if (addr >= 0x323 && addr <= 0x33f) { v = 0; return true; }       // mhpmevent3..31
+    if (addr >= 0x3a0 && addr <= 0x3af) {                             // pmpcfg0..15
+        if (addr & 1) return false;                                   // odd ones do not exist on RV64
+        v = addr <= 0x3a2 ? pmp.read_cfg(addr - 0x3a0) : 0;
+        return true;
+    }
+    if (addr >= 0x3b0 && addr <= 0x3ef) {                             // pmpaddr0..63
+        v = unsigned(addr - 0x3b0) < Pmp::kEntries ? pmp.read_addr(addr - 0x3b0) : 0;
+        return true;
+    }
+    const uint64_t hideleg = h_ext ? csr.hideleg : 0;
+    switch (Csr(addr)) {
+    case Csr::FFLAGS: v = csr.fflags; return true;
+    case Csr::FRM: v = csr.frm; return true;
+    case Csr::FCSR: v = (csr.frm << 5) | csr.fflags; return true;
+    case Csr::CYCLE: v = mcycle_value(); return true;
+    case Csr::TIME: v = mtime() + (virt ? csr.htimedelta : 0); return true;
+    case Csr::INSTRET: v = minstret_value(); return true;
+    case Csr::SSTATUS: v = with_sd(csr.mstatus) & kSstatusMask; return true;
+    case Csr::SIE: v = csr.mie & csr.mideleg & ~hideleg & (irq::S_BITS); return true;
+    case Csr::STVEC: v = csr.stvec; return true;
+    case Csr::SCOUNTEREN: v = csr.scounteren; return true;
+    case Csr::SENVCFG: v = csr.senvcfg; return true;
+    case Csr::SSCRATCH: v = csr.sscratch; return true;
+    case Csr::SEPC: v = csr.sepc; return true;
+    case Csr::SCAUSE: v = csr.scause; return true;
+    case Csr::STVAL: v = csr.stval; return true;
+    case Csr::SIP: v = mip_value() & csr.mideleg & ~hideleg & irq::S_BITS; return true;
+    case Csr::STIMECMP: v = csr.stimecmp; return true;
+    case Csr::SATP: v = csr.satp; return true;
+    case Csr::HSTATUS: v = csr.hstatus; return true;
+    case Csr::HEDELEG: v = csr.hedeleg; return true;
+    case Csr::HIDELEG: v = csr.hideleg; return true;
+    case Csr::HIE: v = csr.mie & (irq::VS_BITS | irq::bit(irq::SGEI)); return true;
+    case Csr::HTIMEDELTA: v = csr.htimedelta; return true;
+    case Csr::HCOUNTEREN: v = csr.hcounteren; return true;
+    case Csr::HGEIE: v = csr.hgeie; return true;
+    case Csr::HENVCFG: v = csr.henvcfg; return true;
+    case Csr::HTVAL: v = csr.htval; return true;
+    case Csr::HIP: v = mip_value() & (irq::VS_BITS | irq::bit(irq::SGEI)); return true;
+    case Csr::HVIP: v = csr.hvip; return true;
+    case Csr::HTINST: v = csr.htinst; return true;
+    case Csr::HGATP: v = csr.hgatp; return true;
+    case Csr::HGEIP: v = csr.hgeip; return true;
+    case Csr::VSSTATUS: v = with_sd(csr.vsstatus); return true;
+    case Csr::VSIE: v = (csr.mie & hideleg & irq::VS_BITS) >> 1; return true;
+    case Csr::VSTVEC: v = csr.vstvec; return true;
+    case Csr::VSSCRATCH: v = csr.vsscratch; return true;
+    case Csr::VSEPC: v = csr.vsepc; return true;
+    case Csr::VSCAUSE: v = csr.vscause; return true;
+    case Csr::VSTVAL: v = csr.vstval; return true;
+    case Csr::VSIP: v = (mip_value() & hideleg & irq::VS_BITS) >> 1; return true;
+    case Csr::VSTIMECMP: v = csr.vstimecmp; return true;
+    case Csr::VSATP: v = csr.vsatp; return true;
+    case Csr::MVENDORID: case Csr::MARCHID: case Csr::MIMPID: case Csr::MCONFIGPTR: v = 0; return true;
+    case Csr::MHARTID: v = id; return true;
+    case Csr::MSTATUS: v = with_sd(csr.mstatus); return true;
+    case Csr::MISA: v = csr.misa; return true;
+    case Csr::MEDELEG: v = csr.medeleg; return true;
+    case Csr::MIDELEG: v = csr.mideleg | (h_ext ? irq::VS_BITS : 0); return true;
+    case Csr::MIE: v = csr.mie; return true;
+    case Csr::MTVEC: v = csr.mtvec; return true;
+    case Csr::MCOUNTEREN: v = csr.mcounteren; return true;
+    case Csr::MENVCFG: v = csr.menvcfg; return true;
+    case Csr::MCOUNTINHIBIT: v = csr.mcountinhibit; return true;
+    case Csr::MSCRATCH: v = csr.mscratch; return true;
+    case Csr::MEPC: v = csr.mepc; return true;
+    case Csr::MCAUSE: v = csr.mcause; return true;
+    case Csr::MTVAL: v = csr.mtval; return true;
+    case Csr::MIP: v = mip_value(); return true;
+    case Csr::MTINST: v = csr.mtinst; return true;
+    case Csr::MTVAL2: v = csr.mtval2; return true;
+    case Csr::MCYCLE: v = mcycle_value(); return true;
+    case Csr::MINSTRET: v = minstret_value(); return true;
+    case Csr::TSELECT: v = csr.tselect; return true;
+    case Csr::TDATA1: v = 0; return true;
+    default: return false;
+    }
+}
+
+void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
+    if (addr >= 0x3a0 && addr <= 0x3af) {
+        if (addr <= 0x3a2) pmp.write_cfg(addr - 0x3a0, v);
+        flush_tlb();
+        return;
+    }
+    if (addr >= 0x3b0 && addr <= 0x3ef) {
+        if (unsigned(addr - 0x3b0) < Pmp::kEntries) pmp.write_addr(addr - 0x3b0, v);
+        flush_tlb();
+        return;
+    }
+    const uint64_t hideleg = h_ext ? csr.hideleg : 0;
+    const bool has_f = csr.misa & (1u << 5);
+    auto atp_event = [&](uint16_t which, uint64_t value) {
+        Event e;
+        e.kind = EventKind::AtpWrite;
+        e.pc = pc;
+        e.csr = which;
+        e.tinst = value;
+        e.from_priv = e.to_priv = priv;
+        e.from_v = e.to_v = virt;
+        m_.emit(*this, e);
+    };
+    switch (Csr(addr)) {
+    case Csr::FFLAGS: csr.fflags = v & 0x1f; csr.mstatus |= mstatus::FS; break;
+    case Csr::FRM: csr.frm = v & 7; csr.mstatus |= mstatus::FS; break;
+    case Csr::FCSR: csr.fflags = v & 0x1f; csr.frm = (v >> 5) & 7; csr.mstatus |= mstatus::FS; break;
+    case Csr::SSTATUS: {
+        uint64_t mask = kSstatusWritable & (has_f ? ~0ull : ~mstatus::FS);
+        csr.mstatus = (csr.mstatus & ~mask) | (v & mask);
+        context_changed();
+        interrupt_state_changed();
+        break;
+    }
+    case Csr::SIE: {
+        uint64_t mask = csr.mideleg & ~hideleg & irq::S_BITS;
+        csr.mie = (csr.mie & ~mask) | (v & mask);
+        interrupt_state_changed();
+        break;
+    }
+    case Csr::STVEC: csr.stvec = legal_tvec(v); break;
+    case Csr::SCOUNTEREN: csr.scounteren = v & 0xffffffff; break;
+    case Csr::SENVCFG: csr.senvcfg = v & kEnvcfgFIOM; break;
+    case Csr::SSCRATCH: csr.sscratch = v; break;
+    case Csr::SEPC: csr.sepc = v & ~1ull; break;
+    case Csr::SCAUSE: csr.scause = v; break;
+    case Csr::STVAL: csr.stval = v; break;
+    case Csr::SIP: {
+        uint64_t mask = csr.mideleg & ~hideleg & irq::bit(irq::SSI);
+        csr.mip = (csr.mip & ~mask) | (v & mask);
+        interrupt_state_changed();
+        break;
+    }
+    case Csr::STIMECMP: csr.stimecmp = v; interrupt_state_changed(); break;
+    case Csr::SATP:
+        if (!atp_mode_ok(v)) break;  // an unsupported MODE: the whole write has no effect
+        csr.satp = v & ((0xfull << 60) | (0xffffull << 44) | ((1ull << 44) - 1));
+        context_changed();
+        atp_event(addr, csr.satp);
+        break;
+    case Csr::HSTATUS: {
+        uint64_t mask = hstatus::GVA | hstatus::SPV | hstatus::SPVP | hstatus::HU | hstatus::VTVM | hstatus::VTW |
+                        hstatus::VTSR;
+        csr.hstatus = (csr.hstatus & ~mask) | (v & mask);
+        break;
+    }
+    case Csr::HEDELEG: csr.hedeleg = v & kHedelegMask; break;
+    case Csr::HIDELEG: csr.hideleg = v & irq::VS_BITS; interrupt_state_changed(); break;
+    case Csr::HIE: csr.mie = (csr.mie & ~irq::VS_BITS) | (v & irq::VS_BITS); interrupt_state_changed(); break;
+    case Csr::HTIMEDELTA: csr.htimedelta = v; interrupt_state_changed(); break;
+    case Csr::HCOUNTEREN: csr.hcounteren = v & 0xffffffff; break;
+    case Csr::HGEIE: break;  // GEILEN = 0: no guest external interrupt lines
+    case Csr::HENVCFG:
+        csr.henvcfg = (v & kEnvcfgFIOM) | (v & csr.menvcfg & kEnvcfgSTCE);
+        interrupt_state_changed();
+        break;
+    case Csr::HTVAL: csr.htval = v; break;
+    case Csr::HIP:
+        csr.hvip = (csr.hvip & ~irq::bit(irq::VSSI)) | (v & irq::bit(irq::VSSI));
+        interrupt_state_changed();
+        break;
+    case Csr::HVIP: csr.hvip = v & irq::VS_BITS; interrupt_state_changed(); break;
+    case Csr::HTINST: csr.htinst = v; break;
+    case Csr::HGATP:
+        if (!atp_mode_ok(v)) break;
+        csr.hgatp = v & ((0xfull << 60) | (0x3fffull << 44) | ((1ull << 44) - 1));
+        context_changed();
+        atp_event(addr, csr.hgatp);
+        break;
+    case Csr::VSSTATUS: {
+        uint64_t mask = kSstatusWritable & (has_f ? ~0ull : ~mstatus::FS);
+        csr.vsstatus = (csr.vsstatus & ~mask) | (v & mask);
+        context_changed();
+        interrupt_state_changed();
+        break;
+    }
+    case Csr::VSIE: {
+        uint64_t mask = hideleg & irq::VS_BITS;
+        csr.mie = (csr.mie & ~mask) | ((v << 1) & mask);
+        interrupt_state_changed();
+        break;
+    }
+    case Csr::VSTVEC: csr.vstvec = legal_tvec(v); break;
+    case Csr::VSSCRATCH: csr.vsscratch = v; break;
+    case Csr::VSEPC: csr.vsepc = v & ~1ull; break;
+    case Csr::VSCAUSE: csr.vscause = v; break;
+    case Csr::VSTVAL: csr.vstval = v; break;
+    case Csr::VSIP: {
+        uint64_t mask = hideleg & irq::bit(irq::VSSI);
+        csr.hvip = (csr.hvip & ~mask) | ((v << 1) & mask);
+        interrupt_state_changed();
+        break;
+    }
+    case Csr::VSTIMECMP: csr.vstimecmp = v; interrupt_state_changed(); break;
+    case Csr::VSATP:
+        if (!atp_mode_ok(v)) break;
+        csr.vsatp = v & ((0xfull << 60) | (0xffffull << 44) | ((1ull << 44) - 1));
+        context_changed();
+        atp_event(addr, csr.vsatp);
+        break;
+    case Csr::MSTATUS: {
+        uint64_t mask = mstatus::SIE | mstatus::MIE | mstatus::SPIE | mstatus::MPIE | mstatus::SPP | mstatus::MPP |
+                        mstatus::MPRV | mstatus::SUM | mstatus::MXR | mstatus::TVM | mstatus::TW | mstatus::TSR;
+        if (has_f) mask |= mstatus::FS;
+        if (h_ext) mask |= mstatus::MPV | mstatus::GVA;
+        uint64_t nv = (csr.mstatus & ~mask) | (v & mask);
+        if (((nv & mstatus::MPP) >> mstatus::MPP_SHIFT) == 2) nv &= ~mstatus::MPP;  // reserved: becomes U
+        csr.mstatus = nv;
+        context_changed();
+        interrupt_state_changed();
+        break;
+    }
+    case Csr::MISA: break;  // read-only: the extensions are fixed at start-up
+    case Csr::MEDELEG: csr.medeleg = v & (kMedelegMask | (h_ext ? kMedelegH : 0)); break;
+    case Csr::MIDELEG: csr.mideleg = v & irq::S_BITS; interrupt_state_changed(); break;
+    case Csr::MIE: {
+        uint64_t mask = irq::M_BITS | irq::S_BITS | (h_ext ? irq::VS_BITS : 0);
+        csr.mie = v & mask;
+        interrupt_state_changed();
+        break;
+    }
+    case Csr::MTVEC: csr.mtvec = legal_tvec(v); break;
+    case Csr::MCOUNTEREN: csr.mcounteren = v & 0xffffffff; break;
+    case Csr::MENVCFG:
+        csr.menvcfg = v & (kEnvcfgFIOM | kEnvcfgSTCE);
+        if (!(csr.menvcfg & kEnvcfgSTCE)) csr.henvcfg &= ~kEnvcfgSTCE;
+        interrupt_state_changed();
+        break;
+    case Csr::MCOUNTINHIBIT: {
+        uint64_t nv = v & 5;
+        if ((nv & 1) && !(csr.mcountinhibit & 1)) csr.mcycle_frozen = mcycle_value();
+        if (!(nv & 1) && (csr.mcountinhibit & 1)) csr.mcycle_delta = csr.mcycle_frozen - cycle;
+        if ((nv & 4) && !(csr.mcountinhibit & 4)) csr.minstret_frozen = minstret_value();
+        if (!(nv & 4) && (csr.mcountinhibit & 4)) csr.minstret_delta = csr.minstret_frozen - instret;
+        csr.mcountinhibit = nv;
+        break;
+    }
+    case Csr::MSCRATCH: csr.mscratch = v; break;
+    case Csr::MEPC: csr.mepc = v & ~1ull; break;
+    case Csr::MCAUSE: csr.mcause = v; break;
+    case Csr::MTVAL: csr.mtval = v; break;
+    case Csr::MIP: {
+        uint64_t mask = irq::bit(irq::SSI) | irq::bit(irq::SEI);
+        if (!(csr.menvcfg & kEnvcfgSTCE)) mask |= irq::bit(irq::STI);
+        csr.mip = (csr.mip & ~mask) | (v & mask);
+        if (h_ext) csr.hvip = (csr.hvip & ~irq::bit(irq::VSSI)) | (v & irq::bit(irq::VSSI));
+        interrupt_state_changed();
+        break;
+    }
+    case Csr::MTINST: csr.mtinst = v; break;
+    case Csr::MTVAL2: csr.mtval2 = v; break;
+    case Csr::MCYCLE:
+        if (csr.mcountinhibit & 1) csr.mcycle_frozen = v;
+        else csr.mcycle_delta = v - cycle;
+        break;
+    case Csr::MINSTRET:
+        if (csr.mcountinhibit & 4) csr.minstret_frozen = v;
+        else csr.minstret_delta = v - instret;
+        suppress_instret_ = true;
+        break;
+    case Csr::TSELECT: break;  // no triggers: tselect stays 0
+    case Csr::TDATA1: break;
+    default: break;
+    }
+}
+
+bool Hart::csr_read(uint16_t addr, uint64_t& value, bool for_write) {
+    // While V=1, the supervisor CSRs with a VS counterpart are that counterpart.
+    if (virt && h_ext) {
+        switch (Csr(addr)) {
+        case Csr::SSTATUS: case Csr::SIE: case Csr::STVEC: case Csr::SSCRATCH: case Csr::SEPC: case Csr::SCAUSE:
+        case Csr::STVAL: case Csr::SIP: case Csr::SATP: case Csr::STIMECMP:
+            if (uint64_t f = csr_access_fault(addr, for_write)) { raise(f, cur_bits_); return false; }
+            addr += 0x100;
+            return csr_read_raw(addr, value);
+        default: break;
+        }
+    }
+    if (!isa::csr_name(addr).has_value() || (!h_ext && isa::csr_min_priv(addr) == 2)) {
+        raise(ILLEGAL_INSTRUCTION, cur_bits_);
+        return false;
+    }
+    if (uint64_t f = csr_access_fault(addr, for_write)) {
+        raise(f, cur_bits_);
+        return false;
+    }
+    if (!csr_read_raw(addr, value)) {
+        raise(ILLEGAL_INSTRUCTION, cur_bits_);
+        return false;
+    }
+    return true;
+}
+
+bool Hart::csr_write(uint16_t addr, uint64_t value) {
+    if (virt && h_ext) {
+        switch (Csr(addr)) {
+        case Csr::SSTATUS: case Csr::SIE: case Csr::STVEC: case Csr::SSCRATCH: case Csr::SEPC: case Csr::SCAUSE:
+        case Csr::STVAL: case Csr::SIP: case Csr::SATP: case Csr::STIMECMP:
+            addr += 0x100;
+            break;
+        default: break;
+        }
+    }
+    csr_write_raw(addr, value);
+    return true;
+}
+
+std::optional<uint64_t> Hart::csr_peek(uint16_t addr) {
+    uint64_t v;
+    if (!isa::csr_name(addr).has_value()) return std::nullopt;
+    if (!csr_read_raw(addr, v)) return std::nullopt;
+    return v;
+}
+
+}  // namespace emu

@@ -1,0 +1,332 @@
+// Hart life cycle: reset, the run loop around the interpreter, timers,
+// interrupts, trap entry and trap return.
+#include "hart.hpp"
+
+#include "machine.hpp"
+
+namespace emu {
+
+Hart::Hart(Machine& m, unsigned hart_id, bool h) : id(hart_id), h_ext(h), m_(m), bus_(m.bus()) {}
+
+void Hart::reset(uint64_t start_pc) {
+    for (auto& r : x) r = 0;
+    for (auto& r : f) r = 0;
+    pc = start_pc;
+    priv = Priv::M;
+    virt = false;
+    csr = CsrFile{};
+    csr.misa = m_.config().misa();
+    // UXL = SXL = 64 bits; VSXL likewise.
+    csr.mstatus = (2ull << 32) | (2ull << 34);
+    csr.hstatus = h_ext ? (2ull << 32) : 0;
+    csr.vsstatus = 2ull << 32;
+    pmp = Pmp{};
+    cycle = instret = 0;
+    wfi = false;
+    lr_valid = false;
+    hw_mip_ = 0;
+    flush_tlb();
+    context_changed();
+}
+
+uint64_t Hart::mtime() const { return m_.mtime(); }
+
+void Hart::set_hw_irq(unsigned bit, bool level) {
+    uint64_t b = 1ull << bit;
+    uint64_t old = hw_mip_;
+    hw_mip_ = level ? (hw_mip_ | b) : (hw_mip_ & ~b);
+    if (old != hw_mip_) interrupt_state_changed();
+}
+
+// Timer lines: MTIP from the CLINT, STIP from stimecmp (Sstc), VSTIP from
+// vstimecmp (with htimedelta). Also computes the cycle at which the next
+// comparison will become true, so the loop can stop exactly there.
+void Hart::update_timers() {
+    const uint64_t now = mtime();
+    next_timer_cycle_ = ~0ull;
+    auto cycle_when = [&](uint64_t target) -> uint64_t {
+        if (target <= now) return cycle;
+        uint64_t ticks = target - now;
+        if (ticks > (~0ull - cycle) / CycleModel::kCyclesPerTick) return ~0ull;
+        return cycle - cycle % CycleModel::kCyclesPerTick + ticks * CycleModel::kCyclesPerTick;
+    };
+    auto line = [&](unsigned bit, bool enabled, uint64_t cmp, uint64_t t) {
+        bool level = enabled && t >= cmp;
+        set_hw_irq(bit, level);
+        if (enabled && !level) next_timer_cycle_ = std::min(next_timer_cycle_, cycle_when(cmp - (t - now)));
+    };
+    line(irq::MTI, true, m_.mtimecmp(id), now);
+    const bool stce = csr.menvcfg >> 63;
+    line(irq::STI, stce, csr.stimecmp, now);
+    if (h_ext) line(irq::VSTI, stce && (csr.henvcfg >> 63), csr.vstimecmp, now + csr.htimedelta);
+    set_hw_irq(irq::MSI, m_.msip(id));
+}
+
+uint64_t Hart::run(uint64_t cycle_limit, uint64_t max_insns) {
+    uint64_t executed = 0;
+    while (executed < max_insns && cycle < cycle_limit && !m_.stop_requested()) {
+        update_timers();
+        if (take_interrupt()) {
+            if (m_.stop_requested()) break;
+        }
+        if (wfi) {
+            if ((mip_value() & csr.mie) != 0) {
+                wfi = false;  // an enabled-in-mie interrupt is pending: resume
+                continue;
+            }
+            // Sleep until the next timer comparison or the end of the slice.
+            uint64_t wake = std::min(cycle_limit, next_timer_cycle_);
+            cycle = std::max(cycle, wake);
+            if (wake == cycle_limit) break;
+            continue;
+        }
+        deadline_ = std::min(cycle_limit, next_timer_cycle_);
+        uint64_t budget = max_insns - executed;
+        executed += has_breakpoints ? exec_loop<true>(budget) : exec_loop<false>(budget);
+        if (has_breakpoints && m_.at_breakpoint(pc)) break;
+    }
+    return executed;
+}
+
+namespace {
+// Interrupt priority order of the privileged spec (with the H extension):
+// MEI, MSI, MTI, SEI, SSI, STI, SGEI, VSEI, VSSI, VSTI.
+constexpr unsigned kPriority[] = {irq::MEI, irq::MSI, irq::MTI, irq::SEI, irq::SSI,
+                                  irq::STI, irq::SGEI, irq::VSEI, irq::VSSI, irq::VSTI};
+unsigned highest(uint64_t bits) {
+    for (unsigned b : kPriority)
+        if (bits & (1ull << b)) return b;
+    return 64;
+}
+}  // namespace
+
+bool Hart::take_interrupt() {
+    const uint64_t pending = mip_value() & csr.mie;
+    if (!pending) return false;
+    const uint64_t hideleg = h_ext ? csr.hideleg : 0;
+    // To M: not delegated; enabled below M, or in M with MIE.
+    uint64_t to_m = pending & ~csr.mideleg;
+    bool m_on = priv != Priv::M || (csr.mstatus & mstatus::MIE);
+    uint64_t take = 0;
+    if (to_m && m_on) take = to_m;
+    if (!take) {
+        // To HS: delegated by mideleg, not by hideleg; enabled in V=1, below S, or in HS with SIE.
+        uint64_t to_hs = pending & csr.mideleg & ~hideleg;
+        bool hs_on = priv != Priv::M && (virt || priv == Priv::U || (csr.mstatus & mstatus::SIE));
+        if (to_hs && hs_on) take = to_hs;
+    }
+    if (!take && virt) {
+        // To VS: delegated by both; enabled in VU, or in VS with vsstatus.SIE.
+        uint64_t to_vs = pending & csr.mideleg & hideleg;
+        bool vs_on = priv == Priv::U || (csr.vsstatus & mstatus::SIE);
+        if (to_vs && vs_on) take = to_vs;
+    }
+    if (!take) return false;
+    wfi = false;
+    trap_entry(highest(take), true, 0, 0, 0, false);
+    return true;
+}
+
+void Hart::raise(uint64_t cause, uint64_t tval, uint64_t tval2, uint64_t tinst, bool gva) {
+    trap_entry(cause, false, tval, tval2, tinst, gva);
+}
+
+void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tval2, uint64_t tinst, bool gva) {
+    trapped_ = true;
+    const Priv from = priv;
+    const bool from_v = virt;
+    const uint64_t bit = 1ull << cause;
+    const bool to_s = priv != Priv::M && ((interrupt ? csr.mideleg : csr.medeleg) & bit);
+    const bool to_vs = h_ext && to_s && virt && ((interrupt ? csr.hideleg : csr.hedeleg) & bit);
+    auto vector = [&](uint64_t tvec, uint64_t code) {
+        uint64_t base = tvec & ~3ull;
+        return (interrupt && (tvec & 3) == 1) ? base + 4 * code : base;
+    };
+    cycle += CycleModel::kTrapEntry;
+    uint64_t target;
+    if (to_vs) {
+        // VS-level interrupts are presented to the guest as its S-level ones.
+        uint64_t code = interrupt && (cause == irq::VSSI || cause == irq::VSTI || cause == irq::VSEI) ? cause - 1 : cause;
+        csr.vscause = (interrupt ? INTERRUPT_BIT : 0) | code;
+        csr.vsepc = pc;
+        csr.vstval = tval;
+        uint64_t s = csr.vsstatus;
+        s = (s & ~mstatus::SPP) | (priv == Priv::S ? mstatus::SPP : 0);
+        s = (s & ~mstatus::SPIE) | ((s & mstatus::SIE) ? mstatus::SPIE : 0);
+        s &= ~mstatus::SIE;
+        csr.vsstatus = s;
+        target = vector(csr.vstvec, code);
+        set_priv(Priv::S, true);
+    } else if (to_s) {
+        csr.scause = (interrupt ? INTERRUPT_BIT : 0) | cause;
+        csr.sepc = pc;
+        csr.stval = tval;
+        if (h_ext) {
+            csr.htval = tval2 >> 2;
+            csr.htinst = tinst;
+            uint64_t h = csr.hstatus & ~(hstatus::SPV | hstatus::GVA);
+            if (virt) {
+                h |= hstatus::SPV;
+                h = (h & ~hstatus::SPVP) | (priv == Priv::S ? hstatus::SPVP : 0);
+            }
+            if (gva) h |= hstatus::GVA;
+            csr.hstatus = h;
+        }
+        uint64_t s = csr.mstatus;
+        s = (s & ~mstatus::SPP) | (priv == Priv::S ? mstatus::SPP : 0);
+        s = (s & ~mstatus::SPIE) | ((s & mstatus::SIE) ? mstatus::SPIE : 0);
+        s &= ~mstatus::SIE;
+        csr.mstatus = s;
+        target = vector(csr.stvec, cause);
+        set_priv(Priv::S, false);
+    } else {
+        csr.mcause = (interrupt ? INTERRUPT_BIT : 0) | cause;
+        csr.mepc = pc;
+        csr.mtval = tval;
+        uint64_t s = csr.mstatus;
+        if (h_ext) {
+            csr.mtval2 = tval2 >> 2;
+            csr.mtinst = tinst;
+            s &= ~(mstatus::MPV | mstatus::GVA);
+            if (virt) s |= mstatus::MPV;
+            if (gva) s |= mstatus::GVA;
+        }
+        s = (s & ~mstatus::MPP) | (uint64_t(priv) << mstatus::MPP_SHIFT);
+        s = (s & ~mstatus::MPIE) | ((s & mstatus::MIE) ? mstatus::MPIE : 0);
+        s &= ~mstatus::MIE;
+        csr.mstatus = s;
+        target = vector(csr.mtvec, cause);
+        set_priv(Priv::M, false);
+    }
+    Event e;
+    e.kind = interrupt ? EventKind::Interrupt : EventKind::Trap;
+    e.pc = pc;
+    e.cause = cause;
+    e.tval = tval;
+    e.tval2 = tval2;
+    e.tinst = tinst;
+    e.from_priv = from;
+    e.from_v = from_v;
+    e.to_priv = priv;
+    e.to_v = virt;
+    m_.emit(*this, e);
+    if (from_v && !virt) {
+        e.kind = EventKind::VmExit;
+        m_.emit(*this, e);
+    }
+    if (from != priv || from_v != virt) {
+        e.kind = EventKind::PrivChange;
+        m_.emit(*this, e);
+    }
+    pc = target;
+    lr_valid = false;
+}
+
+void Hart::do_mret() {
+    const Priv from = priv;
+    const bool from_v = virt;
+    uint64_t s = csr.mstatus;
+    Priv to = Priv((s & mstatus::MPP) >> mstatus::MPP_SHIFT);
+    bool to_v = h_ext && to != Priv::M && (s & mstatus::MPV);
+    s = (s & ~mstatus::MIE) | ((s & mstatus::MPIE) ? mstatus::MIE : 0);
+    s |= mstatus::MPIE;
+    s &= ~mstatus::MPP;  // MPP = U, the least-privileged mode
+    if (to != Priv::M) s &= ~mstatus::MPRV;
+    s &= ~mstatus::MPV;
+    csr.mstatus = s;
+    pc = csr.mepc & ~1ull;
+    cycle += CycleModel::kXret;
+    set_priv(to, to_v);
+    Event e;
+    e.kind = EventKind::Xret;
+    e.cause = 1;  // mret
+    e.pc = pc;
+    e.from_priv = from;
+    e.from_v = from_v;
+    e.to_priv = priv;
+    e.to_v = virt;
+    m_.emit(*this, e);
+    if (!from_v && virt) { e.kind = EventKind::VmEntry; m_.emit(*this, e); }
+    if (from != priv || from_v != virt) { e.kind = EventKind::PrivChange; m_.emit(*this, e); }
+    lr_valid = false;
+}
+
+void Hart::do_sret() {
+    const Priv from = priv;
+    const bool from_v = virt;
+    Priv to;
+    bool to_v;
+    if (virt) {
+        uint64_t s = csr.vsstatus;
+        to = (s & mstatus::SPP) ? Priv::S : Priv::U;
+        to_v = true;
+        s = (s & ~mstatus::SIE) | ((s & mstatus::SPIE) ? mstatus::SIE : 0);
+        s |= mstatus::SPIE;
+        s &= ~mstatus::SPP;
+        csr.vsstatus = s;
+        pc = csr.vsepc & ~1ull;
+    } else {
+        uint64_t s = csr.mstatus;
+        to = (s & mstatus::SPP) ? Priv::S : Priv::U;
+        to_v = h_ext && (csr.hstatus & hstatus::SPV);
+        s = (s & ~mstatus::SIE) | ((s & mstatus::SPIE) ? mstatus::SIE : 0);
+        s |= mstatus::SPIE;
+        s &= ~mstatus::SPP;
+        s &= ~mstatus::MPRV;  // returning below M
+        csr.mstatus = s;
+        if (h_ext) csr.hstatus &= ~hstatus::SPV;
+        pc = csr.sepc & ~1ull;
+    }
+    cycle += CycleModel::kXret;
+    set_priv(to, to_v);
+    Event e;
+    e.kind = EventKind::Xret;
+    e.cause = 0;  // sret
+    e.pc = pc;
+    e.from_priv = from;
+    e.from_v = from_v;
+    e.to_priv = priv;
+    e.to_v = virt;
+    m_.emit(*this, e);
+    if (!from_v && virt) { e.kind = EventKind::VmEntry; m_.emit(*this, e); }
+    if (from != priv || from_v != virt) { e.kind = EventKind::PrivChange; m_.emit(*this, e); }
+    lr_valid = false;
+}
+
+void Hart::set_priv(Priv p, bool v) {
+    priv = p;
+    virt = v;
+    context_changed();
+}
+
+// Recomputes which TLB index serves fetches and data accesses, and the
+// address-space tags, after any change of privilege, V, MPRV/MPP/MPV, SUM,
+// MXR, satp, vsatp or hgatp.
+void Hart::context_changed() {
+    auto idx_for = [&](Priv p, bool v, bool sum) -> unsigned {
+        if (p == Priv::M) return IDX_M;
+        if (!v) return p == Priv::U ? IDX_U : (sum ? IDX_S_SUM : IDX_S);
+        return p == Priv::U ? IDX_VU : (sum ? IDX_VS_SUM : IDX_VS);
+    };
+    const uint64_t ms = csr.mstatus;
+    fetch_idx_ = idx_for(priv, virt, false);
+    data_priv_ = priv;
+    data_virt_ = virt;
+    if (priv == Priv::M && (ms & mstatus::MPRV)) {
+        data_priv_ = Priv((ms & mstatus::MPP) >> mstatus::MPP_SHIFT);
+        data_virt_ = h_ext && data_priv_ != Priv::M && (ms & mstatus::MPV);
+    }
+    bool sum = data_virt_ ? (csr.vsstatus & mstatus::SUM) : (ms & mstatus::SUM);
+    data_idx_ = idx_for(data_priv_, data_virt_, sum);
+    const uint64_t mxr = (ms & mstatus::MXR) ? 1 : 0;
+    const uint64_t s_tag = ((csr.satp >> 44) & 0xffff) | ((csr.satp >> 60) << 32) | (mxr << 40);
+    const uint64_t vs_tag = ((csr.vsatp >> 44) & 0xffff) | (((csr.hgatp >> 44) & 0x3fff) << 16) |
+                            ((csr.vsatp >> 60) << 32) | ((csr.hgatp >> 60) << 36) | (mxr << 40) |
+                            (uint64_t((csr.vsstatus & mstatus::MXR) != 0) << 41);
+    tag_[IDX_M] = 0;
+    tag_[IDX_S] = tag_[IDX_S_SUM] = tag_[IDX_U] = s_tag;
+    tag_[IDX_VS] = tag_[IDX_VS_SUM] = tag_[IDX_VU] = vs_tag;
+    fetch_page_va_ = 1;
+}
+
+}  // namespace emu

@@ -1,0 +1,171 @@
+// One RISC-V hart: architectural state, CSRs, the interpreter, address
+// translation with its TLB, traps and interrupts.
+//
+// Threading: a Hart is driven by one thread at a time (the Machine's).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "bus.hpp"
+#include "pmp.hpp"
+#include "priv.hpp"
+#include "tlb.hpp"
+#include "walk.hpp"
+
+namespace emu {
+
+class Machine;
+
+// CSR storage. Fields hold exactly the bits that exist; aliases (sstatus,
+// sie/sip, hie/hip, vs* while V=1) are views computed in csr.cpp.
+struct CsrFile {
+    uint64_t mstatus = 0, misa = 0, medeleg = 0, mideleg = 0, mie = 0, mip = 0;
+    uint64_t mtvec = 0, mscratch = 0, mepc = 0, mcause = 0, mtval = 0, mtinst = 0, mtval2 = 0;
+    uint64_t mcounteren = 0, mcountinhibit = 0, menvcfg = 0;
+    uint64_t stvec = 0, sscratch = 0, sepc = 0, scause = 0, stval = 0, satp = 0, scounteren = 0, senvcfg = 0;
+    uint64_t stimecmp = ~0ull;
+    // H extension
+    uint64_t hstatus = 0, hedeleg = 0, hideleg = 0, hvip = 0, hcounteren = 0, htimedelta = 0, htval = 0,
+             htinst = 0, hgatp = 0, henvcfg = 0, hgeie = 0, hgeip = 0;
+    uint64_t vsstatus = 0, vstvec = 0, vsscratch = 0, vsepc = 0, vscause = 0, vstval = 0, vsatp = 0;
+    uint64_t vstimecmp = ~0ull;
+    uint64_t tselect = 0;
+    // mcycle/minstret as offsets from the raw counters, and their values while inhibited.
+    uint64_t mcycle_delta = 0, minstret_delta = 0, mcycle_frozen = 0, minstret_frozen = 0;
+    uint32_t fflags = 0, frm = 0;
+};
+
+// Cycle model (documented in README "Cycle model"): base cost per instruction
+// class, each page-table read of a walk, and trap entry.
+struct CycleModel {
+    static constexpr unsigned kBase = 1, kMul = 3, kDiv = 20, kFpu = 3, kFpuDiv = 20, kCsr = 2, kAmo = 4;
+    static constexpr unsigned kPteRead = 20;     // one page-table memory read during a walk
+    static constexpr unsigned kTrapEntry = 10;   // trap or interrupt entry
+    static constexpr unsigned kXret = 5;
+    static constexpr uint64_t kHartHz = 1'000'000'000;   // 1 GHz
+    static constexpr uint64_t kTimebaseHz = 10'000'000;  // 10 MHz (as QEMU virt)
+    static constexpr uint64_t kCyclesPerTick = kHartHz / kTimebaseHz;
+};
+
+class Hart {
+public:
+    Hart(Machine& m, unsigned id, bool h_ext);
+
+    // ---- architectural state (public for the debugger and tests) ----
+    uint64_t x[32] = {};
+    uint64_t f[32] = {};
+    uint64_t pc = 0;
+    Priv priv = Priv::M;
+    bool virt = false;  // the V bit
+    CsrFile csr;
+    Pmp pmp;
+    uint64_t cycle = 0;    // cycles since reset (drives mcycle and, at the machine, mtime)
+    uint64_t instret = 0;  // instructions retired
+    bool wfi = false;      // stalled in WFI
+    // Whether a timer comparison is armed that will wake a stalled hart.
+    bool can_wake() const { return next_timer_cycle_ != ~0ull; }
+    bool lr_valid = false;
+    uint64_t lr_addr = 0;
+
+    const unsigned id;
+    const bool h_ext;
+
+    void reset(uint64_t start_pc);
+
+    // Runs until `cycle >= cycle_limit`, `max_insns` instructions were
+    // executed, the hart stalls in WFI, or the machine asks to stop.
+    // Returns the number of instructions executed (retired or trapped).
+    uint64_t run(uint64_t cycle_limit, uint64_t max_insns);
+
+    // Breakpoints: checked only while any is set (a separate loop).
+    bool has_breakpoints = false;
+
+    // ---- CSR access, as an instruction performs it (with privilege checks).
+    // Returns false and raises the right exception when the access is not allowed.
+    bool csr_read(uint16_t addr, uint64_t& value, bool for_write);
+    bool csr_write(uint16_t addr, uint64_t value);
+    // Debugger access: no privilege checks and no traps; nullopt if no such CSR.
+    std::optional<uint64_t> csr_peek(uint16_t addr);
+
+    // ---- interrupts ----
+    // Hardware-driven pending lines (MSIP, MTIP, MEIP, SEIP, ...), set by the
+    // machine and by the hart's own timers.
+    void set_hw_irq(unsigned bit, bool level);
+    uint64_t mip_value() const { return csr.mip | hw_mip_ | (csr.hvip & irq::VS_BITS); }
+    void interrupt_state_changed() { deadline_ = 0; }
+
+    // ---- address translation, for debuggers: the walk of `va` as a load
+    // from the current mode, recorded, without side effects.
+    WalkResult debug_walk(uint64_t va, Access acc, WalkRecord* rec);
+    // Physical access, for debuggers.
+    bool debug_read_virt(uint64_t va, void* buf, size_t len);
+
+    // Drops every TLB entry (PMP or context changes).
+    void flush_tlb() { tlb_.flush_all(); fetch_page_va_ = 1; }
+    // Drops fast store mappings of a physical page (it became code or watched).
+    void drop_fast_stores(uint64_t page_pa);
+
+    // Raise an exception (synchronous trap) with the spec's trap values.
+    void raise(uint64_t cause, uint64_t tval, uint64_t tval2 = 0, uint64_t tinst = 0, bool gva = false);
+
+    Machine& machine() { return m_; }
+
+private:
+    template <bool kDebug> uint64_t exec_loop(uint64_t budget);
+    bool take_interrupt();
+    void trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tval2, uint64_t tinst, bool gva);
+    void do_mret();
+    void do_sret();
+    void set_priv(Priv p, bool v);
+    void context_changed();  // recompute TLB indexes and tags
+    void update_timers();
+
+    // memory
+    template <typename T> bool load(uint64_t va, uint64_t& out);
+    template <typename T> bool store(uint64_t va, uint64_t v);
+    bool load_slow(uint64_t va, unsigned size, uint64_t& out, bool hlv = false, bool hlvx = false);
+    bool store_slow(uint64_t va, unsigned size, uint64_t v, bool hsv = false);
+    // Translate one access; on success pa (and host when host-backed), else raises.
+    bool translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8_t*& host, bool virt_access,
+                   Priv eff_priv, bool hlvx, bool fill_tlb, unsigned idx);
+    const isa::Decoded* fetch_slow();
+    bool amo_address(uint64_t va, unsigned size, uint64_t& pa, uint8_t*& host);
+
+    bool exec_csr(const isa::Decoded& d);
+    bool exec_system(const isa::Decoded& d);
+    bool exec_amo(const isa::Decoded& d);
+    bool exec_hlsv(const isa::Decoded& d);
+    bool exec_fp(const isa::Decoded& d);  // F and D (emu/fpu.cpp)
+    void sfence(bool vs, uint64_t vaddr, bool all);
+    void illegal(const isa::Decoded& d);
+    void virtual_instruction(const isa::Decoded& d);
+    uint64_t csr_access_fault(uint16_t addr, bool write);
+    bool csr_read_raw(uint16_t addr, uint64_t& v);
+    void csr_write_raw(uint16_t addr, uint64_t v);
+    uint64_t mcycle_value() const;
+    uint64_t minstret_value() const;
+    uint64_t mtime() const;
+
+    Machine& m_;
+    Bus& bus_;
+    Tlb tlb_;
+    uint64_t tag_[IDX_COUNT] = {};
+    unsigned fetch_idx_ = IDX_M, data_idx_ = IDX_M;
+    Priv data_priv_ = Priv::M;
+    bool data_virt_ = false;
+    // Fast fetch: the decoded page of the current virtual code page.
+    uint64_t fetch_page_va_ = 1;  // 1 = none (never page aligned)
+    DecodedPage* fetch_page_ = nullptr;
+    isa::Decoded straddle_;       // a 32-bit instruction crossing a page boundary
+    uint64_t deadline_ = 0;       // exec_loop runs while cycle < deadline_
+    uint64_t next_timer_cycle_ = ~0ull;
+    uint64_t hw_mip_ = 0;
+    bool suppress_instret_ = false;  // a CSR write to minstret this instruction
+    bool trapped_ = false;
+    bool c_enabled_ = true;          // misa.C: compressed instructions legal
+    uint64_t cur_bits_ = 0;          // the executing instruction's transformed form (for tinst)
+    friend struct HartTestAccess;
+};
+
+}  // namespace emu

@@ -1,0 +1,253 @@
+#include "machine.hpp"
+
+#include <cstdio>
+
+#include "devices/bootrom.hpp"
+#include "devices/clint.hpp"
+#include "devices/htif.hpp"
+#include "devices/syscon.hpp"
+#include "devices/uart16550.hpp"
+
+namespace emu {
+
+namespace {
+// Cycles between hart switches when several harts run (a hart's LR
+// reservation is dropped at a switch, as Spike does), and the slice length
+// for a single hart.
+constexpr uint64_t kQuantum = 1000;
+constexpr uint64_t kSingleSlice = 1'000'000;
+}  // namespace
+
+std::string IsaConfig::parse(const std::string& text, IsaConfig& out) {
+    std::string s;
+    for (char c : text) s += char(std::tolower(static_cast<unsigned char>(c)));
+    if (s.rfind("rv64", 0) != 0) return "ISA string '" + text + "' must start with rv64";
+    IsaConfig c;
+    c.m = c.a = c.c = c.f = c.d = c.h = false;
+    size_t i = 4;
+    bool base = false;
+    for (; i < s.size() && s[i] != '_'; ++i) {
+        switch (s[i]) {
+        case 'i': base = true; break;
+        case 'g': base = c.m = c.a = c.f = c.d = true; break;
+        case 'm': c.m = true; break;
+        case 'a': c.a = true; break;
+        case 'c': c.c = true; break;
+        case 'f': c.f = true; break;
+        case 'd': c.d = c.f = true; break;
+        case 'h': c.h = true; break;
+        case 's': case 'u': break;  // S and U modes are always present
+        default: return std::string("ISA string '") + text + "': extension '" + s[i] + "' is not supported";
+        }
+    }
+    if (!base) return "ISA string '" + text + "' has no base (i or g)";
+    while (i < s.size()) {
+        size_t j = s.find('_', i + 1);
+        std::string ext = s.substr(i + 1, j == std::string::npos ? std::string::npos : j - i - 1);
+        if (!ext.empty() && ext != "zicsr" && ext != "zifencei" && ext != "zicntr" && ext != "sstc")
+            return "ISA string '" + text + "': extension '" + ext + "' is not supported";
+        if (j == std::string::npos) break;
+        i = j;
+    }
+    if (c.f || c.d) return "ISA string '" + text + "': the F and D extensions are not implemented yet";
+    out = c;
+    return {};
+}
+
+std::string IsaConfig::str() const {
+    std::string s = "rv64i";
+    if (m) s += 'm';
+    if (a) s += 'a';
+    if (f) s += 'f';
+    if (d) s += 'd';
+    if (c) s += 'c';
+    if (h) s += 'h';
+    return s;
+}
+
+uint64_t MachineConfig::misa() const {
+    auto bit = [](char c) { return 1ull << (c - 'a'); };
+    uint64_t v = (2ull << 62) | bit('i') | bit('s') | bit('u');
+    if (isa.m) v |= bit('m');
+    if (isa.a) v |= bit('a');
+    if (isa.c) v |= bit('c');
+    if (isa.f) v |= bit('f');
+    if (isa.d) v |= bit('d');
+    if (isa.h) v |= bit('h');
+    return v;
+}
+
+Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
+    if (cfg_.harts == 0) cfg_.harts = 1;
+    bus_.add_region("bootrom", map::kBootRom, map::kBootRomSize, false);
+    bus_.add_region("ram", map::kRam, cfg_.ram_size, true);
+    clint_ = std::make_unique<dev::Clint>(
+        cfg_.harts, [this] { return harts_[current_]->cycle / CycleModel::kCyclesPerTick; },
+        [this] { devices_changed(); });
+    uart_ = std::make_unique<dev::Uart16550>([this](uint8_t b) { console_out(b); });
+    syscon_ = std::make_unique<dev::Syscon>([this](dev::Syscon::Kind k, uint32_t code) {
+        switch (k) {
+        case dev::Syscon::Kind::Poweroff: halt(0, "poweroff"); break;
+        case dev::Syscon::Kind::Fail: halt(int(code ? code : 1), "poweroff with failure code " + std::to_string(code)); break;
+        case dev::Syscon::Kind::Reset: halt(0, "reset requested"); break;
+        }
+    });
+    bus_.add_device(map::kSyscon, map::kSysconSize, syscon_.get());
+    bus_.add_device(map::kClint, map::kClintSize, clint_.get());
+    bus_.add_device(map::kUart0, map::kUartSize, uart_.get());
+    htif_ = std::make_unique<dev::Htif>(
+        [this](uint64_t pa, void* buf, size_t len) { return bus_.read_block(pa, buf, len); },
+        [this](uint64_t pa, const void* buf, size_t len) { return bus_.write_block(pa, buf, len); },
+        [this](uint64_t v) {
+            if (fromhost_) bus_.write_block(*fromhost_, &v, 8);
+        },
+        [this](uint8_t b) { console_out(b); },
+        [this](uint64_t code) {
+            halt(int(code > 255 ? 255 : code), code == 0 ? "pass" : "fail: test " + std::to_string(code));
+            exit_code_ = int(code);
+        });
+    bus_.on_page_slowed = [this](uint64_t page) {
+        for (auto& h : harts_) h->drop_fast_stores(page);
+    };
+    bus_.on_watch = [this](uint64_t pa, uint64_t) {
+        if (!tohost_ || pa != *tohost_) return;
+        uint64_t v = 0;
+        bus_.read_block(pa, &v, 8);
+        if (v == 0) return;
+        uint64_t zero = 0;
+        bus_.write_block(pa, &zero, 8);  // command taken
+        htif_->tohost_written(v);
+    };
+    for (unsigned i = 0; i < cfg_.harts; ++i) {
+        harts_.push_back(std::make_unique<Hart>(*this, i, cfg_.isa.h));
+        harts_.back()->reset(map::kBootRom);
+    }
+    auto stub = dev::BootRom::reset_stub(0, map::kRam);
+    bus_.write_block(map::kBootRom, stub.data(), stub.size());
+}
+
+Machine::~Machine() {
+    if (!console_line_.empty() && !cfg_.console) std::fflush(stdout);
+}
+
+void Machine::load(const Image& image) {
+    check_fits(image, map::kRam, cfg_.ram_size, "image");
+    for (const auto& s : image.segments) {
+        bus_.write_block(s.paddr, s.data.data(), s.data.size());
+        std::vector<uint8_t> zeros(s.memsz - s.data.size(), 0);
+        if (!zeros.empty()) bus_.write_block(s.paddr + s.data.size(), zeros.data(), zeros.size());
+    }
+    auto stub = dev::BootRom::reset_stub(0, image.entry);
+    bus_.write_block(map::kBootRom, stub.data(), stub.size());
+    tohost_ = image.symbol("tohost");
+    fromhost_ = image.symbol("fromhost");
+    if (tohost_) bus_.watch(*tohost_);
+    image_ = image;
+}
+
+void Machine::console_out(uint8_t b) {
+    if (cfg_.console) {
+        cfg_.console(b);
+        return;
+    }
+    std::fputc(b, stdout);
+    if (b == '\n') std::fflush(stdout);
+}
+
+void Machine::devices_changed() {
+    for (auto& h : harts_) h->interrupt_state_changed();
+}
+
+uint64_t Machine::mtime() const { return clint_->mtime(); }
+uint64_t Machine::mtimecmp(unsigned hart) const { return clint_->mtimecmp(hart); }
+bool Machine::msip(unsigned hart) const { return clint_->msip(hart); }
+
+void Machine::halt(int code, std::string reason) {
+    if (halted_) return;
+    halted_ = true;
+    exit_code_ = code;
+    halt_reason_ = std::move(reason);
+    stop_ = true;
+    stop_reason_ = StopReason::Halted;
+    Event e;
+    e.kind = EventKind::Halt;
+    e.cause = uint64_t(code);
+    Hart& h = *harts_[current_];
+    e.pc = h.pc;
+    e.from_priv = e.to_priv = h.priv;
+    e.from_v = e.to_v = h.virt;
+    emit(h, e);
+    for (auto& hh : harts_) hh->interrupt_state_changed();
+}
+
+void Machine::emit(Hart& h, Event e) {
+    e.hart = uint8_t(h.id);
+    e.cycle = h.cycle;
+    e.instret = h.instret;
+    events_.push(e);
+    if (stop_mask_ & (1u << unsigned(e.kind))) {
+        if (!stop_) stop_reason_ = StopReason::Event;
+        stop_ = true;
+        h.interrupt_state_changed();
+    }
+}
+
+void Machine::add_breakpoint(uint64_t pc) {
+    breakpoints_.insert(pc);
+    for (auto& h : harts_) h->has_breakpoints = true;
+}
+void Machine::remove_breakpoint(uint64_t pc) {
+    breakpoints_.erase(pc);
+    for (auto& h : harts_) h->has_breakpoints = !breakpoints_.empty();
+}
+void Machine::clear_breakpoints() {
+    breakpoints_.clear();
+    for (auto& h : harts_) h->has_breakpoints = false;
+}
+
+uint64_t Machine::instructions() const {
+    uint64_t n = 0;
+    for (auto& h : harts_) n += h->instret;
+    return n;
+}
+
+uint64_t Machine::cycles() const {
+    uint64_t c = 0;
+    for (auto& h : harts_) c = std::max(c, h->cycle);
+    return c;
+}
+
+StopReason Machine::run(uint64_t max_insns) {
+    if (halted_) return StopReason::Halted;
+    stop_ = false;
+    stop_reason_ = StopReason::Limit;
+    uint64_t done = 0;
+    const bool single = harts_.size() == 1;
+    while (!stop_ && done < max_insns) {
+        uint64_t round_end = 0;
+        for (auto& h : harts_) round_end = std::max(round_end, h->cycle);
+        round_end += single ? kSingleSlice : kQuantum;
+        bool all_idle = true;
+        for (unsigned i = 0; i < harts_.size() && !stop_ && done < max_insns; ++i) {
+            current_ = i;
+            Hart& h = *harts_[i];
+            uint64_t n = h.run(round_end, max_insns - done);
+            done += n;
+            if (!single) h.lr_valid = false;
+            if (h.has_breakpoints && at_breakpoint(h.pc) && n > 0) {
+                stop_ = true;
+                stop_reason_ = StopReason::Breakpoint;
+            }
+            if (!h.wfi || h.can_wake()) all_idle = false;
+        }
+        if (all_idle && !stop_) {
+            stop_ = true;
+            stop_reason_ = StopReason::Idle;
+        }
+        if (single && done >= max_insns) break;
+    }
+    current_ = 0;
+    return stop_ ? stop_reason_ : StopReason::Limit;
+}
+
+}  // namespace emu

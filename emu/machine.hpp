@@ -1,0 +1,139 @@
+// The emulated machine: harts, the bus with RAM and devices at the QEMU
+// `virt` addresses, the event log, and the scheduler that interleaves harts
+// deterministically. This is the stepping API every front end uses:
+//
+//   Machine m(config);            // build the platform
+//   m.load(image);                // place an ELF/raw image, find tohost
+//   m.run(limit);                 // run until halt, a stop condition, or limit
+//   m.stop_on(EventKind::Trap);   // stop conditions: event kinds ...
+//   m.add_breakpoint(pc);         // ... and PCs
+//   m.events()                    // what happened
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bus.hpp"
+#include "events.hpp"
+#include "hart.hpp"
+#include "loader.hpp"
+
+namespace dev {
+class Clint;
+class Uart16550;
+class Syscon;
+class Htif;
+}  // namespace dev
+
+namespace emu {
+
+// Physical memory map (QEMU virt compatible).
+namespace map {
+constexpr uint64_t kBootRom = 0x1000, kBootRomSize = 0x1000;
+constexpr uint64_t kSyscon = 0x100000, kSysconSize = 0x1000;
+constexpr uint64_t kClint = 0x2000000, kClintSize = 0x10000;
+constexpr uint64_t kUart0 = 0x10000000, kUartSize = 0x100;
+constexpr uint64_t kRam = 0x80000000;
+}  // namespace map
+
+struct IsaConfig {
+    bool m = true, a = true, c = true, f = false, d = false, h = false;
+    // Parses "rv64imac", "rv64gc", "rv64imach", "rv64gch" (letters after rv64,
+    // with g = imafd and zicsr/zifencei accepted after underscores).
+    // Returns an error message, or empty on success.
+    static std::string parse(const std::string& text, IsaConfig& out);
+    std::string str() const;
+};
+
+struct MachineConfig {
+    unsigned harts = 1;
+    uint64_t ram_size = 256ull << 20;
+    IsaConfig isa;
+    std::function<void(uint8_t)> console;  // UART/HTIF output; default: stdout
+    uint64_t misa() const;
+};
+
+enum class StopReason {
+    Halted,        // poweroff / HTIF exit: see exit_code()
+    Limit,         // the instruction budget of this run() call was used
+    Event,         // an event kind given to stop_on() occurred
+    Breakpoint,    // a hart reached a breakpoint PC
+    Idle,          // every hart waits in WFI and nothing can wake it
+};
+
+class Machine {
+public:
+    explicit Machine(MachineConfig cfg);
+    ~Machine();
+    Machine(const Machine&) = delete;
+    Machine& operator=(const Machine&) = delete;
+
+    const MachineConfig& config() const { return cfg_; }
+    Bus& bus() { return bus_; }
+    EventLog& events() { return events_; }
+    unsigned hart_count() const { return unsigned(harts_.size()); }
+    Hart& hart(unsigned i) { return *harts_[i]; }
+    const Image* image() const { return image_ ? &*image_ : nullptr; }
+
+    // Places the image in RAM (LoadError if it does not fit), points the boot
+    // ROM at its entry, and watches `tohost` when the image has one.
+    void load(const Image& image);
+
+    // Runs until halted, a stop condition, or `max_insns` more instructions
+    // (summed over harts). Deterministic: the same image and calls give the
+    // same run, cycle for cycle.
+    StopReason run(uint64_t max_insns);
+
+    // Stop conditions.
+    void stop_on(EventKind k) { stop_mask_ |= 1u << unsigned(k); }
+    void clear_stop_conditions() { stop_mask_ = 0; }
+    void add_breakpoint(uint64_t pc);
+    void remove_breakpoint(uint64_t pc);
+    void clear_breakpoints();
+    bool at_breakpoint(uint64_t pc) const { return breakpoints_.count(pc) != 0; }
+
+    bool halted() const { return halted_; }
+    int exit_code() const { return exit_code_; }
+    const std::string& halt_reason() const { return halt_reason_; }
+    uint64_t instructions() const;  // retired, all harts
+    uint64_t cycles() const;        // the furthest hart's cycle
+
+    // For harts and devices.
+    void emit(Hart& h, Event e);
+    bool stop_requested() const { return stop_; }
+    uint64_t mtime() const;
+    uint64_t mtimecmp(unsigned hart) const;
+    bool msip(unsigned hart) const;
+    void halt(int code, std::string reason);
+    dev::Uart16550& uart() { return *uart_; }
+
+private:
+    void devices_changed();
+    void console_out(uint8_t b);
+
+    MachineConfig cfg_;
+    Bus bus_;
+    EventLog events_;
+    std::vector<std::unique_ptr<Hart>> harts_;
+    std::unique_ptr<dev::Clint> clint_;
+    std::unique_ptr<dev::Uart16550> uart_;
+    std::unique_ptr<dev::Syscon> syscon_;
+    std::unique_ptr<dev::Htif> htif_;
+    std::optional<Image> image_;
+    std::optional<uint64_t> tohost_, fromhost_;
+    std::set<uint64_t> breakpoints_;
+    uint32_t stop_mask_ = 0;
+    bool stop_ = false;
+    StopReason stop_reason_ = StopReason::Limit;
+    bool halted_ = false;
+    int exit_code_ = 0;
+    std::string halt_reason_;
+    unsigned current_ = 0;
+    std::string console_line_;
+};
+
+}  // namespace emu

@@ -1,0 +1,272 @@
+// Address translation for the hart: the TLB slow path, the walker call,
+// PMP, and the slow paths of fetch, load and store.
+#include "hart.hpp"
+#include "machine.hpp"
+
+namespace emu {
+
+namespace {
+uint64_t pte_read_cost(unsigned reads) { return uint64_t(reads) * CycleModel::kPteRead; }
+}  // namespace
+
+bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8_t*& host, bool v, Priv p,
+                     bool hlvx, bool fill_tlb, unsigned idx) {
+    host = nullptr;
+    const uint64_t vpn = va >> kPageShift;
+    const unsigned slot = vpn & (kTlbSize - 1);
+    TlbEntry& te = tlb_.e[idx][unsigned(acc)][slot];
+    // A hit on an entry without a host pointer (a device page, or a page
+    // whose stores must be observed): translation is cached, access is slow.
+    if (!hlvx && te.vpn == vpn && te.tag == tag_[idx]) {
+        pa = te.ppage | (va & (kPageSize - 1));
+        host = te.host ? te.host + (va & (kPageSize - 1)) : nullptr;
+        return true;
+    }
+    bool translated = false;
+    WalkResult w;
+    if (p != Priv::M) {
+        uint64_t atp = v ? csr.vsatp : csr.satp;
+        if (v || (atp >> 60) != 0) {
+            WalkRequest rq;
+            rq.va = va;
+            rq.access = acc;
+            rq.priv = p;
+            rq.virt = v;
+            rq.atp = atp;
+            rq.hgatp = csr.hgatp;
+            const bool vs = v;
+            rq.sum = vs ? (csr.vsstatus & mstatus::SUM) : (csr.mstatus & mstatus::SUM);
+            rq.mxr = (csr.mstatus & mstatus::MXR) || (vs && (csr.vsstatus & mstatus::MXR));
+            rq.gmxr = csr.mstatus & mstatus::MXR;
+            rq.hlvx = hlvx;
+            WalkMemory mem{
+                [&](uint64_t a, uint64_t& val) {
+                    return pmp.check(a, 8, Access::Read, Priv::S) && bus_.read(a, 8, val);
+                },
+                [&](uint64_t a, uint64_t val) {
+                    return pmp.check(a, 8, Access::Write, Priv::S) && bus_.write(a, 8, val);
+                }};
+            w = walk(rq, mem, nullptr);
+            cycle += pte_read_cost(w.mem_reads);
+            if (!w.ok) {
+                // Guest-page faults report the guest physical address; traps
+                // into M or HS report GVA when the address is a guest virtual one.
+                uint64_t tinst = 0;
+                if (w.guest_fault && w.implicit)
+                    tinst = 0x3000;  // pseudoinstruction: implicit 64-bit VS-stage PTE read (ld) [spec table]
+                raise(w.cause, va, w.guest_fault ? w.gpa : 0, tinst, v);
+                return false;
+            }
+            pa = w.pa;
+            translated = true;
+        }
+    }
+    if (!translated) pa = va;
+    // Physical memory protection for the access itself.
+    if (!pmp.check(pa, size, acc, p)) {
+        raise(access_fault_cause(acc), va, 0, 0, v);
+        return false;
+    }
+    const uint64_t ppage = pa & ~(kPageSize - 1);
+    HostRegion* r = bus_.region(ppage, kPageSize);
+    if (r) {
+        uint64_t page = (ppage - r->base) >> kPageShift;
+        bool fast = !(acc == Access::Write && (r->slow_store[page] || !r->writable));
+        if (fast) host = &r->bytes[ppage - r->base] + (pa & (kPageSize - 1));
+    }
+    if (fill_tlb && !hlvx && pmp.uniform_over_page(ppage, p)) {
+        te.vpn = vpn;
+        te.tag = tag_[idx];
+        te.ppage = ppage;
+        te.host = host ? host - (pa & (kPageSize - 1)) : nullptr;
+        if (translated) {
+            Event e;
+            e.kind = EventKind::TlbFill;
+            e.pc = this->pc;
+            e.tval = va;
+            e.tval2 = pa;
+            e.cause = unsigned(acc);
+            e.from_priv = e.to_priv = p;
+            e.from_v = e.to_v = v;
+            m_.emit(*this, e);
+        }
+    }
+    return true;
+}
+
+void Hart::drop_fast_stores(uint64_t page_pa) {
+    for (auto& idx : tlb_.e)
+        for (auto& t : idx[unsigned(Access::Write)])
+            if (t.vpn != ~0ull && t.ppage == page_pa) t.host = nullptr;  // keep the translation, slow the store
+}
+
+bool Hart::load_slow(uint64_t va, unsigned size, uint64_t& out, bool hlv, bool hlvx) {
+    const bool v = hlv ? true : data_virt_;
+    const Priv p = hlv ? ((csr.hstatus & hstatus::SPVP) ? Priv::S : Priv::U) : data_priv_;
+    unsigned idx = data_idx_;
+    if (hlv) idx = p == Priv::U ? IDX_VU : ((csr.vsstatus & mstatus::SUM) ? IDX_VS_SUM : IDX_VS);
+    if ((va & (kPageSize - 1)) + size > kPageSize) {
+        // Crosses a page: byte by byte, each byte translated on its own.
+        uint64_t val = 0;
+        for (unsigned i = 0; i < size; ++i) {
+            uint64_t b;
+            if (!load_slow(va + i, 1, b, hlv, hlvx)) return false;
+            val |= b << (8 * i);
+        }
+        out = val;
+        return true;
+    }
+    uint64_t pa;
+    uint8_t* host;
+    if (!translate(va, Access::Read, size, pa, host, v, p, hlvx, true, idx)) return false;
+    if (host) {
+        out = 0;
+        std::memcpy(&out, host, size);
+        return true;
+    }
+    if ((pa & (size - 1)) != 0 && !bus_.region(pa, size)) {
+        // Misaligned device access: as bytes.
+        uint64_t val = 0;
+        for (unsigned i = 0; i < size; ++i) {
+            uint64_t b;
+            if (!bus_.read(pa + i, 1, b)) { raise(LOAD_ACCESS, va, 0, 0, v); return false; }
+            val |= b << (8 * i);
+        }
+        out = val;
+        return true;
+    }
+    if (!bus_.read(pa, size, out)) {
+        raise(LOAD_ACCESS, va, 0, 0, v);
+        return false;
+    }
+    return true;
+}
+
+bool Hart::store_slow(uint64_t va, unsigned size, uint64_t val, bool hsv) {
+    const bool v = hsv ? true : data_virt_;
+    const Priv p = hsv ? ((csr.hstatus & hstatus::SPVP) ? Priv::S : Priv::U) : data_priv_;
+    unsigned idx = data_idx_;
+    if (hsv) idx = p == Priv::U ? IDX_VU : ((csr.vsstatus & mstatus::SUM) ? IDX_VS_SUM : IDX_VS);
+    if ((va & (kPageSize - 1)) + size > kPageSize) {
+        // Check every byte is writable before writing any of them.
+        uint64_t pa;
+        uint8_t* host;
+        for (unsigned i = 0; i < size; ++i)
+            if (!translate(va + i, Access::Write, 1, pa, host, v, p, false, true, idx)) return false;
+        for (unsigned i = 0; i < size; ++i)
+            if (!store_slow(va + i, 1, (val >> (8 * i)) & 0xff, hsv)) return false;
+        return true;
+    }
+    uint64_t pa;
+    uint8_t* host;
+    if (!translate(va, Access::Write, size, pa, host, v, p, false, true, idx)) return false;
+    if (host) {
+        std::memcpy(host, &val, size);
+        return true;
+    }
+    if ((pa & (size - 1)) != 0 && !bus_.region(pa, size)) {
+        for (unsigned i = 0; i < size; ++i)
+            if (!bus_.write(pa + i, 1, (val >> (8 * i)) & 0xff)) { raise(STORE_ACCESS, va, 0, 0, v); return false; }
+        return true;
+    }
+    if (!bus_.write(pa, size, val)) {
+        raise(STORE_ACCESS, va, 0, 0, v);
+        return false;
+    }
+    return true;
+}
+
+// AMOs and LR/SC: naturally aligned, to a host region or a device.
+bool Hart::amo_address(uint64_t va, unsigned size, uint64_t& pa, uint8_t*& host) {
+    if (va & (size - 1)) {
+        raise(MISALIGNED_STORE, va, 0, 0, data_virt_);
+        return false;
+    }
+    return translate(va, Access::Write, size, pa, host, data_virt_, data_priv_, false, true, data_idx_);
+}
+
+const isa::Decoded* Hart::fetch_slow() {
+    const uint64_t va = pc;
+    uint64_t pa;
+    uint8_t* host;
+    if (!translate(va, Access::Fetch, 2, pa, host, virt, priv, false, true, fetch_idx_)) return nullptr;
+    HostRegion* r = bus_.region(pa, 2);
+    if (!r) {
+        raise(FETCH_ACCESS, va, 0, 0, virt);
+        return nullptr;
+    }
+    uint16_t lo;
+    std::memcpy(&lo, &r->bytes[pa - r->base], 2);
+    uint32_t raw = lo;
+    if ((lo & 3) == 3) {
+        if ((va & (kPageSize - 1)) == kPageSize - 2) {
+            // The upper half lies on the next page: translated on its own, not cached.
+            uint64_t pa2;
+            uint8_t* host2;
+            pc = va + 2;  // a fault on the second half reports its address
+            bool ok = translate(va + 2, Access::Fetch, 2, pa2, host2, virt, priv, false, true, fetch_idx_);
+            if (ok) {
+                HostRegion* r2 = bus_.region(pa2, 2);
+                if (!r2) { raise(FETCH_ACCESS, va + 2, 0, 0, virt); ok = false; }
+                else {
+                    uint16_t hi;
+                    std::memcpy(&hi, &r2->bytes[pa2 - r2->base], 2);
+                    raw |= uint32_t(hi) << 16;
+                }
+            }
+            if (!ok) {
+                // The trap recorded pc+2 as epc; the instruction starts at va.
+                if (priv == Priv::M) csr.mepc = va; else if (virt) csr.vsepc = va; else csr.sepc = va;
+                return nullptr;
+            }
+            pc = va;
+            straddle_ = isa::decode(raw);
+            return &straddle_;
+        }
+        uint16_t hi;
+        std::memcpy(&hi, &r->bytes[pa - r->base + 2], 2);
+        raw |= uint32_t(hi) << 16;
+    }
+    DecodedPage* page = bus_.decoded_page(*r, pa);
+    isa::Decoded& d = page->slot[(pa & (kPageSize - 1)) >> 1];
+    d = isa::decode(raw);
+    if (!c_enabled_ && d.len == 2) d.op = isa::Op::ILLEGAL;  // misa.C clear
+    if (pmp.uniform_over_page(pa & ~(kPageSize - 1), priv)) {
+        fetch_page_va_ = va & ~(kPageSize - 1);
+        fetch_page_ = page;
+    }
+    return &d;
+}
+
+WalkResult Hart::debug_walk(uint64_t va, Access acc, WalkRecord* rec) {
+    WalkRequest rq;
+    rq.va = va;
+    rq.access = acc;
+    rq.priv = acc == Access::Fetch ? priv : data_priv_;
+    rq.virt = acc == Access::Fetch ? virt : data_virt_;
+    rq.atp = rq.virt ? csr.vsatp : csr.satp;
+    rq.hgatp = csr.hgatp;
+    rq.sum = rq.virt ? (csr.vsstatus & mstatus::SUM) : (csr.mstatus & mstatus::SUM);
+    rq.mxr = (csr.mstatus & mstatus::MXR) || (rq.virt && (csr.vsstatus & mstatus::MXR));
+    rq.gmxr = csr.mstatus & mstatus::MXR;
+    rq.update_ad = false;
+    if (rq.priv == Priv::M) { rq.atp = 0; rq.virt = false; }
+    WalkMemory mem{[&](uint64_t a, uint64_t& v) { return bus_.read(a, 8, v); },
+                   [&](uint64_t, uint64_t) { return false; }};
+    return walk(rq, mem, rec);
+}
+
+bool Hart::debug_read_virt(uint64_t va, void* buf, size_t len) {
+    auto* out = static_cast<uint8_t*>(buf);
+    for (size_t i = 0; i < len; ++i) {
+        WalkResult w = debug_walk(va + i, Access::Read, nullptr);
+        uint64_t pa = w.ok ? w.pa : va + i;
+        if (!w.ok && (priv != Priv::M)) return false;
+        uint64_t b;
+        if (!bus_.read(pa, 1, b)) return false;
+        out[i] = uint8_t(b);
+    }
+    return true;
+}
+
+}  // namespace emu

@@ -1,0 +1,79 @@
+// The page-table walker: one function per the privileged spec's algorithm
+// (section "Virtual Address Translation Process"), used for single-stage
+// Sv39/Sv48 and, composed, for the H extension's two-stage translation
+// (VS-stage over G-stage, where the G-stage also translates the VS-stage's own
+// page-table reads). It records each step when asked, so what a user is shown
+// is the walk the emulator performed.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "priv.hpp"
+#include "tlb.hpp"
+
+namespace emu {
+
+// satp/vsatp MODE values and hgatp MODE values (x4 variants share the numbers).
+enum class AtpMode : uint8_t { Bare = 0, Sv39 = 8, Sv48 = 9 };
+
+struct PteRead {
+    bool gstage = false;  // a G-stage PTE (translating a guest-physical address)
+    int level = 0;        // level of this PTE in its own stage (2..0 for Sv39)
+    int vs_level = -1;    // for G-stage reads: the VS-stage level whose PTE address they translate; -1 = the final GPA
+    uint64_t pte_addr = 0;  // physical (host) address the PTE was read from
+    uint64_t pte = 0;       // PTE value as read (before any A/D update)
+};
+
+struct WalkRecord {
+    std::vector<PteRead> reads;
+    void clear() { reads.clear(); }
+};
+
+// How the walker reaches memory: physical reads and writes with PMP applied
+// for implicit supervisor accesses. false = access fault.
+struct WalkMemory {
+    std::function<bool(uint64_t pa, uint64_t& value)> read_pte;
+    std::function<bool(uint64_t pa, uint64_t value)> write_pte;
+};
+
+struct WalkRequest {
+    uint64_t va = 0;
+    Access access = Access::Read;
+    Priv priv = Priv::S;        // effective privilege of the access (U or S)
+    bool virt = false;          // V=1: two-stage translation
+    uint64_t atp = 0;           // satp, or vsatp when virt
+    uint64_t hgatp = 0;         // used when virt
+    bool sum = false;           // SUM of the first stage (sstatus or vsstatus)
+    bool mxr = false;           // MXR of the first stage: mstatus.MXR | vsstatus.MXR when virt
+    bool gmxr = false;          // MXR for the G-stage: mstatus.MXR
+    bool hlvx = false;          // HLVX: execute permission stands in for read
+    bool update_ad = true;      // false for debugger look-ups: no memory writes
+};
+
+struct WalkResult {
+    bool ok = false;
+    uint64_t pa = 0;
+    uint64_t page_mask = 0xfff;  // offset bits of the (super)page that mapped va
+    bool global = false;
+    // On a fault: the exception cause, and for guest-page faults the guest
+    // physical address (for htval/mtval2, before the >> 2) and whether the
+    // fault happened on an implicit VS-stage page-table access.
+    uint64_t cause = 0;
+    uint64_t gpa = 0;
+    bool guest_fault = false;
+    bool implicit = false;
+    unsigned mem_reads = 0;  // PTE reads performed (both stages)
+    // Permissions of the combined mapping for the effective mode, as the TLB
+    // caches them: read, write, execute allowed.
+    bool can_read = false, can_write = false, can_exec = false;
+};
+
+WalkResult walk(const WalkRequest& req, const WalkMemory& mem, WalkRecord* rec = nullptr);
+
+// Fault causes for each access kind.
+uint64_t page_fault_cause(Access a);
+uint64_t access_fault_cause(Access a);
+uint64_t guest_page_fault_cause(Access a);
+
+}  // namespace emu

@@ -1,0 +1,81 @@
+// stepvisor run FILE: run an image headless until it reports its result.
+#include <cstdio>
+#include <fstream>
+
+#include "commands.hpp"
+#include "run_loop.hpp"
+
+namespace cli {
+namespace {
+
+const char* const kRunHelp =
+    "usage: stepvisor run [options] FILE\n"
+    "\n"
+    "Runs an RV64 ELF or raw binary headless. The run ends when the program\n"
+    "reports through HTIF tohost (riscv-tests, Spike-style programs) or powers\n"
+    "off through the syscon/sifive-test device (QEMU virt-style programs).\n"
+    "Exit status: 0 pass, 1 the program reported failure (the failing test\n"
+    "number is printed), 2 bad input, 3 a limit was reached, 4 all harts idle.\n"
+    "\n"
+    "run options:\n"
+    "  --stats              print instructions, cycles, host seconds and MIPS to stderr\n"
+    "  --signature FILE     write memory between the symbols begin_signature and\n"
+    "                       end_signature as hex, one word per line (as Spike's +signature)\n"
+    "  --signature-granularity N  bytes per signature line (default 4)\n";
+
+void write_signature(emu::Machine& m, const emu::Image& img, const std::string& path, unsigned gran) {
+    auto b = img.symbol("begin_signature"), e = img.symbol("end_signature");
+    if (!b || !e || *e < *b) throw UsageError("--signature: the image has no begin_signature/end_signature symbols");
+    std::ofstream out(path);
+    if (!out) throw UsageError("--signature: cannot write '" + path + "'");
+    std::vector<uint8_t> bytes(*e - *b);
+    if (!m.bus().read_block(*b, bytes.data(), bytes.size()))
+        throw UsageError("--signature: the signature region is outside RAM");
+    for (size_t off = 0; off < bytes.size(); off += gran) {
+        std::string line;
+        for (size_t i = gran; i-- > 0;) {
+            char hex[3];
+            std::snprintf(hex, sizeof hex, "%02x", off + i < bytes.size() ? bytes[off + i] : 0);
+            line += hex;
+        }
+        out << line << '\n';
+    }
+}
+
+}  // namespace
+
+int cmd_run(const std::vector<std::string>& args) {
+    MachineOptions opt;
+    bool stats = false;
+    std::string signature, file;
+    unsigned gran = 4;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "-h" || a == "--help") { std::fputs(kRunHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
+        if (parse_machine_option(args, i, opt)) continue;
+        if (a == "--stats") stats = true;
+        else if (a == "--signature") signature = value_of(args, i);
+        else if (a == "--signature-granularity") {
+            uint64_t g = parse_u64(value_of(args, i), a);
+            if (g != 1 && g != 2 && g != 4 && g != 8 && g != 16) throw UsageError("--signature-granularity: 1, 2, 4, 8 or 16");
+            gran = unsigned(g);
+        } else if (!a.empty() && a[0] == '-') throw UsageError("run: unknown option " + a + " (see stepvisor run --help)");
+        else if (file.empty()) file = a;
+        else throw UsageError("run: more than one image given ('" + file + "' and '" + a + "')");
+    }
+    if (file.empty()) throw UsageError("run: no image given (usage: stepvisor run [options] FILE)");
+    emu::Image img;
+    auto m = make_machine(opt, file, &img);
+    Outcome o = run_to_end(*m, opt);
+    std::fflush(stdout);
+    if (!signature.empty()) write_signature(*m, img, signature, gran);
+    if (stats) {
+        double mips = o.seconds > 0 ? double(o.instructions) / o.seconds / 1e6 : 0;
+        std::fprintf(stderr, "stats: instructions=%llu cycles=%llu host_seconds=%.3f mips=%.1f\n",
+                     (unsigned long long)o.instructions, (unsigned long long)o.cycles, o.seconds, mips);
+    }
+    if (!o.message.empty()) std::fprintf(stderr, "stepvisor: %s: %s\n", file.c_str(), o.message.c_str());
+    return o.exit_code;
+}
+
+}  // namespace cli

@@ -1,0 +1,84 @@
+#include "options.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+
+namespace cli {
+
+const char* const kMachineOptionsHelp =
+    "machine options:\n"
+    "  --isa STR        ISA string: rv64imac (default), rv64imach, rv64ima, ...\n"
+    "  --mem SIZE       RAM size at 0x80000000, e.g. 64M, 1G (default 256M)\n"
+    "  --harts N        number of harts (default 1)\n"
+    "  --load-addr ADDR where a raw (non-ELF) image is placed (default 0x80000000)\n"
+    "  --max-insns N    stop after N instructions (exit code 3)\n"
+    "  --timeout SEC    stop after SEC seconds of host time (exit code 3)\n";
+
+uint64_t parse_u64(const std::string& text, const std::string& what) {
+    if (text.empty()) throw UsageError(what + ": empty number");
+    errno = 0;
+    char* end = nullptr;
+    unsigned long long v = std::strtoull(text.c_str(), &end, 0);
+    if (errno || *end || text[0] == '-') throw UsageError(what + ": '" + text + "' is not a number");
+    return v;
+}
+
+uint64_t parse_size(const std::string& text, const std::string& what) {
+    if (text.empty()) throw UsageError(what + ": empty size");
+    uint64_t mult = 1;
+    std::string num = text;
+    char last = char(std::toupper(static_cast<unsigned char>(text.back())));
+    if (last == 'K' || last == 'M' || last == 'G') {
+        mult = last == 'K' ? 1ull << 10 : last == 'M' ? 1ull << 20 : 1ull << 30;
+        num.pop_back();
+    }
+    uint64_t v = parse_u64(num, what);
+    if (v > (~0ull) / mult) throw UsageError(what + ": '" + text + "' is too large");
+    return v * mult;
+}
+
+const std::string& value_of(const std::vector<std::string>& args, size_t& i) {
+    if (i + 1 >= args.size()) throw UsageError("option " + args[i] + " needs a value");
+    return args[++i];
+}
+
+bool parse_machine_option(const std::vector<std::string>& args, size_t& i, MachineOptions& opt) {
+    const std::string& a = args[i];
+    if (a == "--isa") {
+        std::string err = emu::IsaConfig::parse(value_of(args, i), opt.config.isa);
+        if (!err.empty()) throw UsageError(err);
+    } else if (a == "--mem") {
+        uint64_t s = parse_size(value_of(args, i), "--mem");
+        if (s < (1ull << 20) || s > (64ull << 30) || (s & 0xfff))
+            throw UsageError("--mem: size must be a multiple of 4K between 1M and 64G");
+        opt.config.ram_size = s;
+    } else if (a == "--harts") {
+        uint64_t n = parse_u64(value_of(args, i), "--harts");
+        if (n < 1 || n > 64) throw UsageError("--harts: must be between 1 and 64");
+        opt.config.harts = unsigned(n);
+    } else if (a == "--load-addr") {
+        opt.load_addr = parse_u64(value_of(args, i), "--load-addr");
+    } else if (a == "--max-insns") {
+        opt.max_insns = parse_u64(value_of(args, i), "--max-insns");
+    } else if (a == "--timeout") {
+        const std::string& v = value_of(args, i);
+        char* end = nullptr;
+        double t = std::strtod(v.c_str(), &end);
+        if (*end || !(t > 0)) throw UsageError("--timeout: '" + v + "' is not a positive number of seconds");
+        opt.timeout_s = t;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+std::unique_ptr<emu::Machine> make_machine(const MachineOptions& opt, const std::string& path, emu::Image* image_out) {
+    emu::Image image = emu::load_image_file(path, opt.load_addr);
+    emu::check_fits(image, emu::map::kRam, opt.config.ram_size, path);
+    auto m = std::make_unique<emu::Machine>(opt.config);
+    m->load(image);
+    if (image_out) *image_out = std::move(image);
+    return m;
+}
+
+}  // namespace cli

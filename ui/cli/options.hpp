@@ -1,0 +1,40 @@
+// Command-line parsing shared by the subcommands: machine options and
+// number/size parsing with one-line errors.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "emu/machine.hpp"
+
+namespace cli {
+
+// A usage error: printed as one line, exit code 2.
+struct UsageError : std::runtime_error {
+    using runtime_error::runtime_error;
+};
+
+constexpr int kExitPass = 0, kExitFail = 1, kExitUsage = 2, kExitLimit = 3, kExitIdle = 4;
+
+struct MachineOptions {
+    emu::MachineConfig config;
+    std::optional<uint64_t> load_addr;  // raw binaries
+    uint64_t max_insns = 0;             // 0 = no limit
+    double timeout_s = 0;               // 0 = no limit
+};
+
+// Consumes argv[i] (and its value) if it is a machine option; returns false otherwise.
+bool parse_machine_option(const std::vector<std::string>& args, size_t& i, MachineOptions& opt);
+extern const char* const kMachineOptionsHelp;
+
+uint64_t parse_u64(const std::string& text, const std::string& what);  // decimal or 0x hex
+uint64_t parse_size(const std::string& text, const std::string& what);  // 64M, 1G, 4096, 0x1000
+const std::string& value_of(const std::vector<std::string>& args, size_t& i);  // argument after an option
+
+// Builds the machine and loads the image: LoadError / UsageError on bad input.
+std::unique_ptr<emu::Machine> make_machine(const MachineOptions& opt, const std::string& path,
+                                           emu::Image* image_out = nullptr);
+
+}  // namespace cli

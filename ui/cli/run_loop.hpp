@@ -1,0 +1,22 @@
+// Running a machine to its end under the user's limits (--max-insns,
+// --timeout), shared by `run` and `test`.
+#pragma once
+#include <atomic>
+#include <string>
+
+#include "options.hpp"
+
+namespace cli {
+
+struct Outcome {
+    int exit_code = kExitPass;  // the process exit code this outcome maps to
+    std::string message;        // one line for the user ("" when the guest passed)
+    int guest_code = 0;         // HTIF/poweroff code (failing test number for riscv-tests)
+    uint64_t instructions = 0, cycles = 0;
+    double seconds = 0;
+};
+
+// Runs until halt or a limit. `cancel` (optional) stops the run early.
+Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace cli
