@@ -299,7 +299,7 @@ _start:
   csrw pmpaddr15, t0
   li t0, (0x1f << 56)        /* pmp15cfg: NAPOT | X | W | R */
   csrw pmpcfg2, t0
-  li t0, MSTATUS_FS & ~(MSTATUS_FS >> 1)   /* FS = initial */
+  li t0, (1 << 13)                 /* FS = Initial */
   csrw mstatus, t0
   la sp, selftest_stack_top
   li gp, 0
