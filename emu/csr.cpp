@@ -169,8 +169,10 @@ bool Hart::csr_read_raw(uint16_t addr, uint64_t& v) {
     case Csr::MTVAL2: v = csr.mtval2; return true;
     case Csr::MCYCLE: v = mcycle_value(); return true;
     case Csr::MINSTRET: v = minstret_value(); return true;
-    case Csr::TSELECT: v = csr.tselect; return true;
-    case Csr::TDATA1: v = 0; return true;
+    case Csr::TSELECT: v = triggers.select; return true;
+    case Csr::TDATA1: v = triggers.tdata1[triggers.select]; return true;
+    case Csr::TDATA2: v = triggers.tdata2[triggers.select]; return true;
+    case Csr::TINFO: v = 1u << 2; return true;  // mcontrol only
     default: return false;
     }
 }
@@ -355,8 +357,14 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
         else csr.minstret_delta = v - instret;
         suppress_instret_ = true;
         break;
-    case Csr::TSELECT: break;  // no triggers: tselect stays 0
-    case Csr::TDATA1: break;
+    case Csr::TSELECT: triggers.write_select(v); break;
+    case Csr::TDATA1:
+    case Csr::TDATA2:
+        if (Csr(addr) == Csr::TDATA1) triggers.write_tdata1(v); else triggers.write_tdata2(v);
+        triggers_armed_ = triggers.armed();
+        flush_tlb();  // armed: loads and stores must reach the slow path
+        interrupt_state_changed();  // re-enter the run loop to pick the checking loop
+        break;
     default: break;
     }
 }

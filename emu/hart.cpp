@@ -21,12 +21,21 @@ void Hart::reset(uint64_t start_pc) {
     csr.hstatus = h_ext ? (2ull << 32) : 0;
     csr.vsstatus = 2ull << 32;
     pmp = Pmp{};
+    triggers = Triggers{};
+    triggers_armed_ = false;
+    c_enabled_ = csr.misa & (1u << 2);
     cycle = instret = 0;
     wfi = false;
     lr_valid = false;
     hw_mip_ = 0;
     flush_tlb();
     context_changed();
+}
+
+bool Hart::trigger_fires(Access kind, uint64_t addr) {
+    if (!triggers.hit(kind, addr, priv, csr.mstatus & mstatus::MIE)) return false;
+    raise(BREAKPOINT, addr);
+    return true;
 }
 
 uint64_t Hart::mtime() const { return m_.mtime(); }
@@ -82,7 +91,7 @@ uint64_t Hart::run(uint64_t cycle_limit, uint64_t max_insns) {
         }
         deadline_ = std::min(cycle_limit, next_timer_cycle_);
         uint64_t budget = max_insns - executed;
-        executed += has_breakpoints ? exec_loop<true>(budget) : exec_loop<false>(budget);
+        executed += (has_breakpoints || triggers_armed_) ? exec_loop<true>(budget) : exec_loop<false>(budget);
         if (has_breakpoints && m_.at_breakpoint(pc)) break;
     }
     return executed;

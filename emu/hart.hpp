@@ -11,6 +11,7 @@
 #include "pmp.hpp"
 #include "priv.hpp"
 #include "tlb.hpp"
+#include "triggers.hpp"
 #include "walk.hpp"
 
 namespace emu {
@@ -60,6 +61,7 @@ public:
     bool virt = false;  // the V bit
     CsrFile csr;
     Pmp pmp;
+    Triggers triggers;
     uint64_t cycle = 0;    // cycles since reset (drives mcycle and, at the machine, mtime)
     uint64_t instret = 0;  // instructions retired
     bool wfi = false;      // stalled in WFI
@@ -105,6 +107,8 @@ public:
     void flush_tlb() { tlb_.flush_all(); fetch_page_va_ = 1; }
     // Drops fast store mappings of a physical page (it became code or watched).
     void drop_fast_stores(uint64_t page_pa);
+    // A store through a host pointer outside the hot loop: keep decoded code coherent.
+    void stored(uint64_t pa, unsigned size);
 
     // Raise an exception (synchronous trap) with the spec's trap values.
     void raise(uint64_t cause, uint64_t tval, uint64_t tval2 = 0, uint64_t tinst = 0, bool gva = false);
@@ -137,6 +141,7 @@ private:
     bool exec_amo(const isa::Decoded& d);
     bool exec_hlsv(const isa::Decoded& d);
     bool exec_fp(const isa::Decoded& d);  // F and D (emu/fpu.cpp)
+    bool exec_other(const isa::Decoded& d);  // A, H loads/stores, F, D: out of the hot loop
     void sfence(bool vs, uint64_t vaddr, bool all);
     void illegal(const isa::Decoded& d);
     void virtual_instruction(const isa::Decoded& d);
@@ -164,6 +169,8 @@ private:
     bool suppress_instret_ = false;  // a CSR write to minstret this instruction
     bool trapped_ = false;
     bool c_enabled_ = true;          // misa.C: compressed instructions legal
+    bool triggers_armed_ = false;    // any debug trigger armed: checking loop, slow loads/stores
+    bool trigger_fires(Access kind, uint64_t addr);
     uint64_t cur_bits_ = 0;          // the executing instruction's transformed form (for tinst)
     friend struct HartTestAccess;
 };

@@ -5,6 +5,8 @@
 
 namespace emu {
 
+#define UNLIKELY_TRIGGERS __builtin_expect(triggers_armed_, 0)
+
 namespace {
 uint64_t pte_read_cost(unsigned reads) { return uint64_t(reads) * CycleModel::kPteRead; }
 }  // namespace
@@ -69,16 +71,21 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
     }
     const uint64_t ppage = pa & ~(kPageSize - 1);
     HostRegion* r = bus_.region(ppage, kPageSize);
+    DecodedPage* code = nullptr;
     if (r) {
         uint64_t page = (ppage - r->base) >> kPageShift;
-        bool fast = !(acc == Access::Write && (r->slow_store[page] || !r->writable));
+        // Stores to watched pages (HTIF tohost) and to ROM take the slow path;
+        // stores to code pages are fast but drop the decoded instructions they hit.
+        bool fast = !(acc == Access::Write && ((r->slow_store[page] & 2) || !r->writable));
         if (fast) host = &r->bytes[ppage - r->base] + (pa & (kPageSize - 1));
+        if (acc == Access::Write) code = r->code[page].get();
     }
-    if (fill_tlb && !hlvx && pmp.uniform_over_page(ppage, p)) {
+    if (fill_tlb && !hlvx && !triggers_armed_ && pmp.uniform_over_page(ppage, p)) {
         te.vpn = vpn;
         te.tag = tag_[idx];
         te.ppage = ppage;
         te.host = host ? host - (pa & (kPageSize - 1)) : nullptr;
+        te.code = code;
         if (translated) {
             Event e;
             e.kind = EventKind::TlbFill;
@@ -94,13 +101,25 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
     return true;
 }
 
+void Hart::stored(uint64_t pa, unsigned size) {
+    HostRegion* r = bus_.region(pa, size);
+    if (r && (r->slow_store[(pa - r->base) >> kPageShift] & 1)) bus_.invalidate_code(*r, pa, size);
+}
+
 void Hart::drop_fast_stores(uint64_t page_pa) {
+    HostRegion* r = bus_.region(page_pa, kPageSize);
+    if (!r) return;
+    const uint64_t page = (page_pa - r->base) >> kPageShift;
     for (auto& idx : tlb_.e)
-        for (auto& t : idx[unsigned(Access::Write)])
-            if (t.vpn != ~0ull && t.ppage == page_pa) t.host = nullptr;  // keep the translation, slow the store
+        for (auto& t : idx[unsigned(Access::Write)]) {
+            if (t.vpn == ~0ull || t.ppage != page_pa) continue;
+            if (r->slow_store[page] & 2) t.host = nullptr;  // watched: keep the translation, slow the store
+            t.code = r->code[page].get();
+        }
 }
 
 bool Hart::load_slow(uint64_t va, unsigned size, uint64_t& out, bool hlv, bool hlvx) {
+    if (UNLIKELY_TRIGGERS && trigger_fires(Access::Read, va)) return false;
     const bool v = hlv ? true : data_virt_;
     const Priv p = hlv ? ((csr.hstatus & hstatus::SPVP) ? Priv::S : Priv::U) : data_priv_;
     unsigned idx = data_idx_;
@@ -143,6 +162,7 @@ bool Hart::load_slow(uint64_t va, unsigned size, uint64_t& out, bool hlv, bool h
 }
 
 bool Hart::store_slow(uint64_t va, unsigned size, uint64_t val, bool hsv) {
+    if (UNLIKELY_TRIGGERS && trigger_fires(Access::Write, va)) return false;
     const bool v = hsv ? true : data_virt_;
     const Priv p = hsv ? ((csr.hstatus & hstatus::SPVP) ? Priv::S : Priv::U) : data_priv_;
     unsigned idx = data_idx_;
@@ -162,6 +182,7 @@ bool Hart::store_slow(uint64_t va, unsigned size, uint64_t val, bool hsv) {
     if (!translate(va, Access::Write, size, pa, host, v, p, false, true, idx)) return false;
     if (host) {
         std::memcpy(host, &val, size);
+        stored(pa, size);
         return true;
     }
     if ((pa & (size - 1)) != 0 && !bus_.region(pa, size)) {

@@ -9,6 +9,8 @@
 
 namespace emu {
 
+struct DecodedPage;
+
 enum class Access : uint8_t { Read = 0, Write = 1, Fetch = 2 };
 
 // Translation contexts. MPRV and SUM select different indexes so toggling
@@ -29,6 +31,7 @@ struct TlbEntry {
     uint64_t tag = 0;       // ASID | VMID << 16 | MXR << 32 ... of the context
     uint8_t* host = nullptr;  // host address of the page, or null (device/slow)
     uint64_t ppage = 0;     // physical page base address
+    DecodedPage* code = nullptr;  // write entries: decoded instructions a store must drop
 };
 
 constexpr unsigned kTlbSize = 256;

@@ -1,0 +1,306 @@
+// The hot loop: fetch through the decoded-instruction cache, dispatch with
+// one indirect jump per handler (threaded code), execute. It allocates
+// nothing and calls nothing on the fast path; loads and stores hit the TLB's
+// host pointers. pc, cycle and instret live in locals (host stores through
+// guest memory pointers would otherwise force the compiler to keep them in
+// memory) and are written back around every out-of-line call.
+#include "hart.hpp"
+#include "machine.hpp"
+
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+namespace emu {
+using isa::Op;
+
+namespace {
+
+uint8_t cost_of(Op op) {
+    switch (op) {
+    case Op::MUL: case Op::MULH: case Op::MULHSU: case Op::MULHU: case Op::MULW: return CycleModel::kMul;
+    case Op::DIV: case Op::DIVU: case Op::REM: case Op::REMU: case Op::DIVW: case Op::DIVUW: case Op::REMW:
+    case Op::REMUW: return CycleModel::kDiv;
+    case Op::CSRRW: case Op::CSRRS: case Op::CSRRC: case Op::CSRRWI: case Op::CSRRSI: case Op::CSRRCI:
+        return CycleModel::kCsr;
+    case Op::FDIV_S: case Op::FDIV_D: case Op::FSQRT_S: case Op::FSQRT_D: return CycleModel::kFpuDiv;
+    default: break;
+    }
+    const auto& i = isa::info(op);
+    if (i.format == isa::Format::AMO || i.format == isa::Format::LR) return CycleModel::kAmo;
+    if (i.ext == isa::Ext::F || i.ext == isa::Ext::D) return CycleModel::kFpu;
+    return CycleModel::kBase;
+}
+
+struct CostTable {
+    uint8_t c[size_t(Op::ILLEGAL) + 1];
+    CostTable() : c() {
+        for (size_t i = 0; i <= size_t(Op::ILLEGAL); ++i) c[i] = cost_of(Op(i));
+    }
+};
+const CostTable kCost;
+
+inline uint64_t sx32(uint64_t v) { return uint64_t(int64_t(int32_t(uint32_t(v)))); }
+
+// A store hit decoded instructions: forget the ones it may have overwritten.
+inline void invalidate_slots(DecodedPage* p, uint64_t off, unsigned size) {
+    uint64_t lo = off >= 2 ? (off - 2) >> 1 : 0, hi = (off + size - 1) >> 1;
+    for (uint64_t i = lo; i <= hi; ++i) p->slot[i].len = 0;
+}
+
+}  // namespace
+
+bool Hart::exec_other(const isa::Decoded& d) {
+    switch (isa::info(d.op).ext) {
+    case isa::Ext::A: return exec_amo(d);
+    case isa::Ext::H:
+        return (d.op == Op::HFENCE_VVMA || d.op == Op::HFENCE_GVMA) ? exec_system(d) : exec_hlsv(d);
+    case isa::Ext::F: case isa::Ext::D: return exec_fp(d);
+    default: illegal(d); return false;
+    }
+}
+
+template <bool kDebug> uint64_t Hart::exec_loop(uint64_t budget) {
+    static void* const kLabels[] = {
+#define INSN(id, name, mask, match, fmt, ext) &&L_##id,
+#include "isa/instructions.def"
+#undef INSN
+        &&L_ILLEGAL};
+    uint64_t* const X = x;
+    uint64_t pc_ = pc, cyc = cycle, ret = instret, dl = deadline_;
+    uint64_t fva = fetch_page_va_;
+    DecodedPage* fpg = fetch_page_;
+    TlbEntry* rtlb = tlb_.e[data_idx_][unsigned(Access::Read)];
+    TlbEntry* wtlb = tlb_.e[data_idx_][unsigned(Access::Write)];
+    uint64_t dtag = tag_[data_idx_];
+    uint64_t n = 0;
+    const isa::Decoded* d;
+    uint64_t npc;
+    bool ok_;
+
+#define SYNC() (pc = pc_, cycle = cyc, instret = ret)
+#define RELOAD()                                                                                       \
+    (pc_ = pc, cyc = cycle, ret = instret, dl = deadline_, fva = fetch_page_va_, fpg = fetch_page_, \
+     rtlb = tlb_.e[data_idx_][unsigned(Access::Read)], wtlb = tlb_.e[data_idx_][unsigned(Access::Write)], \
+     dtag = tag_[data_idx_])
+// An out-of-line operation; false when it trapped (pc is then the handler's).
+#define CALL(expr) (SYNC(), ok_ = (expr), RELOAD(), ok_)
+#define NEXT()         \
+    do {               \
+        pc_ = npc;     \
+        ++ret;         \
+        goto dispatch; \
+    } while (0)
+#define RD X[d->rd]
+#define RS1 X[d->rs1]
+#define RS2 X[d->rs2]
+#define IMM uint64_t(d->imm)
+
+dispatch:
+    X[0] = 0;
+    if (UNLIKELY(n >= budget || cyc >= dl)) goto out;
+    if constexpr (kDebug) {
+        if (n > 0 && m_.at_breakpoint(pc_)) goto out;
+        if (triggers_armed_ && CALL(trigger_fires(Access::Fetch, pc_))) { ++n; goto dispatch; }
+    }
+    ++n;
+    if (LIKELY((pc_ & ~(kPageSize - 1)) == fva) && LIKELY((d = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1])->len != 0)) {
+    } else {
+        SYNC();
+        d = fetch_slow();
+        RELOAD();
+        if (!d) goto dispatch;
+    }
+    cyc += kCost.c[size_t(d->op)];
+    npc = pc_ + d->len;
+    goto* kLabels[size_t(d->op)];
+
+L_LUI: RD = IMM; NEXT();
+L_AUIPC: RD = pc_ + IMM; NEXT();
+L_JAL: {
+    uint64_t t = pc_ + IMM;
+    if (UNLIKELY(!c_enabled_ && (t & 2))) { CALL((raise(MISALIGNED_FETCH, t), false)); goto dispatch; }
+    RD = npc;
+    npc = t;
+    NEXT();
+}
+L_JALR: {
+    uint64_t t = (RS1 + IMM) & ~1ull;
+    if (UNLIKELY(!c_enabled_ && (t & 2))) { CALL((raise(MISALIGNED_FETCH, t), false)); goto dispatch; }
+    RD = npc;
+    npc = t;
+    NEXT();
+}
+#define BRANCH(OP, COND)                                                                              \
+    L_##OP : if (COND) {                                                                              \
+        uint64_t t = pc_ + IMM;                                                                       \
+        if (UNLIKELY(!c_enabled_ && (t & 2))) { CALL((raise(MISALIGNED_FETCH, t), false)); goto dispatch; } \
+        npc = t;                                                                                      \
+    }                                                                                                 \
+    NEXT();
+    BRANCH(BEQ, RS1 == RS2)
+    BRANCH(BNE, RS1 != RS2)
+    BRANCH(BLT, int64_t(RS1) < int64_t(RS2))
+    BRANCH(BGE, int64_t(RS1) >= int64_t(RS2))
+    BRANCH(BLTU, RS1 < RS2)
+    BRANCH(BGEU, RS1 >= RS2)
+#undef BRANCH
+#define LOADOP(OP, T)                                                                                  \
+    L_##OP : {                                                                                         \
+        const uint64_t va = RS1 + IMM, vpn = va >> kPageShift, off = va & (kPageSize - 1);            \
+        const TlbEntry& e = rtlb[vpn & (kTlbSize - 1)];                                                \
+        if (LIKELY(e.vpn == vpn && e.tag == dtag && e.host != nullptr && off <= kPageSize - sizeof(T))) { \
+            T v;                                                                                       \
+            std::memcpy(&v, e.host + off, sizeof(T));                                                  \
+            RD = uint64_t(v);                                                                          \
+            NEXT();                                                                                    \
+        }                                                                                              \
+        uint64_t raw;                                                                                  \
+        if (!CALL(load_slow(va, sizeof(T), raw))) goto dispatch;                                       \
+        RD = uint64_t(T(raw));                                                                         \
+        NEXT();                                                                                        \
+    }
+    LOADOP(LB, int8_t)
+    LOADOP(LH, int16_t)
+    LOADOP(LW, int32_t)
+    LOADOP(LD, uint64_t)
+    LOADOP(LBU, uint8_t)
+    LOADOP(LHU, uint16_t)
+    LOADOP(LWU, uint32_t)
+#undef LOADOP
+#define STOREOP(OP, T)                                                                                 \
+    L_##OP : {                                                                                         \
+        const uint64_t va = RS1 + IMM, vpn = va >> kPageShift, off = va & (kPageSize - 1);            \
+        const TlbEntry& e = wtlb[vpn & (kTlbSize - 1)];                                                \
+        if (LIKELY(e.vpn == vpn && e.tag == dtag && e.host != nullptr && off <= kPageSize - sizeof(T))) { \
+            T v = T(RS2);                                                                              \
+            std::memcpy(e.host + off, &v, sizeof(T));                                                  \
+            if (UNLIKELY(e.code != nullptr)) invalidate_slots(e.code, off, sizeof(T));                 \
+            NEXT();                                                                                    \
+        }                                                                                              \
+        if (!CALL(store_slow(va, sizeof(T), RS2))) goto dispatch;                                      \
+        NEXT();                                                                                        \
+    }
+    STOREOP(SB, uint8_t)
+    STOREOP(SH, uint16_t)
+    STOREOP(SW, uint32_t)
+    STOREOP(SD, uint64_t)
+#undef STOREOP
+L_ADDI: RD = RS1 + IMM; NEXT();
+L_SLTI: RD = int64_t(RS1) < d->imm; NEXT();
+L_SLTIU: RD = RS1 < IMM; NEXT();
+L_XORI: RD = RS1 ^ IMM; NEXT();
+L_ORI: RD = RS1 | IMM; NEXT();
+L_ANDI: RD = RS1 & IMM; NEXT();
+L_SLLI: RD = RS1 << d->imm; NEXT();
+L_SRLI: RD = RS1 >> d->imm; NEXT();
+L_SRAI: RD = uint64_t(int64_t(RS1) >> d->imm); NEXT();
+L_ADD: RD = RS1 + RS2; NEXT();
+L_SUB: RD = RS1 - RS2; NEXT();
+L_SLL: RD = RS1 << (RS2 & 63); NEXT();
+L_SLT: RD = int64_t(RS1) < int64_t(RS2); NEXT();
+L_SLTU: RD = RS1 < RS2; NEXT();
+L_XOR: RD = RS1 ^ RS2; NEXT();
+L_SRL: RD = RS1 >> (RS2 & 63); NEXT();
+L_SRA: RD = uint64_t(int64_t(RS1) >> (RS2 & 63)); NEXT();
+L_OR: RD = RS1 | RS2; NEXT();
+L_AND: RD = RS1 & RS2; NEXT();
+L_ADDIW: RD = sx32(RS1 + IMM); NEXT();
+L_SLLIW: RD = sx32(uint32_t(RS1) << d->imm); NEXT();
+L_SRLIW: RD = sx32(uint32_t(RS1) >> d->imm); NEXT();
+L_SRAIW: RD = uint64_t(int64_t(int32_t(RS1) >> d->imm)); NEXT();
+L_ADDW: RD = sx32(RS1 + RS2); NEXT();
+L_SUBW: RD = sx32(RS1 - RS2); NEXT();
+L_SLLW: RD = sx32(uint32_t(RS1) << (RS2 & 31)); NEXT();
+L_SRLW: RD = sx32(uint32_t(RS1) >> (RS2 & 31)); NEXT();
+L_SRAW: RD = uint64_t(int64_t(int32_t(RS1) >> (RS2 & 31))); NEXT();
+L_FENCE: NEXT();
+L_FENCE_I: NEXT();  // the decoded-instruction cache follows every store: nothing to flush
+L_MUL: RD = RS1 * RS2; NEXT();
+L_MULH: RD = uint64_t((__int128(int64_t(RS1)) * __int128(int64_t(RS2))) >> 64); NEXT();
+L_MULHSU: RD = uint64_t((__int128(int64_t(RS1)) * __int128(static_cast<unsigned __int128>(RS2))) >> 64); NEXT();
+L_MULHU: RD = uint64_t((static_cast<unsigned __int128>(RS1) * RS2) >> 64); NEXT();
+L_DIV: {
+    const int64_t a = int64_t(RS1), b = int64_t(RS2);
+    RD = b == 0 ? ~0ull : (a == INT64_MIN && b == -1) ? uint64_t(a) : uint64_t(a / b);
+    NEXT();
+}
+L_DIVU: RD = RS2 == 0 ? ~0ull : RS1 / RS2; NEXT();
+L_REM: {
+    const int64_t a = int64_t(RS1), b = int64_t(RS2);
+    RD = b == 0 ? uint64_t(a) : (a == INT64_MIN && b == -1) ? 0 : uint64_t(a % b);
+    NEXT();
+}
+L_REMU: RD = RS2 == 0 ? RS1 : RS1 % RS2; NEXT();
+L_MULW: RD = sx32(uint32_t(RS1) * uint32_t(RS2)); NEXT();
+L_DIVW: {
+    const int32_t a = int32_t(RS1), b = int32_t(RS2);
+    RD = b == 0 ? ~0ull : (a == INT32_MIN && b == -1) ? uint64_t(int64_t(a)) : uint64_t(int64_t(a / b));
+    NEXT();
+}
+L_DIVUW: {
+    const uint32_t a = uint32_t(RS1), b = uint32_t(RS2);
+    RD = b == 0 ? ~0ull : sx32(a / b);
+    NEXT();
+}
+L_REMW: {
+    const int32_t a = int32_t(RS1), b = int32_t(RS2);
+    RD = b == 0 ? uint64_t(int64_t(a)) : (a == INT32_MIN && b == -1) ? 0 : uint64_t(int64_t(a % b));
+    NEXT();
+}
+L_REMUW: {
+    const uint32_t a = uint32_t(RS1), b = uint32_t(RS2);
+    RD = sx32(b == 0 ? a : a % b);
+    NEXT();
+}
+L_CSRRW: L_CSRRS: L_CSRRC: L_CSRRWI: L_CSRRSI: L_CSRRCI:
+    suppress_instret_ = false;
+    if (!CALL(exec_csr(*d))) goto dispatch;
+    if (UNLIKELY(suppress_instret_)) {  // a write to minstret: this instruction does not count
+        suppress_instret_ = false;
+        pc_ = npc;
+        goto dispatch;
+    }
+    NEXT();
+L_ECALL: L_EBREAK: L_WFI: L_SFENCE_VMA:
+    if (!CALL(exec_system(*d))) goto dispatch;
+    NEXT();
+L_MRET: L_SRET:
+    if (!CALL(exec_system(*d))) goto dispatch;
+    ++ret;  // pc is the xRET's target
+    goto dispatch;
+L_ILLEGAL:
+    CALL((illegal(*d), false));
+    goto dispatch;
+#define INSN(id, name, mask, match, fmt, ext) OTHER_##ext(id)
+#define OTHER_A(id) L_##id:
+#define OTHER_H(id) L_##id:
+#define OTHER_F(id) L_##id:
+#define OTHER_D(id) L_##id:
+#define OTHER_I(id)
+#define OTHER_M(id)
+#define OTHER_Zicsr(id)
+#define OTHER_Zifencei(id)
+#define OTHER_Priv(id)
+    // Every A, H, F and D instruction lands here.
+#include "isa/instructions.def"
+#undef INSN
+    if (!CALL(exec_other(*d))) goto dispatch;
+    NEXT();
+
+out:
+    SYNC();
+    return n;
+#undef SYNC
+#undef RELOAD
+#undef CALL
+#undef NEXT
+#undef RD
+#undef RS1
+#undef RS2
+#undef IMM
+}
+
+template uint64_t Hart::exec_loop<true>(uint64_t);
+template uint64_t Hart::exec_loop<false>(uint64_t);
+
+}  // namespace emu
