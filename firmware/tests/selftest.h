@@ -46,6 +46,7 @@
 #define MSTATUS_TVM   (1 << 20)
 #define MSTATUS_TW    (1 << 21)
 #define MSTATUS_TSR   (1 << 22)
+#define MSTATUS_MPV   (1 << 39)     /* H only; reads 0 without H */
 
 #define IRQ_SSI 1
 #define IRQ_MSI 3
@@ -247,9 +248,10 @@
 .endm
 
 /* ---- privilege changes (from M-mode) ------------------------------------ */
-/* continue at the next instruction in privilege `prv` (PRV_S or PRV_U) */
+/* continue at the next instruction in privilege `prv` (PRV_S or PRV_U; not
+   virtualized: MPV is cleared too) */
 .macro DROP_TO prv
-  li t5, MSTATUS_MPP
+  li t5, MSTATUS_MPP | MSTATUS_MPV
   csrc mstatus, t5
   li t5, (\prv) << 11
   csrs mstatus, t5
