@@ -306,6 +306,7 @@ void Hart::set_priv(Priv p, bool v) {
     priv = p;
     virt = v;
     context_changed();
+    interrupt_state_changed();  // which interrupts are enabled depends on the mode and xIE
 }
 
 // Recomputes which TLB index serves fetches and data accesses, and the

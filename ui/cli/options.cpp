@@ -10,7 +10,7 @@ const char* const kMachineOptionsHelp =
     "  --isa STR        ISA string: rv64imac (default), rv64imach, rv64ima, ...\n"
     "  --mem SIZE       RAM size at 0x80000000, e.g. 64M, 1G (default 256M)\n"
     "  --harts N        number of harts (default 1)\n"
-    "  --load-addr ADDR where a raw (non-ELF) image is placed (default 0x80000000)\n"
+    "  --load-addr ADDR run FILE as a raw binary placed at ADDR (e.g. 0x80000000)\n"
     "  --max-insns N    stop after N instructions (exit code 3)\n"
     "  --timeout SEC    stop after SEC seconds of host time (exit code 3)\n";
 
@@ -73,7 +73,9 @@ bool parse_machine_option(const std::vector<std::string>& args, size_t& i, Machi
 }
 
 std::unique_ptr<emu::Machine> make_machine(const MachineOptions& opt, const std::string& path, emu::Image* image_out) {
-    emu::Image image = emu::load_image_file(path, opt.load_addr);
+    emu::Image image = emu::load_image_file(path, opt.load_addr.value_or(emu::kDefaultRawLoadAddr));
+    if (!image.is_elf && !opt.load_addr)
+        throw emu::LoadError(path + ": not an ELF file (to run a raw binary, give its address with --load-addr)");
     emu::check_fits(image, emu::map::kRam, opt.config.ram_size, path);
     auto m = std::make_unique<emu::Machine>(opt.config);
     m->load(image);

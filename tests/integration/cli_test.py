@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""The command line as a user meets it: verdicts, limits, bad input, batch
+runs with JUnit output, signatures, determinism.
+
+usage: cli_test.py STEPVISOR FAIL3 SPIN IDLE SIG PASS_A PASS_B
+"""
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+stepvisor, fail3, spin, idle, sig, pass_a, pass_b = sys.argv[1:8]
+failures = []
+
+
+def run(*args, timeout=60):
+    p = subprocess.run([stepvisor, *args], capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check(cond, what, detail=""):
+    if not cond:
+        failures.append(f"{what}: {detail}")
+        print(f"FAIL {what}\n  {detail}")
+    else:
+        print(f"ok   {what}")
+
+
+def one_line_error(rc, err, expect_rc, fragment, what):
+    lines = [l for l in err.splitlines() if l.strip()]
+    check(rc == expect_rc and len(lines) == 1 and fragment in lines[0],
+          what, f"rc={rc} stderr={err!r}")
+
+
+# Verdicts
+rc, out, err = run("run", pass_a)
+check(rc == 0, "a passing program exits 0", f"rc={rc} {err}")
+rc, out, err = run("run", fail3)
+check(rc == 1 and "test 3" in err, "a failing program exits 1 naming the failing test", f"rc={rc} {err!r}")
+
+# Limits
+rc, out, err = run("run", "--max-insns", "10000", spin)
+one_line_error(rc, err, 3, "--max-insns", "a runaway program stops at --max-insns with exit 3")
+rc, out, err = run("run", "--timeout", "0.3", spin)
+one_line_error(rc, err, 3, "--timeout", "a runaway program stops at --timeout with exit 3")
+rc, out, err = run("run", idle)
+one_line_error(rc, err, 4, "WFI", "a hart that can never wake is reported with exit 4")
+
+# Bad input: one line naming the problem, exit 2.
+with tempfile.TemporaryDirectory() as d:
+    rc, out, err = run("run", os.path.join(d, "missing.elf"))
+    one_line_error(rc, err, 2, "missing.elf", "a missing file")
+    text = os.path.join(d, "notes.txt")
+    open(text, "w").write("hello, not a program\n")
+    rc, out, err = run("run", text)
+    one_line_error(rc, err, 2, "not an ELF", "a file that is not ELF")
+    rc, out, err = run("run", "/bin/sh")
+    one_line_error(rc, err, 2, "not RISC-V", "an ELF for another machine")
+    data = open(pass_a, "rb").read()
+    trunc = os.path.join(d, "truncated.elf")
+    open(trunc, "wb").write(data[:200])
+    rc, out, err = run("run", trunc)
+    one_line_error(rc, err, 2, "truncated", "a truncated ELF")
+    cls32 = bytearray(data)
+    cls32[4] = 1  # EI_CLASS = ELFCLASS32
+    p32 = os.path.join(d, "class32.elf")
+    open(p32, "wb").write(cls32)
+    rc, out, err = run("run", p32)
+    one_line_error(rc, err, 2, "32-bit", "a 32-bit ELF")
+    # Move the first PT_LOAD segment below RAM.
+    outside = bytearray(data)
+    phoff, = struct.unpack_from("<Q", outside, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", outside, 0x36)
+    for i in range(phnum):
+        off = phoff + i * phentsize
+        if struct.unpack_from("<I", outside, off)[0] == 1:  # PT_LOAD
+            struct.pack_into("<Q", outside, off + 0x18, 0x10)  # p_paddr
+            break
+    pout = os.path.join(d, "outside.elf")
+    open(pout, "wb").write(outside)
+    rc, out, err = run("run", pout)
+    one_line_error(rc, err, 2, "outside RAM", "a segment outside RAM")
+    rc, out, err = run("run", "--frobnicate", pass_a)
+    one_line_error(rc, err, 2, "--frobnicate", "an unknown option")
+    rc, out, err = run("run", "--isa", "rv32i", pass_a)
+    one_line_error(rc, err, 2, "rv32i", "an unsupported ISA string")
+    rc, out, err = run("frobnicate")
+    one_line_error(rc, err, 2, "frobnicate", "an unknown command")
+
+    # Batch runs
+    junit = os.path.join(d, "report.xml")
+    rc, out, err = run("test", "-j", "2", "--junit", junit, pass_a, fail3, pass_b)
+    check(rc == 1, "test exits 1 when any program fails", f"rc={rc}")
+    check("2 passed, 1 failed" in out, "test prints the summary", out)
+    fail_rows = [l for l in out.splitlines() if l.startswith("fail3.elf")]
+    check(len(fail_rows) == 1 and "FAIL" in fail_rows[0] and "test 3" in fail_rows[0],
+          "the summary table names the failing test number", out)
+    xml = open(junit).read() if os.path.exists(junit) else ""
+    check('tests="3"' in xml and 'failures="1"' in xml and "test 3" in xml, "JUnit XML report", xml)
+    rc, out, err = run("test", pass_a, pass_b)
+    check(rc == 0 and "2 passed, 0 failed" in out, "test exits 0 when all pass", out)
+
+    # Signature
+    sigfile = os.path.join(d, "sig.txt")
+    rc, out, err = run("run", "--signature", sigfile, sig)
+    lines = open(sigfile).read().split() if os.path.exists(sigfile) else []
+    check(rc == 0 and lines == ["11223344", "deadbeef", "00000007", "00000000"],
+          "--signature writes the region one word per line", f"rc={rc} {lines} {err}")
+
+# Determinism: the same image twice gives the same instruction and cycle counts.
+stats = []
+for _ in range(2):
+    rc, out, err = run("run", "--stats", pass_b)
+    stats.append([l.split(" host_seconds")[0] for l in err.splitlines() if l.startswith("stats:")])
+check(stats[0] == stats[1] and stats[0], "two runs of one image retire the same instructions in the same cycles",
+      str(stats))
+
+print(f"{len(failures)} failed")
+sys.exit(1 if failures else 0)
