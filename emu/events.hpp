@@ -52,9 +52,18 @@ public:
         slot = e;
         slot.seq = next_++;
         counts_[size_t(e.kind)]++;
+        if (e.kind == EventKind::Trap && e.cause < 64) traps_[e.cause]++;
+        if (e.kind == EventKind::Interrupt && e.cause < 64) interrupts_[e.cause]++;
+        if (e.kind == EventKind::PrivChange) transitions_[mode_index(e.from_priv, e.from_v)][mode_index(e.to_priv, e.to_v)]++;
     }
     uint64_t total() const { return next_; }
     uint64_t count(EventKind k) const { return counts_[size_t(k)]; }
+    // Whole-run tallies (not limited by the ring's size).
+    uint64_t traps(uint64_t cause) const { return cause < 64 ? traps_[cause] : 0; }
+    uint64_t interrupts(uint64_t cause) const { return cause < 64 ? interrupts_[cause] : 0; }
+    // Mode indexes: 0 U, 1 S/HS, 2 VU, 3 VS, 4 M.
+    static unsigned mode_index(Priv p, bool v) { return p == Priv::M ? 4 : (v ? 2 : 0) + (p == Priv::S ? 1 : 0); }
+    uint64_t transitions(unsigned from, unsigned to) const { return transitions_[from][to]; }
     // The last n events, oldest first.
     std::vector<Event> last(size_t n) const;
     // Events with seq >= from that are still in the ring.
@@ -64,6 +73,9 @@ private:
     std::vector<Event> ring_;
     uint64_t next_ = 0;
     uint64_t counts_[size_t(EventKind::Count)] = {};
+    uint64_t traps_[64] = {};
+    uint64_t interrupts_[64] = {};
+    uint64_t transitions_[5][5] = {};
 };
 
 std::string describe(const Event& e, bool h_enabled);

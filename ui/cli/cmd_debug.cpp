@@ -13,6 +13,7 @@
 #include "isa/csr.hpp"
 #include "isa/disasm.hpp"
 #include "options.hpp"
+#include "walk_text.hpp"
 
 namespace cli {
 namespace {
@@ -47,12 +48,6 @@ constexpr const char* kAbi[32] = {"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t
                                   "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
 constexpr uint64_t kRunLimit = 100'000'000;
 
-std::string hex(uint64_t v, int width = 0) {
-    char b[32];
-    if (width) std::snprintf(b, sizeof b, "0x%0*llx", width, (unsigned long long)v);
-    else std::snprintf(b, sizeof b, "0x%llx", (unsigned long long)v);
-    return b;
-}
 
 class Session {
 public:
@@ -218,35 +213,7 @@ private:
         }
     }
 
-    void pt(uint64_t va, std::ostream& out) {
-        emu::Hart& h = hart();
-        emu::WalkRecord rec;
-        emu::WalkResult w = h.debug_walk(va, emu::Access::Read, &rec);
-        const uint64_t atp = h.virt ? h.csr.vsatp : h.csr.satp;
-        const char* mode = (atp >> 60) == 8 ? "Sv39" : (atp >> 60) == 9 ? "Sv48" : "Bare";
-        out << "walk of " << hex(va) << " for a load in " << emu::priv_name(h.priv, h.virt, h.h_ext) << "-mode, "
-            << (h.virt ? "vsatp " : "satp ") << hex(atp, 16) << " (" << mode << ")\n";
-        if (rec.reads.empty()) out << "  no translation: " << (h.priv == emu::Priv::M ? "M-mode accesses are physical" : "satp is Bare") << "\n";
-        for (const auto& r : rec.reads) {
-            char b[160];
-            std::string flags;
-            const char* names = "VRWXUGAD";
-            for (int i = 0; i < 8; ++i) flags += (r.pte >> i) & 1 ? names[i] : '-';
-            const char* stage = r.gstage ? "G-stage " : h.virt ? "VS-stage " : "";
-            std::snprintf(b, sizeof b, "  %slevel %d: pte @ 0x%016llx = 0x%016llx  %s", stage, r.level,
-                          (unsigned long long)r.pte_addr, (unsigned long long)r.pte, flags.c_str());
-            std::string line = b;
-            bool leaf = (r.pte & 0xe) != 0, valid = r.pte & 1;
-            uint64_t next = ((r.pte >> 10) & ((1ull << 44) - 1)) << 12;
-            if (!valid) line += "  invalid";
-            else if (leaf) line += "  leaf, ppn " + hex(next);
-            else line += "  -> table " + hex(next);
-            out << line << "\n";
-        }
-        if (w.ok) out << "  result: " << hex(va) << " -> pa " << hex(w.pa) << " (" << w.mem_reads << " memory reads, page size "
-                      << (w.page_mask + 1) / 1024 << " KiB)\n";
-        else out << "  result: fault, cause " << w.cause << " (" << w.mem_reads << " memory reads)\n";
-    }
+    void pt(uint64_t va, std::ostream& out) { out << walk_text(hart(), va); }
 
     void disas(uint64_t addr, uint64_t n, std::ostream& out) {
         n = std::min<uint64_t>(n, 1000);

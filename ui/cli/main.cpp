@@ -18,6 +18,7 @@ const char* const kHelp =
     "  run FILE         run an ELF or raw image headless until it reports pass/fail\n"
     "  test PATHS...    run many test ELFs in parallel and print a summary\n"
     "  debug FILE       step through a program: a command prompt, or commands from a file/stdin\n"
+    "  demo [NAME]      run a built-in demo (no files needed); demo --list names them\n"
     "  version          print the version\n"
     "  help             this text; `stepvisor COMMAND --help` for a command's options\n";
 }  // namespace
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
         if (cmd == "run") return cli::cmd_run(args);
         if (cmd == "test") return cli::cmd_test(args);
         if (cmd == "debug") return cli::cmd_debug(args);
+        if (cmd == "demo") return cli::cmd_demo(args);
         if (cmd == "version" || cmd == "--version") {
             std::puts("stepvisor 0.1.0");
             return 0;

@@ -1,6 +1,7 @@
 #include "options.hpp"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 
 namespace cli {
@@ -35,6 +36,13 @@ uint64_t parse_size(const std::string& text, const std::string& what) {
     uint64_t v = parse_u64(num, what);
     if (v > (~0ull) / mult) throw UsageError(what + ": '" + text + "' is too large");
     return v * mult;
+}
+
+std::string hex(uint64_t v, int width) {
+    char b[32];
+    if (width) std::snprintf(b, sizeof b, "0x%0*llx", width, (unsigned long long)v);
+    else std::snprintf(b, sizeof b, "0x%llx", (unsigned long long)v);
+    return b;
 }
 
 const std::string& value_of(const std::vector<std::string>& args, size_t& i) {

@@ -31,6 +31,7 @@ extern const char* const kMachineOptionsHelp;
 
 uint64_t parse_u64(const std::string& text, const std::string& what);  // decimal or 0x hex
 uint64_t parse_size(const std::string& text, const std::string& what);  // 64M, 1G, 4096, 0x1000
+std::string hex(uint64_t v, int width = 0);  // 0x-prefixed, zero-padded to width digits
 const std::string& value_of(const std::vector<std::string>& args, size_t& i);  // argument after an option
 
 // Builds the machine and loads the image: LoadError / UsageError on bad input.
