@@ -271,7 +271,9 @@ WalkResult Hart::debug_walk(uint64_t va, Access acc, WalkRecord* rec) {
     rq.mxr = (csr.mstatus & mstatus::MXR) || (rq.virt && (csr.vsstatus & mstatus::MXR));
     rq.gmxr = csr.mstatus & mstatus::MXR;
     rq.update_ad = false;
-    if (rq.priv == Priv::M) { rq.atp = 0; rq.virt = false; }
+    // From M-mode, show the walk S-mode would do through satp: that is the
+    // table a user looking at a page-table address wants to see.
+    if (rq.priv == Priv::M) { rq.priv = Priv::S; rq.virt = false; rq.atp = csr.satp; }
     WalkMemory mem{[&](uint64_t a, uint64_t& v) { return bus_.read(a, 8, v); },
                    [&](uint64_t, uint64_t) { return false; }};
     return walk(rq, mem, rec);
