@@ -154,7 +154,7 @@ bool Hart::csr_read_raw(uint16_t addr, uint64_t& v) {
     case Csr::MSTATUS: v = with_sd(csr.mstatus); return true;
     case Csr::MISA: v = csr.misa; return true;
     case Csr::MEDELEG: v = csr.medeleg; return true;
-    case Csr::MIDELEG: v = csr.mideleg | (h_ext ? irq::VS_BITS : 0); return true;
+    case Csr::MIDELEG: v = csr.mideleg; return true;
     case Csr::MIE: v = csr.mie; return true;
     case Csr::MTVEC: v = csr.mtvec; return true;
     case Csr::MCOUNTEREN: v = csr.mcounteren; return true;
@@ -311,7 +311,11 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     }
     case Csr::MISA: break;  // read-only: the extensions are fixed at start-up
     case Csr::MEDELEG: csr.medeleg = v & (kMedelegMask | (h_ext ? kMedelegH : 0)); break;
-    case Csr::MIDELEG: csr.mideleg = v & irq::S_BITS; interrupt_state_changed(); break;
+    case Csr::MIDELEG:
+        // With H, the VS-level bits are read-only one: VS interrupts always go to HS first.
+        csr.mideleg = (v & irq::S_BITS) | (h_ext ? irq::VS_BITS : 0);
+        interrupt_state_changed();
+        break;
     case Csr::MIE: {
         uint64_t mask = irq::M_BITS | irq::S_BITS | (h_ext ? irq::VS_BITS : 0);
         csr.mie = v & mask;

@@ -83,7 +83,7 @@ template <bool kDebug> uint64_t Hart::exec_loop(uint64_t budget) {
      rtlb = tlb_.e[data_idx_][unsigned(Access::Read)], wtlb = tlb_.e[data_idx_][unsigned(Access::Write)], \
      dtag = tag_[data_idx_])
 // An out-of-line operation; false when it trapped (pc is then the handler's).
-#define CALL(expr) (SYNC(), ok_ = (expr), RELOAD(), ok_)
+#define CALL(expr) (cur_insn_ = d, SYNC(), ok_ = (expr), RELOAD(), ok_)
 #define NEXT()         \
     do {               \
         pc_ = npc;     \
@@ -106,6 +106,7 @@ dispatch:
     if (LIKELY((pc_ & ~(kPageSize - 1)) == fva) && LIKELY((d = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1])->len != 0)) {
     } else {
         SYNC();
+        cur_insn_ = nullptr;
         d = fetch_slow();
         RELOAD();
         if (!d) goto dispatch;

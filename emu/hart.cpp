@@ -20,6 +20,7 @@ void Hart::reset(uint64_t start_pc) {
     csr.mstatus = (2ull << 32) | (2ull << 34);
     csr.hstatus = h_ext ? (2ull << 32) : 0;
     csr.vsstatus = 2ull << 32;
+    csr.mideleg = h_ext ? irq::VS_BITS : 0;
     pmp = Pmp{};
     triggers = Triggers{};
     triggers_armed_ = false;

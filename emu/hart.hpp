@@ -168,6 +168,8 @@ private:
     uint64_t hw_mip_ = 0;
     bool suppress_instret_ = false;  // a CSR write to minstret this instruction
     bool trapped_ = false;
+    const isa::Decoded* cur_insn_ = nullptr;  // the instruction a slow path runs for (set on leaving the hot loop)
+    uint64_t explicit_tinst(uint64_t fault_va, Access acc) const;
     bool c_enabled_ = true;          // misa.C: compressed instructions legal
     bool triggers_armed_ = false;    // any debug trigger armed: checking loop, slow loads/stores
     bool trigger_fires(Access kind, uint64_t addr);

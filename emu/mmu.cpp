@@ -1,6 +1,7 @@
 // Address translation for the hart: the TLB slow path, the walker call,
 // PMP, and the slow paths of fetch, load and store.
 #include "hart.hpp"
+#include "isa/tinst.hpp"
 #include "machine.hpp"
 
 namespace emu {
@@ -55,7 +56,9 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
                 // into M or HS report GVA when the address is a guest virtual one.
                 uint64_t tinst = 0;
                 if (w.guest_fault && w.implicit)
-                    tinst = 0x3000;  // pseudoinstruction: implicit 64-bit VS-stage PTE read (ld) [spec table]
+                    tinst = w.implicit_write ? isa::kTinstPteWrite : isa::kTinstPteRead;
+                else if (w.guest_fault)
+                    tinst = explicit_tinst(va, acc);
                 raise(w.cause, va, w.guest_fault ? w.gpa : 0, tinst, v);
                 return false;
             }
@@ -99,6 +102,18 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
         }
     }
     return true;
+}
+
+// htinst/mtinst for a guest-page fault of an explicit access: the executing
+// instruction, transformed (zero for fetches and when it is not known).
+uint64_t Hart::explicit_tinst(uint64_t fault_va, Access acc) const {
+    if (acc == Access::Fetch || !cur_insn_) return 0;
+    const isa::Decoded& d = *cur_insn_;
+    const auto fmt = isa::info(d.op).format;
+    const bool has_imm = fmt == isa::Format::LOAD || fmt == isa::Format::STORE || fmt == isa::Format::FLOAD ||
+                         fmt == isa::Format::FSTORE;
+    const uint64_t start = x[d.rs1] + (has_imm ? uint64_t(d.imm) : 0);
+    return isa::transformed_instruction(d, fault_va - start);
 }
 
 void Hart::stored(uint64_t pa, unsigned size) {

@@ -141,10 +141,13 @@ public:
                         // G-stage must permit writing the PTE.
                         Leaf gl;
                         if (!gstage(pte_gpa, Access::Write, i, true, gl)) {
-                            out.cause = guest_page_fault_cause(Access::Write);
-                            out.guest_fault = true;
-                            out.gpa = pte_gpa;
-                            out.implicit = true;
+                            // Checked as a store, reported for the original access.
+                            if (out.cause == guest_page_fault_cause(req.access)) {
+                                out.guest_fault = true;
+                                out.gpa = pte_gpa;
+                                out.implicit = true;
+                                out.implicit_write = true;
+                            }
                             return false;
                         }
                     }

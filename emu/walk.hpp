@@ -63,6 +63,7 @@ struct WalkResult {
     uint64_t gpa = 0;
     bool guest_fault = false;
     bool implicit = false;
+    bool implicit_write = false;  // the implicit access was an A/D update of a VS-stage PTE
     unsigned mem_reads = 0;  // PTE reads performed (both stages)
     // Permissions of the combined mapping for the effective mode, as the TLB
     // caches them: read, write, execute allowed.

@@ -2,10 +2,62 @@
 
 #include "options.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 #include <sstream>
 
 namespace cli {
+namespace {
+
+std::string flags_of(uint64_t pte) {
+    std::string flags;
+    const char* names = "VRWXUGAD";
+    for (int i = 0; i < 8; ++i) flags += (pte >> i) & 1 ? names[i] : '-';
+    return flags;
+}
+
+// The two-stage walk as a grid: one row per VS-stage level (and one for the
+// final guest physical address), one column per G-stage level plus the
+// VS-stage PTE itself; each cell is a PTE read: address, value, flags.
+void nested_grid(const emu::WalkRecord& rec, std::ostream& out) {
+    int glevels = 0;
+    for (const auto& r : rec.reads)
+        if (r.gstage) glevels = std::max(glevels, r.level + 1);
+    constexpr int kCell = 22;
+    auto pad = [](std::string s) { s.resize(kCell, ' '); return s; };
+    std::vector<int> rows;
+    for (const auto& r : rec.reads) {
+        int row = r.gstage ? r.vs_level : r.level;
+        if (std::find(rows.begin(), rows.end(), row) == rows.end()) rows.push_back(row);
+    }
+    out << "  " << pad("") << " ";
+    for (int g = glevels - 1; g >= 0; --g) out << pad("G-stage level " + std::to_string(g));
+    out << "VS-stage PTE\n";
+    for (int row : rows) {
+        std::string line[3];
+        line[0] = pad(row < 0 ? "final GPA" : "VS level " + std::to_string(row));
+        line[1] = line[2] = pad("");
+        for (int g = glevels - 1; g >= -1; --g) {
+            const emu::PteRead* cell = nullptr;
+            for (const auto& r : rec.reads) {
+                bool in_row = r.gstage ? r.vs_level == row : (r.level == row && row >= 0);
+                if (in_row && ((g >= 0 && r.gstage && r.level == g) || (g < 0 && !r.gstage))) cell = &r;
+            }
+            if (!cell) {
+                for (auto& l : line) l += pad(g < 0 ? "" : "  .");
+                continue;
+            }
+            line[0] += pad("@" + hex(cell->pte_addr));
+            line[1] += pad("=" + hex(cell->pte));
+            line[2] += pad(" " + flags_of(cell->pte));
+        }
+        for (auto& l : line) out << "  " << l << "\n";
+    }
+}
+
+}  // namespace
+
 std::string walk_text(emu::Hart& h, uint64_t va) {
     std::ostringstream out;
     emu::WalkRecord rec;
@@ -15,9 +67,16 @@ std::string walk_text(emu::Hart& h, uint64_t va) {
     const bool from_m = h.priv == emu::Priv::M;
     out << "walk of " << hex(va) << " for a load in " << (from_m ? "S" : emu::priv_name(h.priv, h.virt, h.h_ext))
         << "-mode" << (from_m ? " (the hart is in M-mode)" : "") << ", "
-        << (h.virt ? "vsatp " : "satp ") << hex(atp, 16) << " (" << mode << ")\n";
+        << (h.virt ? "vsatp " : "satp ") << hex(atp, 16) << " (" << mode << ")";
+    if (h.virt) {
+        const uint64_t g = h.csr.hgatp >> 60;
+        out << ", hgatp " << hex(h.csr.hgatp, 16) << " (" << (g == 8 ? "Sv39x4" : g == 9 ? "Sv48x4" : "Bare")
+            << ", VMID " << ((h.csr.hgatp >> 44) & 0x3fff) << ")";
+    }
+    out << "\n";
+    if (h.virt && !rec.reads.empty()) nested_grid(rec, out);
     if (rec.reads.empty() && w.ok) out << "  no translation: " << (h.virt ? "vsatp" : "satp") << " is Bare\n";
-    for (const auto& r : rec.reads) {
+    for (const auto& r : h.virt ? std::vector<emu::PteRead>{} : rec.reads) {
         char b[160];
         std::string flags;
         const char* names = "VRWXUGAD";
