@@ -9,7 +9,7 @@ namespace emu {
 
 namespace {
 constexpr const char* kNames[] = {"trap", "interrupt", "xret", "priv", "atp", "tlbfill",
-                                  "vmexit", "vmentry", "wfi", "halt"};
+                                  "vmexit", "vmentry", "wfi", "halt", "reset"};
 static_assert(std::size(kNames) == size_t(EventKind::Count));
 }  // namespace
 
@@ -90,6 +90,8 @@ std::string describe(const Event& e, bool h) {
     case EventKind::Wfi:
         std::snprintf(buf, sizeof buf, "wfi at pc 0x%llx", (unsigned long long)e.pc);
         break;
+    case EventKind::Reset:
+        return "reset: every hart restarts at the boot ROM";
     case EventKind::Halt:
         std::snprintf(buf, sizeof buf, "halt, exit code %llu", (unsigned long long)e.cause);
         break;

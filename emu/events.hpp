@@ -23,6 +23,7 @@ enum class EventKind : uint8_t {
     VmEntry,      // an xRET that changed V from 0 to 1
     Wfi,          // hart stalled in WFI
     Halt,         // the machine stopped (poweroff, HTIF exit)
+    Reset,        // the machine was reset (syscon reboot)
     Count
 };
 const char* event_kind_name(EventKind k);

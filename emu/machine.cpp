@@ -49,7 +49,6 @@ std::string IsaConfig::parse(const std::string& text, IsaConfig& out) {
         if (j == std::string::npos) break;
         i = j;
     }
-    if (c.f || c.d) return "ISA string '" + text + "': the F and D extensions are not implemented yet";
     out = c;
     return {};
 }
@@ -89,7 +88,7 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
         switch (k) {
         case dev::Syscon::Kind::Poweroff: halt(0, "poweroff"); break;
         case dev::Syscon::Kind::Fail: halt(int(code ? code : 1), "poweroff with failure code " + std::to_string(code)); break;
-        case dev::Syscon::Kind::Reset: halt(0, "reset requested"); break;
+        case dev::Syscon::Kind::Reset: reset_requested_ = true; stop_ = true; break;
         }
     });
     bus_.add_device(map::kSyscon, map::kSysconSize, syscon_.get());
@@ -122,27 +121,91 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
         harts_.push_back(std::make_unique<Hart>(*this, i, cfg_.isa.h));
         harts_.back()->reset(map::kBootRom);
     }
-    auto stub = dev::BootRom::reset_stub(0, map::kRam);
-    bus_.write_block(map::kBootRom, stub.data(), stub.size());
 }
 
 Machine::~Machine() {
     if (!console_line_.empty() && !cfg_.console) std::fflush(stdout);
 }
 
-void Machine::load(const Image& image) {
-    check_fits(image, map::kRam, cfg_.ram_size, "image");
-    for (const auto& s : image.segments) {
-        bus_.write_block(s.paddr, s.data.data(), s.data.size());
-        std::vector<uint8_t> zeros(s.memsz - s.data.size(), 0);
-        if (!zeros.empty()) bus_.write_block(s.paddr + s.data.size(), zeros.data(), zeros.size());
-    }
-    auto stub = dev::BootRom::reset_stub(0, image.entry);
-    bus_.write_block(map::kBootRom, stub.data(), stub.size());
-    tohost_ = image.symbol("tohost");
-    fromhost_ = image.symbol("fromhost");
+void Machine::load(const Image& image) { boot(BootSpec{image, std::nullopt, {}, {}}); }
+
+uint64_t Machine::kernel_load_address(const Image& firmware) {
+    uint64_t end = map::kRam;
+    for (const auto& seg : firmware.segments) end = std::max(end, seg.paddr + seg.memsz);
+    constexpr uint64_t k2M = 2ull << 20;
+    return (end + k2M - 1) & ~(k2M - 1);
+}
+
+void Machine::boot(const BootSpec& spec) {
+    check_fits(spec.firmware, map::kRam, cfg_.ram_size, "firmware");
+    if (spec.kernel) check_fits(*spec.kernel, map::kRam, cfg_.ram_size, "kernel");
+    boot_ = spec;
+    image_ = spec.firmware;
+    tohost_ = spec.firmware.symbol("tohost");
+    fromhost_ = spec.firmware.symbol("fromhost");
     if (tohost_) bus_.watch(*tohost_);
-    image_ = image;
+    place_images();
+}
+
+// Copies the boot images into memory and writes the boot ROM; run at boot
+// and at every reset.
+void Machine::place_images() {
+    const BootSpec& spec = *boot_;
+    auto place = [&](const Image& img) {
+        for (const auto& s : img.segments) {
+            bus_.write_block(s.paddr, s.data.data(), s.data.size());
+            std::vector<uint8_t> zeros(s.memsz - s.data.size(), 0);
+            if (!zeros.empty()) bus_.write_block(s.paddr + s.data.size(), zeros.data(), zeros.size());
+        }
+    };
+    place(spec.firmware);
+    uint64_t a2 = 0;
+    std::vector<uint8_t> rom = dev::BootRom::reset_stub(0, spec.firmware.entry);
+    if (spec.kernel) {
+        place(*spec.kernel);
+        // OpenSBI's struct fw_dynamic_info (version 2): magic "OSBI", version,
+        // next_addr, next_mode (1 = S), options, boot_hart.
+        constexpr uint64_t kInfoOffset = 0x40;
+        const uint64_t info[6] = {0x4942534f, 2, spec.kernel->entry, 1, 0, 0};
+        a2 = map::kBootRom + kInfoOffset;
+        rom.resize(kInfoOffset, 0);
+        rom.insert(rom.end(), reinterpret_cast<const uint8_t*>(info), reinterpret_cast<const uint8_t*>(info) + sizeof info);
+    }
+    uint64_t initrd_start = 0;
+    if (!spec.initrd.empty()) {
+        // As QEMU: far enough above the kernel that unpacking it will not
+        // overwrite the initrd (half of RAM, at most 128 MiB).
+        const uint64_t base = spec.kernel ? spec.kernel->entry : spec.firmware.entry;
+        initrd_start = base + std::min<uint64_t>(cfg_.ram_size / 2, 128ull << 20);
+        if (initrd_start + spec.initrd.size() > map::kRam + cfg_.ram_size)
+            throw LoadError("initrd: " + std::to_string(spec.initrd.size()) + " bytes do not fit in RAM above 0x" +
+                            [&] { char b[32]; std::snprintf(b, sizeof b, "%llx", (unsigned long long)initrd_start); return std::string(b); }());
+        bus_.write_block(initrd_start, spec.initrd.data(), spec.initrd.size());
+    }
+    dtb_ = make_device_tree(spec.bootargs, initrd_start, spec.initrd.size());
+    dtb_addr_ = 0;
+    if (!dtb_.empty()) {
+        // The top of RAM, 2 MiB aligned, as QEMU places it.
+        dtb_addr_ = (map::kRam + cfg_.ram_size - dtb_.size()) & ~((2ull << 20) - 1);
+        bus_.write_block(dtb_addr_, dtb_.data(), dtb_.size());
+    }
+    std::vector<uint8_t> stub = dev::BootRom::reset_stub(dtb_addr_, spec.firmware.entry, a2);
+    std::copy(stub.begin(), stub.end(), rom.begin());
+    std::vector<uint8_t> zero(map::kBootRomSize, 0);
+    bus_.write_block(map::kBootRom, zero.data(), zero.size());
+    bus_.write_block(map::kBootRom, rom.data(), rom.size());
+}
+
+std::vector<uint8_t> Machine::make_device_tree(const std::string&, uint64_t, uint64_t) const { return {}; }
+
+void Machine::reset() {
+    for (auto& h : harts_) h->reset(map::kBootRom);
+    clint_->reset();
+    uart_->reset();
+    halted_ = false;
+    exit_code_ = 0;
+    halt_reason_.clear();
+    if (boot_) place_images();
 }
 
 void Machine::console_out(uint8_t b) {
@@ -239,6 +302,16 @@ StopReason Machine::run(uint64_t max_insns) {
                 stop_reason_ = StopReason::Breakpoint;
             }
             if (!h.wfi || h.can_wake()) all_idle = false;
+        }
+        if (reset_requested_) {
+            // A reset through the syscon: the machine starts over, the run goes on.
+            reset_requested_ = false;
+            reset();
+            stop_ = false;
+            Event e;
+            e.kind = EventKind::Reset;
+            emit(*harts_[0], e);
+            continue;
         }
         if (all_idle && !stop_) {
             stop_ = true;

@@ -41,7 +41,7 @@ constexpr uint64_t kRam = 0x80000000;
 }  // namespace map
 
 struct IsaConfig {
-    bool m = true, a = true, c = true, f = false, d = false, h = false;
+    bool m = true, a = true, c = true, f = true, d = true, h = false;
     // Parses "rv64imac", "rv64gc", "rv64imach", "rv64gch" (letters after rv64,
     // with g = imafd and zicsr/zifencei accepted after underscores).
     // Returns an error message, or empty on success.
@@ -82,6 +82,25 @@ public:
     // Places the image in RAM (LoadError if it does not fit), points the boot
     // ROM at its entry, and watches `tohost` when the image has one.
     void load(const Image& image);
+
+    // QEMU virt-style boot: firmware (e.g. OpenSBI) at its addresses, a kernel
+    // (e.g. U-Boot, Linux) at kernel_load_address(firmware) when raw, an
+    // initrd, and the device tree at the top of RAM. The boot ROM starts
+    // every hart at the firmware with a0 = hart id, a1 = device tree and
+    // a2 = OpenSBI's fw_dynamic information (next stage: the kernel, S-mode).
+    struct BootSpec {
+        Image firmware;
+        std::optional<Image> kernel;
+        std::vector<uint8_t> initrd;
+        std::string bootargs;
+    };
+    void boot(const BootSpec& spec);
+    static uint64_t kernel_load_address(const Image& firmware);
+    // Power-on reset: harts back to the boot ROM, images copied in again.
+    void reset();
+    // The device tree the boot ROM passes in a1 (empty before boot()).
+    const std::vector<uint8_t>& device_tree() const { return dtb_; }
+    uint64_t device_tree_address() const { return dtb_addr_; }
 
     // Runs until halted, a stop condition, or `max_insns` more instructions
     // (summed over harts). Deterministic: the same image and calls give the
@@ -124,12 +143,18 @@ private:
     std::unique_ptr<dev::Syscon> syscon_;
     std::unique_ptr<dev::Htif> htif_;
     std::optional<Image> image_;
+    std::optional<BootSpec> boot_;
+    std::vector<uint8_t> dtb_;
+    uint64_t dtb_addr_ = 0;
+    void place_images();
     std::optional<uint64_t> tohost_, fromhost_;
     std::set<uint64_t> breakpoints_;
     uint32_t stop_mask_ = 0;
     bool stop_ = false;
     StopReason stop_reason_ = StopReason::Limit;
     bool halted_ = false;
+    bool reset_requested_ = false;
+    std::vector<uint8_t> make_device_tree(const std::string& bootargs, uint64_t initrd_start, uint64_t initrd_size) const;
     int exit_code_ = 0;
     std::string halt_reason_;
     unsigned current_ = 0;
