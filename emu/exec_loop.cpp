@@ -15,6 +15,14 @@ using isa::Op;
 
 namespace {
 
+inline uint64_t sx32(uint64_t v) { return uint64_t(int64_t(int32_t(uint32_t(v)))); }
+
+// A store hit decoded instructions: forget the ones it may have overwritten.
+inline void invalidate_slots(DecodedPage* p, uint64_t off, unsigned size) {
+    uint64_t lo = off >= 2 ? (off - 2) >> 1 : 0, hi = (off + size - 1) >> 1;
+    for (uint64_t i = lo; i <= hi; ++i) p->slot[i].len = 0;
+}
+
 uint8_t cost_of(Op op) {
     switch (op) {
     case Op::MUL: case Op::MULH: case Op::MULHSU: case Op::MULHU: case Op::MULW: return CycleModel::kMul;
@@ -31,23 +39,19 @@ uint8_t cost_of(Op op) {
     return CycleModel::kBase;
 }
 
-struct CostTable {
-    uint8_t c[size_t(Op::ILLEGAL) + 1];
-    CostTable() : c() {
-        for (size_t i = 0; i <= size_t(Op::ILLEGAL); ++i) c[i] = cost_of(Op(i));
-    }
-};
-const CostTable kCost;
-
-inline uint64_t sx32(uint64_t v) { return uint64_t(int64_t(int32_t(uint32_t(v)))); }
-
-// A store hit decoded instructions: forget the ones it may have overwritten.
-inline void invalidate_slots(DecodedPage* p, uint64_t off, unsigned size) {
-    uint64_t lo = off >= 2 ? (off - 2) >> 1 : 0, hi = (off + size - 1) >> 1;
-    for (uint64_t i = lo; i <= hi; ++i) p->slot[i].len = 0;
-}
-
 }  // namespace
+
+void Hart::prepare(isa::Decoded& d) {
+    d.cost = cost_of(d.op);
+    using F = isa::Format;
+    switch (isa::info(d.op).format) {
+    case F::R: case F::I: case F::SHIFT: case F::SHIFTW: case F::LOAD: case F::U: case F::J: case F::JALR:
+    case F::CSR: case F::CSRI: case F::AMO: case F::LR: case F::HLV: case F::F2X_RM: case F::F2X: case F::FCMP:
+        if (d.rd == 0) d.rd = kZeroSink;
+        break;
+    default: break;
+    }
+}
 
 bool Hart::exec_other(const isa::Decoded& d) {
     switch (isa::info(d.op).ext) {
@@ -59,59 +63,87 @@ bool Hart::exec_other(const isa::Decoded& d) {
     }
 }
 
-template <bool kDebug> uint64_t Hart::exec_loop(uint64_t budget) {
+template <bool kDebug>
+__attribute__((optimize("no-crossjumping", "no-gcse"))) uint64_t Hart::exec_loop(uint64_t budget) {
     static void* const kLabels[] = {
 #define INSN(id, name, mask, match, fmt, ext) &&L_##id,
 #include "isa/instructions.def"
 #undef INSN
         &&L_ILLEGAL};
     uint64_t* const X = x;
-    uint64_t pc_ = pc, cyc = cycle, ret = instret, dl = deadline_;
+    uint64_t pc_ = pc, cyc = cycle, ret = instret;
+    // Each instruction costs at least one cycle, so stopping at cycle
+    // `cap` executes at most `budget` instructions; the caller loops for the rest.
+    const uint64_t cap = budget > ~0ull - cyc ? ~0ull : cyc + budget;
+    uint64_t dl = std::min(deadline_, cap);
     uint64_t fva = fetch_page_va_;
     DecodedPage* fpg = fetch_page_;
     TlbEntry* rtlb = tlb_.e[data_idx_][unsigned(Access::Read)];
     TlbEntry* wtlb = tlb_.e[data_idx_][unsigned(Access::Write)];
     uint64_t dtag = tag_[data_idx_];
-    uint64_t n = 0;
-    const isa::Decoded* d;
+    const uint64_t ret0 = ret;
+    uint64_t not_retired = 0;  // instructions that trapped (counted for the budget)
+    bool first = true;
+    const isa::Decoded* d = nullptr;
     uint64_t npc;
     bool ok_;
 
 #define SYNC() (pc = pc_, cycle = cyc, instret = ret)
 #define RELOAD()                                                                                       \
-    (pc_ = pc, cyc = cycle, ret = instret, dl = deadline_, fva = fetch_page_va_, fpg = fetch_page_, \
-     rtlb = tlb_.e[data_idx_][unsigned(Access::Read)], wtlb = tlb_.e[data_idx_][unsigned(Access::Write)], \
-     dtag = tag_[data_idx_])
+    (pc_ = pc, cyc = cycle, ret = instret, dl = std::min(deadline_, cap), fva = fetch_page_va_,      \
+     fpg = fetch_page_, rtlb = tlb_.e[data_idx_][unsigned(Access::Read)],                          \
+     wtlb = tlb_.e[data_idx_][unsigned(Access::Write)], dtag = tag_[data_idx_])
 // An out-of-line operation; false when it trapped (pc is then the handler's).
 #define CALL(expr) (cur_insn_ = d, SYNC(), ok_ = (expr), RELOAD(), ok_)
-#define NEXT()         \
-    do {               \
-        pc_ = npc;     \
-        ++ret;         \
-        goto dispatch; \
+// Fetch and dispatch, repeated at the end of every handler (threaded code:
+// each handler has its own indirect jump, so the predictor sees pairs).
+#define DISPATCH()                                                                                      \
+    do {                                                                                                \
+        if (UNLIKELY(cyc >= dl)) goto out;                                                              \
+        if constexpr (kDebug) goto debug_checks;                                                        \
+        if (LIKELY((pc_ & ~(kPageSize - 1)) == fva) &&                                                  \
+            LIKELY((d = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1])->len != 0)) {                         \
+            cyc += d->cost;                                                              \
+            npc = pc_ + d->len;                                                                         \
+            goto* kLabels[size_t(d->op)];                                                               \
+        }                                                                                               \
+        goto slow_fetch;                                                                                \
+    } while (0)
+#define NEXT()     \
+    do {           \
+        pc_ = npc; \
+        ++ret;     \
+        DISPATCH(); \
+    } while (0)
+#define TRAPPED()        \
+    do {                 \
+        ++not_retired;   \
+        DISPATCH();      \
     } while (0)
 #define RD X[d->rd]
 #define RS1 X[d->rs1]
 #define RS2 X[d->rs2]
 #define IMM uint64_t(d->imm)
 
-dispatch:
-    X[0] = 0;
-    if (UNLIKELY(n >= budget || cyc >= dl)) goto out;
+    DISPATCH();
+debug_checks:
     if constexpr (kDebug) {
-        if (n > 0 && m_.at_breakpoint(pc_)) goto out;
-        if (triggers_armed_ && CALL(trigger_fires(Access::Fetch, pc_))) { ++n; goto dispatch; }
+        if (!first && m_.at_breakpoint(pc_)) goto out;
+        first = false;
+        if (triggers_armed_ && CALL(trigger_fires(Access::Fetch, pc_))) TRAPPED();
+        if (LIKELY((pc_ & ~(kPageSize - 1)) == fva) && LIKELY((d = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1])->len != 0)) {
+            cyc += d->cost;
+            npc = pc_ + d->len;
+            goto* kLabels[size_t(d->op)];
+        }
     }
-    ++n;
-    if (LIKELY((pc_ & ~(kPageSize - 1)) == fva) && LIKELY((d = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1])->len != 0)) {
-    } else {
-        SYNC();
-        cur_insn_ = nullptr;
-        d = fetch_slow();
-        RELOAD();
-        if (!d) goto dispatch;
-    }
-    cyc += kCost.c[size_t(d->op)];
+slow_fetch:
+    SYNC();
+    cur_insn_ = nullptr;
+    d = fetch_slow();
+    RELOAD();
+    if (!d) TRAPPED();
+    cyc += d->cost;
     npc = pc_ + d->len;
     goto* kLabels[size_t(d->op)];
 
@@ -119,14 +151,14 @@ L_LUI: RD = IMM; NEXT();
 L_AUIPC: RD = pc_ + IMM; NEXT();
 L_JAL: {
     uint64_t t = pc_ + IMM;
-    if (UNLIKELY(!c_enabled_ && (t & 2))) { CALL((raise(MISALIGNED_FETCH, t), false)); goto dispatch; }
+    if (UNLIKELY(!c_enabled_ && (t & 2))) { (void)CALL((raise(MISALIGNED_FETCH, t), false)); TRAPPED(); }
     RD = npc;
     npc = t;
     NEXT();
 }
 L_JALR: {
     uint64_t t = (RS1 + IMM) & ~1ull;
-    if (UNLIKELY(!c_enabled_ && (t & 2))) { CALL((raise(MISALIGNED_FETCH, t), false)); goto dispatch; }
+    if (UNLIKELY(!c_enabled_ && (t & 2))) { (void)CALL((raise(MISALIGNED_FETCH, t), false)); TRAPPED(); }
     RD = npc;
     npc = t;
     NEXT();
@@ -134,7 +166,7 @@ L_JALR: {
 #define BRANCH(OP, COND)                                                                              \
     L_##OP : if (COND) {                                                                              \
         uint64_t t = pc_ + IMM;                                                                       \
-        if (UNLIKELY(!c_enabled_ && (t & 2))) { CALL((raise(MISALIGNED_FETCH, t), false)); goto dispatch; } \
+        if (UNLIKELY(!c_enabled_ && (t & 2))) { (void)CALL((raise(MISALIGNED_FETCH, t), false)); TRAPPED(); } \
         npc = t;                                                                                      \
     }                                                                                                 \
     NEXT();
@@ -156,7 +188,7 @@ L_JALR: {
             NEXT();                                                                                    \
         }                                                                                              \
         uint64_t raw;                                                                                  \
-        if (!CALL(load_slow(va, sizeof(T), raw))) goto dispatch;                                       \
+        if (!CALL(load_slow(va, sizeof(T), raw))) TRAPPED();                                       \
         RD = uint64_t(T(raw));                                                                         \
         NEXT();                                                                                        \
     }
@@ -178,7 +210,7 @@ L_JALR: {
             if (UNLIKELY(e.code != nullptr)) invalidate_slots(e.code, off, sizeof(T));                 \
             NEXT();                                                                                    \
         }                                                                                              \
-        if (!CALL(store_slow(va, sizeof(T), RS2))) goto dispatch;                                      \
+        if (!CALL(store_slow(va, sizeof(T), RS2))) TRAPPED();                                      \
         NEXT();                                                                                        \
     }
     STOREOP(SB, uint8_t)
@@ -255,23 +287,24 @@ L_REMUW: {
 }
 L_CSRRW: L_CSRRS: L_CSRRC: L_CSRRWI: L_CSRRSI: L_CSRRCI:
     suppress_instret_ = false;
-    if (!CALL(exec_csr(*d))) goto dispatch;
+    if (!CALL(exec_csr(*d))) TRAPPED();
     if (UNLIKELY(suppress_instret_)) {  // a write to minstret: this instruction does not count
         suppress_instret_ = false;
         pc_ = npc;
-        goto dispatch;
+        ++not_retired;
+        DISPATCH();
     }
     NEXT();
 L_ECALL: L_EBREAK: L_WFI: L_SFENCE_VMA:
-    if (!CALL(exec_system(*d))) goto dispatch;
+    if (!CALL(exec_system(*d))) TRAPPED();
     NEXT();
 L_MRET: L_SRET:
-    if (!CALL(exec_system(*d))) goto dispatch;
+    if (!CALL(exec_system(*d))) TRAPPED();
     ++ret;  // pc is the xRET's target
-    goto dispatch;
+    DISPATCH();
 L_ILLEGAL:
-    CALL((illegal(*d), false));
-    goto dispatch;
+    (void)CALL((illegal(*d), false));
+    TRAPPED();
 #define INSN(id, name, mask, match, fmt, ext) OTHER_##ext(id)
 #define OTHER_A(id) L_##id:
 #define OTHER_H(id) L_##id:
@@ -285,12 +318,12 @@ L_ILLEGAL:
     // Every A, H, F and D instruction lands here.
 #include "isa/instructions.def"
 #undef INSN
-    if (!CALL(exec_other(*d))) goto dispatch;
+    if (!CALL(exec_other(*d))) TRAPPED();
     NEXT();
 
 out:
     SYNC();
-    return n;
+    return (ret - ret0) + not_retired;
 #undef SYNC
 #undef RELOAD
 #undef CALL
@@ -299,6 +332,8 @@ out:
 #undef RS1
 #undef RS2
 #undef IMM
+#undef DISPATCH
+#undef TRAPPED
 }
 
 template uint64_t Hart::exec_loop<true>(uint64_t);

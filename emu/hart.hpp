@@ -54,7 +54,10 @@ public:
     Hart(Machine& m, unsigned id, bool h_ext);
 
     // ---- architectural state (public for the debugger and tests) ----
-    uint64_t x[32] = {};
+    // x[32] is not architectural: instructions that write x0 are cached with
+    // rd = 32, so x0 needs no re-zeroing after every instruction.
+    static constexpr uint8_t kZeroSink = 32;
+    uint64_t x[33] = {};
     uint64_t f[32] = {};
     uint64_t pc = 0;
     Priv priv = Priv::M;
@@ -109,6 +112,8 @@ public:
     void drop_fast_stores(uint64_t page_pa);
     // A store through a host pointer outside the hot loop: keep decoded code coherent.
     void stored(uint64_t pa, unsigned size);
+    // Prepares a decoded instruction for the cache: cycle cost, rd = x0 redirected.
+    static void prepare(isa::Decoded& d);
 
     // Raise an exception (synchronous trap) with the spec's trap values.
     void raise(uint64_t cause, uint64_t tval, uint64_t tval2 = 0, uint64_t tinst = 0, bool gva = false);

@@ -257,6 +257,7 @@ const isa::Decoded* Hart::fetch_slow() {
             }
             pc = va;
             straddle_ = isa::decode(raw);
+            prepare(straddle_);
             return &straddle_;
         }
         uint16_t hi;
@@ -267,6 +268,7 @@ const isa::Decoded* Hart::fetch_slow() {
     isa::Decoded& d = page->slot[(pa & (kPageSize - 1)) >> 1];
     d = isa::decode(raw);
     if (!c_enabled_ && d.len == 2) d.op = isa::Op::ILLEGAL;  // misa.C clear
+    prepare(d);
     if (pmp.uniform_over_page(pa & ~(kPageSize - 1), priv)) {
         fetch_page_va_ = va & ~(kPageSize - 1);
         fetch_page_ = page;

@@ -179,6 +179,8 @@ uint32_t expand_compressed(uint16_t c) {
     }
 }
 
+static_assert(size_t(Op::ILLEGAL) < 256, "Op must fit in a byte");
+
 Decoded decode(uint32_t raw) {
     Decoded d;
     uint32_t bits = raw;

@@ -7,7 +7,7 @@
 
 namespace isa {
 
-enum class Op : uint16_t {
+enum class Op : uint8_t {
 #define INSN(id, name, mask, match, fmt, ext) id,
 #include "instructions.def"
 #undef INSN
@@ -39,6 +39,7 @@ const InsnInfo& info(Op op);
 // A decoded instruction: the form the decoded-instruction cache holds.
 struct Decoded {
     Op op = Op::ILLEGAL;
+    uint8_t cost = 0;  // cycles, filled in by the emulator's cycle model when it caches the instruction
     uint8_t rd = 0, rs1 = 0, rs2 = 0, rs3 = 0;
     uint8_t rm = 0;   // funct3: rounding mode, or the width of loads/stores
     uint8_t len = 4;  // 2 for a compressed instruction, else 4
