@@ -34,7 +34,7 @@ struct TlbEntry {
     DecodedPage* code = nullptr;  // write entries: decoded instructions a store must drop
 };
 
-constexpr unsigned kTlbSize = 256;
+constexpr unsigned kTlbSize = 1024;
 
 struct Tlb {
     TlbEntry e[IDX_COUNT][3][kTlbSize];
