@@ -8,7 +8,7 @@ namespace cli {
 
 const char* const kMachineOptionsHelp =
     "machine options:\n"
-    "  --isa STR        ISA string: rv64imac (default), rv64imach, rv64ima, ...\n"
+    "  --isa STR        ISA string: rv64gc (default, = rv64imafdc), rv64gch, rv64imac, ...\n"
     "  --mem SIZE       RAM size at 0x80000000, e.g. 64M, 1G (default 256M)\n"
     "  --harts N        number of harts (default 1)\n"
     "  --load-addr ADDR run FILE as a raw binary placed at ADDR (e.g. 0x80000000)\n"

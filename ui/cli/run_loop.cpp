@@ -2,28 +2,41 @@
 
 #include <chrono>
 
+#include "console.hpp"
+
 namespace cli {
 
-Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic<bool>* cancel) {
+Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic<bool>* cancel, Console* console) {
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
-    constexpr uint64_t kChunk = 20'000'000;
+    // Slices short enough that typed input reaches the guest promptly.
+    const uint64_t kChunk = console && console->input_open() ? 2'000'000 : 20'000'000;
     uint64_t remaining = opt.max_insns ? opt.max_insns : ~0ull;
     Outcome o;
     emu::StopReason r = emu::StopReason::Limit;
-    bool timed_out = false;
+    bool timed_out = false, left = false;
     while (remaining > 0) {
         uint64_t chunk = std::min(remaining, kChunk);
         r = m.run(chunk);
+        if (console && !console->pump(m)) { left = true; break; }
+        const double s = std::chrono::duration<double>(clock::now() - t0).count();
+        const bool over = (opt.timeout_s > 0 && s >= opt.timeout_s) || (cancel && cancel->load());
+        if (r == emu::StopReason::Idle && console && console->input_open() && !over) {
+            console->wait_for_input(20);  // nothing runs until a key arrives
+            continue;
+        }
         if (r != emu::StopReason::Limit) break;
         remaining -= chunk;
-        double s = std::chrono::duration<double>(clock::now() - t0).count();
-        if (opt.timeout_s > 0 && s >= opt.timeout_s) { timed_out = true; break; }
-        if (cancel && cancel->load()) { timed_out = true; break; }
+        if (over) { timed_out = true; break; }
     }
     o.seconds = std::chrono::duration<double>(clock::now() - t0).count();
     o.instructions = m.instructions();
     o.cycles = m.cycles();
+    if (left) {
+        o.exit_code = kExitPass;
+        o.message = "left at the user's request (Ctrl-A X)";
+        return o;
+    }
     switch (r) {
     case emu::StopReason::Halted:
         o.guest_code = m.exit_code();

@@ -6,6 +6,8 @@
 
 #include "options.hpp"
 
+namespace cli { class Console; }
+
 namespace cli {
 
 struct Outcome {
@@ -17,6 +19,9 @@ struct Outcome {
 };
 
 // Runs until halt or a limit. `cancel` (optional) stops the run early.
-Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic<bool>* cancel = nullptr);
+// `console` (optional) feeds terminal input to the guest between slices and
+// keeps an idle machine waiting for input instead of ending the run.
+Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic<bool>* cancel = nullptr,
+                   Console* console = nullptr);
 
 }  // namespace cli

@@ -1,0 +1,38 @@
+// The guest's console on the host terminal: output to stdout, input from
+// stdin into the UART. When stdin is a terminal it is put in raw mode (every
+// key goes to the guest, Ctrl-C included) and restored on exit, on a signal
+// and on Ctrl-A X, the escape to leave (as QEMU's -nographic uses).
+#pragma once
+#include <atomic>
+#include <string>
+
+#include "emu/machine.hpp"
+
+namespace cli {
+
+class Console {
+public:
+    // interactive: stdin feeds the guest. Otherwise stdin is left alone.
+    explicit Console(bool interactive);
+    ~Console();
+    Console(const Console&) = delete;
+    Console& operator=(const Console&) = delete;
+
+    // Moves pending input bytes into the machine's UART; returns false when
+    // the user asked to leave (Ctrl-A X) or stdin ended and `quit_on_eof`.
+    bool pump(emu::Machine& m);
+    // Waits up to `ms` for input (used while every hart is idle).
+    void wait_for_input(int ms);
+    bool input_open() const { return interactive_ && !eof_; }
+
+private:
+    bool interactive_;
+    bool raw_ = false;
+    bool eof_ = false;
+    bool escape_ = false;  // Ctrl-A seen
+};
+
+// Restores the terminal if a Console put it in raw mode (from signal handlers too).
+void restore_terminal();
+
+}  // namespace cli
