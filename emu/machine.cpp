@@ -218,6 +218,7 @@ void Machine::console_out(uint8_t b) {
 }
 
 void Machine::devices_changed() {
+    device_activity_ = true;  // a sleeping hart may have an interrupt now
     for (auto& h : harts_) h->interrupt_state_changed();
 }
 
@@ -291,6 +292,7 @@ StopReason Machine::run(uint64_t max_insns) {
         for (auto& h : harts_) round_end = std::max(round_end, h->cycle);
         round_end += single ? kSingleSlice : kQuantum;
         bool all_idle = true;
+        device_activity_ = false;
         for (unsigned i = 0; i < harts_.size() && !stop_ && done < max_insns; ++i) {
             current_ = i;
             Hart& h = *harts_[i];
@@ -313,7 +315,7 @@ StopReason Machine::run(uint64_t max_insns) {
             emit(*harts_[0], e);
             continue;
         }
-        if (all_idle && !stop_) {
+        if (all_idle && !stop_ && !device_activity_) {
             stop_ = true;
             stop_reason_ = StopReason::Idle;
         }

@@ -154,6 +154,7 @@ private:
     StopReason stop_reason_ = StopReason::Limit;
     bool halted_ = false;
     bool reset_requested_ = false;
+    bool device_activity_ = false;  // a device changed interrupt state during this round
     std::vector<uint8_t> make_device_tree(const std::string& bootargs, uint64_t initrd_start, uint64_t initrd_size) const;
     int exit_code_ = 0;
     std::string halt_reason_;
