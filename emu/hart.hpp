@@ -106,6 +106,11 @@ public:
     // Physical access, for debuggers.
     bool debug_read_virt(uint64_t va, void* buf, size_t len);
 
+    // The TLB as it stands, for viewers (entries with vpn == ~0 are empty),
+    // and the address-space tag a context's entries must carry to hit.
+    const Tlb& tlb() const { return tlb_; }
+    uint64_t tlb_tag(unsigned idx) const { return tag_[idx]; }
+
     // Drops every TLB entry (PMP or context changes).
     void flush_tlb() { tlb_.flush_all(); fetch_page_va_ = 1; }
     // Drops fast store mappings of a physical page (it became code or watched).

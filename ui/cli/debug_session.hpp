@@ -1,0 +1,49 @@
+// The debugger's command language, shared by `stepvisor debug` and the
+// GUI's --script: one object per session over a Machine, executing one
+// command line at a time and writing its answer to a stream.
+#pragma once
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "emu/machine.hpp"
+
+namespace cli {
+
+extern const char* const kDebugUsage;     // `stepvisor debug` usage and options
+extern const char* const kDebugCommands;  // the command list
+
+class DebugSession {
+public:
+    DebugSession(emu::Machine& m, const emu::Image& img);
+    // Executes one command line; returns false on quit.
+    bool execute(const std::string& line, std::ostream& out);
+    // "hartN MODE PC: instruction" for the selected hart.
+    void where(std::ostream& out);
+    // The text of the instruction at a virtual address (as the hart sees it).
+    std::string insn_text(uint64_t pc);
+    std::string symbol_for(uint64_t addr) const;
+    unsigned selected_hart() const { return cur_; }
+
+private:
+    emu::Hart& hart() { return m_.hart(cur_); }
+    void select_hart(uint64_t n, std::ostream& out);
+    void report_stop(emu::StopReason r, uint64_t first_event, std::ostream& out);
+    void run_and_report(uint64_t limit, std::ostream& out);
+    void step(uint64_t n, std::ostream& out);
+    void until(const std::vector<std::string>& a, std::ostream& out);
+    void regs(std::ostream& out);
+    void csr(const std::string& name, std::ostream& out);
+    void mem(uint64_t addr, uint64_t n, std::ostream& out);
+    void pt(uint64_t va, std::ostream& out);
+    void disas(uint64_t addr, uint64_t n, std::ostream& out);
+    void events(uint64_t n, std::ostream& out);
+
+    emu::Machine& m_;
+    unsigned cur_ = 0;
+    uint32_t watched_ = 0;
+    std::multimap<uint64_t, std::string> by_addr_;
+};
+
+}  // namespace cli
