@@ -6,6 +6,8 @@
 
 namespace emu {
 
+const void* g_refetch_handler = nullptr;
+
 HostRegion& Bus::add_region(std::string name, uint64_t base, uint64_t size, bool writable) {
     auto r = std::make_unique<HostRegion>();
     r->name = std::move(name);
@@ -103,7 +105,7 @@ void Bus::invalidate_code(HostRegion& r, uint64_t pa, unsigned len) {
     for (uint64_t a = lo & ~1ull; a < hi; a += 2) {
         if (a < r.base || a - r.base >= r.size) continue;
         auto& p = r.code[(a - r.base) >> kPageShift];
-        if (p) p->slot[(a & (kPageSize - 1)) >> 1].len = 0;
+        if (p) DecodedPage::forget(p->slot[(a & (kPageSize - 1)) >> 1]);
     }
 }
 

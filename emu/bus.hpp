@@ -19,12 +19,27 @@ namespace emu {
 constexpr uint64_t kPageSize = 4096;
 constexpr unsigned kPageShift = 12;
 
+// A decoded instruction as the interpreter caches it: the decoding, and the
+// address of the interpreter's handler for it. An empty slot (len 0) has
+// the "fetch and decode" handler, so the hot loop never tests for emptiness.
+struct CachedInsn {
+    isa::Decoded d;
+    const void* handler;
+};
+// Set by the interpreter before the first page is created (Hart's dispatch set-up).
+extern const void* g_refetch_handler;
+
 // 2048 half-word slots: one decoded instruction per possible start address.
 struct DecodedPage {
-    isa::Decoded slot[kPageSize / 2];
+    CachedInsn slot[kPageSize / 2];
     DecodedPage() { clear(); }
     void clear() {
-        for (auto& s : slot) s.len = 0;  // len 0 marks "not decoded yet"
+        for (auto& s : slot) forget(s);
+    }
+    static void forget(CachedInsn& s) {
+        s.d.len = 0;   // len 0 marks "not decoded yet"
+        s.d.cost = 0;
+        s.handler = g_refetch_handler;
     }
 };
 

@@ -7,6 +7,8 @@
 #include "hart.hpp"
 #include "machine.hpp"
 
+#include <mutex>
+
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
@@ -20,7 +22,7 @@ inline uint64_t sx32(uint64_t v) { return uint64_t(int64_t(int32_t(uint32_t(v)))
 // A store hit decoded instructions: forget the ones it may have overwritten.
 inline void invalidate_slots(DecodedPage* p, uint64_t off, unsigned size) {
     uint64_t lo = off >= 2 ? (off - 2) >> 1 : 0, hi = (off + size - 1) >> 1;
-    for (uint64_t i = lo; i <= hi; ++i) p->slot[i].len = 0;
+    for (uint64_t i = lo; i <= hi; ++i) DecodedPage::forget(p->slot[i]);
 }
 
 uint8_t cost_of(Op op) {
@@ -41,7 +43,18 @@ uint8_t cost_of(Op op) {
 
 }  // namespace
 
-void Hart::prepare(isa::Decoded& d) {
+namespace {
+const void* const* g_handlers = nullptr;  // exec_loop<false>'s labels, by Op
+}  // namespace
+
+void Hart::init_dispatch() {
+    static std::once_flag once;
+    std::call_once(once, [this] { exec_loop<false>(0); });  // budget 0: only exports the handler table
+}
+
+void Hart::prepare(CachedInsn& c) {
+    isa::Decoded& d = c.d;
+    c.handler = g_handlers[size_t(d.op)];
     d.cost = cost_of(d.op);
     using F = isa::Format;
     switch (isa::info(d.op).format) {
@@ -70,6 +83,13 @@ __attribute__((optimize("no-crossjumping", "no-gcse"))) uint64_t Hart::exec_loop
 #include "isa/instructions.def"
 #undef INSN
         &&L_ILLEGAL};
+    if constexpr (!kDebug) {
+        if (UNLIKELY(budget == 0)) {  // init_dispatch(): export the handlers
+            g_handlers = kLabels;
+            g_refetch_handler = &&L_REFETCH;
+            return 0;
+        }
+    }
     uint64_t* const X = x;
     uint64_t pc_ = pc, cyc = cycle, ret = instret;
     // Each instruction costs at least one cycle, so stopping at cycle
@@ -101,11 +121,12 @@ __attribute__((optimize("no-crossjumping", "no-gcse"))) uint64_t Hart::exec_loop
     do {                                                                                                \
         if (UNLIKELY(cyc >= dl)) goto out;                                                              \
         if constexpr (kDebug) goto debug_checks;                                                        \
-        if (LIKELY((pc_ & ~(kPageSize - 1)) == fva) &&                                                  \
-            LIKELY((d = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1])->len != 0)) {                         \
-            cyc += d->cost;                                                              \
+        if (LIKELY((pc_ & ~(kPageSize - 1)) == fva)) {                                                  \
+            const CachedInsn* c_ = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1];                            \
+            d = &c_->d;                                                                                 \
+            cyc += d->cost;                                                                             \
             npc = pc_ + d->len;                                                                         \
-            goto* kLabels[size_t(d->op)];                                                               \
+            goto* c_->handler;                                                                          \
         }                                                                                               \
         goto slow_fetch;                                                                                \
     } while (0)
@@ -131,18 +152,22 @@ debug_checks:
         if (!first && m_.at_breakpoint(pc_)) goto out;
         first = false;
         if (triggers_armed_ && CALL(trigger_fires(Access::Fetch, pc_))) TRAPPED();
-        if (LIKELY((pc_ & ~(kPageSize - 1)) == fva) && LIKELY((d = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1])->len != 0)) {
+        if (LIKELY((pc_ & ~(kPageSize - 1)) == fva) && LIKELY((d = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1].d)->len != 0)) {
             cyc += d->cost;
             npc = pc_ + d->len;
             goto* kLabels[size_t(d->op)];
         }
     }
+L_REFETCH:  // an empty slot of the current page (its cost and length are 0)
 slow_fetch:
     SYNC();
     cur_insn_ = nullptr;
-    d = fetch_slow();
-    RELOAD();
-    if (!d) TRAPPED();
+    {
+        const CachedInsn* c = fetch_slow();
+        RELOAD();
+        if (!c) TRAPPED();
+        d = &c->d;
+    }
     cyc += d->cost;
     npc = pc_ + d->len;
     goto* kLabels[size_t(d->op)];

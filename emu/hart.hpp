@@ -117,8 +117,11 @@ public:
     void drop_fast_stores(uint64_t page_pa);
     // A store through a host pointer outside the hot loop: keep decoded code coherent.
     void stored(uint64_t pa, unsigned size);
-    // Prepares a decoded instruction for the cache: cycle cost, rd = x0 redirected.
-    static void prepare(isa::Decoded& d);
+    // Prepares a decoded instruction for the cache: cycle cost, rd = x0
+    // redirected, the interpreter's handler.
+    static void prepare(CachedInsn& c);
+    // Exports the interpreter's handler addresses; run once before any fetch.
+    void init_dispatch();
 
     // Raise an exception (synchronous trap) with the spec's trap values.
     void raise(uint64_t cause, uint64_t tval, uint64_t tval2 = 0, uint64_t tinst = 0, bool gva = false);
@@ -143,7 +146,7 @@ private:
     // Translate one access; on success pa (and host when host-backed), else raises.
     bool translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8_t*& host, bool virt_access,
                    Priv eff_priv, bool hlvx, bool fill_tlb, unsigned idx);
-    const isa::Decoded* fetch_slow();
+    const CachedInsn* fetch_slow();
     bool amo_address(uint64_t va, unsigned size, uint64_t& pa, uint8_t*& host);
 
     bool exec_csr(const isa::Decoded& d);
@@ -172,7 +175,7 @@ private:
     // Fast fetch: the decoded page of the current virtual code page.
     uint64_t fetch_page_va_ = 1;  // 1 = none (never page aligned)
     DecodedPage* fetch_page_ = nullptr;
-    isa::Decoded straddle_;       // a 32-bit instruction crossing a page boundary
+    CachedInsn straddle_{};       // a 32-bit instruction crossing a page boundary
     uint64_t deadline_ = 0;       // exec_loop runs while cycle < deadline_
     uint64_t next_timer_cycle_ = ~0ull;
     uint64_t hw_mip_ = 0;

@@ -221,7 +221,7 @@ bool Hart::amo_address(uint64_t va, unsigned size, uint64_t& pa, uint8_t*& host)
     return translate(va, Access::Write, size, pa, host, data_virt_, data_priv_, false, true, data_idx_);
 }
 
-const isa::Decoded* Hart::fetch_slow() {
+const CachedInsn* Hart::fetch_slow() {
     const uint64_t va = pc;
     uint64_t pa;
     uint8_t* host;
@@ -256,7 +256,7 @@ const isa::Decoded* Hart::fetch_slow() {
                 return nullptr;
             }
             pc = va;
-            straddle_ = isa::decode(raw);
+            straddle_.d = isa::decode(raw);
             prepare(straddle_);
             return &straddle_;
         }
@@ -265,15 +265,15 @@ const isa::Decoded* Hart::fetch_slow() {
         raw |= uint32_t(hi) << 16;
     }
     DecodedPage* page = bus_.decoded_page(*r, pa);
-    isa::Decoded& d = page->slot[(pa & (kPageSize - 1)) >> 1];
-    d = isa::decode(raw);
-    if (!c_enabled_ && d.len == 2) d.op = isa::Op::ILLEGAL;  // misa.C clear
-    prepare(d);
+    CachedInsn& c = page->slot[(pa & (kPageSize - 1)) >> 1];
+    c.d = isa::decode(raw);
+    if (!c_enabled_ && c.d.len == 2) c.d.op = isa::Op::ILLEGAL;  // misa.C clear
+    prepare(c);
     if (pmp.uniform_over_page(pa & ~(kPageSize - 1), priv)) {
         fetch_page_va_ = va & ~(kPageSize - 1);
         fetch_page_ = page;
     }
-    return &d;
+    return &c;
 }
 
 WalkResult Hart::debug_walk(uint64_t va, Access acc, WalkRecord* rec) {

@@ -1,0 +1,284 @@
+// Device tree generation with libfdt's sequential-write API. Node and property
+// order follow QEMU 7.2's virt dump so the decompiled trees can be diffed.
+#include "fdt.hpp"
+
+#include <cstdio>
+#include <stdexcept>
+
+#include <libfdt.h>
+
+namespace emu {
+namespace {
+
+// libfdt ran out of room in the buffer: the caller retries with a larger one.
+struct NoSpace {};
+
+[[noreturn]] void fail(int err, const std::string& what) {
+    throw std::runtime_error("device tree: " + what + ": libfdt error " + std::to_string(err) + " (" +
+                             fdt_strerror(err) + ")");
+}
+
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+// A thin wrapper over the sequential-write calls that turns errors into exceptions.
+class Writer {
+public:
+    explicit Writer(std::vector<uint8_t>& buf) : buf_(buf) {
+        check(fdt_create(fdt(), int(buf_.size())), "fdt_create");
+        check(fdt_finish_reservemap(fdt()), "fdt_finish_reservemap");
+    }
+
+    void begin(const std::string& name) {
+        check(fdt_begin_node(fdt(), name.c_str()), "node '" + name + "'");
+        path_.push_back(name);
+    }
+    void end() {
+        check(fdt_end_node(fdt()), "end of node '" + path_.back() + "'");
+        path_.pop_back();
+    }
+
+    void raw(const char* name, const void* data, size_t len) {
+        check(fdt_property(fdt(), name, data, int(len)), std::string("property '") + name + "'");
+    }
+    void empty(const char* name) { raw(name, nullptr, 0); }
+    void str(const char* name, const std::string& s) { raw(name, s.c_str(), s.size() + 1); }
+    // A string list ("a\0b\0"), as compatible = "a", "b".
+    void strs(const char* name, std::initializer_list<const char*> list) {
+        std::string v;
+        for (const char* s : list) {
+            v += s;
+            v += '\0';
+        }
+        raw(name, v.data(), v.size());
+    }
+    void cells(const char* name, const std::vector<uint32_t>& cs) {
+        std::vector<fdt32_t> be;
+        be.reserve(cs.size());
+        for (uint32_t c : cs) be.push_back(cpu_to_fdt32(c));
+        raw(name, be.data(), be.size() * sizeof(fdt32_t));
+    }
+    void u32(const char* name, uint32_t v) { cells(name, {v}); }
+
+    // totalsize after fdt_finish.
+    size_t finish() {
+        check(fdt_finish(fdt()), "fdt_finish");
+        return fdt_totalsize(fdt());
+    }
+
+private:
+    void* fdt() { return buf_.data(); }
+    void check(int err, const std::string& what) {
+        if (err == -FDT_ERR_NOSPACE) throw NoSpace{};
+        if (err < 0) fail(err, what + " (in /" + join_path() + ")");
+    }
+    std::string join_path() const {
+        std::string p;
+        for (size_t i = 1; i < path_.size(); ++i) p += (i > 1 ? "/" : "") + path_[i];
+        return p;
+    }
+
+    std::vector<uint8_t>& buf_;
+    std::vector<std::string> path_;
+};
+
+// Two cells of a 64-bit value (#address-cells / #size-cells = 2).
+void push64(std::vector<uint32_t>& v, uint64_t x) {
+    v.push_back(uint32_t(x >> 32));
+    v.push_back(uint32_t(x));
+}
+
+std::vector<uint32_t> reg(uint64_t base, uint64_t size) {
+    std::vector<uint32_t> v;
+    push64(v, base);
+    push64(v, size);
+    return v;
+}
+
+void validate(const FdtConfig& cfg) {
+    if (cfg.harts == 0) throw std::invalid_argument("device tree: no harts");
+    if (cfg.harts > 4096) throw std::invalid_argument("device tree: too many harts");
+    if (cfg.ram_size == 0) throw std::invalid_argument("device tree: no RAM");
+    if (cfg.ram_base + cfg.ram_size < cfg.ram_base) throw std::invalid_argument("device tree: RAM wraps around");
+    if (cfg.isa.empty()) throw std::invalid_argument("device tree: empty riscv,isa");
+    for (const auto& e : cfg.extensions) {
+        bool ok = !e.empty() && e.front() >= 'a' && e.front() <= 'z';
+        for (char c : e) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
+        if (!ok) throw std::invalid_argument("device tree: bad ISA extension name '" + e + "'");
+    }
+    if (cfg.initrd && cfg.initrd->second < cfg.initrd->first)
+        throw std::invalid_argument("device tree: initrd ends before it starts");
+    if (cfg.timebase_hz == 0 || cfg.timebase_hz > 0xffffffffu)
+        throw std::invalid_argument("device tree: timebase-frequency must fit in one cell");
+}
+
+size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
+    using namespace fdt_map;
+    Writer w(buf);
+    const unsigned n = cfg.harts;
+
+    // Phandles as QEMU numbers them: harts from the last one down, each cpu
+    // node then its interrupt controller; then the PLIC and the test device.
+    std::vector<uint32_t> cpu_ph(n), intc_ph(n);
+    uint32_t next = 1;
+    for (unsigned i = n; i-- > 0;) {
+        cpu_ph[i] = next++;
+        intc_ph[i] = next++;
+    }
+    const uint32_t plic_ph = next++;
+    const uint32_t test_ph = next++;
+
+    std::string isa = cfg.isa;
+    for (const auto& e : cfg.extensions) isa += "_" + e;
+
+    w.begin("");
+    w.u32("#address-cells", 2);
+    w.u32("#size-cells", 2);
+    w.str("compatible", "riscv-virtio");
+    w.str("model", cfg.model);
+
+    w.begin("chosen");
+    if (cfg.initrd) {
+        // 32-bit cells when both fit, as QEMU 7.2 writes them; two cells otherwise.
+        auto [start, end] = *cfg.initrd;
+        if (end <= 0xffffffffu) {
+            w.u32("linux,initrd-end", uint32_t(end));
+            w.u32("linux,initrd-start", uint32_t(start));
+        } else {
+            std::vector<uint32_t> e, s;
+            push64(e, end);
+            push64(s, start);
+            w.cells("linux,initrd-end", e);
+            w.cells("linux,initrd-start", s);
+        }
+    }
+    if (!cfg.bootargs.empty()) w.str("bootargs", cfg.bootargs);
+    w.str("stdout-path", "/soc/serial@" + hex(kUart0));
+    w.end();
+
+    w.begin("poweroff");
+    w.u32("value", 0x5555);
+    w.u32("offset", 0);
+    w.u32("regmap", test_ph);
+    w.str("compatible", "syscon-poweroff");
+    w.end();
+
+    w.begin("reboot");
+    w.u32("value", 0x7777);
+    w.u32("offset", 0);
+    w.u32("regmap", test_ph);
+    w.str("compatible", "syscon-reboot");
+    w.end();
+
+    w.begin("memory@" + hex(cfg.ram_base));
+    w.str("device_type", "memory");
+    w.cells("reg", reg(cfg.ram_base, cfg.ram_size));
+    w.end();
+
+    w.begin("cpus");
+    w.u32("#address-cells", 1);
+    w.u32("#size-cells", 0);
+    w.u32("timebase-frequency", uint32_t(cfg.timebase_hz));
+    for (unsigned i = 0; i < n; ++i) {
+        w.begin("cpu@" + hex(i));
+        w.u32("phandle", cpu_ph[i]);
+        w.str("device_type", "cpu");
+        w.u32("reg", i);
+        w.str("status", "okay");
+        w.str("compatible", "riscv");
+        w.str("riscv,isa", isa);
+        if (!cfg.mmu_type.empty()) w.str("mmu-type", cfg.mmu_type);
+        w.begin("interrupt-controller");
+        w.u32("#address-cells", 0);
+        w.u32("#interrupt-cells", 1);
+        w.empty("interrupt-controller");
+        w.str("compatible", "riscv,cpu-intc");
+        w.u32("phandle", intc_ph[i]);
+        w.end();
+        w.end();
+    }
+    w.begin("cpu-map");
+    w.begin("cluster0");
+    for (unsigned i = 0; i < n; ++i) {
+        w.begin("core" + std::to_string(i));
+        w.u32("cpu", cpu_ph[i]);
+        w.end();
+    }
+    w.end();
+    w.end();
+    w.end();  // cpus
+
+    w.begin("soc");
+    w.u32("#address-cells", 2);
+    w.u32("#size-cells", 2);
+    w.str("compatible", "simple-bus");
+    w.empty("ranges");
+
+    w.begin("serial@" + hex(kUart0));
+    w.u32("interrupts", kUart0Irq);
+    w.u32("interrupt-parent", plic_ph);
+    w.u32("clock-frequency", kUart0Clock);
+    w.cells("reg", reg(kUart0, kUart0Size));
+    w.str("compatible", "ns16550a");
+    w.end();
+
+    w.begin("test@" + hex(kTest));
+    w.u32("phandle", test_ph);
+    w.cells("reg", reg(kTest, kTestSize));
+    w.strs("compatible", {"sifive,test1", "sifive,test0", "syscon"});
+    w.end();
+
+    // Hart-local interrupt lines: 11 = M external, 9 = S external, 3 = M software, 7 = M timer.
+    std::vector<uint32_t> plic_irqs, clint_irqs;
+    for (unsigned i = 0; i < n; ++i) {
+        plic_irqs.insert(plic_irqs.end(), {intc_ph[i], 11, intc_ph[i], 9});
+        clint_irqs.insert(clint_irqs.end(), {intc_ph[i], 3, intc_ph[i], 7});
+    }
+
+    w.begin("plic@" + hex(kPlic));
+    w.u32("phandle", plic_ph);
+    w.u32("riscv,ndev", cfg.plic_ndev);
+    w.cells("reg", reg(kPlic, kPlicSize));
+    w.cells("interrupts-extended", plic_irqs);
+    w.empty("interrupt-controller");
+    w.strs("compatible", {"sifive,plic-1.0.0", "riscv,plic0"});
+    w.u32("#address-cells", 0);
+    w.u32("#interrupt-cells", 1);
+    w.end();
+
+    w.begin("clint@" + hex(kClint));
+    w.cells("interrupts-extended", clint_irqs);
+    w.cells("reg", reg(kClint, kClintSize));
+    w.strs("compatible", {"sifive,clint0", "riscv,clint0"});
+    w.end();
+
+    w.end();  // soc
+    w.end();  // root
+    return w.finish();
+}
+
+}  // namespace
+
+std::vector<uint8_t> build_device_tree(const FdtConfig& cfg) {
+    validate(cfg);
+    size_t cap = 4096 + 512 * size_t(cfg.harts) + cfg.bootargs.size() + cfg.isa.size();
+    for (const auto& e : cfg.extensions) cap += e.size() + 1;
+    for (;;) {
+        std::vector<uint8_t> buf(cap, 0);
+        try {
+            size_t size = write_tree(buf, cfg);
+            buf.resize(size);
+            int err = fdt_check_full(buf.data(), buf.size());
+            if (err < 0) fail(err, "fdt_check_full");
+            return buf;
+        } catch (const NoSpace&) {
+            if (cap > (64u << 20)) fail(-FDT_ERR_NOSPACE, "tree larger than 64 MiB");
+            cap *= 2;
+        }
+    }
+}
+
+}  // namespace emu
