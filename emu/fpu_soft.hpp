@@ -11,7 +11,9 @@
 //
 // Values are passed as raw bit patterns in uint64_t (a binary32 in the low 32
 // bits, upper bits zero). Flags are ORed into `fl`. Pure functions: no host
-// floating point, no host rounding mode, no allocation, no exceptions.
+// floating-point results (the host's sqrt only seeds an integer square root
+// that is then corrected exactly), no host rounding mode or flags, no
+// allocation, no exceptions.
 #pragma once
 #include <cstdint>
 #include <utility>
