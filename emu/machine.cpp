@@ -7,6 +7,7 @@
 #include "devices/htif.hpp"
 #include "devices/syscon.hpp"
 #include "devices/uart16550.hpp"
+#include "fdt.hpp"
 
 namespace emu {
 
@@ -196,7 +197,19 @@ void Machine::place_images() {
     bus_.write_block(map::kBootRom, rom.data(), rom.size());
 }
 
-std::vector<uint8_t> Machine::make_device_tree(const std::string&, uint64_t, uint64_t) const { return {}; }
+std::vector<uint8_t> Machine::make_device_tree(const std::string& bootargs, uint64_t initrd_start,
+                                               uint64_t initrd_size) const {
+    FdtConfig c;
+    c.harts = cfg_.harts;
+    c.isa = cfg_.isa.str();
+    c.extensions = {"zicsr", "zifencei", "zicntr", "sstc"};
+    c.ram_base = map::kRam;
+    c.ram_size = cfg_.ram_size;
+    c.bootargs = bootargs;
+    if (initrd_size) c.initrd = std::make_pair(initrd_start, initrd_start + initrd_size);
+    c.timebase_hz = CycleModel::kTimebaseHz;
+    return build_device_tree(c);
+}
 
 void Machine::reset() {
     for (auto& h : harts_) h->reset(map::kBootRom);

@@ -98,7 +98,7 @@ int cmd_run(const std::vector<std::string>& args) {
     }
     if (!bios.empty() && !file.empty())
         throw UsageError("run: give either FILE or --bios FW [--kernel FILE], not both");
-    if (bios.empty() && (!kernel.empty() || !initrd.empty() || have_append))
+    if (bios.empty() && (!kernel.empty() || !initrd.empty() || (have_append && dump_dtb.empty())))
         throw UsageError("run: --kernel, --initrd and --append need --bios FW (the firmware that starts the kernel)");
     if (file.empty() && bios.empty() && dump_dtb.empty())
         throw UsageError("run: no image given (usage: stepvisor run [options] FILE)");
