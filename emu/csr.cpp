@@ -201,9 +201,9 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
         m_.emit(*this, e);
     };
     switch (Csr(addr)) {
-    case Csr::FFLAGS: csr.fflags = v & 0x1f; csr.mstatus |= mstatus::FS; break;
-    case Csr::FRM: csr.frm = v & 7; csr.mstatus |= mstatus::FS; break;
-    case Csr::FCSR: csr.fflags = v & 0x1f; csr.frm = (v >> 5) & 7; csr.mstatus |= mstatus::FS; break;
+    case Csr::FFLAGS: csr.fflags = v & 0x1f; mark_fs_dirty(); break;
+    case Csr::FRM: csr.frm = v & 7; mark_fs_dirty(); break;
+    case Csr::FCSR: csr.fflags = v & 0x1f; csr.frm = (v >> 5) & 7; mark_fs_dirty(); break;
     case Csr::SSTATUS: {
         uint64_t mask = kSstatusWritable & (has_f ? ~0ull : ~mstatus::FS);
         csr.mstatus = (csr.mstatus & ~mask) | (v & mask);

@@ -5,6 +5,7 @@
 // guest memory pointers would otherwise force the compiler to keep them in
 // memory) and are written back around every out-of-line call.
 #include "hart.hpp"
+#include "fpu_host.hpp"
 #include "machine.hpp"
 
 #include <mutex>
@@ -45,6 +46,7 @@ uint8_t cost_of(Op op) {
 
 namespace {
 const void* const* g_handlers = nullptr;  // exec_loop<false>'s labels, by Op
+const void* g_fast_fp[size_t(Op::ILLEGAL) + 1] = {};  // host-FPU fast paths (fpu_host.hpp), by Op
 }  // namespace
 
 void Hart::init_dispatch() {
@@ -54,7 +56,7 @@ void Hart::init_dispatch() {
 
 void Hart::prepare(CachedInsn& c) {
     isa::Decoded& d = c.d;
-    c.handler = g_handlers[size_t(d.op)];
+    c.handler = g_fast_fp[size_t(d.op)] ? g_fast_fp[size_t(d.op)] : g_handlers[size_t(d.op)];
     d.cost = cost_of(d.op);
     using F = isa::Format;
     switch (isa::info(d.op).format) {
@@ -87,6 +89,13 @@ __attribute__((optimize("no-crossjumping", "no-gcse"))) uint64_t Hart::exec_loop
         if (UNLIKELY(budget == 0)) {  // init_dispatch(): export the handlers
             g_handlers = kLabels;
             g_refetch_handler = &&L_REFETCH;
+            for (auto [op, label] : {std::pair{Op::FLD, &&F_FLD}, {Op::FSD, &&F_FSD}, {Op::FADD_D, &&F_FADD_D},
+                                     {Op::FSUB_D, &&F_FSUB_D}, {Op::FMUL_D, &&F_FMUL_D}, {Op::FDIV_D, &&F_FDIV_D},
+                                     {Op::FSQRT_D, &&F_FSQRT_D}, {Op::FMADD_D, &&F_FMADD_D}, {Op::FMSUB_D, &&F_FMSUB_D},
+                                     {Op::FNMSUB_D, &&F_FNMSUB_D}, {Op::FNMADD_D, &&F_FNMADD_D},
+                                     {Op::FADD_S, &&F_FADD_S}, {Op::FSUB_S, &&F_FSUB_S}, {Op::FMUL_S, &&F_FMUL_S},
+                                     {Op::FDIV_S, &&F_FDIV_S}, {Op::FMADD_S, &&F_FMADD_S}})
+                g_fast_fp[size_t(op)] = label;
             return 0;
         }
     }
@@ -330,6 +339,93 @@ L_MRET: L_SRET:
 L_ILLEGAL:
     (void)CALL((illegal(*d), false));
     TRAPPED();
+
+    // F and D on the host FPU where its answer is RISC-V's (fpu_host.hpp);
+    // otherwise the generic handler (the soft-float) decides.
+#define FP_OK() (fp_fast_ && (d->rm == 0 || d->rm == 7))
+#define FP_BIN_D(OP, EXPR)                                                                          \
+    F_##OP : if (FP_OK()) {                                                                         \
+        const uint64_t a = f[d->rs1], b = f[d->rs2];                                                \
+        uint64_t r;                                                                                 \
+        if (fphost::plain64(a) && fphost::plain64(b) &&                                             \
+            fphost::run64([&] { const double A = fphost::as_d(a), B = fphost::as_d(b); (void)B; return EXPR; }, r, csr.fflags)) { \
+            f[d->rd] = r;                                                                           \
+            NEXT();                                                                                 \
+        }                                                                                           \
+    }                                                                                               \
+    goto L_##OP;
+    FP_BIN_D(FADD_D, A + B)
+    FP_BIN_D(FSUB_D, A - B)
+    FP_BIN_D(FMUL_D, A * B)
+    FP_BIN_D(FDIV_D, A / B)
+    FP_BIN_D(FSQRT_D, __builtin_sqrt(A))
+#undef FP_BIN_D
+#define FP_BIN_S(OP, EXPR)                                                                          \
+    F_##OP : if (FP_OK()) {                                                                         \
+        const uint64_t a = f[d->rs1], b = f[d->rs2];                                                \
+        uint64_t r;                                                                                 \
+        if (fphost::plain32(a) && fphost::plain32(b) &&                                             \
+            fphost::run32([&] { const float A = fphost::as_f(a), B = fphost::as_f(b); return EXPR; }, r, csr.fflags)) { \
+            f[d->rd] = r;                                                                           \
+            NEXT();                                                                                 \
+        }                                                                                           \
+    }                                                                                               \
+    goto L_##OP;
+    FP_BIN_S(FADD_S, A + B)
+    FP_BIN_S(FSUB_S, A - B)
+    FP_BIN_S(FMUL_S, A * B)
+    FP_BIN_S(FDIV_S, A / B)
+#undef FP_BIN_S
+#define FP_FMA_D(OP, SA, SC)                                                                        \
+    F_##OP : if (FP_OK() && fphost::have_fma()) {                                                   \
+        const uint64_t a = f[d->rs1], b = f[d->rs2], c = f[d->rs3];                                 \
+        uint64_t r;                                                                                 \
+        if (fphost::plain64(a) && fphost::plain64(b) && fphost::plain64(c) &&                       \
+            fphost::run64([&] { return fphost::fma(SA fphost::as_d(a), fphost::as_d(b), SC fphost::as_d(c)); }, r, csr.fflags)) { \
+            f[d->rd] = r;                                                                           \
+            NEXT();                                                                                 \
+        }                                                                                           \
+    }                                                                                               \
+    goto L_##OP;
+    FP_FMA_D(FMADD_D, +, +)
+    FP_FMA_D(FMSUB_D, +, -)
+    FP_FMA_D(FNMSUB_D, -, +)
+    FP_FMA_D(FNMADD_D, -, -)
+#undef FP_FMA_D
+F_FMADD_S:
+    if (FP_OK() && fphost::have_fma()) {
+        const uint64_t a = f[d->rs1], b = f[d->rs2], c = f[d->rs3];
+        uint64_t r;
+        if (fphost::plain32(a) && fphost::plain32(b) && fphost::plain32(c) &&
+            fphost::run32([&] { return fphost::fmaf(fphost::as_f(a), fphost::as_f(b), fphost::as_f(c)); }, r, csr.fflags)) {
+            f[d->rd] = r;
+            NEXT();
+        }
+    }
+    goto L_FMADD_S;
+F_FLD:
+    if (fp_fast_) {
+        const uint64_t va = RS1 + IMM, vpn = va >> kPageShift, off = va & (kPageSize - 1);
+        const TlbEntry& e = rtlb[vpn & (kTlbSize - 1)];
+        if (LIKELY(e.vpn == vpn && e.tag == dtag && e.host != nullptr && off <= kPageSize - 8)) {
+            std::memcpy(&f[d->rd], e.host + off, 8);
+            NEXT();
+        }
+    }
+    goto L_FLD;
+F_FSD:
+    if (fp_fast_) {
+        const uint64_t va = RS1 + IMM, vpn = va >> kPageShift, off = va & (kPageSize - 1);
+        const TlbEntry& e = wtlb[vpn & (kTlbSize - 1)];
+        if (LIKELY(e.vpn == vpn && e.tag == dtag && e.host != nullptr && off <= kPageSize - 8)) {
+            std::memcpy(e.host + off, &f[d->rs2], 8);
+            if (UNLIKELY(e.code != nullptr)) invalidate_slots(e.code, off, 8);
+            NEXT();
+        }
+    }
+    goto L_FSD;
+#undef FP_OK
+
 #define INSN(id, name, mask, match, fmt, ext) OTHER_##ext(id)
 #define OTHER_A(id) L_##id:
 #define OTHER_H(id) L_##id:

@@ -84,8 +84,7 @@ bool Hart::exec_fp(const isa::Decoded& d) {
     }
 
     auto dirty = [&] {
-        csr.mstatus |= mstatus::FS;
-        if (virt) csr.vsstatus |= mstatus::FS;
+        mark_fs_dirty();
     };
     auto wf = [&](uint64_t v) { f[d.rd] = v; dirty(); };
     auto ws = [&](uint64_t v) { f[d.rd] = kBox | v; dirty(); };

@@ -338,6 +338,7 @@ void Hart::context_changed() {
     tag_[IDX_S] = tag_[IDX_S_SUM] = tag_[IDX_U] = s_tag;
     tag_[IDX_VS] = tag_[IDX_VS_SUM] = tag_[IDX_VU] = vs_tag;
     fetch_page_va_ = 1;
+    update_fp_fast();
 }
 
 }  // namespace emu

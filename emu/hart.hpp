@@ -100,6 +100,20 @@ public:
     uint64_t mip_value() const { return csr.mip | hw_mip_ | (csr.hvip & irq::VS_BITS); }
     void interrupt_state_changed() { deadline_ = 0; }
 
+    // An instruction wrote an f register or fflags: mstatus.FS (and
+    // vsstatus.FS while V=1) become Dirty.
+    void mark_fs_dirty() {
+        csr.mstatus |= mstatus::FS;
+        if (virt) csr.vsstatus |= mstatus::FS;
+        update_fp_fast();
+    }
+    // Whether the hot loop may run F/D instructions on the host: FS Dirty
+    // (so nothing needs updating), D present, frm = RNE.
+    void update_fp_fast() {
+        fp_fast_ = (csr.misa & (1u << 3)) && (csr.mstatus & mstatus::FS) == mstatus::FS &&
+                   (!virt || (csr.vsstatus & mstatus::FS) == mstatus::FS) && csr.frm == 0;
+    }
+
     // ---- address translation, for debuggers: the walk of `va` as a load
     // from the current mode, recorded, without side effects.
     WalkResult debug_walk(uint64_t va, Access acc, WalkRecord* rec);
@@ -184,6 +198,7 @@ private:
     const isa::Decoded* cur_insn_ = nullptr;  // the instruction a slow path runs for (set on leaving the hot loop)
     uint64_t explicit_tinst(uint64_t fault_va, Access acc) const;
     bool c_enabled_ = true;          // misa.C: compressed instructions legal
+    bool fp_fast_ = false;           // see update_fp_fast()
     bool triggers_armed_ = false;    // any debug trigger armed: checking loop, slow loads/stores
     bool trigger_fires(Access kind, uint64_t addr);
     uint64_t cur_bits_ = 0;          // the executing instruction's transformed form (for tinst)

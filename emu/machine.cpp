@@ -186,8 +186,11 @@ void Machine::place_images() {
     dtb_ = make_device_tree(spec.bootargs, initrd_start, spec.initrd.size());
     dtb_addr_ = 0;
     if (!dtb_.empty()) {
-        // The top of RAM, 2 MiB aligned, as QEMU places it.
-        dtb_addr_ = (map::kRam + cfg_.ram_size - dtb_.size()) & ~((2ull << 20) - 1);
+        // The top of RAM, 2 MiB aligned as QEMU places it; in a small RAM,
+        // 4 KiB aligned so it stays out of the lower half where images go.
+        const uint64_t top = map::kRam + cfg_.ram_size - dtb_.size();
+        dtb_addr_ = top & ~((2ull << 20) - 1);
+        if (dtb_addr_ < map::kRam + cfg_.ram_size / 2) dtb_addr_ = top & ~0xfffull;
         bus_.write_block(dtb_addr_, dtb_.data(), dtb_.size());
     }
     std::vector<uint8_t> stub = dev::BootRom::reset_stub(dtb_addr_, spec.firmware.entry, a2);
