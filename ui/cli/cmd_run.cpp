@@ -152,7 +152,8 @@ int cmd_run(const std::vector<std::string>& args) {
         std::fprintf(stderr, "stats: instructions=%llu cycles=%llu host_seconds=%.3f mips=%.1f\n",
                      (unsigned long long)o.instructions, (unsigned long long)o.cycles, o.seconds, mips);
     }
-    if (!o.message.empty()) std::fprintf(stderr, "stepvisor: %s: %s\n", file.c_str(), o.message.c_str());
+    if (!o.message.empty())
+        std::fprintf(stderr, "stepvisor: %s: %s\n", (file.empty() ? bios : file).c_str(), o.message.c_str());
     return o.exit_code;
 }
 
