@@ -232,6 +232,25 @@ void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tv
     lr_valid = false;
 }
 
+// The common end of MRET and SRET: cost, the new mode, and the events (the
+// xRET itself, a VM entry when V becomes 1, a privilege change).
+void Hart::finish_xret(bool mret, Priv from, bool from_v, Priv to, bool to_v) {
+    cycle += CycleModel::kXret;
+    set_priv(to, to_v);
+    Event e;
+    e.kind = EventKind::Xret;
+    e.cause = mret ? 1 : 0;
+    e.pc = pc;
+    e.from_priv = from;
+    e.from_v = from_v;
+    e.to_priv = priv;
+    e.to_v = virt;
+    m_.emit(*this, e);
+    if (!from_v && virt) { e.kind = EventKind::VmEntry; m_.emit(*this, e); }
+    if (from != priv || from_v != virt) { e.kind = EventKind::PrivChange; m_.emit(*this, e); }
+    lr_valid = false;
+}
+
 void Hart::do_mret() {
     const Priv from = priv;
     const bool from_v = virt;
@@ -245,20 +264,7 @@ void Hart::do_mret() {
     s &= ~mstatus::MPV;
     csr.mstatus = s;
     pc = csr.mepc & ~1ull;
-    cycle += CycleModel::kXret;
-    set_priv(to, to_v);
-    Event e;
-    e.kind = EventKind::Xret;
-    e.cause = 1;  // mret
-    e.pc = pc;
-    e.from_priv = from;
-    e.from_v = from_v;
-    e.to_priv = priv;
-    e.to_v = virt;
-    m_.emit(*this, e);
-    if (!from_v && virt) { e.kind = EventKind::VmEntry; m_.emit(*this, e); }
-    if (from != priv || from_v != virt) { e.kind = EventKind::PrivChange; m_.emit(*this, e); }
-    lr_valid = false;
+    finish_xret(true, from, from_v, to, to_v);
 }
 
 void Hart::do_sret() {
@@ -287,20 +293,7 @@ void Hart::do_sret() {
         if (h_ext) csr.hstatus &= ~hstatus::SPV;
         pc = csr.sepc & ~1ull;
     }
-    cycle += CycleModel::kXret;
-    set_priv(to, to_v);
-    Event e;
-    e.kind = EventKind::Xret;
-    e.cause = 0;  // sret
-    e.pc = pc;
-    e.from_priv = from;
-    e.from_v = from_v;
-    e.to_priv = priv;
-    e.to_v = virt;
-    m_.emit(*this, e);
-    if (!from_v && virt) { e.kind = EventKind::VmEntry; m_.emit(*this, e); }
-    if (from != priv || from_v != virt) { e.kind = EventKind::PrivChange; m_.emit(*this, e); }
-    lr_valid = false;
+    finish_xret(false, from, from_v, to, to_v);
 }
 
 void Hart::set_priv(Priv p, bool v) {

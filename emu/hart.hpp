@@ -148,6 +148,7 @@ private:
     void trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tval2, uint64_t tinst, bool gva);
     void do_mret();
     void do_sret();
+    void finish_xret(bool mret, Priv from, bool from_v, Priv to, bool to_v);
     void set_priv(Priv p, bool v);
     void context_changed();  // recompute TLB indexes and tags
     void update_timers();
