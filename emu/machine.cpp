@@ -5,6 +5,7 @@
 #include "devices/bootrom.hpp"
 #include "devices/clint.hpp"
 #include "devices/htif.hpp"
+#include "devices/plic.hpp"
 #include "devices/syscon.hpp"
 #include "devices/uart16550.hpp"
 #include "fdt.hpp"
@@ -84,7 +85,13 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
     clint_ = std::make_unique<dev::Clint>(
         cfg_.harts, [this] { return harts_[current_]->cycle / CycleModel::kCyclesPerTick; },
         [this] { devices_changed(); });
-    uart_ = std::make_unique<dev::Uart16550>([this](uint8_t b) { console_out(b); });
+    plic_ = std::make_unique<dev::Plic>(cfg_.harts, map::kPlicSources, [this](unsigned ctx, bool level) {
+        // Context 2h is hart h's M-mode external interrupt, 2h+1 its S-mode one.
+        device_activity_ = true;
+        harts_[ctx / 2]->set_hw_irq(ctx % 2 ? irq::SEI : irq::MEI, level);
+    });
+    uart_ = std::make_unique<dev::Uart16550>([this](uint8_t b) { console_out(b); },
+                                             [this] { plic_->set_source(map::kUart0Irq, uart_->irq()); });
     syscon_ = std::make_unique<dev::Syscon>([this](dev::Syscon::Kind k, uint32_t code) {
         switch (k) {
         case dev::Syscon::Kind::Poweroff: halt(0, "poweroff"); break;
@@ -95,6 +102,7 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
     bus_.add_device(map::kSyscon, map::kSysconSize, syscon_.get());
     bus_.add_device(map::kClint, map::kClintSize, clint_.get());
     bus_.add_device(map::kUart0, map::kUartSize, uart_.get());
+    bus_.add_device(map::kPlic, map::kPlicSize, plic_.get());
     htif_ = std::make_unique<dev::Htif>(
         [this](uint64_t pa, void* buf, size_t len) { return bus_.read_block(pa, buf, len); },
         [this](uint64_t pa, const void* buf, size_t len) { return bus_.write_block(pa, buf, len); },
@@ -218,6 +226,7 @@ void Machine::reset() {
     for (auto& h : harts_) h->reset(map::kBootRom);
     clint_->reset();
     uart_->reset();
+    plic_->reset();
     halted_ = false;
     exit_code_ = 0;
     halt_reason_.clear();

@@ -24,6 +24,7 @@
 
 namespace dev {
 class Clint;
+class Plic;
 class Uart16550;
 class Syscon;
 class Htif;
@@ -36,6 +37,9 @@ namespace map {
 constexpr uint64_t kBootRom = 0x1000, kBootRomSize = 0x1000;
 constexpr uint64_t kSyscon = 0x100000, kSysconSize = 0x1000;
 constexpr uint64_t kClint = 0x2000000, kClintSize = 0x10000;
+constexpr uint64_t kPlic = 0xc000000, kPlicSize = 0x600000;
+constexpr unsigned kPlicSources = 97;  // sources 1..96 (riscv,ndev = 96, as QEMU 7.2 virt)
+constexpr unsigned kUart0Irq = 10;
 constexpr uint64_t kUart0 = 0x10000000, kUartSize = 0x100;
 constexpr uint64_t kRam = 0x80000000;
 }  // namespace map
@@ -129,6 +133,7 @@ public:
     bool msip(unsigned hart) const;
     void halt(int code, std::string reason);
     dev::Uart16550& uart() { return *uart_; }
+    dev::Plic& plic() { return *plic_; }
 
 private:
     void devices_changed();
@@ -140,6 +145,7 @@ private:
     std::vector<std::unique_ptr<Hart>> harts_;
     std::unique_ptr<dev::Clint> clint_;
     std::unique_ptr<dev::Uart16550> uart_;
+    std::unique_ptr<dev::Plic> plic_;
     std::unique_ptr<dev::Syscon> syscon_;
     std::unique_ptr<dev::Htif> htif_;
     std::optional<Image> image_;
