@@ -1,6 +1,7 @@
 #include "run_loop.hpp"
 
 #include <chrono>
+#include <cstdio>
 
 #include "console.hpp"
 
@@ -18,6 +19,7 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
     while (remaining > 0) {
         uint64_t chunk = std::min(remaining, kChunk);
         r = m.run(chunk);
+        std::fflush(stdout);  // a prompt without a newline must reach the user now
         if (console && !console->pump(m)) { left = true; break; }
         const double s = std::chrono::duration<double>(clock::now() - t0).count();
         const bool over = (opt.timeout_s > 0 && s >= opt.timeout_s) || (cancel && cancel->load());
