@@ -43,6 +43,9 @@ uint64_t Hart::minstret_value() const {
 uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
     const unsigned need = isa::csr_min_priv(addr);
     const uint64_t vi = VIRTUAL_INSTRUCTION, ii = ILLEGAL_INSTRUCTION;
+    // A write to a read-only CSR is illegal in every mode (a virtual-instruction
+    // exception is only for accesses HS-mode could make).
+    if (write && isa::csr_read_only(addr)) return ii;
     if (need == 3) {
         if (priv != Priv::M) return ii;
     } else if (need == 2) {  // hypervisor and VS CSRs
@@ -56,7 +59,6 @@ uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
     } else if (need == 1) {
         if (priv == Priv::U) return virt ? vi : ii;
     }
-    if (write && isa::csr_read_only(addr)) return ii;
 
     // CSR-specific rules.
     if (addr >= 0xc00 && addr <= 0xc1f) {  // cycle, time, instret, hpmcounterN
@@ -263,6 +265,7 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     case Csr::HGATP:
         if (!atp_mode_ok(v)) break;
         csr.hgatp = v & ((0xfull << 60) | (0x3fffull << 44) | ((1ull << 44) - 1));
+        if (csr.hgatp >> 60) csr.hgatp &= ~3ull;  // the x4 root is 16 KiB aligned: PPN[1:0] read as zero
         context_changed();
         atp_event(addr, csr.hgatp);
         break;

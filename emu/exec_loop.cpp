@@ -185,14 +185,14 @@ L_LUI: RD = IMM; NEXT();
 L_AUIPC: RD = pc_ + IMM; NEXT();
 L_JAL: {
     uint64_t t = pc_ + IMM;
-    if (UNLIKELY(!c_enabled_ && (t & 2))) { (void)CALL((raise(MISALIGNED_FETCH, t), false)); TRAPPED(); }
+    if (UNLIKELY(!c_enabled_ && (t & 2))) { (void)CALL((raise(MISALIGNED_FETCH, t, 0, 0, virt), false)); TRAPPED(); }
     RD = npc;
     npc = t;
     NEXT();
 }
 L_JALR: {
     uint64_t t = (RS1 + IMM) & ~1ull;
-    if (UNLIKELY(!c_enabled_ && (t & 2))) { (void)CALL((raise(MISALIGNED_FETCH, t), false)); TRAPPED(); }
+    if (UNLIKELY(!c_enabled_ && (t & 2))) { (void)CALL((raise(MISALIGNED_FETCH, t, 0, 0, virt), false)); TRAPPED(); }
     RD = npc;
     npc = t;
     NEXT();
@@ -200,7 +200,7 @@ L_JALR: {
 #define BRANCH(OP, COND)                                                                              \
     L_##OP : if (COND) {                                                                              \
         uint64_t t = pc_ + IMM;                                                                       \
-        if (UNLIKELY(!c_enabled_ && (t & 2))) { (void)CALL((raise(MISALIGNED_FETCH, t), false)); TRAPPED(); } \
+        if (UNLIKELY(!c_enabled_ && (t & 2))) { (void)CALL((raise(MISALIGNED_FETCH, t, 0, 0, virt), false)); TRAPPED(); } \
         npc = t;                                                                                      \
     }                                                                                                 \
     NEXT();

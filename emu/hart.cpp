@@ -35,7 +35,7 @@ void Hart::reset(uint64_t start_pc) {
 
 bool Hart::trigger_fires(Access kind, uint64_t addr) {
     if (!triggers.hit(kind, addr, priv, csr.mstatus & mstatus::MIE)) return false;
-    raise(BREAKPOINT, addr);
+    raise(BREAKPOINT, addr, 0, 0, virt);
     return true;
 }
 

@@ -59,7 +59,7 @@ bool Hart::exec_system(const isa::Decoded& d) {
         return false;
     }
     case Op::EBREAK:
-        raise(BREAKPOINT, pc);
+        raise(BREAKPOINT, pc, 0, 0, virt);  // tval is a (guest) virtual address
         return false;
     case Op::MRET:
         if (priv != Priv::M) { illegal(d); return false; }

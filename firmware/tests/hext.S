@@ -3,8 +3,11 @@
  * exceptions, two-stage translation (G-stage Sv39x4, VS-stage Bare),
  * HLV/HSV, hedeleg/hideleg, hvip injection.
  *
+ * The overview of the H extension; h_csrs.S, h_traps.S, h_virtinst.S,
+ * h_irq.S, h_gstage.S and h_hlv.S go through each area in detail. Every case
+ * sets up what it needs after its TC (the QEMU runner may skip a case).
  * Build with the assembler's H support; run on Spike with
- * `spike --isa=rv64gch_zicntr hext.elf`.
+ * `spike --isa=rv64gch_zicntr_sstc hext.elf`.
  *
  * G-stage map (hgatp Sv39x4, 16 KiB root):
  *   GPA 0x8000_0000  1 GiB -> HPA 0x8000_0000, RWX U (guest code and data)
@@ -23,92 +26,12 @@
  * goes to HS with hstatus.SPV = 1; a VS software interrupt injected with
  * hvip.VSSIP and delegated with hideleg arrives in VS as scause = 2^63 + 1.
  */
+#define SELFTEST_HEXT
 #include "selftest.h"
 
-#define MSTATUS_GVA (1 << 38)
-
-#define HSTATUS_SPV  (1 << 7)
-#define HSTATUS_SPVP (1 << 8)
-#define HSTATUS_HU   (1 << 9)
-#define HSTATUS_VTVM (1 << 20)
-#define HSTATUS_VTW  (1 << 21)
-#define HSTATUS_VTSR (1 << 22)
-#define CAUSE_ECALL_VS 10
-#define CAUSE_FETCH_GUEST_PF 20
-#define CAUSE_LOAD_GUEST_PF 21
-#define CAUSE_VIRTUAL_INSN 22
-#define CAUSE_STORE_GUEST_PF 23
 #define CSR_MTINST 0x34a
 #define CSR_MTVAL2 0x34b
-
-#define PTE_V 0x01
-#define PTE_R 0x02
-#define PTE_W 0x04
-#define PTE_X 0x08
-#define PTE_U 0x10
-#define PTE_A 0x40
-#define PTE_D 0x80
 #define TV(i) (0x40000000 + 0x1000 * (i))
-
-/* continue at the next instruction in a virtual mode (prv = PRV_S: VS, PRV_U: VU) */
-.macro DROP_TO_V prv
-  li t5, MSTATUS_MPP
-  csrc mstatus, t5
-  li t5, ((\prv) << 11) | MSTATUS_MPV
-  csrs mstatus, t5
-  la t5, .Ld\@
-  csrw mepc, t5
-  mret
-.Ld\@:
-.endm
-
-.macro SET_PTE table, idx, pa, flags
-  srli t0, \pa, 12
-  slli t0, t0, 10
-  li t1, \flags
-  or t0, t0, t1
-  la t1, \table
-  li t2, (\idx) * 8
-  add t1, t1, t2
-  sd t0, 0(t1)
-.endm
-
-/* fail unless the trap came from a virtual mode (MPV) == v */
-.macro CHK_MPV v
-  la t5, trap_rec
-  ld t5, TR_STATUS(t5)
-  srli t5, t5, 39
-  andi t5, t5, 1
-  li t6, \v
-  beq t5, t6, .Lok\@
-  j fail
-.Lok\@:
-.endm
-.macro CHK_GVA v
-  la t5, trap_rec
-  ld t5, TR_STATUS(t5)
-  srli t5, t5, 38
-  andi t5, t5, 1
-  li t6, \v
-  beq t5, t6, .Lok\@
-  j fail
-.Lok\@:
-.endm
-
-/* a test case: insn in VS (prv = PRV_S) or VU raises a virtual-instruction exception */
-.macro VIRT_INSN prv, insn:vararg
-  TC
-  EXPECT_TRAP .Lr\@
-  DROP_TO_V \prv
-.Li\@: \insn
-  j fail
-.Lr\@:
-  CHK_TRAP TR_CAUSE, CAUSE_VIRTUAL_INSN
-  CHK_TRAP_ADDR TR_EPC, .Li\@
-  CHK_TVAL_INSN .Li\@
-  CHK_TRAP TR_PRIV, \prv
-  CHK_MPV 1
-.endm
 
 /* a test case: insn in VS faults with a guest-page fault at areg */
 .macro GUEST_PF cause, areg, insn:vararg
@@ -137,6 +60,7 @@
 
   TEST_BEGIN
 
+  /* every case carries its own set-up (the QEMU runner may skip a case) */
   TC                              # misa.H
   csrr a0, misa
   andi a0, a0, 1 << 7
@@ -152,7 +76,8 @@
   andi a0, a0, 0x444
   CHK a0, 0x444
 
-  /* ---- G-stage tables ---- */
+  TC                              # hgatp = Sv39x4 with the 16 KiB root
+  /* G-stage tables */
   la s0, g_pages
   li t1, 0
 1:li t2, 0xbbbb0000
@@ -177,7 +102,6 @@
   li t0, 0x3000
   add s1, s0, t0
   SET_PTE g_l0, 3, s1, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D
-  TC                              # hgatp = Sv39x4 with the 16 KiB root
   la t0, g_root
   srli t0, t0, 12
   li t1, 8 << 60
@@ -188,10 +112,7 @@
   csrw vsatp, zero
   hfence.gvma
   hfence.vvma
-  la t0, vs_vec
-  csrw vstvec, t0
-  la t0, hs_vec
-  csrw stvec, t0
+  H_INSTALL_HANDLERS
 
   /* ---- entering VS / VU ---- */
   TC
@@ -251,23 +172,53 @@
   VIRT_INSN PRV_U, csrr a0, sstatus
   VIRT_INSN PRV_U, csrr a0, sscratch
   VIRT_INSN PRV_U, sret
+  TC
   li t0, HSTATUS_VTSR
   csrs hstatus, t0
-  VIRT_INSN PRV_S, sret
-  li t0, HSTATUS_VTSR
+  EXPECT_TRAP 1f
+  DROP_TO_V PRV_S
+2:sret
+  j fail
+1:li t0, HSTATUS_VTSR
   csrc hstatus, t0
+  CHK_TRAP TR_CAUSE, CAUSE_VIRTUAL_INSN
+  CHK_TRAP_ADDR TR_EPC, 2b
+  CHK_TVAL_INSN 2b
+  TC
   li t0, HSTATUS_VTW
   csrs hstatus, t0
   csrw mie, zero
-  VIRT_INSN PRV_S, wfi
-  li t0, HSTATUS_VTW
+  EXPECT_TRAP 1f
+  DROP_TO_V PRV_S
+2:wfi
+  j fail
+1:li t0, HSTATUS_VTW
   csrc hstatus, t0
+  CHK_TRAP TR_CAUSE, CAUSE_VIRTUAL_INSN
+  CHK_TRAP_ADDR TR_EPC, 2b
+  CHK_TVAL_INSN 2b
+  TC
   li t0, HSTATUS_VTVM
   csrs hstatus, t0
-  VIRT_INSN PRV_S, csrr a0, satp
-  VIRT_INSN PRV_S, sfence.vma
+  EXPECT_TRAP 1f
+  DROP_TO_V PRV_S
+2:csrr a0, satp
+  j fail
+1:CHK_TRAP TR_CAUSE, CAUSE_VIRTUAL_INSN
+  CHK_TRAP_ADDR TR_EPC, 2b
+  CHK_TVAL_INSN 2b
+  TC
   li t0, HSTATUS_VTVM
+  csrs hstatus, t0
+  EXPECT_TRAP 1f
+  DROP_TO_V PRV_S
+2:sfence.vma
+  j fail
+1:li t0, HSTATUS_VTVM
   csrc hstatus, t0
+  CHK_TRAP TR_CAUSE, CAUSE_VIRTUAL_INSN
+  CHK_TRAP_ADDR TR_EPC, 2b
+  CHK_TVAL_INSN 2b
   TEST_ILLEGAL_IN PRV_U, hlv.d a0, (sp)   # U (not virtual) without HU: illegal
   TEST_ILLEGAL_IN PRV_S, csrr a0, mstatus # an M CSR from HS: illegal
   TC                              # an M CSR from VS is illegal (not virtual)
@@ -278,12 +229,12 @@
 1:CHK_TRAP TR_CAUSE, CAUSE_ILLEGAL_INSN
   CHK_MPV 1
 
-  /* ---- G-stage translation ---- */
+  /* ---- G-stage translation (s2-s5: the four test pages' addresses) ---- */
+  TC                              # VS loads/stores through the G-stage
   li s2, TV(0)
   li s3, TV(1)
   li s4, TV(2)
   li s5, TV(3)
-  TC                              # VS loads/stores through the G-stage
   li a1, 0x4242
   EXPECT_TRAP 1f
   DROP_TO_V PRV_S
@@ -310,19 +261,25 @@
 1:CHK_TRAP TR_CAUSE, CAUSE_ECALL_U
   CHK a0, 0xbbbb0001
 
-  /* ---- HLV/HSV from M ---- */
+  /* ---- HLV/HSV from M (hstatus.SPVP = 1: as VS) ---- */
+  TC
   li t0, HSTATUS_SPVP
   csrs hstatus, t0
-  TC
   hlv.d a0, (s3)
   CHK a0, 0xbbbb0001
   TC
+  li t0, HSTATUS_SPVP
+  csrs hstatus, t0
   hlv.wu a0, (s2)
   CHK a0, 0xbbbb0000
   TC
+  li t0, HSTATUS_SPVP
+  csrs hstatus, t0
   hlv.w a0, (s2)
   CHK a0, 0xffffffffbbbb0000
   TC
+  li t0, HSTATUS_SPVP
+  csrs hstatus, t0
   li a1, 0x77
   addi t0, s2, 16
   hsv.d a1, (t0)
@@ -330,6 +287,8 @@
   ld a0, 16(t0)
   CHK a0, 0x77
   TC                              # a store to the read-only page: guest-page fault, from M (MPV = 0)
+  li t0, HSTATUS_SPVP
+  csrs hstatus, t0
   EXPECT_TRAP 1f
 2:hsv.w a1, (s3)
   j fail
@@ -350,29 +309,32 @@
   csrw medeleg, t0
   li t0, 1 << CAUSE_ECALL_U
   csrw hedeleg, t0
-  li s10, -1
+  VS_CLEAR
   EXPECT_TRAP 1f
   DROP_TO_V PRV_U
 2:ecall
   j fail
-1:CHK_TRAP TR_CAUSE, CAUSE_ECALL_VS       # vs_vec's own ecall
-  CHK s10, CAUSE_ECALL_U
-  la t0, 2b
-  CHKR s11, t0
+1:csrw medeleg, zero
+  csrw hedeleg, zero
+  CHK_TRAP TR_CAUSE, CAUSE_ECALL_VS       # vs_vec's own ecall
+  CHK_VS VR_CAUSE, CAUSE_ECALL_U
+  CHK_VS_ADDR VR_EPC, 2b
   TC                              # ebreak from VU: delegated by medeleg only -> HS, SPV = 1
-  li s10, -1
+  li t0, (1 << CAUSE_ECALL_U) | (1 << CAUSE_BREAKPOINT)
+  csrw medeleg, t0
+  li t0, 1 << CAUSE_ECALL_U
+  csrw hedeleg, t0
+  HS_CLEAR
   EXPECT_TRAP 1f
   DROP_TO_V PRV_U
 2:ebreak
   j fail
-1:CHK_TRAP TR_CAUSE, CAUSE_ECALL_S        # hs_vec's own ecall
-  CHK_MPV 0
-  CHK s10, CAUSE_BREAKPOINT
-  li t0, HSTATUS_SPV
-  and t1, s11, t0
-  CHKR t1, t0
-  csrw medeleg, zero
+1:csrw medeleg, zero
   csrw hedeleg, zero
+  CHK_TRAP TR_CAUSE, CAUSE_ECALL_S        # hs_vec's own ecall
+  CHK_MPV 0
+  CHK_HS HR_CAUSE, CAUSE_BREAKPOINT
+  CHK_HSTATUS_BIT 7, 1                    # SPV
 
   /* ---- interrupt injection: hvip.VSSIP, delegated by hideleg ---- */
   TC
@@ -381,37 +343,21 @@
   csrs hie, t0                    # VSSIE
   csrs hvip, t0                   # VSSIP pending
   csrsi vsstatus, MSTATUS_SIE
-  li s10, -1
+  VS_CLEAR
   EXPECT_TRAP 1f
   DROP_TO_V PRV_S
   nop
   nop
   j fail
-1:CHK_TRAP TR_CAUSE, CAUSE_ECALL_VS
-  CHK s10, 0x8000000000000001
-  li t0, 1 << 2
+1:li t0, 1 << 2
   csrc hvip, t0
   csrw hideleg, zero
   csrw hie, zero
+  CHK_TRAP TR_CAUSE, CAUSE_ECALL_VS
+  CHK_VS VR_CAUSE, 0x8000000000000001
 
   TEST_END
-
-/* VS handler: s10 = scause (vscause), s11 = sepc; then ecall to M */
-  .text
-  .align 6
-vs_vec:
-  csrr s10, scause
-  csrr s11, sepc
-  ecall
-  j fail
-
-/* HS handler: s10 = scause, s11 = hstatus; then ecall to M */
-  .align 6
-hs_vec:
-  csrr s10, scause
-  csrr s11, hstatus
-  ecall
-  j fail
+  H_HANDLERS
 
   .data
   .align 14

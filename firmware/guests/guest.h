@@ -1,0 +1,30 @@
+/* What the guest kernels share: SBI calls and a tiny printf. */
+#pragma once
+#include <stdint.h>
+#include <stdbool.h>
+
+struct sbiret { long error; long value; };
+struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2);
+
+#define SBI_EXT_BASE 0x10
+#define SBI_EXT_TIME 0x54494D45
+#define SBI_EXT_SRST 0x53525354
+#define SBI_EXT_DBCN 0x4442434E
+
+/* Console output goes through SBI DBCN when the SBI offers it, else the
+ * legacy console_putchar; a kernel may insist on the legacy call. */
+void console_init(bool legacy_only);
+bool console_uses_dbcn(void);
+void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void sbi_set_timer(uint64_t stime);
+void sbi_shutdown(void) __attribute__((noreturn));
+
+static inline uint64_t rdtime(void) {
+    uint64_t t;
+    __asm__ volatile("csrr %0, time" : "=r"(t));
+    return t;
+}
+
+void trap_entry(void);
+void trap_handler(uint64_t scause, uint64_t sepc);

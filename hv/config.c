@@ -1,0 +1,15 @@
+/* The VMs hv creates at boot. Guest images are embedded by guests.S. */
+#include "vm.h"
+
+extern const uint8_t guest_ticker[], guest_ticker_end[];
+extern const uint8_t guest_hello[], guest_hello_end[];
+
+#define MiB (1024ull * 1024)
+
+const struct vm_config vm_configs[] = {
+    {.name = "ticker", .image = guest_ticker, .image_end = guest_ticker_end,
+     .mem_size = 4 * MiB, .vcpus = 1},
+    {.name = "hello", .image = guest_hello, .image_end = guest_hello_end,
+     .mem_size = 4 * MiB, .vcpus = 1},
+};
+const unsigned nr_vm_configs = sizeof vm_configs / sizeof vm_configs[0];

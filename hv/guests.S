@@ -1,0 +1,15 @@
+/* Guest images (raw binaries from firmware/guests), built into hv. The
+ * build passes their directory to the assembler with -I. */
+    .section .rodata.guests, "a"
+
+    .balign 16
+    .globl guest_ticker, guest_ticker_end
+guest_ticker:
+    .incbin "ticker.bin"
+guest_ticker_end:
+
+    .balign 16
+    .globl guest_hello, guest_hello_end
+guest_hello:
+    .incbin "hello.bin"
+guest_hello_end:

@@ -1,0 +1,50 @@
+#include "hart.h"
+#include "console.h"
+#include "riscv.h"
+
+extern char hv_trap_vector[];
+
+static unsigned this_hartid, vmid_bits;
+static uint64_t timebase_hz = 10000000;   /* QEMU virt's, until the device tree says */
+static struct vcpu *loaded, *fp_owner;
+
+void hart_init(unsigned hartid) {
+    this_hartid = hartid;
+    csr_write(stvec, (uint64_t)hv_trap_vector);
+    csr_write(sscratch, 0);   /* 0: "trapped from hv itself" (see trap.S) */
+
+    /* Exceptions a guest OS handles itself, taken straight to VS-mode
+     * without a VM exit: what its own U-mode does, its own page faults,
+     * and instruction faults it would get on bare hardware too. */
+    csr_write(hedeleg, 1u << EXC_INST_MISALIGNED | 1u << EXC_ILLEGAL_INST |
+                       1u << EXC_BREAKPOINT | 1u << EXC_LOAD_MISALIGNED |
+                       1u << EXC_STORE_MISALIGNED | 1u << EXC_ECALL_U |
+                       1u << EXC_INST_PAGE_FAULT | 1u << EXC_LOAD_PAGE_FAULT |
+                       1u << EXC_STORE_PAGE_FAULT);
+    /* VS-level interrupts, once hv injects them through hvip, go to the guest. */
+    csr_write(hideleg, MIP_VSSIP | MIP_VSTIP | MIP_VSEIP);
+    csr_write(hvip, 0);
+    /* Guests may read cycle, time and instret without exiting
+     * (mcounteren must allow them too; OpenSBI sets it to all ones). */
+    csr_write(hcounteren, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
+
+    /* VMIDLEN: write ones to hgatp.VMID (with MODE=Bare, always supported)
+     * and see which stick. */
+    csr_write(hgatp, HGATP_VMID_MASK);
+    uint64_t vmid = (csr_read(hgatp) & HGATP_VMID_MASK) >> HGATP_VMID_SHIFT;
+    csr_write(hgatp, 0);
+    for (vmid_bits = 0; vmid & 1; vmid >>= 1) vmid_bits++;
+
+    /* hv itself takes only its timer, and polls rather than traps: SIE stays 0. */
+    csr_clear(sstatus, SSTATUS_SIE);
+    csr_write(sie, MIP_STIP);
+}
+
+unsigned hart_id(void) { return this_hartid; }
+unsigned hart_vmid_bits(void) { return vmid_bits; }
+uint64_t hart_timebase_hz(void) { return timebase_hz; }
+void hart_set_timebase_hz(uint64_t hz) { timebase_hz = hz; }
+struct vcpu *hart_loaded_vcpu(void) { return loaded; }
+void hart_set_loaded_vcpu(struct vcpu *v) { loaded = v; }
+struct vcpu *hart_fp_owner(void) { return fp_owner; }
+void hart_set_fp_owner(struct vcpu *v) { fp_owner = v; }

@@ -1,0 +1,62 @@
+/* stepvisor hv: a small type-1 hypervisor for RISC-V with the H extension.
+ *
+ * The firmware (OpenSBI fw_jump, or the project's own) starts hv in HS-mode
+ * with a0 = hart id and a1 = the device tree. hv creates the VMs listed in
+ * config.c, runs their vCPUs in VS-mode until all have stopped, prints its
+ * figures and powers the machine off. */
+#include "console.h"
+#include "fdt.h"
+#include "hart.h"
+#include "mm.h"
+#include "riscv.h"
+#include "sbi.h"
+#include "sched.h"
+#include "stats.h"
+#include "vm.h"
+
+static const char *firmware_name(long impl_id) {
+    switch (impl_id) {
+    case 0: return "BBL";
+    case 1: return "OpenSBI";
+    case 2: return "Xvisor";
+    case 3: return "KVM";
+    case 4: return "RustSBI";
+    }
+    return "SBI firmware";
+}
+
+void hv_main(uint64_t hartid, const void *fdt) {
+    mm_init();
+    sbi_init();
+    long impl = sbi_firmware_impl_id(), ver = sbi_firmware_impl_version();
+    long spec = sbi_firmware_spec_version();
+    kprintf("\nstepvisor hv: hart %lu, device tree %p, on %s %ld.%ld (SBI %ld.%ld)\n",
+            hartid, fdt, firmware_name(impl),
+            impl == 1 ? ver >> 16 : ver, impl == 1 ? ver & 0xffff : 0,
+            (spec >> 24) & 0x7f, spec & 0xffffff);
+
+    if (fdt_valid(fdt))
+        hart_set_timebase_hz(fdt_getprop_u64(fdt, "/cpus", "timebase-frequency",
+                                             hart_timebase_hz()));
+    else
+        kprintf("hv: no device tree in a1; assuming a %lu Hz timebase\n", hart_timebase_hz());
+    hart_init((unsigned)hartid);
+    kprintf("hv: timebase %lu Hz, VMIDLEN %u, pool %lu KiB\n", hart_timebase_hz(),
+            hart_vmid_bits(), mm_total() / 1024);
+
+    for (unsigned i = 0; i < nr_vm_configs; i++) vm_create(&vm_configs[i]);
+    sched_run();
+
+    stats_print();
+    kprintf("hv: all VMs have stopped; powering off\n");
+    sbi_shutdown();
+}
+
+/* A trap from HS-mode itself: hv keeps interrupts off and touches no
+ * guest memory it has not checked, so this is a bug in hv. */
+void hv_panic_trap(void) {
+    uint64_t cause = csr_read(scause);
+    kprintf("hv: PANIC: %s (scause %p) in hv at pc %p, stval %p\n", stats_cause_name(cause),
+            (void *)cause, (void *)csr_read(sepc), (void *)csr_read(stval));
+    sbi_shutdown();
+}

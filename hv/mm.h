@@ -1,0 +1,10 @@
+/* hv's memory: one pool of host RAM after hv's image (see hv.ld) from which
+ * G-stage tables and guest RAM are carved. A bump allocator is enough while
+ * VMs are only created at boot; ballooning will need page-granular reuse. */
+#pragma once
+#include <stdint.h>
+
+void mm_init(void);
+void *mm_alloc(uint64_t size, uint64_t align);  /* zeroed; 0 when exhausted */
+uint64_t mm_used(void);
+uint64_t mm_total(void);

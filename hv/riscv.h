@@ -1,0 +1,108 @@
+/* RISC-V privileged-architecture names used by hv: CSR accessors, bit
+ * positions and cause codes, spelled as in the privileged spec (v1.12,
+ * chapter 8 for the H extension). */
+#pragma once
+#include <stdint.h>
+
+/* The compiler is told rv64imac (hv never uses FP registers by accident);
+ * the H extension's CSRs and instructions are enabled only inside these
+ * asm blocks, because gcc 12 does not accept 'h' in -march. */
+#define H_ASM(body) ".option push\n.option arch, +h\n" body "\n.option pop"
+
+#define csr_read(csr) ({ uint64_t v_; \
+    __asm__ volatile(H_ASM("csrr %0, " #csr) : "=r"(v_)); v_; })
+#define csr_write(csr, val) \
+    __asm__ volatile(H_ASM("csrw " #csr ", %0") :: "rK"((uint64_t)(val)) : "memory")
+#define csr_set(csr, bits) \
+    __asm__ volatile(H_ASM("csrs " #csr ", %0") :: "rK"((uint64_t)(bits)) : "memory")
+#define csr_clear(csr, bits) \
+    __asm__ volatile(H_ASM("csrc " #csr ", %0") :: "rK"((uint64_t)(bits)) : "memory")
+
+static inline void hfence_gvma_all(void) {
+    __asm__ volatile(H_ASM("hfence.gvma zero, zero") ::: "memory");
+}
+static inline void hfence_vvma_all(void) {
+    __asm__ volatile(H_ASM("hfence.vvma zero, zero") ::: "memory");
+}
+static inline void wfi(void) { __asm__ volatile("wfi" ::: "memory"); }
+static inline uint64_t read_time(void) { return csr_read(time); }
+static inline uint64_t read_cycle(void) { return csr_read(cycle); }
+
+/* sstatus */
+#define SSTATUS_SIE   (1ull << 1)
+#define SSTATUS_SPIE  (1ull << 5)
+#define SSTATUS_SPP   (1ull << 8)
+#define SSTATUS_FS    (3ull << 13)
+#define SSTATUS_FS_OFF     (0ull << 13)
+#define SSTATUS_FS_INITIAL (1ull << 13)
+#define SSTATUS_FS_CLEAN   (2ull << 13)
+#define SSTATUS_FS_DIRTY   (3ull << 13)
+
+/* hstatus */
+#define HSTATUS_GVA   (1ull << 6)
+#define HSTATUS_SPV   (1ull << 7)
+#define HSTATUS_SPVP  (1ull << 8)
+#define HSTATUS_HU    (1ull << 9)
+#define HSTATUS_VTVM  (1ull << 20)
+#define HSTATUS_VTW   (1ull << 21)
+#define HSTATUS_VTSR  (1ull << 22)
+
+/* sip/sie and hip/hie/hvip/hideleg bit numbers */
+#define IRQ_S_SOFT    1
+#define IRQ_VS_SOFT   2
+#define IRQ_S_TIMER   5
+#define IRQ_VS_TIMER  6
+#define IRQ_S_EXT     9
+#define IRQ_VS_EXT    10
+#define IRQ_S_GEXT    12
+#define MIP_STIP      (1ull << IRQ_S_TIMER)
+#define MIP_VSSIP     (1ull << IRQ_VS_SOFT)
+#define MIP_VSTIP     (1ull << IRQ_VS_TIMER)
+#define MIP_VSEIP     (1ull << IRQ_VS_EXT)
+
+/* hgatp */
+#define HGATP_MODE_SV39X4  (8ull << 60)
+#define HGATP_VMID_SHIFT   44
+#define HGATP_VMID_MASK    (0x3fffull << HGATP_VMID_SHIFT)
+
+/* hcounteren / scounteren */
+#define COUNTEREN_CY  (1u << 0)
+#define COUNTEREN_TM  (1u << 1)
+#define COUNTEREN_IR  (1u << 2)
+
+/* scause: the interrupt bit, and exception codes */
+#define CAUSE_INTERRUPT            (1ull << 63)
+#define EXC_INST_MISALIGNED        0
+#define EXC_INST_ACCESS            1
+#define EXC_ILLEGAL_INST           2
+#define EXC_BREAKPOINT             3
+#define EXC_LOAD_MISALIGNED        4
+#define EXC_LOAD_ACCESS            5
+#define EXC_STORE_MISALIGNED       6
+#define EXC_STORE_ACCESS           7
+#define EXC_ECALL_U                8
+#define EXC_ECALL_S                9   /* from HS-mode */
+#define EXC_ECALL_VS               10
+#define EXC_ECALL_M                11
+#define EXC_INST_PAGE_FAULT        12
+#define EXC_LOAD_PAGE_FAULT        13
+#define EXC_STORE_PAGE_FAULT       15
+#define EXC_INST_GUEST_PAGE_FAULT  20
+#define EXC_LOAD_GUEST_PAGE_FAULT  21
+#define EXC_VIRTUAL_INST           22
+#define EXC_STORE_GUEST_PAGE_FAULT 23
+
+/* Page-table entry bits (Sv39 and the G-stage's Sv39x4 share them). */
+#define PTE_V  (1ull << 0)
+#define PTE_R  (1ull << 1)
+#define PTE_W  (1ull << 2)
+#define PTE_X  (1ull << 3)
+#define PTE_U  (1ull << 4)
+#define PTE_G  (1ull << 5)
+#define PTE_A  (1ull << 6)
+#define PTE_D  (1ull << 7)
+#define PTE_PPN_SHIFT 10
+
+#define PAGE_SIZE 4096ull
+
+#define INSN_WFI 0x10500073u

@@ -1,0 +1,85 @@
+#include "stats.h"
+#include "console.h"
+#include "riscv.h"
+#include "vm.h"
+
+static unsigned slot(uint64_t scause) {
+    uint64_t code = scause & ~CAUSE_INTERRUPT;
+    if (scause & CAUSE_INTERRUPT) return code < STATS_CAUSES - 32 ? 32 + (unsigned)code : STATS_CAUSES - 1;
+    return code < 32 ? (unsigned)code : STATS_CAUSES - 1;
+}
+
+void stats_record(struct exit_stats *s, uint64_t scause, uint64_t cycles) {
+    unsigned i = slot(scause);
+    s->count[i]++;
+    s->cycles[i] += cycles;
+}
+
+/* The privileged spec's names (table 8.7: scause with the H extension). */
+const char *stats_cause_name(uint64_t scause) {
+    uint64_t code = scause & ~CAUSE_INTERRUPT;
+    if (scause & CAUSE_INTERRUPT) {
+        switch (code) {
+        case IRQ_S_SOFT: return "supervisor software interrupt";
+        case IRQ_VS_SOFT: return "virtual supervisor software interrupt";
+        case IRQ_S_TIMER: return "supervisor timer interrupt";
+        case IRQ_VS_TIMER: return "virtual supervisor timer interrupt";
+        case IRQ_S_EXT: return "supervisor external interrupt";
+        case IRQ_VS_EXT: return "virtual supervisor external interrupt";
+        case IRQ_S_GEXT: return "supervisor guest external interrupt";
+        }
+        return "interrupt";
+    }
+    switch (code) {
+    case EXC_INST_MISALIGNED: return "instruction address misaligned";
+    case EXC_INST_ACCESS: return "instruction access fault";
+    case EXC_ILLEGAL_INST: return "illegal instruction";
+    case EXC_BREAKPOINT: return "breakpoint";
+    case EXC_LOAD_MISALIGNED: return "load address misaligned";
+    case EXC_LOAD_ACCESS: return "load access fault";
+    case EXC_STORE_MISALIGNED: return "store/AMO address misaligned";
+    case EXC_STORE_ACCESS: return "store/AMO access fault";
+    case EXC_ECALL_U: return "environment call from U-mode";
+    case EXC_ECALL_S: return "environment call from HS-mode";
+    case EXC_ECALL_VS: return "environment call from VS-mode";
+    case EXC_ECALL_M: return "environment call from M-mode";
+    case EXC_INST_PAGE_FAULT: return "instruction page fault";
+    case EXC_LOAD_PAGE_FAULT: return "load page fault";
+    case EXC_STORE_PAGE_FAULT: return "store/AMO page fault";
+    case EXC_INST_GUEST_PAGE_FAULT: return "instruction guest-page fault";
+    case EXC_LOAD_GUEST_PAGE_FAULT: return "load guest-page fault";
+    case EXC_VIRTUAL_INST: return "virtual instruction";
+    case EXC_STORE_GUEST_PAGE_FAULT: return "store/AMO guest-page fault";
+    }
+    return "exception";
+}
+
+void stats_print(void) {
+    /* cycles: the hart's cycle counter from the trap into hv until the next
+     * guest entry, not counting time hv spent idle in WFI. */
+    kprintf("hv: VM exits by cause (cycles from the trap to the next guest entry)\n");
+    kprintf("hv: %-4s %-40s %8s %12s %8s\n", "vm", "cause", "exits", "cycles", "avg");
+    for (unsigned k = 0; k < nr_vms; k++) {
+        struct vm *vm = &vms[k];
+        uint64_t n = 0, c = 0;
+        for (unsigned i = 0; i < STATS_CAUSES; i++) {
+            if (!vm->stats.count[i]) continue;
+            uint64_t scause = i >= 32 ? CAUSE_INTERRUPT | (i - 32) : i;
+            char name[56];
+            const char *s = stats_cause_name(scause);
+            unsigned len = 0;
+            while (*s && len < 44) name[len++] = *s++;
+            /* the code as scause shows it, so a reader can find it in the spec */
+            name[len++] = ' ', name[len++] = '(';
+            unsigned code = i >= 32 ? i - 32 : i;
+            if (code >= 10) name[len++] = (char)('0' + code / 10);
+            name[len++] = (char)('0' + code % 10);
+            name[len++] = ')', name[len] = 0;
+            kprintf("hv: %-4s %-40s %8lu %12lu %8lu\n", vm->label, name, vm->stats.count[i],
+                    vm->stats.cycles[i], vm->stats.cycles[i] / vm->stats.count[i]);
+            n += vm->stats.count[i];
+            c += vm->stats.cycles[i];
+        }
+        kprintf("hv: %-4s %-40s %8lu %12lu %8lu\n", vm->label, "total", n, c, n ? c / n : 0);
+    }
+}

@@ -1,0 +1,104 @@
+#include "vcpu.h"
+#include "hart.h"
+#include "lib.h"
+#include "riscv.h"
+#include "vm.h"
+
+_Static_assert(__builtin_offsetof(struct vcpu, x[1]) == VCPU_X(1), "trap.S layout");
+_Static_assert(__builtin_offsetof(struct vcpu, sepc) == VCPU_SEPC, "trap.S layout");
+_Static_assert(__builtin_offsetof(struct vcpu, hstatus) == VCPU_HSTATUS, "trap.S layout");
+_Static_assert(__builtin_offsetof(struct vcpu, sstatus) == VCPU_SSTATUS, "trap.S layout");
+_Static_assert(__builtin_offsetof(struct vcpu, host_sp) == VCPU_HOST_SP, "trap.S layout");
+_Static_assert(__builtin_offsetof(struct vcpu, exit_cycle) == VCPU_EXIT_CYCLE, "trap.S layout");
+
+#define VSXL_UXL_MASK (3ull << 32)
+
+void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, uint64_t entry,
+               uint64_t a0, uint64_t a1) {
+    memset(v, 0, sizeof *v);
+    v->vm = vm;
+    v->id = id;
+    v->x[10] = a0;
+    v->x[11] = a1;
+    v->sepc = entry;
+    /* SPV: sret enters V=1. SPVP: hv's HLV/HSV accesses act as VS-mode ones.
+     * VTW: a guest's WFI exits, so hv can run someone else meanwhile.
+     * VSXL stays what the hart has (64-bit). */
+    v->hstatus = (csr_read(hstatus) & ~(HSTATUS_GVA | HSTATUS_HU | HSTATUS_VTVM |
+                                        HSTATUS_VTSR)) |
+                 HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW;
+    /* SPP=1: the guest starts in (V)S-mode. FS=Initial lets it turn its FPU
+     * on through vsstatus.FS as on bare hardware. SPIE=0 keeps hv's SIE at 0
+     * after sret and at the next trap. */
+    v->sstatus = (csr_read(sstatus) & ~(SSTATUS_SIE | SSTATUS_SPIE | SSTATUS_FS)) |
+                 SSTATUS_SPP | SSTATUS_FS_INITIAL;
+    /* The guest's sstatus as after reset: interrupts and FPU off, 64-bit U. */
+    v->vs.vsstatus = csr_read(vsstatus) & VSXL_UXL_MASK;
+    v->timer_deadline = UINT64_MAX;
+    v->state = VCPU_RUNNABLE;
+}
+
+void vcpu_load(struct vcpu *v) {
+    csr_write(hgatp, v->vm->hgatp);
+    if (v->vm->vmid == 0) {
+        /* VMIDs shared: nothing tags the previous VM's translations apart. */
+        hfence_gvma_all();
+        hfence_vvma_all();
+    }
+    csr_write(vsstatus, v->vs.vsstatus);
+    csr_write(vsie, v->vs.vsie);
+    csr_write(vstvec, v->vs.vstvec);
+    csr_write(vsscratch, v->vs.vsscratch);
+    csr_write(vsepc, v->vs.vsepc);
+    csr_write(vscause, v->vs.vscause);
+    csr_write(vstval, v->vs.vstval);
+    csr_write(vsatp, v->vs.vsatp);
+    csr_write(scounteren, v->vs.scounteren);
+    csr_write(htimedelta, v->htimedelta);
+    if (hart_fp_owner() != v) {
+        fp_restore(&v->fp);
+        hart_set_fp_owner(v);
+    }
+    hart_set_loaded_vcpu(v);
+}
+
+void vcpu_put(struct vcpu *v) {
+    v->vs.vsstatus = csr_read(vsstatus);
+    v->vs.vsie = csr_read(vsie);
+    v->vs.vstvec = csr_read(vstvec);
+    v->vs.vsscratch = csr_read(vsscratch);
+    v->vs.vsepc = csr_read(vsepc);
+    v->vs.vscause = csr_read(vscause);
+    v->vs.vstval = csr_read(vstval);
+    v->vs.vsatp = csr_read(vsatp);
+    v->vs.scounteren = csr_read(scounteren);
+    if ((v->sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+        fp_save(&v->fp);
+        v->sstatus = (v->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+    }
+    hart_set_loaded_vcpu(0);
+}
+
+void vcpu_run_once(struct vcpu *v) {
+    csr_write(hvip, v->hvip);
+    vcpu_enter(v);
+    v->trap.scause = csr_read(scause);
+    v->trap.stval = csr_read(stval);
+    v->trap.htval = csr_read(htval);
+    v->trap.htinst = csr_read(htinst);
+    v->hstatus = csr_read(hstatus);
+    v->sstatus = csr_read(sstatus);
+    /* The guest may clear its own software interrupt: vsip.SSIP is hvip.VSSIP. */
+    v->hvip = csr_read(hvip);
+}
+
+void vcpu_inject(struct vcpu *v, uint64_t hvip_bits) {
+    v->hvip |= hvip_bits;
+    if (v->state == VCPU_BLOCKED) v->state = VCPU_RUNNABLE;
+}
+
+bool vcpu_has_wakeup(const struct vcpu *v) {
+    /* hvip's VS bits sit one above the matching vsie (S-level) bits. */
+    uint64_t vsie = hart_loaded_vcpu() == v ? csr_read(vsie) : v->vs.vsie;
+    return ((v->hvip >> 1) & vsie) != 0;
+}

@@ -1,0 +1,63 @@
+/* A virtual CPU: everything a hart holds while it runs a guest, kept in
+ * memory while it does not. trap.S saves and restores the first fields, so
+ * their offsets are fixed here for both C and assembly. */
+#pragma once
+
+#define VCPU_X(n)        ((n) * 8)   /* x1..x31; x0's slot is unused */
+#define VCPU_SEPC        256
+#define VCPU_HSTATUS     264
+#define VCPU_SSTATUS     272
+#define VCPU_HOST_SP     280
+#define VCPU_EXIT_CYCLE  288
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+#include <stdbool.h>
+
+struct vm;
+
+enum vcpu_state {
+    VCPU_RUNNABLE,
+    VCPU_BLOCKED,     /* in WFI until an interrupt is injected */
+    VCPU_STOPPED,
+};
+
+struct vcpu {
+    uint64_t x[32];
+    uint64_t sepc;        /* guest pc: where sret enters, where the trap left */
+    uint64_t hstatus;     /* SPV=1 to enter VS-mode; GVA etc. from the last trap */
+    uint64_t sstatus;     /* SPP=1 (VS, not VU) to enter; FS tracks the guest's FP state */
+    uint64_t host_sp;     /* hv's stack pointer while the guest runs */
+    uint64_t exit_cycle;  /* cycle counter at the trap into hv */
+
+    /* VS-level state, switched when another vCPU takes the hart. */
+    struct {
+        uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
+        uint64_t scounteren;  /* not banked for V=1: VS-mode sees the real one */
+    } vs;
+    uint64_t hvip;            /* interrupts hv injects; hv is the only writer */
+    uint64_t htimedelta;      /* guest time = hart time + htimedelta */
+    uint64_t timer_deadline;  /* guest's SBI set_timer, in guest time; UINT64_MAX: none */
+    struct { uint64_t f[32]; uint64_t fcsr; } fp;
+
+    /* The last trap, read by the exit handlers. */
+    struct { uint64_t scause, stval, htval, htinst; } trap;
+
+    struct vm *vm;
+    unsigned id;              /* the guest's hart id for this vCPU */
+    enum vcpu_state state;
+};
+
+void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, uint64_t entry,
+               uint64_t a0, uint64_t a1);
+void vcpu_load(struct vcpu *v);   /* onto this hart: VS CSRs, hgatp, FP */
+void vcpu_put(struct vcpu *v);    /* off this hart: VS CSRs back to memory */
+void vcpu_run_once(struct vcpu *v);  /* enter the guest, come back at its next trap */
+void vcpu_inject(struct vcpu *v, uint64_t hvip_bits);
+bool vcpu_has_wakeup(const struct vcpu *v);  /* would WFI in the guest return now? */
+
+/* trap.S */
+void vcpu_enter(struct vcpu *v);
+void fp_save(void *fp);
+void fp_restore(const void *fp);
+#endif

@@ -1,0 +1,86 @@
+#include "vm.h"
+#include "gstage.h"
+#include "hart.h"
+#include "lib.h"
+#include "mm.h"
+#include "riscv.h"
+#include "sched.h"
+
+struct vm vms[VM_MAX];
+unsigned nr_vms;
+
+#define MiB (1024ull * 1024)
+
+struct vm *vm_create(const struct vm_config *cfg) {
+    if (nr_vms == VM_MAX) {
+        kprintf("hv: %s: no room, at most %u VMs\n", cfg->name, VM_MAX);
+        return 0;
+    }
+    uint64_t image_size = (uint64_t)(cfg->image_end - cfg->image);
+    if (image_size > cfg->mem_size) {
+        kprintf("hv: %s: image (%lu bytes) larger than its RAM (%lu bytes)\n",
+                cfg->name, image_size, cfg->mem_size);
+        return 0;
+    }
+    if (cfg->vcpus == 0 || cfg->vcpus > VM_MAX_VCPUS) {
+        kprintf("hv: %s: %u vCPUs, must be 1..%u\n", cfg->name, cfg->vcpus, VM_MAX_VCPUS);
+        return 0;
+    }
+    struct vm *vm = &vms[nr_vms];
+    memset(vm, 0, sizeof *vm);
+    vm->id = nr_vms;
+    vm->config = cfg;
+    vm->label[0] = 'v', vm->label[1] = 'm';
+    vm->label[2] = (char)('0' + vm->id);
+    vm->console.label = vm->label;
+
+    /* Guest RAM is host RAM from hv's pool; 2 MiB alignment keeps the door
+     * open for mapping it with megapages. */
+    vm->ram_gpa = GUEST_RAM_BASE;
+    vm->ram_size = ALIGN_UP(cfg->mem_size, PAGE_SIZE);
+    vm->ram = mm_alloc(vm->ram_size, 2 * MiB);
+    vm->gstage_root = gstage_create();
+    if (!vm->ram || !vm->gstage_root ||
+        !gstage_map(vm->gstage_root, vm->ram_gpa, (uint64_t)vm->ram, vm->ram_size,
+                    PTE_R | PTE_W | PTE_X)) {
+        kprintf("hv: %s: out of memory (%lu of %lu bytes of hv's pool used)\n",
+                cfg->name, mm_used(), mm_total());
+        return 0;
+    }
+    memcpy(vm->ram, cfg->image, image_size);
+
+    /* VMID 0 is left unused so that, when the hart has enough VMID bits,
+     * every VM's G-stage TLB entries stay apart and switching needs no fence. */
+    vm->vmid = hart_vmid_bits() && vm->id + 1 < (1u << hart_vmid_bits()) ? (uint16_t)(vm->id + 1) : 0;
+    vm->hgatp = HGATP_MODE_SV39X4 | (uint64_t)vm->vmid << HGATP_VMID_SHIFT |
+                (uint64_t)vm->gstage_root >> 12;
+
+    vm->nr_vcpus = cfg->vcpus;
+    for (unsigned i = 0; i < cfg->vcpus; i++) {
+        /* As on a real machine: a0 = hart id, a1 = device tree (none yet). */
+        vcpu_init(&vm->vcpus[i], vm, i, vm->ram_gpa, i, 0);
+        /* Secondary vCPUs wait for an SBI HSM hart_start (not yet offered). */
+        vm->vcpus[i].state = i == 0 ? VCPU_RUNNABLE : VCPU_STOPPED;
+        sched_add(&vm->vcpus[i]);
+    }
+    nr_vms++;
+    kprintf("hv: %s '%s': %lu KiB RAM at GPA %p (host %p), image %lu bytes, "
+            "%u vCPU(s), VMID %u, hgatp %p\n",
+            vm->label, cfg->name, vm->ram_size / 1024, (void *)vm->ram_gpa, vm->ram,
+            image_size, cfg->vcpus, vm->vmid, (void *)vm->hgatp);
+    return vm;
+}
+
+void vm_stop(struct vm *vm, const char *why) {
+    if (vm->stopped) return;
+    vm->stopped = true;
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) vm->vcpus[i].state = VCPU_STOPPED;
+    guest_console_flush(&vm->console);
+    kprintf("hv: %s stopped: %s\n", vm->label, why);
+}
+
+void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len) {
+    if (gpa < vm->ram_gpa || len > vm->ram_size || gpa - vm->ram_gpa > vm->ram_size - len)
+        return 0;
+    return vm->ram + (gpa - vm->ram_gpa);
+}

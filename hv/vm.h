@@ -1,0 +1,48 @@
+/* A virtual machine: its configuration, its G-stage (guest-physical to
+ * host-physical) table, its RAM, its vCPUs, its console and its figures. */
+#pragma once
+#include <stdint.h>
+#include <stdbool.h>
+#include "console.h"
+#include "stats.h"
+#include "vcpu.h"
+
+#define VM_MAX 8
+#define VM_MAX_VCPUS 4
+#define GUEST_RAM_BASE 0x80000000ull   /* as on QEMU virt, so guests need no changes */
+
+struct vm_config {
+    const char *name;
+    const uint8_t *image;   /* raw binary, loaded at the start of guest RAM... */
+    const uint8_t *image_end;  /* ...up to here */
+    uint64_t mem_size;
+    unsigned vcpus;
+};
+
+struct vm {
+    unsigned id;
+    const struct vm_config *config;
+    uint16_t vmid;
+    uint64_t hgatp;
+    uint64_t *gstage_root;   /* Sv39x4: 16 KiB, 16 KiB aligned */
+    uint64_t ram_gpa, ram_size;
+    uint8_t *ram;            /* host address of guest RAM */
+    unsigned nr_vcpus;
+    struct vcpu vcpus[VM_MAX_VCPUS];
+    bool stopped;
+    char label[16];
+    struct guest_console console;
+    struct exit_stats stats;
+};
+
+extern struct vm vms[VM_MAX];
+extern unsigned nr_vms;
+
+/* config.c: which VMs hv creates at boot. */
+extern const struct vm_config vm_configs[];
+extern const unsigned nr_vm_configs;
+
+struct vm *vm_create(const struct vm_config *cfg);
+void vm_stop(struct vm *vm, const char *why);
+/* Host pointer to [gpa, gpa+len) of guest RAM, or 0 when any of it is outside. */
+void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len);

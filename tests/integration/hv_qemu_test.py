@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""The embedded hypervisor (hv/) with its guests, on QEMU and on stepvisor.
+
+Usage: hv_qemu_test.py --guests-src DIR --bios FW_JUMP
+                       [--qemu QEMU --qemu-kernel HV.elf]
+                       [--stepvisor EXE --stepvisor-kernel HV.bin]
+
+hv boots on Debian's OpenSBI fw_jump, runs the guests of firmware/guests
+in two VMs on one hart and powers off when both have shut down. Each run
+is checked against the guests' own sources (the ticker's TICKS and
+TICK_TIME, hello's STEPS): every VM's console lines, labelled "[vmN]",
+in order; each VM's stop through SBI SRST; the exit table hv prints
+(counts consistent with the output, totals adding up); and that the two
+VMs took turns on the hart (a tick between hello's first and last line).
+With both --qemu and --stepvisor, each VM's console output must also be
+the same on both.
+
+Exit status: 0 pass, 1 fail, 77 (meson's "skipped") when neither runner
+can run (no QEMU, no OpenSBI package).
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+TIMEOUT = 120
+
+
+def define(path, name):
+    m = re.search(r'^#define\s+%s\s+(\d+)' % name, open(path).read(), re.M)
+    if not m:
+        raise SystemExit('%s: no #define %s' % (path, name))
+    return int(m.group(1))
+
+
+def expected_lines(src):
+    ticks = define(os.path.join(src, 'ticker.c'), 'TICKS')
+    tick_time = define(os.path.join(src, 'ticker.c'), 'TICK_TIME')
+    steps = define(os.path.join(src, 'hello.c'), 'STEPS')
+    ticker = ['ticker: hart 0, %d ticks, one every %d time units' % (ticks, tick_time)]
+    ticker += ['tick %d' % i for i in range(1, ticks + 1)]
+    ticker += ['ticker: done after %d ticks' % ticks]
+    hello = ['Hello from a guest kernel on hart 0',
+             'SBI specification 2.0, implementation 0x5354, console through DBCN']
+    hello += ['hello: working, step %d of %d' % (i, steps) for i in range(1, steps + 1)]
+    hello += ['hello: goodbye']
+    return {'ticker': ticker, 'hello': hello}, ticks
+
+
+def run(cmd):
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=TIMEOUT)
+        return p.returncode, p.stdout.decode(errors='replace').replace('\r', '')
+    except subprocess.TimeoutExpired as e:
+        return None, (e.stdout or b'').decode(errors='replace').replace('\r', '')
+
+
+def check(where, rc, out, expect, ticks):
+    """Problems found in one run's output; also returns {vm name: lines}."""
+    problems = []
+    if rc is None:
+        problems.append('did not power off within %d s' % TIMEOUT)
+    elif rc != 0:
+        problems.append('exit status %d' % rc)
+    lines = out.split('\n')
+    label = {m.group(2): m.group(1) for m in
+             (re.match(r"hv: (vm\d+) '(\w+)':", l) for l in lines) if m}
+    got = {}
+    for name, want in expect.items():
+        if name not in label:
+            problems.append('no VM named %r was created' % name)
+            continue
+        prefix = '[%s] ' % label[name]
+        got[name] = [l[len(prefix):] for l in lines if l.startswith(prefix)]
+        if got[name] != want:
+            problems.append('%s (%s) printed %r, expected %r' % (label[name], name, got[name], want))
+        if 'hv: %s stopped: guest shut down (SBI SRST)' % label[name] not in lines:
+            problems.append('%s (%s) did not shut down through SBI SRST' % (label[name], name))
+    if 'hv: all VMs have stopped; powering off' not in lines:
+        problems.append('hv did not announce the power-off')
+
+    # Time slicing: the ticker ticked while hello was spinning.
+    if 'ticker' in label and 'hello' in label:
+        idx = [i for i, l in enumerate(lines) if l.startswith('[%s] ' % label['hello'])]
+        if idx and not any(l.startswith('[%s] tick ' % label['ticker'])
+                           for l in lines[idx[0]:idx[-1]]):
+            problems.append('no tick between hello\'s first and last line: the VMs did not take turns')
+
+    # The exit table.
+    rows, totals = {}, {}
+    for l in lines:
+        m = re.match(r'hv: (vm\d+)\s+(.+?) \((\d+)\)\s+(\d+)\s+(\d+)\s+(\d+)$', l)
+        if m:
+            rows[(m.group(1), int(m.group(3)), m.group(2))] = tuple(int(m.group(i)) for i in (4, 5, 6))
+        m = re.match(r'hv: (vm\d+)\s+total\s+(\d+)\s+(\d+)\s+(\d+)$', l)
+        if m:
+            totals[m.group(1)] = tuple(int(m.group(i)) for i in (2, 3, 4))
+    for vm in label.values():
+        mine = [v for k, v in rows.items() if k[0] == vm]
+        if vm not in totals:
+            problems.append('no exit-table total for %s' % vm)
+            continue
+        n, c = sum(v[0] for v in mine), sum(v[1] for v in mine)
+        if totals[vm] != (n, c, c // n if n else 0):
+            problems.append('%s: total row %r, rows add up to %r' % (vm, totals[vm], (n, c)))
+        for (v, code, cause), (cnt, cyc, avg) in rows.items():
+            if v == vm and avg != cyc // cnt:
+                problems.append('%s %s: average %d, expected %d' % (vm, cause, avg, cyc // cnt))
+
+    def ecalls(name):
+        return rows.get((label.get(name), 10, 'environment call from VS-mode'), (0, 0, 0))[0]
+    if 'ticker' in got:
+        # The ticker prints with the legacy putchar (one ecall per character),
+        # sets 1 + TICKS timers and shuts down once.
+        want = sum(len(l) + 1 for l in got['ticker']) + ticks + 2
+        if ecalls('ticker') != want:
+            problems.append('ticker: %d SBI calls in the exit table, expected %d'
+                            % (ecalls('ticker'), want))
+        wfis = rows.get((label['ticker'], 22, 'virtual instruction'), (0, 0, 0))[0]
+        if not 1 <= wfis <= ticks + 1:
+            problems.append('ticker: %d WFI exits, expected 1..%d' % (wfis, ticks + 1))
+    if 'hello' in got and ecalls('hello') < len(got['hello']) + 4:
+        problems.append('hello: only %d SBI calls in the exit table' % ecalls('hello'))
+    return ['%s: %s' % (where, p) for p in problems], got
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--guests-src', required=True)
+    ap.add_argument('--bios', required=True)
+    ap.add_argument('--qemu', default='')
+    ap.add_argument('--qemu-kernel', default='')
+    ap.add_argument('--stepvisor', default='')
+    ap.add_argument('--stepvisor-kernel', default='')
+    a = ap.parse_args()
+
+    if not os.path.exists(a.bios):
+        print('skipped: %s not found (Debian package opensbi)' % a.bios)
+        return 77
+    runs = []
+    if a.qemu and os.path.exists(a.qemu):
+        runs.append(('qemu', [a.qemu, '-M', 'virt', '-cpu', 'rv64,h=true', '-m', '256M',
+                              '-smp', '1', '-nographic', '-monitor', 'none',
+                              '-bios', a.bios, '-kernel', a.qemu_kernel]))
+    elif not a.stepvisor:
+        print('skipped: qemu-system-riscv64 not found (Debian package qemu-system-misc)')
+        return 77
+    if a.stepvisor:
+        runs.append(('stepvisor', [a.stepvisor, 'run', '--isa', 'rv64gch', '--mem', '256M',
+                                   '--bios', a.bios, '--kernel', a.stepvisor_kernel]))
+
+    expect, ticks = expected_lines(a.guests_src)
+    problems, outputs = [], {}
+    for where, cmd in runs:
+        rc, out = run(cmd)
+        found, got = check(where, rc, out, expect, ticks)
+        outputs[where] = got
+        if found:
+            print('--- %s: %s\n%s--- end of output' % (where, ' '.join(cmd), out))
+        problems += found
+    if 'qemu' in outputs and 'stepvisor' in outputs and outputs['qemu'] != outputs['stepvisor']:
+        problems.append('the guests printed different lines on QEMU %r and stepvisor %r'
+                        % (outputs['qemu'], outputs['stepvisor']))
+    for p in problems:
+        print('FAIL', p)
+    if not problems:
+        print('ok: %s' % ', '.join(w for w, _ in runs))
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,348 @@
+#!/usr/bin/env python3
+"""Run the ISA self-tests on QEMU as an outside oracle.
+
+Usage: qemu_selftests.py [--qemu PATH] [--timeout S] [--discover] NAME-qemu.elf...
+
+Each ELF is the QEMU variant of a self-test (built with -DSELFTEST_QEMU, see
+firmware/tests/qemu/finisher.h): it reports through QEMU virt's sifive-test
+finisher and prints "selftest: PASS" or "selftest: FAIL 0x<case>" on UART0.
+It runs on
+    qemu-system-riscv64 -M virt -cpu rv64,h=true,sstc=true -bios none ...
+with -icount shift=0, so that minstret/mcycle count instructions exactly (as
+the counters test requires) and time advances deterministically.
+
+QEMU 7.2's RISC-V model deviates from the privileged spec in places. Where a
+self-test case fails on QEMU only, and the case was checked against the spec
+text and against Spike, it is listed in XFAIL below with the rule it checks
+and why QEMU differs. The runner then reruns the test with that case skipped
+(a bitmap handed to the test through QEMU's generic loader), so every later
+case still has to pass. A listed case that passes is reported (XPASS) but
+does not fail the run: a newer QEMU may have fixed it.
+
+Exit status: 0 when every test passed or failed only in listed cases, 1
+otherwise, 77 (meson's "skipped") when QEMU is not installed.
+--discover runs each test to the end, skipping every failing case, and
+lists all failures (for maintaining the table).
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+# (test, case): (the spec rule the case checks, why QEMU 7.2 differs). Every
+# entry was checked against the privileged spec's text and passes on Spike
+# (spike --isa=rv64gch_zicntr_sstc); the QEMU behaviour was observed with
+# `-d int` / `-d cpu` traces. Case numbers are the `li gp, N` of the test.
+XFAIL = {}
+
+
+def _xfail(test, cases, rule, why):
+    for c in cases:
+        XFAIL[(test, c)] = (rule, why)
+
+
+# ---- the non-H tests ----
+_xfail('counters', [7, 8],
+       'Zicntr/mcountinhibit: with mcountinhibit.IR (CY) set, minstret (mcycle) does not increment',
+       'the counters keep counting (mcountinhibit only affects the programmable counters)')
+_xfail('deleg', [1],
+       'medeleg bit 11 (environment call from M-mode) is read-only zero',
+       'medeleg accepts bit 11')
+_xfail('interrupts', [11],
+       'interrupt priority MEI > MSI > MTI > SEI > SSI > STI',
+       'takes the lowest-numbered pending interrupt first (SSI, MSI, STI, MTI, SEI)')
+_xfail('rv64a', [51, 52],
+       'a misaligned AMO raises store/AMO address-misaligned (6) or store/AMO access fault (7)',
+       'raises load address-misaligned (4)')
+_xfail('rv64a', [53],
+       'a misaligned SC raises an address-misaligned or access-fault exception',
+       'the SC simply fails, without a trap')
+_xfail('traps', [33],
+       'an MRET to a mode below M clears mstatus.MPRV',
+       'MPRV stays set')
+_xfail('traps', [37],
+       'mepc bit 0 is always zero (IALIGN = 16)',
+       'mepc keeps bit 0 as written')
+_xfail('zicsr', [25],
+       'CSRRS with rs1 != x0 writes the CSR (even with a zero value): illegal for a read-only CSR',
+       'no write, hence no trap, when the register holds zero')
+
+# ---- hext ----
+_xfail('hext', [12],
+       'HLV from VS-mode raises a virtual-instruction exception',
+       'executes the HLV in VS-mode')
+_xfail('hext', [13, 14],
+       'an S CSR accessed from VU-mode raises a virtual-instruction exception (22)',
+       'raises illegal instruction (2)')
+_xfail('hext', [15],
+       'SRET in VU-mode raises a virtual-instruction exception (22)',
+       'raises illegal instruction (2)')
+_xfail('hext', [18],
+       'hstatus.VTVM = 1: accessing satp in VS-mode raises a virtual-instruction exception',
+       'satp reads are not trapped (only SFENCE.VMA honours VTVM)')
+_xfail('hext', [20],
+       'illegal instruction: mtval = the instruction bits (or 0)',
+       'mtval holds the bits of an earlier trapping instruction (stale)')
+
+# ---- h_csrs ----
+_xfail('h_csrs', [2],
+       'hstatus fields the implementation does not furnish (WPRI) are read-only zero',
+       'every hstatus bit is writable')
+_xfail('h_csrs', [17],
+       'mip.VSTIP and mip.VSEIP are read-only aliases of hip (which shows hvip)',
+       'clearing them in mip clears the injected interrupt')
+_xfail('h_csrs', [20],
+       'hcounteren is a 32-bit register (bits 63:32 read zero)',
+       'hcounteren holds 64 bits')
+_xfail('h_csrs', [28],
+       'hgatp.PPN[1:0] read as zero in the x4 modes (16 KiB aligned root)',
+       'PPN[1:0] read back as written')
+_xfail('h_csrs', [30],
+       'hgatp is WARL: a reserved MODE never reads back',
+       'stores the reserved MODE')
+_xfail('h_csrs', [31],
+       'mstatus.TVM = 1: accessing hgatp in HS-mode is illegal',
+       'the access is allowed')
+_xfail('h_csrs', [36],
+       'Sstc: henvcfg.STCE is read-only zero while menvcfg.STCE = 0',
+       'henvcfg.STCE stays writable')
+_xfail('h_csrs', [37],
+       'vsstatus holds only the fields of sstatus',
+       'every vsstatus bit is writable')
+_xfail('h_csrs', [42, 52],
+       'with hideleg bits set, vsip.SSIP/STIP/SEIP are aliases of hip.VSSIP/VSTIP/VSEIP (STIP/SEIP read-only)',
+       'vsip reads zero, and a vsip write clears hvip.VSTIP')
+_xfail('h_csrs', [45],
+       'vsepc bit 0 is always zero',
+       'vsepc keeps bit 0 as written')
+_xfail('h_csrs', [49],
+       'a vsatp write with an unsupported MODE (V = 0) is ignored or leaves a legal MODE',
+       'stores the reserved MODE')
+_xfail('h_csrs', [55],
+       'MRET with MPP = M ignores MPV: the hart stays in M with V = 0 (and MRET clears MPV)',
+       'sets V = MPV, continuing in a virtualized M-mode')
+_xfail('h_csrs', [66],
+       'Sstc: hip.VSTIP follows (time + htimedelta) >= vstimecmp, also when htimedelta changes',
+       'the comparison is re-evaluated only when vstimecmp is written')
+_xfail('h_csrs', [68],
+       'Sstc: with henvcfg.STCE = 0, hip.VSTIP reverts to hvip.VSTIP alone',
+       'the vstimecmp interrupt stays pending')
+
+# ---- h_traps ----
+_xfail('h_traps', [3, 4, 5],
+       'a trap into M whose mtval is not a guest virtual address writes mstatus.GVA = 0',
+       'GVA is set whenever mtval is nonzero with V = 1, and never cleared')
+_xfail('h_traps', [16],
+       'an exception delegated to VS keeps its cause (only VS interrupts 2/6/10 become 1/5/9)',
+       'also decrements exception causes 2, 6 and 10 (an illegal instruction arrives as 1)')
+_xfail('h_traps', [25],
+       'mstatus.TSR affects SRET in HS-mode only, not in VS-mode',
+       'SRET in VS-mode traps with TSR = 1')
+
+# ---- h_irq ----
+_xfail('h_irq', [15],
+       'an interrupt into M writes mstatus.GVA = 0',
+       'GVA is never cleared')
+_xfail('h_irq', [18, 20, 21],
+       'interrupt priority in HS: SEI > SSI > STI > SGEI > VSEI > VSSI > VSTI',
+       'takes the lowest-numbered pending interrupt first')
+_xfail('h_irq', [24],
+       'VS-level interrupt priority (translated): SEI > SSI > STI',
+       'takes the lowest-numbered pending interrupt first')
+
+# ---- h_virtinst ----
+_xfail('h_virtinst', list(range(13, 29, 2)),
+       'HLV/HLVX/HSV in VS-mode raise a virtual-instruction exception',
+       'executes them')
+_xfail('h_virtinst', list(range(14, 29, 2)),
+       'HLV/HLVX/HSV in VU-mode raise a virtual-instruction exception',
+       'executes them')
+_xfail('h_virtinst', [30, 32],
+       'HFENCE.VVMA/GVMA in VU-mode raise a virtual-instruction exception',
+       'raises illegal instruction')
+_xfail('h_virtinst', list(range(86, 97)),
+       'a supervisor CSR accessed from VU-mode raises a virtual-instruction exception',
+       'raises illegal instruction')
+_xfail('h_virtinst', [103],
+       'WFI in VU-mode with mstatus.TW = 1 is illegal (only TW = 0 gives a virtual instruction)',
+       'raises a virtual-instruction exception')
+_xfail('h_virtinst', [107, 108, 109],
+       'SRET and SFENCE.VMA in VU-mode raise a virtual-instruction exception',
+       'raises illegal instruction')
+_xfail('h_virtinst', [113, 114],
+       'hstatus.VTVM = 1: satp in VS-mode raises a virtual-instruction exception',
+       'satp accesses are not trapped')
+_xfail('h_virtinst', [115, 116],
+       'mstatus.TVM affects HS-mode only: satp and SFENCE.VMA are allowed in VS-mode',
+       'raises illegal instruction in VS-mode')
+
+# ---- h_gstage (both variants) ----
+for _t in ('h_gstage_sv39x4', 'h_gstage_sv48x4'):
+    _xfail(_t, [4],
+           'a GPA with bits 63:41 (Sv48x4: 63:50) zero is translated through the x4 root',
+           'requires GPAs to be sign-extended from bit 40 (49), so root pages 2 and 3 are unreachable')
+    _xfail(_t, [20, 50],
+           'vsstatus.MXR does not override G-stage permissions',
+           'applies vsstatus.MXR to the G-stage too')
+    _xfail(_t, [21, 51],
+           'the HS-level sstatus.MXR overrides execute-only permissions at both stages for V = 1',
+           'ignores the HS-level MXR when V = 1')
+    _xfail(_t, [54, 55],
+           'a guest-page fault on a VS-stage page-table read is reported for the original access type (store 23, fetch 20)',
+           'reports a load guest-page fault (21)')
+    _xfail(_t, [59],
+           'setting a VS PTE\'s A bit is a G-stage implicit store: a G-stage read-only page-table page faults',
+           'updates the PTE (or reads through) without a fault')
+    _xfail(_t, [64],
+           'MPRV with MPV = 1, MPP = S: vsstatus.SUM applies to the access',
+           'ignores vsstatus.SUM (the VS U page is read)')
+    _xfail(_t, [65],
+           'MPRV with MPV = 1, MPP = U: a VU-level access with two-stage translation',
+           'ignores MPV: a U-level HS access (load access fault)')
+    _xfail(_t, [66],
+           'MPRV with MPV = 1: a G-stage fault is a load guest-page fault (21)',
+           'reports a load page fault (13)')
+
+# ---- h_hlv ----
+_xfail('h_hlv', [13, 15],
+       'HLV with hstatus.SPVP = 1 is a VS-level access: a VS U page needs vsstatus.SUM (the HS-level SUM is ignored)',
+       'reads the U page')
+_xfail('h_hlv', [17, 18],
+       'HLV/HSV with hstatus.SPVP = 0 is a VU-level access: a VS page without U gives a page fault (13/15)',
+       'raises an access fault')
+_xfail('h_hlv', [19, 20, 21, 22],
+       'HLVX reads pages that are executable at both stages',
+       'raises a load access fault')
+_xfail('h_hlv', [23],
+       'HLVX with vsatp = Bare reads a G-stage execute-only page',
+       'raises a load guest-page fault')
+_xfail('h_hlv', [24],
+       'HLV of a VS execute-only page (MXR = 0) is a load page fault (13)',
+       'raises a load access fault')
+_xfail('h_hlv', [25],
+       'HLVX of a VS read-only (not executable) page is a load page fault (13)',
+       'raises a load guest-page fault (21)')
+_xfail('h_hlv', [26, 29],
+       'HLVX needs execute permission at the failing stage: load guest-page fault (G) / load page fault (VS)',
+       'raises a load access fault')
+_xfail('h_hlv', [30],
+       'the HS-level sstatus.MXR makes execute-only pages of both stages readable by HLV',
+       'raises a load guest-page fault')
+_xfail('h_hlv', [31, 32],
+       'vsstatus.MXR makes VS-stage execute-only pages readable by HLV, G-stage permissions unchanged',
+       'raises a load access fault')
+_xfail('h_hlv', [36],
+       'HLV of an invalid VS-stage PTE is a load page fault (13)',
+       'raises a load access fault')
+_xfail('h_hlv', [38],
+       'a fault of an HLV executed with V = 0 writes mstatus.GVA = 1',
+       'GVA is written only for traps from V = 1')
+_xfail('h_hlv', [40],
+       'HLVX from U-mode (hstatus.HU = 1) of a page that is not executable faults',
+       'reads it')
+_xfail('h_hlv', [45],
+       'HSV with SPVP = 0 to a VS page without U is a store page fault (15)',
+       'raises a store access fault')
+
+SKIP_MAP = 0x87fff000          # QEMU_SKIP_MAP in firmware/tests/qemu/finisher.h
+RAM = '128M'                   # SKIP_MAP is its last page
+CPU = 'rv64,h=true,sstc=true'
+
+
+def run_once(qemu, elf, skip, timeout):
+    """Run one ELF with the cases in `skip` skipped; (verdict, case, detail)."""
+    cmd = [qemu, '-M', 'virt', '-m', RAM, '-smp', '1', '-cpu', CPU,
+           '-bios', 'none', '-display', 'none', '-serial', 'stdio', '-monitor', 'none',
+           '-icount', 'shift=0', '-kernel', elf]
+    words = {}
+    for case in skip:
+        words[case // 64] = words.get(case // 64, 0) | (1 << (case % 64))
+    for i, w in sorted(words.items()):
+        cmd += ['-device', 'loader,addr=0x%x,data=0x%x,data-len=8' % (SKIP_MAP + 8 * i, w)]
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b'').decode(errors='replace')
+        return 'timeout', None, 'no verdict within %d s; output: %r' % (timeout, out[-200:])
+    out = p.stdout.decode(errors='replace').replace('\r', '')
+    lines = [l for l in out.split('\n') if l.startswith('selftest: ')]
+    if not lines:
+        return 'error', None, 'exit %d, no verdict line; output: %r' % (p.returncode, out[-300:])
+    last = lines[-1]
+    if last == 'selftest: PASS':
+        if p.returncode != 0:
+            return 'error', None, 'PASS printed but exit status %d' % p.returncode
+        return 'pass', None, ''
+    m = re.fullmatch(r'selftest: FAIL 0x([0-9a-f]+)', last)
+    if not m:
+        return 'error', None, 'unparsable verdict %r' % last
+    case = int(m.group(1), 16)
+    if p.returncode != (case & 0xff):
+        return 'error', case, 'FAIL %d printed but exit status %d' % (case, p.returncode)
+    return 'fail', case, ''
+
+
+def run_test(qemu, elf, timeout, discover):
+    """Run a test to its end; returns (ok, report lines)."""
+    name = os.path.basename(elf)
+    if name.endswith('-qemu.elf'):
+        name = name[:-len('-qemu.elf')]
+    listed = {c for (t, c) in XFAIL if t == name}
+    skip, xfails, unexpected, report = [], [], [], []
+    while True:
+        verdict, case, detail = run_once(qemu, elf, skip, timeout)
+        if verdict == 'fail' and case not in skip and (case in listed or discover):
+            skip.append(case)
+            if case in listed:
+                xfails.append(case)
+            else:
+                unexpected.append(case)
+            continue
+        break
+    ok = verdict == 'pass' and not unexpected
+    for c in xfails:
+        rule, why = XFAIL[(name, c)]
+        report.append('  XFAIL %s case %d: %s -- QEMU: %s' % (name, c, rule, why))
+    for c in sorted(listed - set(xfails)):
+        if verdict == 'pass':
+            report.append('  XPASS %s case %d (listed as a QEMU deviation; passes now)' % (name, c))
+    for c in unexpected:
+        report.append('  FAIL  %s case %d (unexpected)' % (name, c))
+    if verdict == 'pass':
+        head = 'PASS  %s' % name
+    elif verdict == 'fail':
+        head = 'FAIL  %s: case %d failed%s' % (
+            name, case, ' (again, although skipped)' if case in skip else '')
+    else:
+        head = 'FAIL  %s: %s %s' % (name, verdict, detail)
+    if skip:
+        head += '  [skipped on QEMU: %s]' % ', '.join(str(c) for c in skip)
+    return ok, [head] + report
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--qemu', default='qemu-system-riscv64')
+    ap.add_argument('--timeout', type=int, default=60)
+    ap.add_argument('--discover', action='store_true')
+    ap.add_argument('elfs', nargs='+')
+    args = ap.parse_args()
+    qemu = shutil.which(args.qemu) if not os.path.isabs(args.qemu) else args.qemu
+    if not qemu or not os.access(qemu, os.X_OK):
+        print('qemu-system-riscv64 not found: skipped')
+        return 77
+    failed = 0
+    for elf in args.elfs:
+        ok, lines = run_test(qemu, elf, args.timeout, args.discover)
+        print('\n'.join(lines), flush=True)
+        failed += not ok
+    print('%d of %d self-tests passed on QEMU (expected deviations: %d listed)'
+          % (len(args.elfs) - failed, len(args.elfs), len(XFAIL)))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
