@@ -92,8 +92,14 @@ std::string walk_text(emu::Hart& h, uint64_t va) {
         else line += "  -> table " + hex(next);
         out << line << "\n";
     }
-    if (w.ok) out << "  result: " << hex(va) << " -> pa " << hex(w.pa) << " (" << w.mem_reads << " memory reads, page size "
-                  << (w.page_mask + 1) / 1024 << " KiB)\n";
+    if (w.ok) {
+        const uint64_t size = w.page_mask + 1;
+        const std::string page = size >= (1ull << 30) ? std::to_string(size >> 30) + " GiB"
+                               : size >= (1ull << 20) ? std::to_string(size >> 20) + " MiB"
+                                                      : std::to_string(size >> 10) + " KiB";
+        out << "  result: " << hex(va) << " -> pa " << hex(w.pa) << " (" << w.mem_reads << " memory reads, page size "
+            << page << ")\n";
+    }
     else out << "  result: fault, cause " << w.cause << " (" << w.mem_reads << " memory reads)\n";
 
     return out.str();
