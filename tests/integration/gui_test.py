@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""The GUI under Xvfb, driven by a script as a student's session would go:
+
+1. the built-in benchmark (no FILE): step to the first trap, open the walk of
+   a data address through satp, save a screenshot and the GUI's state;
+2. the H-extension self-test (hext.elf, --isa rv64gch): step to the third VM
+   exit, select it in the VM-exit table, open the two-stage walk of a guest
+   address, save a screenshot and the state.
+
+Each screenshot must have the window's size, not be blank (many distinct
+colours), and show every panel (its title bar drawn where the GUI says the
+panel is). The event the GUI selected must be the one `stepvisor debug` reports
+for the same commands, and the walk must match the debugger's `pt`.
+
+usage: gui_test.py STEPVISOR HEXT_ELF BENCH_S_ELF [OUT_DIR]
+(BENCH_S_ELF: the file of the image the GUI embeds as bench-s-quick)
+Exit code 77 (skipped) without xvfb-run or in a build without the GUI.
+"""
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+
+W, H = 1280, 800
+PANELS = ["Control", "Harts", "Registers", "Disassembly", "Transitions", "Memory tables", "Devices", "Scenario"]
+# ImGui colours the GUI sets for title bars (inactive, active), as 8-bit RGB.
+TITLE_COLOURS = [(33, 48, 74), (43, 74, 120)]
+BUTTON_COLOUR = (35, 69, 110)  # ImGui's dark-style button over the window background
+
+failures = []
+
+
+def check(cond, what):
+    if cond:
+        print("ok:", what)
+    else:
+        print("FAIL:", what)
+        failures.append(what)
+
+
+def read_png(path):
+    """Width, height and rows of RGB tuples of an 8-bit RGB/RGBA PNG (no external modules)."""
+    data = open(path, "rb").read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    pos, idat, w, h, ctype = 8, b"", 0, 0, 2
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+            if depth != 8 or ctype not in (2, 6):
+                raise ValueError("unexpected PNG format")
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    bpp = 3 if ctype == 2 else 4
+    raw = zlib.decompress(idat)
+    stride = w * bpp
+    rows, prev, p = [], bytearray(stride), 0
+    for _ in range(h):
+        f = raw[p]
+        line = bytearray(raw[p + 1:p + 1 + stride])
+        p += 1 + stride
+        if f == 1:
+            for i in range(bpp, stride):
+                line[i] = (line[i] + line[i - bpp]) & 255
+        elif f == 2:
+            for i in range(stride):
+                line[i] = (line[i] + prev[i]) & 255
+        elif f == 3:
+            for i in range(stride):
+                left = line[i - bpp] if i >= bpp else 0
+                line[i] = (line[i] + ((left + prev[i]) >> 1)) & 255
+        elif f == 4:
+            for i in range(stride):
+                a = line[i - bpp] if i >= bpp else 0
+                b = prev[i]
+                c = prev[i - bpp] if i >= bpp else 0
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[i] = (line[i] + pred) & 255
+        rows.append(line)
+        prev = line
+    return w, h, [[tuple(r[x * bpp:x * bpp + 3]) for x in range(w)] for r in rows]
+
+
+def near(c, ref, tol=3):
+    return all(abs(a - b) <= tol for a, b in zip(c, ref))
+
+
+def check_screenshot(png, state, label):
+    w, h, px = read_png(png)
+    check((w, h) == (W, H), f"{label}: screenshot is {w}x{h}, the window's size")
+    colours = set()
+    for row in px:
+        colours.update(row)
+    check(len(colours) > 40, f"{label}: screenshot has {len(colours)} distinct colours (not blank)")
+    rects = {p["name"]: p for p in state["panels"]}
+    for name in PANELS:
+        r = rects.get(name)
+        check(r is not None, f"{label}: panel '{name}' was drawn")
+        if r is None:
+            continue
+        x0, y0, x1, y1 = int(r["x"]), int(r["y"]), int(r["x"] + r["w"]), int(r["y"] + r["h"])
+        check(0 <= x0 and 0 <= y0 and x1 <= W + 1 and y1 <= H + 1 and r["w"] > 100 and r["h"] > 40,
+              f"{label}: panel '{name}' lies inside the window ({x0},{y0})-({x1},{y1})")
+        if name == "Control":  # a toolbar without a title bar: its buttons
+            strip = [px[y][x] for y in range(y0 + 4, y0 + 20) for x in range(x0 + 4, min(x1, W) // 2)]
+            button = sum(1 for c in strip if near(c, BUTTON_COLOUR, 6))
+            text = sum(1 for c in strip if sum(c) > 600)
+            check(button > 0.2 * len(strip) and text > 200,
+                  f"{label}: the control bar shows its buttons ({button} button pixels, {text} text pixels)")
+            continue
+        th = int(r["title_h"])
+        strip = [px[y][x] for y in range(y0 + 2, y0 + th - 2) for x in range(x0 + 2, min(x1, W) - 2)]
+        title = sum(1 for c in strip if any(near(c, t) for t in TITLE_COLOURS))
+        text = sum(1 for c in strip if sum(c) > 500)
+        check(title > 0.6 * len(strip) and text > 10,
+              f"{label}: panel '{name}' shows its title bar where the GUI put it ({title}/{len(strip)} title pixels, {text} text pixels)")
+    # Panels do not overlap each other (a tiled layout).
+    names = [n for n in PANELS if n in rects]
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            ra, rb = rects[a], rects[b]
+            ox = min(ra["x"] + ra["w"], rb["x"] + rb["w"]) - max(ra["x"], rb["x"])
+            oy = min(ra["y"] + ra["h"], rb["y"] + rb["h"]) - max(ra["y"], rb["y"])
+            check(ox <= 2 or oy <= 2, f"{label}: panels '{a}' and '{b}' do not overlap")
+
+
+def run_gui(stepvisor, args, script, out_dir, name):
+    path = os.path.join(out_dir, name + ".script")
+    with open(path, "w") as f:
+        f.write(script)
+    cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {W + 320}x{H + 200}x24", stepvisor, "gui", "--size", f"{W}x{H}",
+           *args, "--script", path, "--exit-after-script"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
+    print(p.stdout)
+    check(p.returncode == 0, f"{name}: stepvisor gui exited with {p.returncode} ({p.stderr.strip()[-300:]})")
+    return p.stdout
+
+
+def run_debug(stepvisor, args, commands, out_dir, name):
+    path = os.path.join(out_dir, name + ".commands")
+    with open(path, "w") as f:
+        f.write(commands)
+    p = subprocess.run([stepvisor, "debug", *args, "--commands", path], capture_output=True, text=True, timeout=240)
+    check(p.returncode == 0, f"{name}: stepvisor debug exited with {p.returncode}")
+    return p.stdout
+
+
+def main():
+    if len(sys.argv) < 4:
+        print(__doc__)
+        return 2
+    stepvisor, hext, bench = sys.argv[1], sys.argv[2], sys.argv[3]
+    if not shutil.which("xvfb-run"):
+        print("skip: xvfb-run is not installed")
+        return 77
+    probe = subprocess.run([stepvisor, "gui", "--help"], capture_output=True, text=True)
+    if probe.returncode == 2 and "built without the GUI" in probe.stderr:
+        print("skip: this stepvisor was built without the GUI")
+        return 77
+    out_dir = sys.argv[4] if len(sys.argv) > 4 else tempfile.mkdtemp(prefix="stepvisor-gui-")
+    os.makedirs(out_dir, exist_ok=True)
+
+    # 1. The built-in benchmark: the first trap, and the walk of a data page.
+    data_va = "0x2000001234"  # firmware/bench maps its data with 4 KiB Sv39 pages here
+    gui_out = run_gui(stepvisor, [], f"""
+until trap
+translate {data_va} satp
+show csrs
+screenshot {out_dir}/gui-trap.png
+dump-state {out_dir}/gui-trap.json
+""", out_dir, "gui-trap")
+    state = json.load(open(f"{out_dir}/gui-trap.json"))
+    check_screenshot(f"{out_dir}/gui-trap.png", state, "trap")
+    # The same run in the CLI, on the file the GUI's built-in image was made from.
+    cli = run_debug(stepvisor, [bench], f"until trap\npt {data_va}\n", out_dir, "cli-trap")
+    cli_events = re.findall(r"^event: (.*)$", cli, re.M)
+    sel = state["selected"]
+    check(sel is not None and sel["kind"] == "trap", "trap: the GUI selected the trap it stopped on")
+    if sel:
+        check(cli_events and cli_events[-1] == sel["line"],
+              f"trap: the selected trap is the CLI's stop event\n  gui: {sel['line']}\n  cli: {cli_events[-1:]}")
+        check(sel["cause_name"] == "environment call from S-mode", f"trap: cause {sel['cause_name']}")
+    cli_pt = re.search(r"result: (\S+) -> pa (\S+) \((\d+) memory reads", cli)
+    tr = state["translation"]
+    check(tr and tr["ok"] and not tr["two_stage"] and tr["mem_reads"] == 3 and len(tr["reads"]) == 3,
+          "trap: the satp walk of the data address took 3 PTE reads")
+    check(cli_pt and tr and cli_pt.group(2) == tr["pa"] and int(cli_pt.group(3)) == tr["mem_reads"],
+          f"trap: the GUI's walk ends where the CLI's pt does ({tr and tr['pa']} vs {cli_pt and cli_pt.group(2)})")
+
+    # 2. hext.elf: the third VM exit, selected in the table, and a two-stage walk.
+    steps = "until vmexit\nuntil vmexit\nuntil vmexit\n"
+    gui_out = run_gui(stepvisor, ["--isa", "rv64gch", hext], steps + f"""
+select-exit last
+translate 0x40000000 gva
+show exits
+screenshot {out_dir}/gui-vmexit.png
+dump-state {out_dir}/gui-vmexit.json
+show timeline
+screenshot {out_dir}/gui-timeline.png
+""", out_dir, "gui-vmexit")
+    state = json.load(open(f"{out_dir}/gui-vmexit.json"))
+    check_screenshot(f"{out_dir}/gui-vmexit.png", state, "vmexit")
+    cli = run_debug(stepvisor, ["--isa", "rv64gch", hext], steps + "pt 0x40000000\n", out_dir, "cli-vmexit")
+    cli_events = re.findall(r"^event: (.*)$", cli, re.M)
+    check(len(cli_events) == 3, f"vmexit: the CLI stopped on 3 VM exits ({len(cli_events)})")
+    sel = state["selected"]
+    check(sel is not None and sel["kind"] == "vmexit", "vmexit: the GUI selected a VM exit")
+    if sel and cli_events:
+        check(sel["line"] == cli_events[-1],
+              f"vmexit: the GUI's selected exit is the CLI's third VM exit\n  gui: {sel['line']}\n  cli: {cli_events[-1]}")
+    check(state["selected_exit_row"] == 2 and state["exits"] == 3, "vmexit: row 2 of 3 in the VM-exit table")
+    check("cycles_to_entry" not in state, "vmexit: the selected exit has no VM entry yet (the hart is in M)")
+    tr = state["translation"]
+    check(tr and tr["two_stage"] and tr["ok"] and any(r["stage"] == "G" for r in tr["reads"]),
+          "vmexit: the walk of 0x40000000 is two-stage with G-stage reads")
+    # hext's VS stage is Bare, so the CLI's pt (from M-mode: through satp, Bare)
+    # cannot show the G-stage; the GUI's final address must be the G-stage's.
+    if tr:
+        check(tr["gpa"] == "0x40000000" and tr["mem_reads"] == len(tr["reads"]),
+              f"vmexit: GVA = GPA with a Bare vsatp, {tr['mem_reads']} reads recorded")
+
+    print(f"screenshots in {out_dir}")
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,413 @@
+#include "session.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "devices/uart16550.hpp"
+#include "isa/csr.hpp"
+#include "isa/insn.hpp"
+
+namespace gui {
+namespace {
+
+constexpr size_t kHistoryCap = 1u << 20;    // transition events kept for the panels
+constexpr size_t kTlbFillCap = 4096;        // TLB fills kept (they are many)
+constexpr size_t kTrackCap = 1u << 21;      // per-hart mode changes / markers kept
+constexpr uint64_t kStepSync = 50'000'000;  // largest synchronous step
+
+bool is_marker(emu::EventKind k) {
+    using K = emu::EventKind;
+    return k == K::Trap || k == K::Interrupt || k == K::VmExit || k == K::VmEntry || k == K::Xret || k == K::Halt ||
+           k == K::Reset;
+}
+
+template <typename V> void trim_front(V& v, size_t cap) {
+    if (v.size() > cap) v.erase(v.begin(), v.begin() + std::ptrdiff_t(v.size() - cap / 2));
+}
+
+}  // namespace
+
+const char* mode_name(unsigned mode, bool h) {
+    switch (mode) {
+    case 0: return "U";
+    case 1: return h ? "HS" : "S";
+    case 2: return "VU";
+    case 3: return "VS";
+    default: return "M";
+    }
+}
+
+std::optional<uint64_t> HartSnapshot::csr(uint16_t addr) const {
+    for (const auto& [a, v] : csrs)
+        if (a == addr) return v;
+    return std::nullopt;
+}
+
+Session::Session(Config cfg) : cfg_(std::move(cfg)) {
+    for (const auto& [name, addr] : cfg_.image.symbols)
+        if (!name.empty() && name[0] != '$' && name.rfind(".L", 0) != 0) symbols_.emplace_back(addr, name);
+    std::sort(symbols_.begin(), symbols_.end());
+    build();
+}
+
+void Session::build() {
+    emu::MachineConfig mc = cfg_.options.config;
+    mc.console = [this](uint8_t b) {
+        if (b == '\r') return;
+        console_ += char(b);
+        if (console_.size() > (1u << 20)) console_.erase(0, console_.size() - (1u << 19));
+    };
+    m_ = std::make_unique<emu::Machine>(mc);
+    m_->load(cfg_.image);
+    dbg_ = std::make_unique<cli::DebugSession>(*m_, cfg_.image);
+    for (uint64_t b : breakpoints_) m_->add_breakpoint(b);
+    if (cur_hart_ >= m_->hart_count()) cur_hart_ = 0;
+    if (cur_hart_) {
+        std::ostringstream sink;
+        dbg_->execute("hart " + std::to_string(cur_hart_), sink);
+    }
+    goal_ = Goal::None;
+    temp_break_.reset();
+    next_seq_ = 0;
+    gaps_ = 0;
+    history_.clear();
+    tlb_fills_.clear();
+    tracks_.assign(m_->hart_count(), HartTrack{});
+    for (unsigned i = 0; i < m_->hart_count(); ++i)
+        tracks_[i].start_mode = uint8_t(mode_of(m_->hart(i).priv, m_->hart(i).virt));
+    exits_.clear();
+    open_exit_.assign(m_->hart_count(), std::nullopt);
+    last_hgatp_.assign(m_->hart_count(), std::nullopt);
+    selected_.reset();
+    console_.clear();
+    status_ = "paused at reset";
+    snapshot();
+    ++generation_;
+}
+
+void Session::reset() {
+    build();
+    log("reset: the machine was rebuilt from " + cfg_.image_name + "\n");
+}
+
+void Session::select_hart(unsigned h) {
+    if (h >= m_->hart_count()) return;
+    cur_hart_ = h;
+    std::ostringstream sink;
+    dbg_->execute("hart " + std::to_string(h), sink);
+}
+
+void Session::snapshot() {
+    before_.resize(m_->hart_count());
+    for (unsigned i = 0; i < m_->hart_count(); ++i) {
+        emu::Hart& h = m_->hart(i);
+        HartSnapshot& s = before_[i];
+        std::copy(h.x, h.x + 32, s.x);
+        std::copy(h.f, h.f + 32, s.f);
+        s.pc = h.pc;
+        s.csrs.clear();
+        for (const auto& c : isa::csr_table())
+            if (auto v = h.csr_peek(c.addr)) s.csrs.emplace_back(c.addr, *v);
+    }
+}
+
+// ---------------------------------------------------------------- control
+
+std::string Session::stop_text(emu::StopReason r) const {
+    switch (r) {
+    case emu::StopReason::Halted: return "halted: " + m_->halt_reason() + " (exit code " + std::to_string(m_->exit_code()) + ")";
+    case emu::StopReason::Breakpoint: return "stopped at a breakpoint";
+    case emu::StopReason::Idle: return "idle: every hart waits in WFI with nothing to wake it";
+    case emu::StopReason::Event: return std::string("stopped on event: ") + emu::event_kind_name(goal_kind_);
+    case emu::StopReason::Limit: return "paused";
+    }
+    return "paused";
+}
+
+// The speed of a synchronous run, when it was long enough to measure.
+void Session::measured(std::chrono::steady_clock::time_point t0, uint64_t n0) {
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (s > 0.005) ips_ = double(m_->instructions() - n0) / s;
+}
+
+void Session::step(uint64_t n) {
+    if (running()) pause();
+    snapshot();
+    m_->clear_stop_conditions();
+    uint64_t first = m_->events().total();
+    const auto t0 = std::chrono::steady_clock::now();
+    const uint64_t n0 = m_->instructions();
+    emu::StopReason r = m_->run(std::min(n, kStepSync));
+    measured(t0, n0);
+    sync_events();
+    ++generation_;
+    status_ = r == emu::StopReason::Limit ? "stepped " + std::to_string(n) + (n == 1 ? " instruction" : " instructions")
+                                          : stop_text(r);
+    (void)first;
+}
+
+bool Session::read_insn(uint64_t pc, uint32_t& raw) {
+    emu::Hart& h = hart();
+    auto half = [&](uint64_t va, uint32_t& out) {
+        uint64_t pa = va;
+        if (h.priv != emu::Priv::M) {
+            emu::WalkResult w = h.debug_walk(va, emu::Access::Fetch, nullptr);
+            if (!w.ok) return false;
+            pa = w.pa;
+        }
+        uint64_t v = 0;
+        if (!m_->bus().region(pa, 2) || !m_->bus().read(pa, 2, v)) return false;
+        out = uint32_t(v & 0xffff);
+        return true;
+    };
+    uint32_t lo = 0, hi = 0;
+    if (!half(pc, lo)) return false;
+    if ((lo & 3) == 3 && !half(pc + 2, hi)) return false;
+    raw = lo | (hi << 16);
+    return true;
+}
+
+void Session::step_over() {
+    emu::Hart& h = hart();
+    uint32_t raw = 0;
+    if (read_insn(h.pc, raw)) {
+        isa::Decoded d = isa::decode(raw);
+        if ((d.op == isa::Op::JAL || d.op == isa::Op::JALR) && d.rd != 0) {
+            run_to(h.pc + d.len);
+            return;
+        }
+    }
+    step(1);
+}
+
+void Session::start(Goal g) {
+    snapshot();
+    goal_ = g;
+    ips_t0_ = std::chrono::steady_clock::now();
+    ips_n0_ = m_->instructions();
+    status_ = "running";
+}
+
+void Session::run_continue() {
+    m_->clear_stop_conditions();
+    start(Goal::Continue);
+}
+
+void Session::run_until(emu::EventKind k) {
+    m_->clear_stop_conditions();
+    m_->stop_on(k);
+    goal_kind_ = k;
+    start(Goal::Event);
+}
+
+void Session::run_to(uint64_t pc) {
+    m_->clear_stop_conditions();
+    if (!m_->at_breakpoint(pc)) {
+        m_->add_breakpoint(pc);
+        temp_break_ = pc;
+    }
+    start(Goal::Cursor);
+}
+
+void Session::pause() {
+    if (!running()) return;
+    goal_ = Goal::None;
+    m_->clear_stop_conditions();
+    if (temp_break_) {
+        m_->remove_breakpoint(*temp_break_);
+        temp_break_.reset();
+    }
+    status_ = "paused";
+    ++generation_;
+}
+
+void Session::finish(emu::StopReason r, uint64_t first_event) {
+    if (goal_ == Goal::Event && r == emu::StopReason::Event) {
+        for (const auto& e : m_->events().since(first_event))
+            if (e.kind == goal_kind_) selected_ = e.seq;
+    }
+    status_ = stop_text(r);
+    goal_ = Goal::None;
+    m_->clear_stop_conditions();
+    if (temp_break_) {
+        m_->remove_breakpoint(*temp_break_);
+        temp_break_.reset();
+    }
+    ++generation_;
+}
+
+void Session::tick(double budget_ms) {
+    if (!running()) return;
+    using clock = std::chrono::steady_clock;
+    const auto t0 = clock::now();
+    while (running()) {
+        const auto c0 = clock::now();
+        const uint64_t first = m_->events().total();
+        emu::StopReason r = m_->run(slice_);
+        sync_events();
+        const double ms = std::chrono::duration<double, std::milli>(clock::now() - c0).count();
+        // Aim for about 2 ms per run() call so a pause is never far away.
+        if (ms < 1.0 && slice_ < (1ull << 26)) slice_ *= 2;
+        else if (ms > 4.0 && slice_ > 1000) slice_ /= 2;
+        if (r != emu::StopReason::Limit) {
+            finish(r, first);
+            break;
+        }
+        if (std::chrono::duration<double, std::milli>(clock::now() - t0).count() >= budget_ms) break;
+    }
+    ++generation_;
+    const double s = std::chrono::duration<double>(clock::now() - ips_t0_).count();
+    if (s >= 0.25 || !running()) {
+        if (s > 0) ips_ = double(m_->instructions() - ips_n0_) / s;
+        ips_t0_ = clock::now();
+        ips_n0_ = m_->instructions();
+    }
+}
+
+void Session::toggle_breakpoint(uint64_t pc) {
+    if (breakpoints_.count(pc)) {
+        breakpoints_.erase(pc);
+        if (temp_break_ != pc) m_->remove_breakpoint(pc);
+    } else {
+        breakpoints_.insert(pc);
+        m_->add_breakpoint(pc);
+        if (temp_break_ == pc) temp_break_.reset();  // now a user breakpoint: keep it
+    }
+}
+
+bool Session::execute(const std::string& line, std::ostream& out) {
+    std::istringstream in(line);
+    std::string cmd, arg;
+    in >> cmd >> arg;
+    const bool runs = cmd == "step" || cmd == "s" || cmd == "si" || cmd == "until" || cmd == "u" || cmd == "continue" ||
+                      cmd == "c";
+    if (runs) {
+        if (running()) pause();
+        snapshot();
+    }
+    const uint64_t first = m_->events().total();
+    const auto t0 = std::chrono::steady_clock::now();
+    const uint64_t n0 = m_->instructions();
+    bool more = dbg_->execute(line, out);
+    measured(t0, n0);
+    cur_hart_ = dbg_->selected_hart();
+    if (cmd == "break" || cmd == "b" || cmd == "delete") {
+        // Keep the GUI's breakpoint list the machine's.
+        try {
+            uint64_t a = cli::parse_u64(arg, cmd);
+            if (cmd == "delete") breakpoints_.erase(a);
+            else breakpoints_.insert(a);
+        } catch (const cli::UsageError&) {
+        }
+    }
+    if (runs) {
+        sync_events();
+        ++generation_;
+        status_ = "paused";
+        emu::EventKind k;
+        if ((cmd == "until" || cmd == "u") && emu::event_kind_by_name(arg, k)) {
+            for (const auto& e : m_->events().since(first))
+                if (e.kind == k) selected_ = e.seq;
+            status_ = std::string("stopped on event: ") + emu::event_kind_name(k);
+        }
+        if (m_->halted()) status_ = stop_text(emu::StopReason::Halted);
+    }
+    return more;
+}
+
+// ---------------------------------------------------------------- events
+
+void Session::sync_events() {
+    const emu::EventLog& log = m_->events();
+    if (log.total() == next_seq_) return;
+    std::vector<emu::Event> fresh = log.since(next_seq_);
+    if (!fresh.empty() && fresh.front().seq != next_seq_) ++gaps_;
+    for (const auto& e : fresh) add_event(e);
+    next_seq_ = log.total();
+    trim_front(history_, kHistoryCap);
+    for (auto& t : tracks_) {
+        trim_front(t.changes, kTrackCap);
+        trim_front(t.markers, kTrackCap);
+    }
+}
+
+void Session::add_event(const emu::Event& e) {
+    using K = emu::EventKind;
+    if (e.kind == K::TlbFill) {
+        tlb_fills_.push_back(e);
+        if (tlb_fills_.size() > kTlbFillCap) tlb_fills_.pop_front();
+        return;
+    }
+    history_.push_back(e);
+    if (e.hart >= tracks_.size()) return;
+    HartTrack& t = tracks_[e.hart];
+    if (e.kind == K::PrivChange) t.changes.push_back({e.cycle, uint8_t(mode_of(e.to_priv, e.to_v))});
+    if (e.kind == K::Reset) {
+        for (auto& tr : tracks_) tr.changes.push_back({e.cycle, 4});
+    }
+    if (is_marker(e.kind)) t.markers.push_back({e.cycle, e.seq, e.kind});
+    if (e.kind == K::AtpWrite && e.csr == uint16_t(isa::Csr::HGATP)) last_hgatp_[e.hart] = e.tinst;
+    if (e.kind == K::VmExit) {
+        ExitRow row;
+        row.exit = e;
+        if (last_hgatp_[e.hart]) row.vmid = (*last_hgatp_[e.hart] >> 44) & 0x3fff;
+        exits_.push_back(row);
+        open_exit_[e.hart] = exits_.size() - 1;
+    }
+    if (e.kind == K::VmEntry && open_exit_[e.hart]) {
+        exits_[*open_exit_[e.hart]].entry = e;
+        open_exit_[e.hart].reset();
+    }
+}
+
+std::optional<emu::Event> Session::find_event(uint64_t seq) const {
+    auto it = std::lower_bound(history_.begin(), history_.end(), seq,
+                               [](const emu::Event& e, uint64_t s) { return e.seq < s; });
+    if (it != history_.end() && it->seq == seq) return *it;
+    for (const auto& e : tlb_fills_)
+        if (e.seq == seq) return e;
+    return std::nullopt;
+}
+
+std::string Session::event_line(const emu::Event& e) const {
+    return "[cycle " + std::to_string(e.cycle) + "] hart" + std::to_string(unsigned(e.hart)) + " " +
+           emu::describe(e, h_enabled());
+}
+
+// ---------------------------------------------------------------- symbols
+
+std::string Session::symbol_at(uint64_t addr) const {
+    auto it = std::lower_bound(symbols_.begin(), symbols_.end(), std::make_pair(addr, std::string()));
+    return it != symbols_.end() && it->first == addr ? it->second : std::string();
+}
+
+std::string Session::symbolize(uint64_t addr) const {
+    auto it = std::upper_bound(symbols_.begin(), symbols_.end(), addr,
+                               [](uint64_t a, const std::pair<uint64_t, std::string>& s) { return a < s.first; });
+    if (it == symbols_.begin()) return {};
+    --it;
+    const uint64_t off = addr - it->first;
+    if (off > 0x10000) return {};
+    if (!off) return it->second;
+    std::ostringstream o;
+    o << it->second << "+0x" << std::hex << off;
+    return o.str();
+}
+
+std::optional<uint64_t> Session::symbol_address(const std::string& name) const {
+    return cfg_.image.symbol(name);
+}
+
+// ---------------------------------------------------------------- console
+
+void Session::send_input(const std::string& bytes) {
+    for (char c : bytes) m_->uart().push_input(uint8_t(c));
+    ++generation_;
+}
+
+void Session::log(const std::string& text) {
+    log_ += text;
+    if (log_.size() > (1u << 20)) log_.erase(0, log_.size() - (1u << 19));
+}
+
+}  // namespace gui

@@ -1,0 +1,192 @@
+// The GUI's model of one debugging session, without any drawing: the
+// machine (rebuilt on reset), the debugger's command language over it, the
+// run control (stepping, running in slices between frames, stopping on event
+// kinds, breakpoints, run to cursor), and the event log as the panels read it
+// (a copy of the machine's ring that outlives the ring's wrap, indexed per
+// hart for the timeline and the VM-exit table).
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "emu/machine.hpp"
+#include "ui/cli/debug_session.hpp"
+#include "ui/cli/options.hpp"
+
+namespace gui {
+
+// Mode index as the event log counts them: 0 U, 1 S/HS, 2 VU, 3 VS, 4 M.
+inline unsigned mode_of(emu::Priv p, bool v) { return emu::EventLog::mode_index(p, v); }
+const char* mode_name(unsigned mode, bool h_enabled);
+
+// A lecture scenario's narration and checkpoints, as the Scenario panel shows
+// them. Scenarios are not built in yet; the panel says so.
+struct ScenarioView {
+    std::string name, title;
+    std::vector<std::string> narration;  // one paragraph per step
+    size_t current = 0;
+    struct Checkpoint {
+        std::string label;
+        bool reached = false;
+    };
+    std::vector<Checkpoint> checkpoints;
+};
+
+// A register file snapshot, taken before each step or run so changed values
+// can be highlighted afterwards.
+struct HartSnapshot {
+    uint64_t x[32] = {}, f[32] = {}, pc = 0;
+    std::vector<std::pair<uint16_t, uint64_t>> csrs;  // every implemented CSR of the table
+    std::optional<uint64_t> csr(uint16_t addr) const;
+};
+
+// Per-hart view of the event log for the timeline.
+struct ModeChange {
+    uint64_t cycle;
+    uint8_t mode;  // mode_of() after the change
+};
+struct Marker {
+    uint64_t cycle;
+    uint64_t seq;
+    emu::EventKind kind;
+};
+struct HartTrack {
+    uint8_t start_mode = 4;  // mode at cycle 0 (M after reset)
+    std::vector<ModeChange> changes;
+    std::vector<Marker> markers;  // traps, interrupts, VM exits and entries, xRETs
+};
+
+// One row of the VM-exit table: a VM exit and its matching VM entry.
+struct ExitRow {
+    emu::Event exit;
+    std::optional<emu::Event> entry;  // the next VM entry on the same hart
+    std::optional<uint64_t> vmid;     // hgatp.VMID from the last hgatp write before the exit, if logged
+};
+
+enum class Goal { None, Continue, Event, Cursor };
+
+class Session {
+public:
+    struct Config {
+        cli::MachineOptions options;
+        emu::Image image;
+        std::string image_name;
+    };
+    explicit Session(Config cfg);
+
+    emu::Machine& machine() { return *m_; }
+    cli::DebugSession& debugger() { return *dbg_; }
+    const emu::Image& image() const { return cfg_.image; }
+    const std::string& image_name() const { return cfg_.image_name; }
+    bool h_enabled() const { return cfg_.options.config.isa.h; }
+    unsigned hart_index() const { return cur_hart_; }
+    emu::Hart& hart() { return m_->hart(cur_hart_); }
+    void select_hart(unsigned h);
+    // Bumped whenever the machine may have changed: caches key on it.
+    uint64_t generation() const { return generation_; }
+
+    // ---- run control ----
+    void reset();                          // rebuild the machine from the image
+    void step(uint64_t n);                 // n instructions (summed over harts), synchronously
+    void step_over();                      // a call (jal/jalr with a link register) runs to its return
+    void run_continue();                   // until a breakpoint, halt or idle
+    void run_until(emu::EventKind k);      // until the next event of that kind
+    void run_to(uint64_t pc);              // until a hart reaches pc (run to cursor)
+    void pause();
+    bool running() const { return goal_ != Goal::None; }
+    Goal goal() const { return goal_; }
+    // Runs the machine for about budget_ms of host time if it is running.
+    void tick(double budget_ms);
+    double ips() const { return ips_; }
+    const std::string& status() const { return status_; }
+
+    void toggle_breakpoint(uint64_t pc);
+    const std::set<uint64_t>& breakpoints() const { return breakpoints_; }
+
+    // A debugger command line (`stepvisor debug`'s language), with the GUI's
+    // bookkeeping around it: snapshot, events, selection of the stop event.
+    bool execute(const std::string& line, std::ostream& out);
+
+    // ---- what changed ----
+    const HartSnapshot& before(unsigned hart) const { return before_[hart]; }
+
+    // ---- events ----
+    void sync_events();
+    const std::deque<emu::Event>& history() const { return history_; }  // every kind but TLB fills
+    const std::deque<emu::Event>& tlb_fill_history() const { return tlb_fills_; }
+    const std::vector<HartTrack>& tracks() const { return tracks_; }
+    const std::vector<ExitRow>& exits() const { return exits_; }
+    std::optional<emu::Event> find_event(uint64_t seq) const;
+    std::optional<uint64_t> selected() const { return selected_; }
+    void select(uint64_t seq) { selected_ = seq; }
+    void clear_selection() { selected_.reset(); }
+    // "[cycle N] hartH description", the form `stepvisor debug` prints.
+    std::string event_line(const emu::Event& e) const;
+    uint64_t history_gaps() const { return gaps_; }
+
+    // The instruction at a virtual pc as the selected hart would fetch it
+    // (physical in M-mode, else Hart::debug_walk for a fetch); memory only.
+    bool read_insn(uint64_t pc, uint32_t& raw);
+
+    // ---- symbols ----
+    std::string symbol_at(uint64_t addr) const;  // exact match or empty
+    std::string symbolize(uint64_t addr) const;  // "name" or "name+0x10" or empty
+    std::optional<uint64_t> symbol_address(const std::string& name) const;
+
+    // ---- console and log ----
+    const std::string& console() const { return console_; }
+    void send_input(const std::string& bytes);
+    const std::string& log() const { return log_; }
+    void log(const std::string& text);
+
+    std::optional<ScenarioView>& scenario() { return scenario_; }
+
+private:
+    void build();
+    void snapshot();
+    void measured(std::chrono::steady_clock::time_point t0, uint64_t n0);
+    void start(Goal g);
+    void finish(emu::StopReason r, uint64_t first_event);
+    void add_event(const emu::Event& e);
+    std::string stop_text(emu::StopReason r) const;
+
+    Config cfg_;
+    std::unique_ptr<emu::Machine> m_;
+    std::unique_ptr<cli::DebugSession> dbg_;
+    unsigned cur_hart_ = 0;
+    uint64_t generation_ = 1;
+
+    Goal goal_ = Goal::None;
+    emu::EventKind goal_kind_ = emu::EventKind::Trap;
+    std::optional<uint64_t> temp_break_;
+    std::set<uint64_t> breakpoints_;
+    uint64_t slice_ = 20000;  // instructions per run() call, adapted to ~2 ms
+    double ips_ = 0;
+    std::chrono::steady_clock::time_point ips_t0_;
+    uint64_t ips_n0_ = 0;
+    std::string status_ = "paused";
+
+    std::vector<HartSnapshot> before_;
+
+    uint64_t next_seq_ = 0;
+    uint64_t gaps_ = 0;
+    std::deque<emu::Event> history_, tlb_fills_;
+    std::vector<HartTrack> tracks_;
+    std::vector<ExitRow> exits_;
+    std::vector<std::optional<size_t>> open_exit_;   // per hart: the exit waiting for its entry
+    std::vector<std::optional<uint64_t>> last_hgatp_;  // per hart: last hgatp value written
+    std::optional<uint64_t> selected_;
+
+    std::vector<std::pair<uint64_t, std::string>> symbols_;  // sorted by address
+    std::string console_;
+    std::string log_;
+    std::optional<ScenarioView> scenario_;
+};
+
+}  // namespace gui
