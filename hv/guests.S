@@ -13,3 +13,9 @@ guest_ticker_end:
 guest_hello:
     .incbin "hello.bin"
 guest_hello_end:
+
+    .balign 16
+    .globl guest_rogue, guest_rogue_end
+guest_rogue:
+    .incbin "rogue.bin"
+guest_rogue_end:

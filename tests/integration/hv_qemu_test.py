@@ -6,10 +6,12 @@ Usage: hv_qemu_test.py --guests-src DIR --bios FW_JUMP
                        [--stepvisor EXE --stepvisor-kernel HV.bin]
 
 hv boots on Debian's OpenSBI fw_jump, runs the guests of firmware/guests
-in two VMs on one hart and powers off when both have shut down. Each run
+in three VMs on one hart and powers off when all have stopped. Each run
 is checked against the guests' own sources (the ticker's TICKS and
-TICK_TIME, hello's STEPS): every VM's console lines, labelled "[vmN]",
-in order; each VM's stop through SBI SRST; the exit table hv prints
+TICK_TIME, hello's STEPS, rogue's BAD_GPA): every VM's console lines,
+labelled "[vmN]", in order; how each VM ended (ticker and hello through
+SBI SRST, rogue stopped by hv at its guest-page fault, which hv reports
+with the guest-physical address); the exit table hv prints
 (counts consistent with the output, totals adding up); and that the two
 VMs took turns on the hart (a tick between hello's first and last line).
 With both --qemu and --stepvisor, each VM's console output must also be
@@ -28,10 +30,10 @@ TIMEOUT = 120
 
 
 def define(path, name):
-    m = re.search(r'^#define\s+%s\s+(\d+)' % name, open(path).read(), re.M)
+    m = re.search(r'^#define\s+%s\s+(0x[0-9a-fA-F]+|\d+)' % name, open(path).read(), re.M)
     if not m:
         raise SystemExit('%s: no #define %s' % (path, name))
-    return int(m.group(1))
+    return int(m.group(1), 0)
 
 
 def expected_lines(src):
@@ -45,7 +47,14 @@ def expected_lines(src):
              'SBI specification 2.0, implementation 0x5354, console through DBCN']
     hello += ['hello: working, step %d of %d' % (i, steps) for i in range(1, steps + 1)]
     hello += ['hello: goodbye']
-    return {'ticker': ticker, 'hello': hello}, ticks
+    bad_gpa = define(os.path.join(src, 'rogue.c'), 'BAD_GPA')
+    rogue = ['rogue: storing to 0x%x, outside my RAM' % bad_gpa]
+    srst = 'guest shut down (SBI SRST)'
+    # name: (console lines, why hv stops it, hv's report of a fault or None)
+    return {'ticker': (ticker, srst, None),
+            'hello': (hello, srst, None),
+            'rogue': (rogue, 'accessed guest-physical memory outside its map',
+                      r'store/AMO guest-page fault at GPA 0x%x \(GVA 0x%x\), pc 0x8' % (bad_gpa, bad_gpa))}, ticks
 
 
 def run(cmd):
@@ -68,7 +77,7 @@ def check(where, rc, out, expect, ticks):
     label = {m.group(2): m.group(1) for m in
              (re.match(r"hv: (vm\d+) '(\w+)':", l) for l in lines) if m}
     got = {}
-    for name, want in expect.items():
+    for name, (want, why, fault) in expect.items():
         if name not in label:
             problems.append('no VM named %r was created' % name)
             continue
@@ -76,8 +85,10 @@ def check(where, rc, out, expect, ticks):
         got[name] = [l[len(prefix):] for l in lines if l.startswith(prefix)]
         if got[name] != want:
             problems.append('%s (%s) printed %r, expected %r' % (label[name], name, got[name], want))
-        if 'hv: %s stopped: guest shut down (SBI SRST)' % label[name] not in lines:
-            problems.append('%s (%s) did not shut down through SBI SRST' % (label[name], name))
+        if 'hv: %s stopped: %s' % (label[name], why) not in lines:
+            problems.append('%s (%s) was not stopped because it %s' % (label[name], name, why))
+        if fault and not any(re.match(r'hv: %s: %s' % (label[name], fault), l) for l in lines):
+            problems.append('%s (%s): no report matching %r' % (label[name], name, fault))
     if 'hv: all VMs have stopped; powering off' not in lines:
         problems.append('hv did not announce the power-off')
 
@@ -121,6 +132,10 @@ def check(where, rc, out, expect, ticks):
         wfis = rows.get((label['ticker'], 22, 'virtual instruction'), (0, 0, 0))[0]
         if not 1 <= wfis <= ticks + 1:
             problems.append('ticker: %d WFI exits, expected 1..%d' % (wfis, ticks + 1))
+    if 'rogue' in got:
+        faults = rows.get((label['rogue'], 23, 'store/AMO guest-page fault'), (0, 0, 0))[0]
+        if faults != 1:
+            problems.append('rogue: %d store guest-page faults in the exit table, expected 1' % faults)
     if 'hello' in got and ecalls('hello') < len(got['hello']) + 4:
         problems.append('hello: only %d SBI calls in the exit table' % ecalls('hello'))
     return ['%s: %s' % (where, p) for p in problems], got
