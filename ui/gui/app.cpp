@@ -52,6 +52,7 @@ const char* const kUsage =
     "    goto ADDR                the disassembly at ADDR (goto pc: follow the pc again)\n"
     "    run-for MS               run at full speed for MS milliseconds of host time\n"
     "    wait N                   let N frames pass\n"
+    "    key [Shift+][Ctrl+]NAME  press a key (F5, Shift+F5, F10, F11, ...) as if typed\n"
     "    reset                    rebuild the machine\n"
     "  --exit-after-script  leave when the script is done (exit code 1 if a command failed)\n"
     "\n"
@@ -238,6 +239,31 @@ private:
         if (cmd == "screenshot" || cmd == "dump-state") {
             if (arg.empty()) { fail(a, cmd + " needs a file name"); return true; }
             capture = Capture{cmd == "screenshot" ? Capture::Png : Capture::Json, arg[0], 3};
+            return true;
+        }
+        if (cmd == "key") {
+            // A key press through SDL's event queue, as if typed: "F5", "Shift+F5", "Ctrl+F10".
+            if (arg.empty()) { fail(a, "key [Shift+][Ctrl+]NAME"); return true; }
+            std::string k = arg[0];
+            Uint16 mod = 0;
+            for (bool more_mods = true; more_mods;) {
+                more_mods = false;
+                if (k.rfind("Shift+", 0) == 0) { mod |= KMOD_LSHIFT; k = k.substr(6); more_mods = true; }
+                if (k.rfind("Ctrl+", 0) == 0) { mod |= KMOD_LCTRL; k = k.substr(5); more_mods = true; }
+            }
+            SDL_Scancode sc = SDL_GetScancodeFromName(k.c_str());
+            if (sc == SDL_SCANCODE_UNKNOWN) { fail(a, "key: unknown key " + k); return true; }
+            SDL_Event ev{};
+            ev.type = SDL_KEYDOWN;
+            ev.key.state = SDL_PRESSED;
+            ev.key.keysym.scancode = sc;
+            ev.key.keysym.sym = SDL_GetKeyFromScancode(sc);
+            ev.key.keysym.mod = mod;
+            SDL_PushEvent(&ev);
+            ev.type = SDL_KEYUP;
+            ev.key.state = SDL_RELEASED;
+            SDL_PushEvent(&ev);
+            wait = 2;
             return true;
         }
         if (cmd == "wait") {
@@ -448,8 +474,8 @@ void App::draw() {
     const float top0 = ImGui::GetFrameHeight();  // the menu bar
     const float ctrl_h = ImGui::GetFrameHeightWithSpacing() * 2 + ImGui::GetStyle().WindowPadding.y * 2 - 4;
     const float top = top0 + ctrl_h;
-    const float left_w = std::max(340.0f, W * 0.245f);
-    const float right_w = std::max(420.0f, W * 0.40f);
+    const float left_w = std::max(330.0f, W * 0.22f);
+    const float right_w = std::max(440.0f, W * 0.38f);
     const float mid_w = W - left_w - right_w;
     const float rest = H - top;
     const float harts_h = std::min(60.0f + 24.0f * float(s.machine().hart_count()), rest * 0.3f);
@@ -585,9 +611,14 @@ void draw_control(App& a, Rect r) {
     ImGui::SameLine();
     ImGui::Text("%s", s.status().c_str());
     ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, r.w * 0.42f));
-    ImGui::Text("%s  |  %llu instructions, cycle %llu  |  %.1f MIPS  |  %llu events  |  %s", s.image_name().c_str(),
-                (unsigned long long)m.instructions(), (unsigned long long)m.cycles(), s.ips() / 1e6,
+    char speed[32] = "- MIPS";
+    if (s.ips() > 0) std::snprintf(speed, sizeof speed, "%.1f MIPS", s.ips() / 1e6);
+    ImGui::Text("%s  |  %llu instructions, cycle %llu  |  %s  |  %llu events  |  %s", s.image_name().c_str(),
+                (unsigned long long)m.instructions(), (unsigned long long)m.cycles(), speed,
                 (unsigned long long)m.events().total(), m.config().isa.str().c_str());
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("MIPS: instructions per second of host time while running (the last run or slice);\n"
+                          "cycles follow the documented cycle model, not the host clock");
     a.end_panel();
 }
 

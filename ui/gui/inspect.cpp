@@ -223,7 +223,7 @@ std::string tinst_text(uint64_t t) {
     std::string text = isa::disassemble(d, 0);
     for (auto& c : text)
         if (c == '\t') c = ' ';
-    return text + (from16 ? " (from a 16-bit instruction)" : "");
+    return text + (from16 ? " (16-bit)" : "");
 }
 
 // ---------------------------------------------------------------- translation

@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 
 #include "app.hpp"
 
@@ -220,10 +221,11 @@ void exit_table(App& a) {
     }
     const ImGuiTableFlags f = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
                               ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
-    if (!ImGui::BeginTable("exits", 9, f)) return;
+    const bool harts = s.machine().hart_count() > 1;  // the hart column only when there is a choice
+    if (!ImGui::BeginTable("exits", harts ? 9 : 8, f)) return;
     ImGui::TableSetupScrollFreeze(1, 1);
     for (const char* c : {"#", "hart", "cycle", "VM", "cause", "GVA (tval)", "GPA", "htinst", "to entry"})
-        ImGui::TableSetupColumn(c);
+        if (harts || std::string_view(c) != "hart") ImGui::TableSetupColumn(c);
     ImGui::TableHeadersRow();
     int sel_row = -1;
     for (size_t i = 0; i < ex.size(); ++i)
@@ -244,8 +246,10 @@ void exit_table(App& a) {
                 ImGui::SetScrollHereY(0.5f);
                 a.scroll_exits = false;
             }
-            ImGui::TableNextColumn();
-            ImGui::Text("%u", unsigned(e.hart));
+            if (harts) {
+                ImGui::TableNextColumn();
+                ImGui::Text("%u", unsigned(e.hart));
+            }
             ImGui::TableNextColumn();
             ImGui::Text("%" PRIu64, e.cycle);
             ImGui::TableNextColumn();

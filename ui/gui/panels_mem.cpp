@@ -206,22 +206,22 @@ void translation_view(App& a) {
     const auto& reads = t.record.reads;
     const uint64_t cost = uint64_t(t.result.mem_reads) * emu::CycleModel::kPteRead;
     if (t.result.ok) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.5f, 0.95f, 0.6f, 1));
         if (t.virt)
             ImGui::Text("GVA 0x%" PRIx64 " -> GPA 0x%" PRIx64 " -> HPA 0x%" PRIx64, t.addr, t.gpa.value_or(0), t.result.pa);
         else
             ImGui::Text("VA 0x%" PRIx64 " -> PA 0x%" PRIx64, t.addr, t.result.pa);
-        ImGui::SameLine();
-        ImGui::TextDisabled("page %s, %u memory reads x %u = %" PRIu64 " cycles", size_text(t.result.page_mask + 1).c_str(),
-                            t.result.mem_reads, emu::CycleModel::kPteRead, cost);
+        ImGui::PopStyleColor();
+        ImGui::TextDisabled("%s page; %u memory reads x %u cycles = %" PRIu64 " cycles for this walk (cycle model)",
+                            size_text(t.result.page_mask + 1).c_str(), t.result.mem_reads, emu::CycleModel::kPteRead, cost);
     } else {
         ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "fault: %s (cause %" PRIu64 ")%s", cause_text(t.result.cause, false).c_str(),
                            t.result.cause, t.result.guest_fault ? ", in the G-stage" : "");
-        ImGui::SameLine();
-        ImGui::TextDisabled("after %u memory reads", t.result.mem_reads);
-        if (t.result.guest_fault) {
-            ImGui::SameLine();
-            ImGui::TextDisabled("GPA 0x%" PRIx64 "%s", t.result.gpa, t.result.implicit ? " (implicit VS-stage PTE access)" : "");
-        }
+        if (t.result.guest_fault)
+            ImGui::TextDisabled("after %u memory reads; faulting GPA 0x%" PRIx64 "%s", t.result.mem_reads, t.result.gpa,
+                                t.result.implicit ? " (an implicit VS-stage PTE access)" : "");
+        else
+            ImGui::TextDisabled("after %u memory reads", t.result.mem_reads);
     }
     if (reads.empty()) {
         ImGui::TextDisabled("No page-table reads: %s.", t.result.ok ? "translation is Bare here" : "the address was rejected before any read");
