@@ -12,7 +12,10 @@ colours), and show every panel (its title bar drawn where the GUI says the
 panel is). The event the GUI selected must be the one `stepvisor debug` reports
 for the same commands, and the walk must match the debugger's `pt`.
 
-usage: gui_test.py STEPVISOR HEXT_ELF BENCH_S_ELF [OUT_DIR]
+3. with --hv and --bios: the hypervisor (hv/) booted by OpenSBI, to its fifth
+   VM exit: a VS -> HS exit of a VM with a VMID, drawn in the table.
+
+usage: gui_test.py STEPVISOR HEXT_ELF BENCH_S_ELF [OUT_DIR] [--hv HV_ELF --bios FW]
 (BENCH_S_ELF: the file of the image the GUI embeds as bench-s-quick)
 Exit code 77 (skipped) without xvfb-run or in a build without the GUI.
 """
@@ -155,10 +158,20 @@ def run_debug(stepvisor, args, commands, out_dir, name):
 
 
 def main():
-    if len(sys.argv) < 4:
+    argv = sys.argv[1:]
+    hv = bios = None
+    if "--hv" in argv:
+        i = argv.index("--hv")
+        hv = argv[i + 1]
+        del argv[i:i + 2]
+    if "--bios" in argv:
+        i = argv.index("--bios")
+        bios = argv[i + 1]
+        del argv[i:i + 2]
+    if len(argv) < 3:
         print(__doc__)
         return 2
-    stepvisor, hext, bench = sys.argv[1], sys.argv[2], sys.argv[3]
+    stepvisor, hext, bench = argv[0], argv[1], argv[2]
     if not shutil.which("xvfb-run"):
         print("skip: xvfb-run is not installed")
         return 77
@@ -166,7 +179,7 @@ def main():
     if probe.returncode == 2 and "built without the GUI" in probe.stderr:
         print("skip: this stepvisor was built without the GUI")
         return 77
-    out_dir = sys.argv[4] if len(sys.argv) > 4 else tempfile.mkdtemp(prefix="stepvisor-gui-")
+    out_dir = argv[3] if len(argv) > 3 else tempfile.mkdtemp(prefix="stepvisor-gui-")
     os.makedirs(out_dir, exist_ok=True)
 
     # 1. The built-in benchmark: the first trap, and the walk of a data page.
@@ -227,6 +240,24 @@ screenshot {out_dir}/gui-timeline.png
     if tr:
         check(tr["gpa"] == "0x40000000" and tr["mem_reads"] == len(tr["reads"]),
               f"vmexit: GVA = GPA with a Bare vsatp, {tr['mem_reads']} reads recorded")
+
+    # 3. The hypervisor on OpenSBI: VM exits of real VMs.
+    if hv and bios and os.path.exists(bios):
+        run_gui(stepvisor, ["--isa", "rv64gch", "--mem", "256M", "--bios", bios, "--kernel", hv],
+                "until vmexit\n" * 5 + f"""
+select-exit last
+show exits
+screenshot {out_dir}/gui-hv.png
+dump-state {out_dir}/gui-hv.json
+""", out_dir, "gui-hv")
+        state = json.load(open(f"{out_dir}/gui-hv.json"))
+        check_screenshot(f"{out_dir}/gui-hv.png", state, "hv")
+        sel = state["selected"]
+        check(state["exits"] == 5 and state["selected_exit_row"] == 4, f"hv: 5 VM exits in the table ({state['exits']})")
+        check(sel and sel["from"] == "VS" and sel["to"] == "HS", "hv: the exit goes from VS to the hypervisor in HS")
+        check(state.get("selected_vmid", 0) >= 1, f"hv: the exit belongs to a VM with a VMID ({state.get('selected_vmid')})")
+    else:
+        print("note: no --hv/--bios (or no OpenSBI): the hypervisor part is left out")
 
     print(f"screenshots in {out_dir}")
     print(f"{len(failures)} failure(s)")

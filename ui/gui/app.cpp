@@ -14,6 +14,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 
 #include "gui.hpp"
@@ -37,6 +38,9 @@ const char* const kUsage =
     "gui options:\n"
     "  --scenario NAME      open a lecture scenario (none are built in yet)\n"
     "  --size WxH           window size (default 1600x1000)\n"
+    "  --bios FW            boot as QEMU virt does: firmware (e.g. OpenSBI fw_jump) at 0x80000000 ...\n"
+    "  --kernel FILE        ... the next stage (e.g. build/hv/hv.elf), --initrd FILE, --append ARGS\n"
+    "  --symbols ELF        more symbols for the disassembly (may be repeated)\n"
     "  --script FILE        run commands from FILE, one per frame: the debugger's commands\n"
     "                       (step, until, continue, break, regs, pt, ...) and the GUI's:\n"
     "    screenshot FILE.png      save the window as a PNG\n"
@@ -127,6 +131,7 @@ bool dump_state(App& a, const std::string& path) {
         o << ",\n  \"selected_exit_row\": " << row;
         if (row >= 0 && s.exits()[size_t(row)].entry)
             o << ",\n  \"cycles_to_entry\": " << s.exits()[size_t(row)].entry->cycle - sel->cycle;
+        if (row >= 0 && s.exits()[size_t(row)].vmid) o << ",\n  \"selected_vmid\": " << *s.exits()[size_t(row)].vmid;
     } else {
         o << "null";
     }
@@ -662,7 +667,8 @@ void draw_harts(App& a, Rect r) {
 
 int cmd_gui(const std::vector<std::string>& args) {
     cli::MachineOptions opt;
-    std::string file, scenario, script_path;
+    std::string file, scenario, script_path, bios, kernel, initrd, append;
+    std::vector<std::string> symbol_files;
     bool exit_after = false;
     int w = 1600, h = 1000;
     for (size_t i = 0; i < args.size(); ++i) {
@@ -676,6 +682,11 @@ int cmd_gui(const std::vector<std::string>& args) {
         if (x == "--script") script_path = cli::value_of(args, i);
         else if (x == "--exit-after-script") exit_after = true;
         else if (x == "--scenario") scenario = cli::value_of(args, i);
+        else if (x == "--bios") bios = cli::value_of(args, i);
+        else if (x == "--kernel") kernel = cli::value_of(args, i);
+        else if (x == "--initrd") initrd = cli::value_of(args, i);
+        else if (x == "--append") append = cli::value_of(args, i);
+        else if (x == "--symbols") symbol_files.push_back(cli::value_of(args, i));
         else if (x == "--size") {
             const std::string& v = cli::value_of(args, i);
             int ww = 0, hh = 0;
@@ -692,9 +703,32 @@ int cmd_gui(const std::vector<std::string>& args) {
         throw cli::UsageError("gui: no scenario named '" + scenario + "' (no lecture scenarios are built in yet)");
     if (exit_after && script_path.empty()) throw cli::UsageError("gui: --exit-after-script needs --script FILE");
 
+    if (!bios.empty() && !file.empty()) throw cli::UsageError("gui: give either FILE or --bios FW [--kernel FILE], not both");
+    if (bios.empty() && (!kernel.empty() || !initrd.empty() || !append.empty()))
+        throw cli::UsageError("gui: --kernel, --initrd and --append need --bios FW (the firmware that starts the kernel)");
+
     Session::Config cfg;
     cfg.options = opt;
-    if (file.empty()) {
+    for (const auto& f : symbol_files) {
+        emu::Image si = emu::load_image_file(f);
+        if (!si.is_elf) throw emu::LoadError(f + ": --symbols wants an ELF file");
+        cfg.symbol_images.push_back(std::move(si));
+    }
+    if (!bios.empty()) {
+        emu::Machine::BootSpec spec;
+        spec.firmware = emu::load_image_file(bios, emu::kDefaultRawLoadAddr);
+        if (!kernel.empty()) spec.kernel = emu::load_image_file(kernel, emu::Machine::kernel_load_address(spec.firmware));
+        if (!initrd.empty()) {
+            std::ifstream in(initrd, std::ios::binary);
+            if (!in) throw cli::UsageError("gui: cannot read initrd '" + initrd + "'");
+            spec.initrd.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        }
+        spec.bootargs = append;
+        cfg.image = spec.firmware;
+        auto base = [](const std::string& f) { return f.substr(f.find_last_of('/') == std::string::npos ? 0 : f.find_last_of('/') + 1); };
+        cfg.image_name = base(bios) + (kernel.empty() ? "" : " + " + base(kernel));
+        cfg.boot = std::move(spec);
+    } else if (file.empty()) {
         auto bytes = embedded::find("bench-s-quick");
         if (!bytes) throw cli::UsageError("gui: no FILE given and no built-in image in this build");
         cfg.image = emu::parse_elf(*bytes, "bench-s-quick");
@@ -705,7 +739,7 @@ int cmd_gui(const std::vector<std::string>& args) {
             throw emu::LoadError(file + ": not an ELF file (to run a raw binary, give its address with --load-addr)");
         cfg.image_name = file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1);
     }
-    emu::check_fits(cfg.image, emu::map::kRam, opt.config.ram_size, file.empty() ? "bench-s-quick" : file);
+    if (!cfg.boot) emu::check_fits(cfg.image, emu::map::kRam, opt.config.ram_size, file.empty() ? "bench-s-quick" : file);
     Script script;
     if (!script_path.empty()) script.lines = read_lines(script_path);
 

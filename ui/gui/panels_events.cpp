@@ -392,9 +392,15 @@ void selected_event_details(App& a) {
                 ImGui::SameLine();
             }
         if (e->kind != K::Interrupt) {
-            if (e->from_v && ImGui::SmallButton("walk GVA (two-stage, now)"))
+            // Page faults and guest-page faults carry an address worth walking.
+            const bool addr_fault = e->cause == 12 || e->cause == 13 || e->cause == 15 || e->cause == 20 ||
+                                    e->cause == 21 || e->cause == 23;
+            if (addr_fault && e->from_v && ImGui::SmallButton("walk GVA (two-stage, now)"))
                 a.open_translation(e->tval, Regime::GuestVirtual);
-            if (e->from_v) ImGui::SameLine();
+            if (addr_fault && e->from_v) ImGui::SameLine();
+            if (addr_fault && !e->from_v && e->from_priv != emu::Priv::M && ImGui::SmallButton("walk VA (satp, now)"))
+                a.open_translation(e->tval, Regime::Satp);
+            if (addr_fault && !e->from_v && e->from_priv != emu::Priv::M) ImGui::SameLine();
             if (e->tval2 && ImGui::SmallButton("walk GPA (G-stage, now)")) a.open_translation(e->tval2, Regime::GuestPhysical);
             if (e->tval2) ImGui::SameLine();
         }

@@ -10,9 +10,11 @@
 namespace gui {
 namespace {
 
-constexpr size_t kHistoryCap = 1u << 20;    // transition events kept for the panels
-constexpr size_t kTlbFillCap = 4096;        // TLB fills kept (they are many)
-constexpr size_t kTrackCap = 1u << 21;      // per-hart mode changes / markers kept
+// How much of the log the panels keep (the oldest half goes when full).
+constexpr size_t kHistoryCap = 1u << 18;    // transition events
+constexpr size_t kTlbFillCap = 4096;        // TLB fills (they are many)
+constexpr size_t kTrackCap = 1u << 20;      // per-hart mode changes / markers
+constexpr size_t kExitCap = 1u << 17;       // rows of the VM-exit table
 constexpr uint64_t kStepSync = 50'000'000;  // largest synchronous step
 
 bool is_marker(emu::EventKind k) {
@@ -44,8 +46,16 @@ std::optional<uint64_t> HartSnapshot::csr(uint16_t addr) const {
 }
 
 Session::Session(Config cfg) : cfg_(std::move(cfg)) {
-    for (const auto& [name, addr] : cfg_.image.symbols)
-        if (!name.empty() && name[0] != '$' && name.rfind(".L", 0) != 0) symbols_.emplace_back(addr, name);
+    auto add = [this](const emu::Image& img) {
+        for (const auto& [name, addr] : img.symbols)
+            if (!name.empty() && name[0] != '$' && name.rfind(".L", 0) != 0) {
+                symbols_.emplace_back(addr, name);
+                symbol_image_.symbols.emplace(name, addr);
+            }
+    };
+    add(cfg_.image);
+    if (cfg_.boot && cfg_.boot->kernel) add(*cfg_.boot->kernel);
+    for (const auto& i : cfg_.symbol_images) add(i);
     std::sort(symbols_.begin(), symbols_.end());
     build();
 }
@@ -58,8 +68,9 @@ void Session::build() {
         if (console_.size() > (1u << 20)) console_.erase(0, console_.size() - (1u << 19));
     };
     m_ = std::make_unique<emu::Machine>(mc);
-    m_->load(cfg_.image);
-    dbg_ = std::make_unique<cli::DebugSession>(*m_, cfg_.image);
+    if (cfg_.boot) m_->boot(*cfg_.boot);
+    else m_->load(cfg_.image);
+    dbg_ = std::make_unique<cli::DebugSession>(*m_, symbol_image_);
     for (uint64_t b : breakpoints_) m_->add_breakpoint(b);
     if (cur_hart_ >= m_->hart_count()) cur_hart_ = 0;
     if (cur_hart_) {
@@ -325,6 +336,12 @@ void Session::sync_events() {
     for (const auto& e : fresh) add_event(e);
     next_seq_ = log.total();
     trim_front(history_, kHistoryCap);
+    if (exits_.size() > kExitCap) {
+        const size_t gone = exits_.size() - kExitCap / 2;
+        exits_.erase(exits_.begin(), exits_.begin() + std::ptrdiff_t(gone));
+        for (auto& o : open_exit_)
+            if (o) o = *o >= gone ? std::optional<size_t>(*o - gone) : std::nullopt;
+    }
     for (auto& t : tracks_) {
         trim_front(t.changes, kTrackCap);
         trim_front(t.markers, kTrackCap);
@@ -395,7 +412,7 @@ std::string Session::symbolize(uint64_t addr) const {
 }
 
 std::optional<uint64_t> Session::symbol_address(const std::string& name) const {
-    return cfg_.image.symbol(name);
+    return symbol_image_.symbol(name);
 }
 
 // ---------------------------------------------------------------- console

@@ -75,8 +75,11 @@ class Session {
 public:
     struct Config {
         cli::MachineOptions options;
-        emu::Image image;
+        emu::Image image;  // the program (or, booting, the firmware)
         std::string image_name;
+        // QEMU virt-style boot instead of one image: firmware, kernel, ...
+        std::optional<emu::Machine::BootSpec> boot;
+        std::vector<emu::Image> symbol_images;  // more ELF symbols (--symbols)
     };
     explicit Session(Config cfg);
 
@@ -184,6 +187,7 @@ private:
     std::optional<uint64_t> selected_;
 
     std::vector<std::pair<uint64_t, std::string>> symbols_;  // sorted by address
+    emu::Image symbol_image_;  // every image's symbols, for the debugger's disassembly
     std::string console_;
     std::string log_;
     std::optional<ScenarioView> scenario_;
