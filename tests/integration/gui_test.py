@@ -259,6 +259,33 @@ dump-state {out_dir}/gui-hv.json
     else:
         print("note: no --hv/--bios (or no OpenSBI): the hypervisor part is left out")
 
+    # 2b. The same session driven by the pointer: click a VM exit's marker on
+    # the timeline and a row of the table, then the "trap" button; the trap the
+    # GUI stops on must be the CLI's next trap after the third VM exit.
+    run_gui(stepvisor, ["--isa", "rv64gch", hext], steps + f"""
+show timeline
+wait 2
+click-item exit-marker-1
+dump-state {out_dir}/gui-click1.json
+show exits
+wait 2
+click-item exit-row-0
+dump-state {out_dir}/gui-click2.json
+click-item next-trap
+dump-state {out_dir}/gui-click3.json
+screenshot {out_dir}/gui-click3.png
+""", out_dir, "gui-click")
+    s1 = json.load(open(f"{out_dir}/gui-click1.json"))
+    s2 = json.load(open(f"{out_dir}/gui-click2.json"))
+    s3 = json.load(open(f"{out_dir}/gui-click3.json"))
+    check(s1["selected_exit_row"] == 1, f"click: the marker of exit 1 selects row 1 ({s1['selected_exit_row']})")
+    check(s2["selected_exit_row"] == 0, f"click: the table's row 0 selects exit 0 ({s2['selected_exit_row']})")
+    cli = run_debug(stepvisor, ["--isa", "rv64gch", hext], steps + "until trap\n", out_dir, "cli-click")
+    cli_events = re.findall(r"^event: (.*)$", cli, re.M)
+    sel = s3["selected"]
+    check(sel and cli_events and sel["kind"] == "trap" and sel["line"] == cli_events[-1],
+          f"click: the trap button stops on the CLI's next trap\n  gui: {sel and sel['line']}\n  cli: {cli_events[-1:]}")
+
     print(f"screenshots in {out_dir}")
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0

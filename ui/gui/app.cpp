@@ -57,12 +57,18 @@ const char* const kUsage =
     "    run-for MS               run at full speed for MS milliseconds of host time\n"
     "    wait N                   let N frames pass\n"
     "    key [Shift+][Ctrl+]NAME  press a key (F5, Shift+F5, F10, F11, ...) as if typed\n"
+    "    click X Y [right|double] move the pointer to X,Y in the window and click\n"
+    "    click-item NAME [right|double]  click an item the GUI drew: run, pause, step,\n"
+    "                             next-trap, next-vmexit, ..., exit-row-N, exit-marker-N,\n"
+    "                             bp-ADDR, line-ADDR (dump-state lists them)\n"
     "    reset                    rebuild the machine\n"
     "  --exit-after-script  leave when the script is done (exit code 1 if a command failed)\n"
     "\n"
     "keys: F5 run/continue, Shift+F5 pause, F10 step over, F11 step, F9 breakpoint at the\n"
     "cursor, Ctrl+F10 run to the cursor, Ctrl+R reset, Ctrl+Q quit\n"
     "\n";
+
+SDL_Window* g_window = nullptr;  // for script commands that act as the user would
 
 struct Capture {
     enum Kind { Png, Json } kind = Png;
@@ -113,7 +119,13 @@ bool dump_state(App& a, const std::string& path) {
         o << "}";
         first = false;
     }
-    o << "\n  ],\n  \"harts\": [";
+    o << "\n  ],\n  \"items\": {";
+    first = true;
+    for (const auto& [name, r] : a.item_rects) {
+        o << (first ? "" : ", ") << jstr(name) << ": [" << r.x << ", " << r.y << ", " << r.w << ", " << r.h << "]";
+        first = false;
+    }
+    o << "},\n  \"harts\": [";
     for (unsigned i = 0; i < s.machine().hart_count(); ++i) {
         emu::Hart& h = s.machine().hart(i);
         o << (i ? ", " : "") << "{\"mode\": " << jstr(emu::priv_name(h.priv, h.virt, h.h_ext)) << ", \"pc\": " << jstr(hex(h.pc))
@@ -126,8 +138,7 @@ bool dump_state(App& a, const std::string& path) {
     if (sel) {
         o << event_json(s, *sel);
         int row = -1;
-        for (size_t i = 0; i < s.exits().size(); ++i)
-            if (s.exits()[i].exit.seq == sel->seq) row = int(i);
+        if (auto r = s.exit_row_of(sel->seq)) row = int(*r);
         o << ",\n  \"selected_exit_row\": " << row;
         if (row >= 0 && s.exits()[size_t(row)].entry)
             o << ",\n  \"cycles_to_entry\": " << s.exits()[size_t(row)].entry->cycle - sel->cycle;
@@ -192,7 +203,14 @@ public:
     bool run_timed = false;
     std::optional<Capture> capture;
 
-    bool done() const { return next >= lines.size() && wait == 0 && !capture && !run_timed; }
+    struct Click {
+        int button = SDL_BUTTON_LEFT;
+        int clicks = 1;
+        int frames = 0;  // frames until the button goes down (the pointer moves first)
+    };
+    std::optional<Click> click;
+
+    bool done() const { return next >= lines.size() && wait == 0 && !capture && !run_timed && !click; }
 
     // Runs commands until one needs frames to pass. Returns false on quit.
     bool advance(App& a) {
@@ -200,6 +218,29 @@ public:
             if (std::chrono::steady_clock::now() < run_until && a.s.running()) return true;
             run_timed = false;
             a.s.pause();
+        }
+        if (click) {
+            if (click->frames-- > 0) return true;
+            SDL_Event ev{};
+            ev.type = SDL_MOUSEBUTTONDOWN;
+            ev.button.button = Uint8(click->button);
+            ev.button.state = SDL_PRESSED;
+            ev.button.clicks = Uint8(click->clicks);
+            ev.button.windowID = SDL_GetWindowID(g_window);
+            SDL_PushEvent(&ev);
+            ev.type = SDL_MOUSEBUTTONUP;
+            ev.button.state = SDL_RELEASED;
+            SDL_PushEvent(&ev);
+            if (click->clicks == 2) {  // ImGui wants two presses for a double click
+                ev.type = SDL_MOUSEBUTTONDOWN;
+                ev.button.state = SDL_PRESSED;
+                click->clicks = 1;
+                click->frames = 1;
+                return true;
+            }
+            click.reset();
+            wait = 3;
+            return true;
         }
         if (capture || a.s.running()) return true;
         if (wait > 0) {
@@ -269,6 +310,30 @@ private:
             ev.key.state = SDL_RELEASED;
             SDL_PushEvent(&ev);
             wait = 2;
+            return true;
+        }
+        if (cmd == "click") {
+            // The pointer moves to X,Y (window coordinates), then a button goes down and up.
+            if (arg.size() < 2) { fail(a, "click X Y [right|double]"); return true; }
+            Click c;
+            if (arg.size() > 2 && arg[2] == "right") c.button = SDL_BUTTON_RIGHT;
+            if (arg.size() > 2 && arg[2] == "double") c.clicks = 2;
+            c.frames = 2;
+            SDL_WarpMouseInWindow(g_window, int(std::strtol(arg[0].c_str(), nullptr, 0)), int(std::strtol(arg[1].c_str(), nullptr, 0)));
+            click = c;
+            return true;
+        }
+        if (cmd == "click-item") {
+            // Clicks the centre of an item the last frame drew (see dump-state's "items").
+            if (arg.empty()) { fail(a, "click-item NAME [right|double]"); return true; }
+            auto it = a.item_rects.find(arg[0]);
+            if (it == a.item_rects.end()) { fail(a, "click-item: no item '" + arg[0] + "' on screen"); return true; }
+            Click c;
+            if (arg.size() > 1 && arg[1] == "right") c.button = SDL_BUTTON_RIGHT;
+            if (arg.size() > 1 && arg[1] == "double") c.clicks = 2;
+            c.frames = 2;
+            SDL_WarpMouseInWindow(g_window, int(it->second.x + it->second.w / 2), int(it->second.y + it->second.h / 2));
+            click = c;
             return true;
         }
         if (cmd == "wait") {
@@ -462,6 +527,11 @@ bool App::begin_panel(const char* name, Rect r, ImGuiWindowFlags flags) {
 
 void App::end_panel() { ImGui::End(); }
 
+void App::note_item(const std::string& name) {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    item_rects[name] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
 bool App::tab(const char* panel, const char* label) {
     ImGuiTabItemFlags f = 0;
     if (want_tab == label) {
@@ -474,6 +544,7 @@ bool App::tab(const char* panel, const char* label) {
 }
 
 void App::draw() {
+    item_rects.clear();
     draw_menu(*this);
     const float W = float(width), H = float(height);
     const float top0 = ImGui::GetFrameHeight();  // the menu bar
@@ -568,14 +639,17 @@ void draw_control(App& a, Rect r) {
     const bool run = s.running();
     ImGui::BeginDisabled(run);
     if (ImGui::Button("Run (F5)")) s.run_continue();
+    a.note_item("run");
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(!run);
     if (ImGui::Button("Pause (Shift+F5)")) s.pause();
+    a.note_item("pause");
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(run);
     if (ImGui::Button("Step (F11)")) s.step(1);
+    a.note_item("step");
     ImGui::SameLine();
     if (ImGui::Button("Over (F10)")) s.step_over();
     ImGui::SameLine();
@@ -594,6 +668,7 @@ void draw_control(App& a, Rect r) {
         ImGui::SameLine();
         ImGui::BeginDisabled(n.needs_h && !s.h_enabled());
         if (ImGui::Button(n.label)) s.run_until(n.k);
+        a.note_item(std::string("next-") + emu::event_kind_name(n.k));
         ImGui::EndDisabled();
     }
     ImGui::SameLine();
@@ -769,6 +844,7 @@ int cmd_gui(const std::vector<std::string>& args) {
         return 1;
     }
     SDL_GL_MakeCurrent(window, gl);
+    g_window = window;
     SDL_GL_SetSwapInterval(1);
 
     IMGUI_CHECKVERSION();

@@ -38,6 +38,11 @@ public:
     bool relayout = true;
     std::map<std::string, Rect> panel_rects;  // as drawn in the last frame
     std::map<std::string, std::string> panel_tab;  // the open tab of each panel
+    // Screen rectangles of named items drawn in the last frame (buttons, table
+    // rows, timeline markers), so a script can click them (click-item NAME).
+    std::map<std::string, Rect> item_rects;
+    void note_item(const std::string& name);  // the last item ImGui drew
+    void note_rect(const std::string& name, float x, float y, float w, float h) { item_rects[name] = Rect{x, y, w, h}; }
     bool begin_panel(const char* name, Rect r, ImGuiWindowFlags flags = 0);
     void end_panel();
     // A tab item that a script or a button can bring to the front.

@@ -154,11 +154,23 @@ void timeline(App& a) {
             const bool is_sel = sel_ptr && sel_ptr->seq == mi->seq;
             if (x - last_x >= 3.0f || is_sel || mi->kind == emu::EventKind::VmExit) {
                 draw_marker(dl, x, ly + 3, mi->kind, is_sel);
+                if (mi->kind == emu::EventKind::VmExit) {
+                    // Name the exit's marker by its row in the VM-exit table (for click-item).
+                    const auto& ex = s.exits();
+                    auto row = std::lower_bound(ex.begin(), ex.end(), mi->seq,
+                                                [](const ExitRow& r, uint64_t q) { return r.exit.seq < q; });
+                    if (row != ex.end() && row->exit.seq == mi->seq)
+                        a.note_rect("exit-marker-" + std::to_string(row - ex.begin()), x - 4, ly + 3, 8, 8);
+                }
                 last_x = x;
             }
             if (hovered && mouse.y >= ly && mouse.y < ly + lane_h) {
+                // The nearest marker; at the same place a VM exit wins over its trap.
                 const float d = std::fabs(mouse.x - x);
-                if (d < best_d) { best_d = d; best_hover = &*mi; }
+                if (d < best_d - 0.01f || (d < best_d + 0.01f && mi->kind == emu::EventKind::VmExit)) {
+                    best_d = d;
+                    best_hover = &*mi;
+                }
             }
         }
         if (sel_ptr && sel_ptr->hart == hi && double(sel_ptr->cycle) >= start && double(sel_ptr->cycle) <= end) {
@@ -228,8 +240,8 @@ void exit_table(App& a) {
         if (harts || std::string_view(c) != "hart") ImGui::TableSetupColumn(c);
     ImGui::TableHeadersRow();
     int sel_row = -1;
-    for (size_t i = 0; i < ex.size(); ++i)
-        if (s.selected() == ex[i].exit.seq) sel_row = int(i);
+    if (s.selected())
+        if (auto r = s.exit_row_of(*s.selected())) sel_row = int(*r);
     ImGuiListClipper clip;
     clip.Begin(int(ex.size()));
     if (a.scroll_exits && sel_row >= 0) clip.ForceDisplayRangeByIndices(sel_row, sel_row + 1);
@@ -242,6 +254,7 @@ void exit_table(App& a) {
             char id[24];
             std::snprintf(id, sizeof id, "%d", i);
             if (ImGui::Selectable(id, i == sel_row, ImGuiSelectableFlags_SpanAllColumns)) s.select(e.seq);
+            a.note_item("exit-row-" + std::to_string(i));
             if (i == sel_row && a.scroll_exits) {
                 ImGui::SetScrollHereY(0.5f);
                 a.scroll_exits = false;
@@ -384,13 +397,13 @@ void selected_event_details(App& a) {
                 ImGui::Text("  htinst 0x%" PRIx64 " = %s", e->tinst, ti.c_str());
             }
         }
-        for (const auto& r : s.exits())
-            if (r.exit.seq == e->seq) {
-                if (r.entry) ImGui::Text("VM entry %" PRIu64 " cycles later (cycle %" PRIu64 ", #%" PRIu64 ")", r.entry->cycle - e->cycle,
-                                         r.entry->cycle, r.entry->seq);
-                else ImGui::TextDisabled("no VM entry yet");
-                ImGui::SameLine();
-            }
+        if (auto row = s.exit_row_of(e->seq)) {
+            const ExitRow& r = s.exits()[*row];
+            if (r.entry) ImGui::Text("VM exit %zu: VM entry %" PRIu64 " cycles later (cycle %" PRIu64 ", #%" PRIu64 ")", *row,
+                                     r.entry->cycle - e->cycle, r.entry->cycle, r.entry->seq);
+            else ImGui::TextDisabled("VM exit %zu: no VM entry yet", *row);
+            ImGui::SameLine();
+        }
         if (e->kind != K::Interrupt) {
             // Page faults and guest-page faults carry an address worth walking.
             const bool addr_fault = e->cause == 12 || e->cause == 13 || e->cause == 15 || e->cause == 20 ||

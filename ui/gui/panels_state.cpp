@@ -313,6 +313,9 @@ void draw_disassembly(App& a, Rect r) {
             const bool bp = s.breakpoints().count(p) != 0;
             ImVec2 c = ImGui::GetCursorScreenPos();
             if (ImGui::InvisibleButton("bp", ImVec2(16, ImGui::GetTextLineHeight()))) s.toggle_breakpoint(p);
+            char item[32];
+            std::snprintf(item, sizeof item, "bp-0x%" PRIx64, p);
+            a.note_item(item);
             ImDrawList* dl = ImGui::GetWindowDrawList();
             const ImVec2 mid(c.x + 8, c.y + ImGui::GetTextLineHeight() / 2);
             if (bp) dl->AddCircleFilled(mid, 5, IM_COL32(230, 50, 50, 255));
@@ -324,6 +327,8 @@ void draw_disassembly(App& a, Rect r) {
                 a.cursor = p;
                 if (ImGui::IsMouseDoubleClicked(0) && !s.running()) s.run_to(p);
             }
+            std::snprintf(item, sizeof item, "line-0x%" PRIx64, p);
+            a.note_item(item);
             if (ImGui::BeginPopupContextItem("ctx")) {
                 a.cursor = p;
                 if (ImGui::MenuItem("Run to here", "Ctrl+F10", false, !s.running())) s.run_to(p);

@@ -268,8 +268,8 @@ void Session::tick(double budget_ms) {
     }
     ++generation_;
     const double s = std::chrono::duration<double>(clock::now() - ips_t0_).count();
-    if (s >= 0.25 || !running()) {
-        if (s > 0) ips_ = double(m_->instructions() - ips_n0_) / s;
+    if (s >= 0.25 || (!running() && s > 0.02)) {
+        ips_ = double(m_->instructions() - ips_n0_) / s;
         ips_t0_ = clock::now();
         ips_n0_ = m_->instructions();
     }
@@ -383,6 +383,20 @@ std::optional<emu::Event> Session::find_event(uint64_t seq) const {
     if (it != history_.end() && it->seq == seq) return *it;
     for (const auto& e : tlb_fills_)
         if (e.seq == seq) return e;
+    return std::nullopt;
+}
+
+std::optional<size_t> Session::exit_row_of(uint64_t seq) const {
+    for (uint64_t q : {seq, seq + 1}) {
+        auto it = std::lower_bound(exits_.begin(), exits_.end(), q,
+                                   [](const ExitRow& r, uint64_t v) { return r.exit.seq < v; });
+        if (it != exits_.end() && it->exit.seq == q) {
+            if (q == seq) return size_t(it - exits_.begin());
+            auto e = find_event(seq);  // seq + 1: only if seq is that exit's trap
+            if (e && (e->kind == emu::EventKind::Trap) && e->cycle == it->exit.cycle && e->hart == it->exit.hart)
+                return size_t(it - exits_.begin());
+        }
+    }
     return std::nullopt;
 }
 

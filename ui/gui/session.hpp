@@ -126,6 +126,9 @@ public:
     const std::vector<HartTrack>& tracks() const { return tracks_; }
     const std::vector<ExitRow>& exits() const { return exits_; }
     std::optional<emu::Event> find_event(uint64_t seq) const;
+    // The VM-exit table's row of an event: the VM exit itself, or the trap
+    // event it was logged with (the trap comes first, the exit right after).
+    std::optional<size_t> exit_row_of(uint64_t seq) const;
     std::optional<uint64_t> selected() const { return selected_; }
     void select(uint64_t seq) { selected_ = seq; }
     void clear_selection() { selected_.reset(); }
