@@ -595,7 +595,7 @@ void draw_menu(App& a) {
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Run")) {
-        const bool run = s.running();
+        const bool run = s.running() || s.idle();
         if (ImGui::MenuItem("Run / continue", "F5", false, !run)) s.run_continue();
         if (ImGui::MenuItem("Pause", "Shift+F5", false, run)) s.pause();
         ImGui::Separator();
@@ -636,7 +636,7 @@ void draw_control(App& a, Rect r) {
     Session& s = a.s;
     a.begin_panel("Control", r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
                                     ImGuiWindowFlags_NoScrollbar);
-    const bool run = s.running();
+    const bool run = s.running() || s.idle();
     ImGui::BeginDisabled(run);
     if (ImGui::Button("Run (F5)")) s.run_continue();
     a.note_item("run");
@@ -687,7 +687,8 @@ void draw_control(App& a, Rect r) {
 
     // Second line: state and speed.
     emu::Machine& m = s.machine();
-    ImGui::TextColored(run ? ImVec4(0.4f, 0.9f, 0.4f, 1) : ImVec4(0.95f, 0.8f, 0.3f, 1), "%s", run ? "RUNNING" : "PAUSED");
+    ImGui::TextColored(run ? ImVec4(0.4f, 0.9f, 0.4f, 1) : ImVec4(0.95f, 0.8f, 0.3f, 1), "%s",
+                       s.idle() ? "WAITING" : run ? "RUNNING" : "PAUSED");
     ImGui::SameLine();
     ImGui::Text("%s", s.status().c_str());
     ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, r.w * 0.42f));

@@ -105,6 +105,7 @@ void csr_row(App& a, emu::Hart& h, const HartSnapshot& b, bool show_changes, uin
     else
         ImGui::TreeNodeEx(label.c_str(), ImGuiTreeNodeFlags_Leaf | ImGuiTreeNodeFlags_NoTreePushOnOpen |
                                              ImGuiTreeNodeFlags_Bullet | ImGuiTreeNodeFlags_SpanFullWidth);
+    a.note_item("csr-" + std::string(name));
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("CSR 0x%03x%s", addr, changed ? " (changed by the last step/run)" : "");
     ImGui::TableNextColumn();
     hex_text(v, changed);
@@ -124,7 +125,6 @@ void csr_row(App& a, emu::Hart& h, const HartSnapshot& b, bool show_changes, uin
         }
         ImGui::TreePop();
     }
-    (void)a;
 }
 
 void csr_regs(App& a, emu::Hart& h, const HartSnapshot& b, bool show_changes) {

@@ -142,7 +142,7 @@ void Session::measured(std::chrono::steady_clock::time_point t0, uint64_t n0) {
 }
 
 void Session::step(uint64_t n) {
-    if (running()) pause();
+    pause();
     snapshot();
     m_->clear_stop_conditions();
     uint64_t first = m_->events().total();
@@ -193,6 +193,7 @@ void Session::step_over() {
 
 void Session::start(Goal g) {
     snapshot();
+    idle_ = false;
     goal_ = g;
     ips_t0_ = std::chrono::steady_clock::now();
     ips_n0_ = m_->instructions();
@@ -200,11 +201,13 @@ void Session::start(Goal g) {
 }
 
 void Session::run_continue() {
+    pause();  // a run that waits (idle) or was going gives way
     m_->clear_stop_conditions();
     start(Goal::Continue);
 }
 
 void Session::run_until(emu::EventKind k) {
+    pause();  // a run that waits (idle) or was going gives way
     m_->clear_stop_conditions();
     m_->stop_on(k);
     goal_kind_ = k;
@@ -212,6 +215,7 @@ void Session::run_until(emu::EventKind k) {
 }
 
 void Session::run_to(uint64_t pc) {
+    pause();  // a run that waits (idle) or was going gives way
     m_->clear_stop_conditions();
     if (!m_->at_breakpoint(pc)) {
         m_->add_breakpoint(pc);
@@ -221,8 +225,9 @@ void Session::run_to(uint64_t pc) {
 }
 
 void Session::pause() {
-    if (!running()) return;
+    if (goal_ == Goal::None) return;
     goal_ = Goal::None;
+    idle_ = false;
     m_->clear_stop_conditions();
     if (temp_break_) {
         m_->remove_breakpoint(*temp_break_);
@@ -260,7 +265,13 @@ void Session::tick(double budget_ms) {
         // Aim for about 2 ms per run() call so a pause is never far away.
         if (ms < 1.0 && slice_ < (1ull << 26)) slice_ *= 2;
         else if (ms > 4.0 && slice_ > 1000) slice_ /= 2;
-        if (r != emu::StopReason::Limit) {
+        if (r == emu::StopReason::Idle && m_->uart().input_pending() == 0) {
+            // Nothing can happen until someone types: wait without spinning.
+            idle_ = true;
+            status_ = "idle: every hart waits in WFI; type in the console to wake the guest, or pause";
+            break;
+        }
+        if (r != emu::StopReason::Limit && r != emu::StopReason::Idle) {
             finish(r, first);
             break;
         }
@@ -293,7 +304,7 @@ bool Session::execute(const std::string& line, std::ostream& out) {
     const bool runs = cmd == "step" || cmd == "s" || cmd == "si" || cmd == "until" || cmd == "u" || cmd == "continue" ||
                       cmd == "c";
     if (runs) {
-        if (running()) pause();
+        pause();
         snapshot();
     }
     const uint64_t first = m_->events().total();
@@ -434,6 +445,10 @@ std::optional<uint64_t> Session::symbol_address(const std::string& name) const {
 void Session::send_input(const std::string& bytes) {
     for (char c : bytes) m_->uart().push_input(uint8_t(c));
     ++generation_;
+    if (idle_) {  // the run that waited for input goes on
+        idle_ = false;
+        status_ = "running";
+    }
 }
 
 void Session::log(const std::string& text) {

@@ -102,7 +102,10 @@ public:
     void run_until(emu::EventKind k);      // until the next event of that kind
     void run_to(uint64_t pc);              // until a hart reaches pc (run to cursor)
     void pause();
-    bool running() const { return goal_ != Goal::None; }
+    bool running() const { return goal_ != Goal::None && !idle_; }
+    // Every hart waits in WFI with nothing to wake it: the run resumes when
+    // console input arrives (send_input), or ends with pause().
+    bool idle() const { return idle_; }
     Goal goal() const { return goal_; }
     // Runs the machine for about budget_ms of host time if it is running.
     void tick(double budget_ms);
@@ -169,6 +172,7 @@ private:
     uint64_t generation_ = 1;
 
     Goal goal_ = Goal::None;
+    bool idle_ = false;
     emu::EventKind goal_kind_ = emu::EventKind::Trap;
     std::optional<uint64_t> temp_break_;
     std::set<uint64_t> breakpoints_;
