@@ -92,10 +92,12 @@ std::string jstr(const std::string& s) {
 
 std::string event_json(Session& s, const emu::Event& e) {
     std::ostringstream o;
-    const bool intr = e.kind == emu::EventKind::Interrupt;
+    const auto row = s.exit_row_of(e.seq);
+    const bool intr = e.kind == emu::EventKind::Interrupt || (row && s.exits()[*row].interrupt);
     o << "{\"seq\": " << e.seq << ", \"kind\": " << jstr(emu::event_kind_name(e.kind)) << ", \"hart\": " << unsigned(e.hart)
       << ", \"cycle\": " << e.cycle << ", \"instret\": " << e.instret << ", \"pc\": " << jstr(hex(e.pc))
-      << ", \"cause\": " << e.cause << ", \"cause_name\": " << jstr(cause_text(e.cause, intr))
+      << ", \"cause\": " << e.cause << ", \"interrupt\": " << (intr ? "true" : "false")
+      << ", \"cause_name\": " << jstr(cause_text(e.cause, intr))
       << ", \"tval\": " << jstr(hex(e.tval)) << ", \"tval2\": " << jstr(hex(e.tval2)) << ", \"tinst\": " << jstr(hex(e.tinst))
       << ", \"tinst_text\": " << jstr(tinst_text(e.tinst))
       << ", \"from\": " << jstr(emu::priv_name(e.from_priv, e.from_v, s.h_enabled()))

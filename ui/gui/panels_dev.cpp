@@ -1,6 +1,8 @@
 // Devices (console, timer, bus and PLIC, the debugger's command line) and
 // the scenario panel.
+#include <algorithm>
 #include <cinttypes>
+#include <functional>
 #include <cstdio>
 #include <sstream>
 
@@ -15,13 +17,60 @@ namespace {
 void console_tab(App& a) {
     Session& s = a.s;
     dev::Uart16550& u = s.machine().uart();
-    ImGui::TextDisabled("ns16550a UART0 @ 0x10000000: IER %02x IIR %02x LCR %02x MCR %02x LSR %02x, %zu input byte(s) pending",
-                        u.ier(), u.iir(), u.lcr(), u.mcr(), u.lsr(), u.input_pending());
+    // A hypervisor that labels each VM's lines "[vmN] " (hv/ does) gets one
+    // console per VM: a filter on those labels.
+    const std::string& text = s.console();
+    static std::vector<std::string> tags;
+    static size_t scanned = 0;
+    static std::string filter;
+    static std::string filtered;
+    static size_t filtered_for = ~size_t(0);
+    if (text.size() < scanned) { scanned = 0; tags.clear(); filter.clear(); }
+    for (size_t p = scanned; p < text.size();) {
+        const size_t eol = text.find('\n', p);
+        if (eol == std::string::npos) break;
+        if (text.compare(p, 3, "[vm") == 0) {
+            const size_t close = text.find(']', p);
+            if (close != std::string::npos && close < eol) {
+                std::string tag = text.substr(p, close - p + 1);
+                if (std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
+            }
+        }
+        p = scanned = eol + 1;
+    }
+    if (!tags.empty()) {
+        ImGui::SetNextItemWidth(110);
+        const bool open = ImGui::BeginCombo("##vmcon", filter.empty() ? "all output" : filter.c_str());
+        a.note_item("console-filter");
+        if (open) {
+            if (ImGui::Selectable("all output", filter.empty())) filter.clear();
+            for (const auto& t : tags) {
+                if (ImGui::Selectable(t.c_str(), filter == t)) filter = t;
+                a.note_item("console-" + t);
+            }
+            ImGui::EndCombo();
+        }
+        ImGui::SameLine();
+    }
+    ImGui::TextDisabled("UART0 @ 0x10000000  IER %02x IIR %02x LCR %02x MCR %02x LSR %02x  %zu byte(s) to read", u.ier(), u.iir(),
+                        u.lcr(), u.mcr(), u.lsr(), u.input_pending());
     const float input_h = ImGui::GetFrameHeightWithSpacing();
     ImGui::BeginChild("console", ImVec2(0, -input_h), true, ImGuiWindowFlags_HorizontalScrollbar);
-    const std::string& text = s.console();
     if (text.empty()) ImGui::TextDisabled("(the guest has not written to its console yet)");
-    else ImGui::TextUnformatted(text.data(), text.data() + text.size());
+    else if (filter.empty()) ImGui::TextUnformatted(text.data(), text.data() + text.size());
+    else {
+        if (filtered_for != text.size() + std::hash<std::string>{}(filter)) {
+            filtered.clear();
+            for (size_t p = 0; p < text.size();) {
+                size_t eol = text.find('\n', p);
+                if (eol == std::string::npos) eol = text.size();
+                if (text.compare(p, filter.size(), filter) == 0) filtered.append(text, p, eol - p).push_back('\n');
+                p = eol + 1;
+            }
+            filtered_for = text.size() + std::hash<std::string>{}(filter);
+        }
+        ImGui::TextUnformatted(filtered.data(), filtered.data() + filtered.size());
+    }
     static size_t last_size = 0;
     if (text.size() != last_size && a.console_scroll) ImGui::SetScrollHereY(1.0f);
     last_size = text.size();

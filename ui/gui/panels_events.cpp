@@ -4,6 +4,8 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <tuple>
 #include <string_view>
 
 #include "app.hpp"
@@ -231,6 +233,41 @@ void exit_table(App& a) {
         ImGui::SameLine();
         ImGui::TextDisabled("| mean %.1f cycles from exit to entry over %" PRIu64 " round trips", double(total) / double(n), n);
     }
+    // Exits by VM and cause, with the cycles each cost (exit to the next entry).
+    if (ImGui::TreeNodeEx("by VM and cause", a.exits_by_cause ? ImGuiTreeNodeFlags_DefaultOpen : 0)) {
+        a.note_item("exits-by-cause");
+        struct Tally { uint64_t exits = 0, round_trips = 0, cycles = 0; };
+        std::map<std::tuple<int64_t, bool, uint64_t>, Tally> by;
+        for (const auto& r : ex) {
+            Tally& t = by[{r.vmid ? int64_t(*r.vmid) : -1, r.interrupt, r.exit.cause}];
+            ++t.exits;
+            if (r.entry) { ++t.round_trips; t.cycles += r.entry->cycle - r.exit.cycle; }
+        }
+        if (ImGui::BeginTable("bycause", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV)) {
+            for (const char* c : {"VM", "cause", "exits", "cycles to entry", "mean"}) ImGui::TableSetupColumn(c);
+            ImGui::TableHeadersRow();
+            for (const auto& [k, t] : by) {
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                const auto& [vmid, intr, cause] = k;
+                if (vmid >= 0) ImGui::Text("%" PRId64, vmid);
+                else ImGui::TextDisabled("-");
+                ImGui::TableNextColumn();
+                ImGui::Text("%s%s (%" PRIu64 ")", intr ? "interrupt: " : "", cause_text(cause, intr).c_str(), cause);
+                ImGui::TableNextColumn();
+                ImGui::Text("%" PRIu64, t.exits);
+                ImGui::TableNextColumn();
+                ImGui::Text("%" PRIu64, t.cycles);
+                ImGui::TableNextColumn();
+                if (t.round_trips) ImGui::Text("%.1f", double(t.cycles) / double(t.round_trips));
+                else ImGui::TextDisabled("-");
+            }
+            ImGui::EndTable();
+        }
+        ImGui::TreePop();
+    } else {
+        a.note_item("exits-by-cause");
+    }
     const ImGuiTableFlags f = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
                               ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
     const bool harts = s.machine().hart_count() > 1;  // the hart column only when there is a choice
@@ -269,7 +306,9 @@ void exit_table(App& a) {
             if (r.vmid) ImGui::Text("%" PRIu64, *r.vmid);
             else ImGui::TextDisabled("-");
             ImGui::TableNextColumn();
-            ImGui::Text("%s", cause_text(e.cause, false).c_str());
+            if (r.interrupt) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(event_color(emu::EventKind::Interrupt)), "%s",
+                                                cause_text(e.cause, true).c_str());
+            else ImGui::Text("%s", cause_text(e.cause, false).c_str());
             ImGui::TableNextColumn();
             ImGui::Text("0x%" PRIx64, e.tval);
             ImGui::TableNextColumn();
@@ -383,8 +422,10 @@ void selected_event_details(App& a) {
     }
     using K = emu::EventKind;
     if (e->kind == K::Trap || e->kind == K::VmExit || e->kind == K::Interrupt) {
-        ImGui::Text("cause %" PRIu64 ": %s", e->cause, cause_text(e->cause, e->kind == K::Interrupt).c_str());
-        if (e->kind != K::Interrupt) {
+        const auto exit_row = s.exit_row_of(e->seq);
+        const bool intr = e->kind == K::Interrupt || (exit_row && s.exits()[*exit_row].interrupt);
+        ImGui::Text("%s %" PRIu64 ": %s", intr ? "interrupt" : "cause", e->cause, cause_text(e->cause, intr).c_str());
+        if (!intr) {
             ImGui::SameLine();
             ImGui::Text("  tval/GVA 0x%" PRIx64, e->tval);
             if (e->tval2 || e->kind == K::VmExit) {
@@ -404,7 +445,7 @@ void selected_event_details(App& a) {
             else ImGui::TextDisabled("VM exit %zu: no VM entry yet", *row);
             ImGui::SameLine();
         }
-        if (e->kind != K::Interrupt) {
+        if (!intr) {
             // Page faults and guest-page faults carry an address worth walking.
             const bool addr_fault = e->cause == 12 || e->cause == 13 || e->cause == 15 || e->cause == 20 ||
                                     e->cause == 21 || e->cause == 23;

@@ -379,6 +379,11 @@ void Session::add_event(const emu::Event& e) {
         ExitRow row;
         row.exit = e;
         if (last_hgatp_[e.hart]) row.vmid = (*last_hgatp_[e.hart] >> 44) & 0x3fff;
+        if (history_.size() >= 2) {
+            const emu::Event& before = history_[history_.size() - 2];
+            row.interrupt = before.kind == K::Interrupt && before.hart == e.hart && before.cycle == e.cycle &&
+                            before.seq + 1 == e.seq;
+        }
         exits_.push_back(row);
         open_exit_[e.hart] = exits_.size() - 1;
     }

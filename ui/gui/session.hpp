@@ -67,6 +67,9 @@ struct ExitRow {
     emu::Event exit;
     std::optional<emu::Event> entry;  // the next VM entry on the same hart
     std::optional<uint64_t> vmid;     // hgatp.VMID from the last hgatp write before the exit, if logged
+    // An interrupt rather than an exception. The log's VmExit event does not
+    // say; the Interrupt event logged just before it (same hart and cycle) does.
+    bool interrupt = false;
 };
 
 enum class Goal { None, Continue, Event, Cursor };
