@@ -52,6 +52,7 @@ const char* const kUsage =
     "                             translate, tlb, memory, console, timer, plic, bus, log,\n"
     "                             integer, fp, csrs)\n"
     "    tables satp|vsatp|hgatp  which page-table tree to show\n"
+    "    zoom CYCLES|fit          the timeline shows the last CYCLES cycles, or all of them\n"
     "    memory ADDR [hart|satp|gva|gpa|phys]   the memory view's address and space\n"
     "    goto ADDR                the disassembly at ADDR (goto pc: follow the pc again)\n"
     "    run-for MS               run at full speed for MS milliseconds of host time\n"
@@ -403,6 +404,14 @@ private:
             a.show_tab(it->second);
             return true;
         }
+        if (cmd == "zoom") {
+            // The timeline shows the last N cycles (and follows), or everything: zoom fit.
+            if (arg.empty()) { fail(a, "zoom CYCLES|fit"); return true; }
+            a.tl_follow = true;
+            a.tl_span = arg[0] == "fit" ? 0 : double(std::strtoull(arg[0].c_str(), nullptr, 0));
+            a.show_tab("Timeline");
+            return true;
+        }
         if (cmd == "tables") {
             if (arg.empty()) { fail(a, "tables satp|vsatp|hgatp"); return true; }
             a.pt_which = arg[0] == "vsatp" ? Tables::Vsatp : arg[0] == "hgatp" ? Tables::Hgatp : Tables::Satp;
@@ -547,6 +556,10 @@ bool App::tab(const char* panel, const char* label) {
 
 void App::draw() {
     item_rects.clear();
+    if (s.selected() != last_selected) {
+        last_selected = s.selected();
+        scroll_exits = true;
+    }
     draw_menu(*this);
     const float W = float(width), H = float(height);
     const float top0 = ImGui::GetFrameHeight();  // the menu bar

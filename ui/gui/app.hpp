@@ -95,6 +95,7 @@ public:
     // ---- events list ----
     bool ev_show[size_t(emu::EventKind::Count)] = {true, true, true, true, true, false, true, true, true, true, true};
     bool scroll_exits = false;
+    std::optional<uint64_t> last_selected;  // to bring a newly selected exit's row into view
     bool exits_by_cause = false;  // the summary of exits by VM and cause opens by default
 
     // ---- console / debugger ----

@@ -23,12 +23,19 @@ int row_of(unsigned mode, bool h) {
 const unsigned kRowMode[5] = {4, 1, 3, 0, 2};  // row -> mode index (with H)
 const unsigned kRowModeNoH[3] = {4, 1, 0};
 
-std::string cycles_text(double c) {
-    char b[32];
-    if (c >= 1e9) std::snprintf(b, sizeof b, "%.3gG", c / 1e9);
-    else if (c >= 1e6) std::snprintf(b, sizeof b, "%.3gM", c / 1e6);
-    else if (c >= 1e3) std::snprintf(b, sizeof b, "%.3gk", c / 1e3);
-    else std::snprintf(b, sizeof b, "%.0f", c);
+// A cycle count with a unit, and as many decimals as `step` (the distance
+// between neighbouring labels) needs to tell them apart.
+std::string cycles_text(double c, double step = 0) {
+    char b[48];
+    double unit = 1;
+    const char* suffix = "";
+    if (c >= 1e9) { unit = 1e9; suffix = "G"; }
+    else if (c >= 1e6) { unit = 1e6; suffix = "M"; }
+    else if (c >= 1e3) { unit = 1e3; suffix = "k"; }
+    int decimals = 0;
+    if (step > 0) decimals = std::clamp(int(std::ceil(std::log10(unit / step) - 1e-9)), 0, 9);
+    else decimals = unit > 1 ? 2 : 0;
+    std::snprintf(b, sizeof b, "%.*f%s", decimals, c / unit, suffix);
     return b;
 }
 
@@ -195,7 +202,7 @@ void timeline(App& a) {
     for (double c = std::ceil(start / step) * step; c <= end; c += step) {
         const float x = X(c);
         dl->AddLine(ImVec2(x, ay), ImVec2(x, ay + 4), IM_COL32(160, 160, 160, 255));
-        dl->AddText(ImVec2(x + 2, ay + 2), IM_COL32(160, 160, 160, 255), cycles_text(c).c_str());
+        dl->AddText(ImVec2(x + 2, ay + 2), IM_COL32(160, 160, 160, 255), cycles_text(c, step).c_str());
     }
     dl->PopClipRect();
     ImGui::EndChild();
@@ -214,7 +221,7 @@ void timeline(App& a) {
         ImGui::TextDisabled("%s", l.n);
         ImGui::SameLine();
     }
-    ImGui::TextDisabled("| cycles %s .. %s", cycles_text(start).c_str(), cycles_text(end).c_str());
+    ImGui::TextDisabled("| cycles %s .. %s", cycles_text(start, span / 10).c_str(), cycles_text(end, span / 10).c_str());
 }
 
 void exit_table(App& a) {
@@ -271,10 +278,19 @@ void exit_table(App& a) {
     const ImGuiTableFlags f = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
                               ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
     const bool harts = s.machine().hart_count() > 1;  // the hart column only when there is a choice
-    if (!ImGui::BeginTable("exits", harts ? 9 : 8, f)) return;
+    if (!ImGui::BeginTable("exits", harts ? 9 : 8, f, ImVec2(0, ImGui::GetContentRegionAvail().y - 4))) return;
     ImGui::TableSetupScrollFreeze(1, 1);
-    for (const char* c : {"#", "hart", "cycle", "VM", "cause", "GVA (tval)", "GPA", "htinst", "to entry"})
-        if (harts || std::string_view(c) != "hart") ImGui::TableSetupColumn(c);
+    // Widths for the numbers the columns will hold (ImGui keeps a column's
+    // first width), not just the rows seen so far.
+    const float digit = ImGui::CalcTextSize("0").x;
+    auto width_for = [&](uint64_t v) { return digit * float(std::max<size_t>(std::to_string(v).size(), 2) + 1); };
+    const uint64_t last_cycle = 9'999'999'999ull;
+    for (const char* c : {"#", "hart", "cycle", "VM", "cause", "GVA (tval)", "GPA", "to entry", "htinst"}) {
+        const std::string_view n(c);
+        if (!harts && n == "hart") continue;
+        ImGui::TableSetupColumn(c, ImGuiTableColumnFlags_WidthFixed,
+                                n == "#" ? width_for(99999) : n == "cycle" ? width_for(last_cycle) : 0.0f);
+    }
     ImGui::TableHeadersRow();
     int sel_row = -1;
     if (s.selected())
@@ -315,14 +331,16 @@ void exit_table(App& a) {
             if (e.tval2) ImGui::Text("0x%" PRIx64, e.tval2);
             else ImGui::TextDisabled("-");
             ImGui::TableNextColumn();
+            if (r.entry) ImGui::Text("%" PRIu64, r.entry->cycle - e.cycle);
+            else ImGui::TextDisabled("(in HS)");
+            ImGui::TableNextColumn();
             std::string ti = tinst_text(e.tinst);
             if (ti.empty()) ImGui::TextDisabled("-");
             else ImGui::Text("%s", ti.c_str());
-            ImGui::TableNextColumn();
-            if (r.entry) ImGui::Text("%" PRIu64, r.entry->cycle - e.cycle);
-            else ImGui::TextDisabled("(in HS)");
         }
     }
+    // Room under the last row for the horizontal scroll bar, which would cover it.
+    ImGui::TableNextRow(0, ImGui::GetStyle().ScrollbarSize + 2);
     ImGui::EndTable();
 }
 
@@ -361,8 +379,9 @@ void event_list(App& a) {
     const ImGuiTableFlags f = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
     if (!ImGui::BeginTable("events", 4, f)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("#");
-    ImGui::TableSetupColumn("cycle");
+    const float digit = ImGui::CalcTextSize("0").x;
+    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, digit * 9);       // ImGui keeps a column's first width:
+    ImGui::TableSetupColumn("cycle", ImGuiTableColumnFlags_WidthFixed, digit * 11);  // room for the numbers to come
     ImGui::TableSetupColumn("hart");
     ImGui::TableSetupColumn("event", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
@@ -432,11 +451,11 @@ void selected_event_details(App& a) {
                 ImGui::SameLine();
                 ImGui::Text("  GPA 0x%" PRIx64, e->tval2);
             }
-            std::string ti = tinst_text(e->tinst);
-            if (!ti.empty()) {
-                ImGui::SameLine();
-                ImGui::Text("  htinst 0x%" PRIx64 " = %s", e->tinst, ti.c_str());
-            }
+        }
+        std::string ti = intr ? "" : tinst_text(e->tinst);
+        if (!ti.empty()) {  // on the next line, with the VM entry and the buttons
+            ImGui::Text("htinst 0x%" PRIx64 " = %s", e->tinst, ti.c_str());
+            ImGui::SameLine();
         }
         if (auto row = s.exit_row_of(e->seq)) {
             const ExitRow& r = s.exits()[*row];
