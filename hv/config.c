@@ -4,6 +4,7 @@
 extern const uint8_t guest_ticker[], guest_ticker_end[];
 extern const uint8_t guest_hello[], guest_hello_end[];
 extern const uint8_t guest_rogue[], guest_rogue_end[];
+extern const uint8_t guest_uart[], guest_uart_end[];
 
 #define MiB (1024ull * 1024)
 
@@ -14,6 +15,9 @@ const struct vm_config vm_configs[] = {
      .mem_size = 4 * MiB, .vcpus = 1},
     /* Touches memory outside its map: hv stops it, the others run on. */
     {.name = "rogue", .image = guest_rogue, .image_end = guest_rogue_end,
+     .mem_size = 1 * MiB, .vcpus = 1},
+    /* Drives its own 16550 UART, which hv emulates (trap-and-emulate). */
+    {.name = "uart", .image = guest_uart, .image_end = guest_uart_end,
      .mem_size = 1 * MiB, .vcpus = 1},
 };
 const unsigned nr_vm_configs = sizeof vm_configs / sizeof vm_configs[0];

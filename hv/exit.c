@@ -1,5 +1,6 @@
 #include "exit.h"
 #include "console.h"
+#include "mmio.h"
 #include "riscv.h"
 #include "stats.h"
 #include "vm.h"
@@ -32,6 +33,7 @@ static void virtual_instruction(struct vcpu *v) {
 }
 
 static void guest_page_fault(struct vcpu *v) {
+    if (mmio_emulate(v)) return;   /* the emulated UART */
     /* htval holds the guest-physical address shifted right by 2. */
     uint64_t gpa = v->trap.htval << 2 | (v->trap.stval & 3);
     kprintf("hv: %s: %s at GPA %p (GVA %p), pc %p\n", v->vm->label,

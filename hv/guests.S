@@ -19,3 +19,9 @@ guest_hello_end:
 guest_rogue:
     .incbin "rogue.bin"
 guest_rogue_end:
+
+    .balign 16
+    .globl guest_uart, guest_uart_end
+guest_uart:
+    .incbin "uart.bin"
+guest_uart_end:

@@ -82,4 +82,11 @@ void stats_print(void) {
         }
         kprintf("hv: %-4s %-40s %8lu %12lu %8lu\n", vm->label, "total", n, c, n ? c / n : 0);
     }
+    for (unsigned k = 0; k < nr_vms; k++) {
+        struct vm *vm = &vms[k];
+        if (vm->mmio.accesses)
+            kprintf("hv: %s: %lu UART accesses emulated; instructions decoded from htinst %lu, "
+                    "read from guest memory %lu\n", vm->label, vm->mmio.accesses,
+                    vm->mmio.from_htinst, vm->mmio.from_read);
+    }
 }

@@ -137,4 +137,35 @@ hv_trap_vector:
 
 hv_self_trap:
     csrrw a0, sscratch, a0        /* a0 back, sscratch = 0 again */
+    /* An access hv expected might fault (hv_try_hlvx_hu) resumes at its
+     * recovery point; anything else is a bug in hv. sscratch holds t0
+     * meanwhile (it is 0 again when hv runs). */
+    csrw sscratch, t0
+    ld t0, hv_fault_recover
+    beqz t0, 1f
+    csrw sepc, t0
+    sd zero, hv_fault_recover, t0
+    csrrw t0, sscratch, zero
+    sret                          /* SPP=1 (from HS), SPV=0: back to hv */
+1:  csrrw t0, sscratch, zero
     j hv_panic_trap               /* C, on hv's stack; does not return */
+
+/* struct { value, scause } hv_try_hlvx_hu(gva): the guest's halfword at gva
+ * read as the guest fetches it (VS-stage and G-stage, execute permission),
+ * or scause != 0 when that faults. */
+    .globl hv_try_hlvx_hu
+hv_try_hlvx_hu:
+    la t1, 2f
+    sd t1, hv_fault_recover, t2
+    mv a1, zero
+    hlvx.hu a0, (a0)
+    sd zero, hv_fault_recover, t2
+    ret
+2:  csrr a1, scause               /* the trap cleared hv_fault_recover */
+    mv a0, zero
+    ret
+
+    .section .bss
+    .balign 8
+hv_fault_recover:
+    .dword 0

@@ -33,6 +33,8 @@ struct vm *vm_create(const struct vm_config *cfg) {
     vm->label[0] = 'v', vm->label[1] = 'm';
     vm->label[2] = (char)('0' + vm->id);
     vm->console.label = vm->label;
+    vuart_init(&vm->uart);
+    vm->ignore_htinst = cfg->ignore_htinst;
 
     /* Guest RAM is host RAM from hv's pool; 2 MiB alignment keeps the door
      * open for mapping it with megapages. */

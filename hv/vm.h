@@ -6,6 +6,7 @@
 #include "console.h"
 #include "stats.h"
 #include "vcpu.h"
+#include "vuart.h"
 
 #define VM_MAX 8
 #define VM_MAX_VCPUS 4
@@ -17,6 +18,9 @@ struct vm_config {
     const uint8_t *image_end;  /* ...up to here */
     uint64_t mem_size;
     unsigned vcpus;
+    /* Decode trapped MMIO accesses by reading the guest's instruction even
+     * when htinst holds it (to show, and test, the other path). */
+    bool ignore_htinst;
 };
 
 struct vm {
@@ -33,6 +37,9 @@ struct vm {
     char label[16];
     struct guest_console console;
     struct exit_stats stats;
+    struct vuart uart;        /* the emulated ns16550a at VUART_GPA */
+    bool ignore_htinst;
+    struct { uint64_t accesses, from_htinst, from_read; } mmio;
 };
 
 extern struct vm vms[VM_MAX];

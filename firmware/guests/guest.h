@@ -16,6 +16,8 @@ struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2);
 void console_init(bool legacy_only);
 bool console_uses_dbcn(void);
 void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A kernel with a console driver of its own sends printf's output there. */
+void console_set_writer(void (*write)(const char *s, unsigned n));
 
 void sbi_set_timer(uint64_t stime);
 void sbi_shutdown(void) __attribute__((noreturn));

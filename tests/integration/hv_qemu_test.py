@@ -6,13 +6,16 @@ Usage: hv_qemu_test.py --guests-src DIR --bios FW_JUMP
                        [--stepvisor EXE --stepvisor-kernel HV.bin]
 
 hv boots on Debian's OpenSBI fw_jump, runs the guests of firmware/guests
-in three VMs on one hart and powers off when all have stopped. Each run
+in four VMs on one hart and powers off when all have stopped. Each run
 is checked against the guests' own sources (the ticker's TICKS and
-TICK_TIME, hello's STEPS, rogue's BAD_GPA): every VM's console lines,
+TICK_TIME, hello's STEPS, rogue's BAD_GPA, uart's LINES): every VM's console lines,
 labelled "[vmN]", in order; how each VM ended (ticker and hello through
 SBI SRST, rogue stopped by hv at its guest-page fault, which hv reports
 with the guest-physical address); the exit table hv prints
-(counts consistent with the output, totals adding up); and that the two
+(counts consistent with the output, totals adding up; the uart guest's
+UART accesses, each one trapped and emulated by hv, as load/store
+guest-page faults matching the count the guest prints; on stepvisor, which
+writes transformed instructions to htinst, decoded from htinst); and that the two
 VMs took turns on the hart (a tick between hello's first and last line).
 With both --qemu and --stepvisor, each VM's console output must also be
 the same on both.
@@ -49,10 +52,16 @@ def expected_lines(src):
     hello += ['hello: goodbye']
     bad_gpa = define(os.path.join(src, 'rogue.c'), 'BAD_GPA')
     rogue = ['rogue: storing to 0x%x, outside my RAM' % bad_gpa]
+    lines = define(os.path.join(src, 'uart.c'), 'LINES')
+    uart = ['uart: a 16550 at 0x10000000 on hart 0',
+            'uart: divisor 3, scratch 0x5a, IIR 0xc1, MCR 0xb']
+    uart += ['uart: line %d of %d' % (i, lines) for i in range(1, lines + 1)]
+    uart += [re.compile(r'uart: \d+ loads and \d+ stores before this line$')]
     srst = 'guest shut down (SBI SRST)'
     # name: (console lines, why hv stops it, hv's report of a fault or None)
     return {'ticker': (ticker, srst, None),
             'hello': (hello, srst, None),
+            'uart': (uart, srst, None),
             'rogue': (rogue, 'accessed guest-physical memory outside its map',
                       r'store/AMO guest-page fault at GPA 0x%x \(GVA 0x%x\), pc 0x8' % (bad_gpa, bad_gpa))}, ticks
 
@@ -83,8 +92,10 @@ def check(where, rc, out, expect, ticks):
             continue
         prefix = '[%s] ' % label[name]
         got[name] = [l[len(prefix):] for l in lines if l.startswith(prefix)]
-        if got[name] != want:
-            problems.append('%s (%s) printed %r, expected %r' % (label[name], name, got[name], want))
+        if len(got[name]) != len(want) or not all(
+                w.match(g) if hasattr(w, 'match') else g == w for g, w in zip(got[name], want)):
+            problems.append('%s (%s) printed %r, expected %r' % (label[name], name, got[name],
+                                                                 [getattr(w, 'pattern', w) for w in want]))
         if 'hv: %s stopped: %s' % (label[name], why) not in lines:
             problems.append('%s (%s) was not stopped because it %s' % (label[name], name, why))
         if fault and not any(re.match(r'hv: %s: %s' % (label[name], fault), l) for l in lines):
@@ -136,6 +147,26 @@ def check(where, rc, out, expect, ticks):
         faults = rows.get((label['rogue'], 23, 'store/AMO guest-page fault'), (0, 0, 0))[0]
         if faults != 1:
             problems.append('rogue: %d store guest-page faults in the exit table, expected 1' % faults)
+    if 'uart' in got and got['uart']:
+        # One LSR read and one THR write per character, a newline as CR LF:
+        # the last line's own accesses come on top of the count it prints.
+        last = got['uart'][-1]
+        m = re.match(r'uart: (\d+) loads and (\d+) stores', last)
+        if m:
+            extra = len(last) + 2
+            for code, cause, want in ((21, 'load guest-page fault', int(m.group(1)) + extra),
+                                      (23, 'store/AMO guest-page fault', int(m.group(2)) + extra)):
+                n = rows.get((label['uart'], code, cause), (0, 0, 0))[0]
+                if n != want:
+                    problems.append('uart: %d %ss in the exit table, expected %d' % (n, cause, want))
+            m2 = re.search(r'^hv: %s: (\d+) UART accesses emulated; instructions decoded from htinst '
+                           r'(\d+), read from guest memory (\d+)$' % label['uart'], out, re.M)
+            want = int(m.group(1)) + int(m.group(2)) + 2 * extra
+            if not m2 or int(m2.group(1)) != want or int(m2.group(2)) + int(m2.group(3)) != want:
+                problems.append('uart: hv did not report %d emulated UART accesses' % want)
+            elif where == 'stepvisor' and int(m2.group(3)) != 0:
+                problems.append('uart: stepvisor writes htinst, yet hv read %s instructions from '
+                                'guest memory' % m2.group(3))
     if 'hello' in got and ecalls('hello') < len(got['hello']) + 4:
         problems.append('hello: only %d SBI calls in the exit table' % ecalls('hello'))
     return ['%s: %s' % (where, p) for p in problems], got

@@ -1,0 +1,123 @@
+#include "mmio.h"
+#include "console.h"
+#include "riscv.h"
+#include "vm.h"
+#include "vuart.h"
+
+/* trap.S: HLVX.HU that comes back with the trap's scause instead of
+ * trapping into hv's panic (the guest may have changed its page tables, or
+ * the page may not be executable, since the fault). */
+struct hlvx_result { uint64_t value, scause; };
+struct hlvx_result hv_try_hlvx_hu(uint64_t gva);
+
+/* A load or store, whichever way it was found. */
+struct access {
+    bool store;
+    unsigned size;    /* bytes */
+    bool is_signed;   /* loads: sign-extend */
+    unsigned reg;     /* rd for a load, rs2 for a store */
+    unsigned len;     /* instruction length, 2 or 4 */
+};
+
+/* A 32-bit load or store (an original one, or htinst's transformed form,
+ * which keeps opcode, funct3, rd/rs2). */
+static bool decode32(uint32_t insn, struct access *a) {
+    unsigned opcode = insn & 0x7f, funct3 = (insn >> 12) & 7;
+    if (opcode == 0x03) {          /* LB LH LW LD LBU LHU LWU */
+        if (funct3 == 7) return false;
+        a->store = false;
+        a->size = 1u << (funct3 & 3);
+        a->is_signed = funct3 < 4;
+        a->reg = (insn >> 7) & 31;
+        return true;
+    }
+    if (opcode == 0x23) {          /* SB SH SW SD */
+        if (funct3 > 3) return false;
+        a->store = true;
+        a->size = 1u << funct3;
+        a->reg = (insn >> 20) & 31;
+        return true;
+    }
+    return false;   /* FP loads/stores, AMOs, LR/SC: not to a UART */
+}
+
+/* A compressed load or store read from guest memory (quadrants 0 and 2). */
+static bool decode16(uint32_t insn, struct access *a) {
+    unsigned op = insn & 3, funct3 = (insn >> 13) & 7;
+    a->is_signed = true;   /* C.LW sign-extends; C.LD is full width anyway */
+    if (op == 0) {   /* C.LW C.LD C.SW C.SD: rd'/rs2' in bits 4:2 */
+        a->reg = 8 + ((insn >> 2) & 7);
+        switch (funct3) {
+        case 2: a->store = false, a->size = 4; return true;
+        case 3: a->store = false, a->size = 8; return true;
+        case 6: a->store = true, a->size = 4; return true;
+        case 7: a->store = true, a->size = 8; return true;
+        }
+        return false;
+    }
+    if (op == 2) {   /* C.LWSP C.LDSP (rd in 11:7), C.SWSP C.SDSP (rs2 in 6:2) */
+        switch (funct3) {
+        case 2: a->store = false, a->size = 4, a->reg = (insn >> 7) & 31; return a->reg != 0;
+        case 3: a->store = false, a->size = 8, a->reg = (insn >> 7) & 31; return a->reg != 0;
+        case 6: a->store = true, a->size = 4, a->reg = (insn >> 2) & 31; return true;
+        case 7: a->store = true, a->size = 8, a->reg = (insn >> 2) & 31; return true;
+        }
+    }
+    return false;
+}
+
+/* From htinst when the hart wrote a transformed instruction there (bit 0
+ * set; bits 1:0 = 01 for a compressed original), else by reading the
+ * instruction at sepc the way the guest fetched it. */
+static bool decode(struct vcpu *v, struct access *a) {
+    uint64_t t = v->trap.htinst;
+    if ((t & 1) && !v->vm->ignore_htinst) {
+        v->vm->mmio.from_htinst++;
+        a->len = (t & 2) ? 4 : 2;
+        return decode32((uint32_t)t | 2, a);
+    }
+    struct hlvx_result lo = hv_try_hlvx_hu(v->sepc);
+    if (lo.scause) {
+        kprintf("hv: %s: cannot read the instruction at pc %p (%s)\n", v->vm->label,
+                (void *)v->sepc, stats_cause_name(lo.scause));
+        return false;
+    }
+    v->vm->mmio.from_read++;
+    if ((lo.value & 3) != 3) {
+        a->len = 2;
+        return decode16((uint32_t)lo.value, a);
+    }
+    struct hlvx_result hi = hv_try_hlvx_hu(v->sepc + 2);
+    if (hi.scause) {
+        kprintf("hv: %s: cannot read the instruction at pc %p (%s)\n", v->vm->label,
+                (void *)(v->sepc + 2), stats_cause_name(hi.scause));
+        return false;
+    }
+    a->len = 4;
+    return decode32((uint32_t)(lo.value | hi.value << 16), a);
+}
+
+bool mmio_emulate(struct vcpu *v) {
+    uint64_t gpa = v->trap.htval << 2 | (v->trap.stval & 3);
+    if (v->trap.scause == EXC_INST_GUEST_PAGE_FAULT) return false;
+    if (gpa < VUART_GPA || gpa - VUART_GPA >= VUART_SIZE) return false;
+    struct access a;
+    if (!decode(v, &a)) {
+        kprintf("hv: %s: an access to the UART at GPA %p (pc %p) hv cannot decode\n",
+                v->vm->label, (void *)gpa, (void *)v->sepc);
+        return false;
+    }
+    if (a.store != (v->trap.scause == EXC_STORE_GUEST_PAGE_FAULT)) return false;
+    /* A wider access than the byte registers acts on the byte at its address. */
+    uint64_t off = gpa - VUART_GPA;
+    if (a.store) {
+        vuart_write(v->vm, off, (uint8_t)(a.reg ? v->x[a.reg] : 0));
+    } else {
+        uint64_t val = vuart_read(v->vm, off);
+        if (a.is_signed && a.size == 1) val = (uint64_t)(int64_t)(int8_t)val;
+        if (a.reg) v->x[a.reg] = val;
+    }
+    v->vm->mmio.accesses++;
+    v->sepc += a.len;
+    return true;
+}

@@ -1,0 +1,76 @@
+#include "vuart.h"
+#include "console.h"
+#include "vm.h"
+
+/* Register offsets (reg-shift 0: one byte each), as in the 16550 data sheet. */
+#define UART_RBR_THR_DLL 0
+#define UART_IER_DLM     1
+#define UART_IIR_FCR     2
+#define UART_LCR         3
+#define UART_MCR         4
+#define UART_LSR         5
+#define UART_MSR         6
+#define UART_SCR         7
+
+#define LCR_DLAB   0x80
+#define LSR_DR     0x01   /* a received byte waits in RBR */
+#define LSR_THRE   0x20   /* THR empty: output is never slow here */
+#define LSR_TEMT   0x40
+#define IIR_NO_INT 0x01
+#define IIR_FIFO   0xc0   /* FIFOs enabled (FCR bit 0) */
+#define MSR_DCD_DSR_CTS 0xb0
+
+void vuart_init(struct vuart *u) {
+    *u = (struct vuart){.lcr = 0x03};   /* 8N1, as QEMU's after reset */
+}
+
+bool vuart_push_input(struct vuart *u, uint8_t c) {
+    if (u->rx_len == sizeof u->rx) return false;
+    u->rx[(u->rx_head + u->rx_len++) % sizeof u->rx] = c;
+    return true;
+}
+
+uint8_t vuart_read(struct vm *vm, uint64_t offset) {
+    struct vuart *u = &vm->uart;
+    bool dlab = u->lcr & LCR_DLAB;
+    switch (offset) {
+    case UART_RBR_THR_DLL:
+        if (dlab) return u->dll;
+        if (!u->rx_len) return 0;
+        uint8_t c = u->rx[u->rx_head];
+        u->rx_head = (u->rx_head + 1) % sizeof u->rx;
+        u->rx_len--;
+        return c;
+    case UART_IER_DLM: return dlab ? u->dlm : u->ier;
+    /* No interrupts are raised (guests poll), so IIR always says "none". */
+    case UART_IIR_FCR: return IIR_NO_INT | (u->fcr & 1 ? IIR_FIFO : 0);
+    case UART_LCR: return u->lcr;
+    case UART_MCR: return u->mcr;
+    case UART_LSR: return LSR_THRE | LSR_TEMT | (u->rx_len ? LSR_DR : 0);
+    case UART_MSR: return MSR_DCD_DSR_CTS;
+    case UART_SCR: return u->scr;
+    }
+    return 0;   /* the rest of the window reads as zero */
+}
+
+void vuart_write(struct vm *vm, uint64_t offset, uint8_t value) {
+    struct vuart *u = &vm->uart;
+    bool dlab = u->lcr & LCR_DLAB;
+    switch (offset) {
+    case UART_RBR_THR_DLL:
+        if (dlab) u->dll = value;
+        else guest_console_putc(&vm->console, (char)value);
+        break;
+    case UART_IER_DLM:
+        if (dlab) u->dlm = value;
+        else u->ier = value & 0x0f;
+        break;
+    case UART_IIR_FCR:
+        u->fcr = value & 0xc9;        /* FIFO enable, DMA mode, trigger level */
+        if (value & 2) u->rx_len = 0; /* clear the receive FIFO */
+        break;
+    case UART_LCR: u->lcr = value; break;
+    case UART_MCR: u->mcr = value & 0x1f; break;
+    case UART_SCR: u->scr = value; break;
+    }   /* LSR, MSR and the rest of the window ignore writes */
+}
