@@ -44,7 +44,11 @@ void hv_main(uint64_t hartid, const void *fdt) {
     kprintf("hv: timebase %lu Hz, VMIDLEN %u, pool %lu KiB\n", hart_timebase_hz(),
             hart_vmid_bits(), mm_total() / 1024);
 
-    for (unsigned i = 0; i < nr_vm_configs; i++) vm_create(&vm_configs[i]);
+    /* The VMs a loader listed for hv (stepvisor hv --vm ...), else config.c's. */
+    const struct vm_config *cfgs = vm_configs;
+    unsigned n = nr_vm_configs;
+    if (fdt_valid(fdt)) handover_read(fdt, &cfgs, &n);
+    for (unsigned i = 0; i < n; i++) vm_create(&cfgs[i]);
     sched_run();
 
     stats_print();

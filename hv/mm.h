@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 void mm_init(void);
+void mm_add_region(uint64_t start, uint64_t size);  /* more RAM for the pool */
 void *mm_alloc(uint64_t size, uint64_t align);  /* zeroed; 0 when exhausted */
 uint64_t mm_used(void);
 uint64_t mm_total(void);

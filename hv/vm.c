@@ -17,9 +17,12 @@ struct vm *vm_create(const struct vm_config *cfg) {
         return 0;
     }
     uint64_t image_size = (uint64_t)(cfg->image_end - cfg->image);
-    if (image_size > cfg->mem_size) {
-        kprintf("hv: %s: image (%lu bytes) larger than its RAM (%lu bytes)\n",
-                cfg->name, image_size, cfg->mem_size);
+    uint64_t load = cfg->load_gpa ? cfg->load_gpa : GUEST_RAM_BASE;
+    uint64_t entry = cfg->entry_gpa ? cfg->entry_gpa : load;
+    if (load < GUEST_RAM_BASE || image_size > cfg->mem_size ||
+        load - GUEST_RAM_BASE > cfg->mem_size - image_size) {
+        kprintf("hv: %s: image (%lu bytes at GPA %p) does not fit its RAM (%lu bytes at GPA %p)\n",
+                cfg->name, image_size, (void *)load, cfg->mem_size, (void *)GUEST_RAM_BASE);
         return 0;
     }
     if (cfg->vcpus == 0 || cfg->vcpus > VM_MAX_VCPUS) {
@@ -49,7 +52,7 @@ struct vm *vm_create(const struct vm_config *cfg) {
                 cfg->name, mm_used(), mm_total());
         return 0;
     }
-    memcpy(vm->ram, cfg->image, image_size);
+    memcpy(vm->ram + (load - vm->ram_gpa), cfg->image, image_size);
 
     /* VMID 0 is left unused so that, when the hart has enough VMID bits,
      * every VM's G-stage TLB entries stay apart and switching needs no fence. */
@@ -60,7 +63,7 @@ struct vm *vm_create(const struct vm_config *cfg) {
     vm->nr_vcpus = cfg->vcpus;
     for (unsigned i = 0; i < cfg->vcpus; i++) {
         /* As on a real machine: a0 = hart id, a1 = device tree (none yet). */
-        vcpu_init(&vm->vcpus[i], vm, i, vm->ram_gpa, i, 0);
+        vcpu_init(&vm->vcpus[i], vm, i, entry, i, 0);
         /* Secondary vCPUs wait for an SBI HSM hart_start (not yet offered). */
         vm->vcpus[i].state = i == 0 ? VCPU_RUNNABLE : VCPU_STOPPED;
         sched_add(&vm->vcpus[i]);

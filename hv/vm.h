@@ -14,10 +14,12 @@
 
 struct vm_config {
     const char *name;
-    const uint8_t *image;   /* raw binary, loaded at the start of guest RAM... */
+    const uint8_t *image;   /* raw binary, loaded at load_gpa... */
     const uint8_t *image_end;  /* ...up to here */
     uint64_t mem_size;
     unsigned vcpus;
+    uint64_t load_gpa, entry_gpa;   /* 0: the start of guest RAM */
+    unsigned share_pct;             /* CPU share (not used by the scheduler yet) */
     /* Decode trapped MMIO accesses by reading the guest's instruction even
      * when htinst holds it (to show, and test, the other path). */
     bool ignore_htinst;
@@ -48,6 +50,9 @@ extern unsigned nr_vms;
 /* config.c: which VMs hv creates at boot. */
 extern const struct vm_config vm_configs[];
 extern const unsigned nr_vm_configs;
+
+/* handover.c: the VMs a loader listed in RAM for hv, if it did. */
+bool handover_read(const void *fdt, const struct vm_config **cfgs, unsigned *n);
 
 struct vm *vm_create(const struct vm_config *cfg);
 void vm_stop(struct vm *vm, const char *why);

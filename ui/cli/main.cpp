@@ -20,6 +20,7 @@ const char* const kHelp =
     "  test PATHS...    run many test ELFs in parallel and print a summary\n"
     "  debug FILE       step through a program: a command prompt, or commands from a file/stdin\n"
     "  demo [NAME]      run a built-in demo (no files needed); demo --list names them\n"
+    "  hv --vm IMAGE    the embedded hypervisor on OpenSBI with your guest kernels as VMs\n"
     "  gui [FILE]       the graphical debugger: step through traps, VM exits and page-table walks\n"
     "  version          print the version\n"
     "  help             this text; `stepvisor COMMAND --help` for a command's options\n";
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
         if (cmd == "test") return cli::cmd_test(args);
         if (cmd == "debug") return cli::cmd_debug(args);
         if (cmd == "demo") return cli::cmd_demo(args);
+        if (cmd == "hv") return cli::cmd_hv(args);
         if (cmd == "gui") return gui::cmd_gui(args);
         if (cmd == "version" || cmd == "--version") {
             std::puts("stepvisor 0.1.0");

@@ -1,0 +1,237 @@
+// stepvisor hv --vm IMAGE[,opts] ...: the embedded hypervisor (hv/) on
+// OpenSBI fw_jump, with the user's guest images instead of its built-in VMs.
+//
+// The hand-over (hv/handover.h): stepvisor writes a VM table and the images
+// into RAM at HV_HANDOVER_ADDR before the harts start; hv finds the magic
+// there at boot and creates those VMs, taking guest RAM from the pool the
+// table names (RAM above the images). Without the table (QEMU, `stepvisor
+// run`), hv runs its built-in guests.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "commands.hpp"
+#include "console.hpp"
+#include "hv/handover.h"
+#include "run_loop.hpp"
+
+namespace hv_image {
+extern const unsigned char kData[];
+extern const std::size_t kSize;
+}  // namespace hv_image
+
+namespace cli {
+namespace {
+
+constexpr const char* kFwJump = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin";
+constexpr uint64_t kGuestRam = 0x8000'0000;   // GPA of every VM's RAM (as on QEMU virt)
+constexpr uint64_t kHvLoad = 0x8020'0000;     // where fw_jump jumps
+constexpr uint64_t kMiB = 1ull << 20;
+
+const char* const kHvHelp =
+    "usage: stepvisor hv [options] --vm IMAGE[,OPTS] [--vm IMAGE[,OPTS] ...]\n"
+    "\n"
+    "Boots the embedded hypervisor (hv/, built into this binary) on OpenSBI's\n"
+    "fw_jump and runs one VM per --vm with IMAGE as its kernel, in VS-mode. Each\n"
+    "VM has RAM at guest-physical 0x80000000, an emulated ns16550a UART at\n"
+    "0x10000000 and hv's SBI; its console lines are labelled [vmN]. An ELF image\n"
+    "is loaded at its physical addresses, a raw binary at 0x80000000 (or addr=);\n"
+    "vCPU 0 starts at the entry with a0 = 0 and a1 = a device tree from hv.\n"
+    "Without --vm, hv runs its built-in guests.\n"
+    "\n"
+    "  --vm IMAGE[,mem=SIZE][,vcpus=N][,share=PCT][,addr=GPA][,name=NAME]\n"
+    "                       mem: the VM's RAM (default 16M); vcpus 1..4 (default 1);\n"
+    "                       share: CPU share in percent (default 100); addr: a raw\n"
+    "                       image's load address and entry; name: hv's name for it\n"
+    "  --no-htinst          hv decodes trapped MMIO accesses by reading the guest's\n"
+    "                       instruction (HLVX) even when htinst holds it\n"
+    "  --bios FW            the SBI firmware (default: Debian's " "opensbi fw_jump.bin)\n"
+    "  --stdin              feed piped standard input to the console\n"
+    "  --until-output TEXT  stop (exit 0) when the console has printed TEXT\n"
+    "\n"
+    "Exit status: 0 when hv powers off, 2 bad input, 3 a limit was reached.\n";
+
+struct VmSpec {
+    std::string path, name;
+    uint64_t mem = 16 * kMiB;
+    unsigned vcpus = 1, share = 100;
+    std::optional<uint64_t> addr;
+    // the image flattened: bytes from load_gpa on (zero-filled gaps and .bss)
+    std::vector<uint8_t> bytes;
+    uint64_t load_gpa = 0, entry = 0;
+};
+
+VmSpec parse_vm(const std::string& text) {
+    VmSpec v;
+    size_t comma = text.find(',');
+    v.path = text.substr(0, comma);
+    if (v.path.empty()) throw UsageError("--vm: no image given (--vm IMAGE[,mem=SIZE,...])");
+    while (comma != std::string::npos) {
+        size_t next = text.find(',', comma + 1);
+        std::string opt = text.substr(comma + 1, next == std::string::npos ? std::string::npos : next - comma - 1);
+        comma = next;
+        size_t eq = opt.find('=');
+        std::string key = opt.substr(0, eq), val = eq == std::string::npos ? "" : opt.substr(eq + 1);
+        if (val.empty()) throw UsageError("--vm " + v.path + ": '" + opt + "' is not KEY=VALUE");
+        if (key == "mem") {
+            v.mem = parse_size(val, "--vm mem");
+            if (v.mem < kMiB || v.mem > (1ull << 30) || (v.mem & 0xfff))
+                throw UsageError("--vm " + v.path + ": mem must be a multiple of 4K between 1M and 1G");
+        } else if (key == "vcpus") {
+            uint64_t n = parse_u64(val, "--vm vcpus");
+            if (n < 1 || n > 4) throw UsageError("--vm " + v.path + ": vcpus must be 1..4");
+            v.vcpus = unsigned(n);
+        } else if (key == "share") {
+            uint64_t n = parse_u64(val, "--vm share");
+            if (n < 1 || n > 100) throw UsageError("--vm " + v.path + ": share must be 1..100 (percent)");
+            v.share = unsigned(n);
+        } else if (key == "addr") {
+            v.addr = parse_u64(val, "--vm addr");
+        } else if (key == "name") {
+            if (val.size() > 15) throw UsageError("--vm " + v.path + ": name longer than 15 characters");
+            v.name = val;
+        } else {
+            throw UsageError("--vm " + v.path + ": unknown option '" + key + "' (mem, vcpus, share, addr, name)");
+        }
+    }
+    if (v.name.empty()) {
+        v.name = std::filesystem::path(v.path).stem().string();
+        if (v.name == "u-boot") v.name = "uboot";
+        v.name = v.name.substr(0, 15);
+    }
+    return v;
+}
+
+// Loads the image and checks that it fits in the VM's RAM.
+void load_vm_image(VmSpec& v) {
+    if (!std::filesystem::is_regular_file(v.path)) throw emu::LoadError(v.path + ": no such file");
+    emu::Image img = emu::load_image_file(v.path, v.addr.value_or(kGuestRam));
+    if (img.is_elf && v.addr) throw UsageError("--vm " + v.path + ": addr= is for raw images; an ELF image says its own");
+    if (img.segments.empty()) throw emu::LoadError(v.path + ": the image is empty");
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (const auto& s : img.segments) {
+        lo = std::min(lo, s.paddr);
+        hi = std::max(hi, s.paddr + std::max<uint64_t>(s.memsz, s.data.size()));
+    }
+    if (lo < kGuestRam || hi > kGuestRam + v.mem || hi < lo)
+        throw emu::LoadError(v.path + ": the image (" + hex(lo) + "-" + hex(hi) + ", " + std::to_string(hi - lo) +
+                             " bytes) does not fit the VM's RAM " + hex(kGuestRam) + "-" + hex(kGuestRam + v.mem) +
+                             " (give more with ,mem=SIZE)");
+    if (img.entry < lo || img.entry >= hi)
+        throw emu::LoadError(v.path + ": entry " + hex(img.entry) + " is outside the image");
+    v.load_gpa = lo;
+    v.entry = img.entry;
+    v.bytes.assign(hi - lo, 0);
+    for (const auto& s : img.segments) std::copy(s.data.begin(), s.data.end(), v.bytes.begin() + (s.paddr - lo));
+}
+
+}  // namespace
+
+int cmd_hv(const std::vector<std::string>& args) {
+    MachineOptions opt;
+    opt.config.isa = {};
+    if (std::string err = emu::IsaConfig::parse("rv64gch", opt.config.isa); !err.empty()) throw UsageError(err);
+    bool mem_given = false, no_htinst = false, feed_stdin = isatty(0);
+    std::string bios = kFwJump, until_output;
+    std::vector<VmSpec> vms;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "-h" || a == "--help") { std::fputs(kHvHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
+        if (a == "--mem") mem_given = true;
+        if (parse_machine_option(args, i, opt)) continue;
+        if (a == "--vm") vms.push_back(parse_vm(value_of(args, i)));
+        else if (a == "--bios") bios = value_of(args, i);
+        else if (a == "--no-htinst") no_htinst = true;
+        else if (a == "--stdin") feed_stdin = true;
+        else if (a == "--until-output") {
+            until_output = value_of(args, i);
+            if (until_output.empty()) throw UsageError("--until-output: empty text");
+        } else throw UsageError("hv: unknown argument " + a + " (see stepvisor hv --help)");
+    }
+    if (vms.size() > HV_HANDOVER_MAX_VMS) throw UsageError("hv: at most " + std::to_string(HV_HANDOVER_MAX_VMS) + " VMs");
+    if (!std::filesystem::exists(bios)) {
+        if (bios == kFwJump)
+            throw UsageError(std::string("hv: no SBI firmware: ") + kFwJump +
+                             " is missing (install the Debian package opensbi, or give --bios FW)");
+        throw emu::LoadError(bios + ": no such file");
+    }
+    if (!opt.config.isa.h) throw UsageError("hv: the hypervisor needs the H extension (--isa rv64gch)");
+
+    // The table and the images, then the pool for guest RAM and G-stage tables.
+    std::vector<uint8_t> table(sizeof(hv_handover), 0);
+    hv_handover h{};
+    h.magic = HV_HANDOVER_MAGIC;
+    h.version = HV_HANDOVER_VERSION;
+    h.nr_vms = uint32_t(vms.size());
+    uint64_t pool = 0;
+    for (size_t k = 0; k < vms.size(); ++k) {
+        VmSpec& v = vms[k];
+        load_vm_image(v);
+        hv_handover_vm& e = h.vm[k];
+        std::strncpy(e.name, v.name.c_str(), sizeof e.name - 1);
+        table.resize((table.size() + 4095) & ~uint64_t(4095));
+        e.image_offset = table.size();
+        e.image_size = v.bytes.size();
+        e.load_gpa = v.load_gpa;
+        e.entry_gpa = v.entry;
+        e.mem_size = v.mem;
+        e.vcpus = v.vcpus;
+        e.share_pct = v.share;
+        e.flags = no_htinst ? HV_VM_IGNORE_HTINST : 0;
+        table.insert(table.end(), v.bytes.begin(), v.bytes.end());
+        // RAM 2 MiB aligned, its G-stage tables (4 KiB pages: one table per
+        // 2 MiB), the guest's device tree and slack.
+        pool += ((v.mem + 2 * kMiB - 1) & ~(2 * kMiB - 1)) + v.mem / 256 + 2 * kMiB;
+    }
+    h.total_size = table.size();
+    h.pool_base = (HV_HANDOVER_ADDR + h.total_size + 2 * kMiB - 1) & ~(2 * kMiB - 1);
+    h.pool_size = vms.empty() ? 0 : pool;
+    std::memcpy(table.data(), &h, sizeof h);
+    // RAM up to the pool's end, and room at the top for the machine's device tree.
+    uint64_t need = h.pool_base + h.pool_size + 2 * kMiB - emu::map::kRam;
+    need = std::max<uint64_t>((need + kMiB - 1) & ~(kMiB - 1), 256 * kMiB);
+    if (!mem_given) opt.config.ram_size = need;
+    else if (!vms.empty() && opt.config.ram_size < need)
+        throw UsageError("hv: --mem " + std::to_string(opt.config.ram_size / kMiB) + "M is too small for these VMs; they need " +
+                         std::to_string(need / kMiB) + "M");
+
+    std::string tail;
+    emu::Machine* mp = nullptr;
+    opt.config.console = [&](uint8_t b) {
+        std::fputc(b, stdout);
+        if (b == '\n') std::fflush(stdout);
+        if (until_output.empty()) return;
+        tail.push_back(char(b));
+        if (tail.size() > until_output.size()) tail.erase(0, tail.size() - until_output.size());
+        if (tail == until_output && mp) {
+            std::fflush(stdout);
+            mp->halt(0, "printed '" + until_output + "'");
+        }
+    };
+    emu::Machine::BootSpec spec;
+    spec.firmware = emu::load_image_file(bios, emu::kDefaultRawLoadAddr);
+    emu::Image hv;
+    hv.entry = kHvLoad;
+    emu::Segment seg;
+    seg.paddr = kHvLoad;
+    seg.data.assign(hv_image::kData, hv_image::kData + hv_image::kSize);
+    seg.memsz = seg.data.size();
+    hv.segments.push_back(std::move(seg));
+    spec.kernel = std::move(hv);
+    auto m = std::make_unique<emu::Machine>(opt.config);
+    mp = m.get();
+    m->boot(spec);
+    if (!vms.empty() && !m->bus().write_block(HV_HANDOVER_ADDR, table.data(), table.size()))
+        throw UsageError("hv: the VM table does not fit in RAM");
+
+    Console console(feed_stdin);
+    Outcome o = run_to_end(*m, opt, nullptr, &console);
+    std::fflush(stdout);
+    if (!o.message.empty()) std::fprintf(stderr, "stepvisor: hv: %s\n", o.message.c_str());
+    return o.exit_code;
+}
+
+}  // namespace cli
