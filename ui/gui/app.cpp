@@ -234,9 +234,7 @@ public:
             ev.type = SDL_MOUSEBUTTONUP;
             ev.button.state = SDL_RELEASED;
             SDL_PushEvent(&ev);
-            if (click->clicks == 2) {  // ImGui wants two presses for a double click
-                ev.type = SDL_MOUSEBUTTONDOWN;
-                ev.button.state = SDL_PRESSED;
+            if (click->clicks == 2) {  // ImGui wants two presses for a double click: another one next frame
                 click->clicks = 1;
                 click->frames = 1;
                 return true;

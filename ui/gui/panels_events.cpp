@@ -405,7 +405,7 @@ void event_list(App& a) {
             ImGui::PopStyleColor();
         }
     }
-    if (!s.running() && ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 2) ImGui::SetScrollHereY(1.0f);
+    if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 2) ImGui::SetScrollHereY(1.0f);  // at the end: follow new events
     ImGui::EndTable();
 }
 
