@@ -52,10 +52,10 @@ std::string describe(const Event& e, bool h) {
     switch (e.kind) {
     case EventKind::Trap:
     case EventKind::VmExit:
-        std::snprintf(buf, sizeof buf, "%s %s -> %s: %s (cause %llu) at pc 0x%llx tval 0x%llx%s",
-                      e.kind == EventKind::VmExit ? "vmexit" : "trap", from, to, cause(false).c_str(),
-                      (unsigned long long)e.cause, (unsigned long long)e.pc, (unsigned long long)e.tval,
-                      e.tval2 || e.tinst ? "" : "");
+        std::snprintf(buf, sizeof buf, "%s %s -> %s: %s (%s %llu) at pc 0x%llx tval 0x%llx",
+                      e.kind == EventKind::VmExit ? "vmexit" : "trap", from, to, cause(e.interrupt).c_str(),
+                      e.interrupt ? "interrupt" : "cause", (unsigned long long)e.cause, (unsigned long long)e.pc,
+                      (unsigned long long)e.tval);
         if (e.kind == EventKind::VmExit || e.tval2 || e.tinst) {
             std::string s = buf;
             std::snprintf(buf, sizeof buf, " gpa 0x%llx tinst 0x%llx", (unsigned long long)e.tval2,

@@ -43,6 +43,7 @@ struct Event {
     EventKind kind = EventKind::Trap;
     Priv from_priv = Priv::M, to_priv = Priv::M;
     bool from_v = false, to_v = false;
+    bool interrupt = false;  // for VmExit: the exit was an interrupt (cause is an interrupt number)
 };
 
 class EventLog {

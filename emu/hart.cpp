@@ -210,6 +210,7 @@ void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tv
     }
     Event e;
     e.kind = interrupt ? EventKind::Interrupt : EventKind::Trap;
+    e.interrupt = interrupt;
     e.pc = pc;
     e.cause = cause;
     e.tval = tval;

@@ -298,10 +298,14 @@ WalkResult Hart::debug_walk(uint64_t va, Access acc, WalkRecord* rec) {
 
 bool Hart::debug_read_virt(uint64_t va, void* buf, size_t len) {
     auto* out = static_cast<uint8_t*>(buf);
+    const bool physical = data_priv_ == Priv::M;  // M-mode data accesses (without MPRV) are physical
     for (size_t i = 0; i < len; ++i) {
-        WalkResult w = debug_walk(va + i, Access::Read, nullptr);
-        uint64_t pa = w.ok ? w.pa : va + i;
-        if (!w.ok && (priv != Priv::M)) return false;
+        uint64_t pa = va + i;
+        if (!physical) {
+            WalkResult w = debug_walk(va + i, Access::Read, nullptr);
+            if (!w.ok) return false;
+            pa = w.pa;
+        }
         uint64_t b;
         if (!bus_.read(pa, 1, b)) return false;
         out[i] = uint8_t(b);
