@@ -1,12 +1,15 @@
 // stepvisor demo [NAME]: built-in runs that need no files (their images are
 // embedded in the binary), each with narration and measured figures.
+#include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
 #include "isa/causes.hpp"
+#include "scenario.hpp"
 #include "run_loop.hpp"
 #include "ui/embedded.hpp"
 #include "walk_text.hpp"
@@ -82,22 +85,97 @@ const std::vector<Demo>& demos() {
     return d;
 }
 
+// A lecture scenario, headless: narration as checkpoints are reached (with
+// the machine's console lines in between, in cycle order), then the figures
+// and the checks that decide the exit code.
+int run_scenario(const scen::Entry& entry, const MachineOptions& opt, const std::string& json_path, bool quiet) {
+    std::unique_ptr<scen::ScenarioRun> run;
+    try {
+        run = std::make_unique<scen::ScenarioRun>(entry.make(), opt.config);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "stepvisor: demo %s: %s\n", entry.name.c_str(), e.what());
+        return kExitFail;
+    }
+    scen::Scenario& s = run->scenario();
+    std::printf("== %s: %s ==\n\n%s\n", s.name().c_str(), s.summary().c_str(), s.intro().c_str());
+    const size_t nsteps = run->steps().size();
+    uint64_t budget = opt.max_insns ? opt.max_insns : s.budget();
+    while (!run->done() && budget) {
+        uint64_t before = run->machine().instructions();
+        auto reached = run->advance(std::min<uint64_t>(budget, 200'000));
+        budget -= std::min(budget, std::max<uint64_t>(run->machine().instructions() - before, 1));
+        // Merge this slice's console lines and checkpoints by cycle.
+        struct Item { uint64_t cycle; int order; std::string text; };
+        std::vector<Item> items;
+        int order = 0;
+        for (auto& [cyc, line] : run->take_console_lines())
+            if (!quiet) items.push_back({cyc, order++, "    | " + line});
+        for (const auto& r : reached) {
+            const scen::Step& st = run->steps()[r.step];
+            std::string t = "\n[" + std::to_string(r.step + 1) + "/" + std::to_string(nsteps) + "] " + st.title +
+                            "  (cycle " + std::to_string(r.cycle) + ")\n";
+            if (!r.detail.empty()) t += "    event: " + r.detail + "\n";
+            std::string n = st.narration;
+            for (size_t p = 0; (p = n.find('\n', p)) != std::string::npos; p += 2) n.replace(p, 1, "\n  ");
+            t += "  " + n + "\n";
+            items.push_back({r.cycle, order++, t});
+        }
+        std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.cycle < b.cycle; });
+        for (const auto& it : items) std::puts(it.text.c_str());
+        std::fflush(stdout);
+    }
+    auto result = run->finish();
+    std::printf("\n-- figures (%s) --\n", s.name().c_str());
+    std::string group;
+    for (const auto& f : result.figures) {
+        if (f.group != group) std::printf("  %s\n", (group = f.group).c_str());
+        std::string v = scen::value_text(f.value);
+        if (!f.unit.empty()) v += " " + f.unit;
+        std::printf("    %-66s %s\n", f.label.c_str(), v.c_str());
+    }
+    std::printf("\n-- checks --\n");
+    for (const auto& c : result.checks)
+        std::printf("  %s  %s%s%s\n", c.ok ? "ok  " : "FAIL", c.name.c_str(), c.detail.empty() ? "" : ": ",
+                    c.detail.c_str());
+    std::string msg = run->stop_message();
+    if (!msg.empty()) std::fprintf(stderr, "stepvisor: demo %s: %s\n", s.name().c_str(), msg.c_str());
+    if (!json_path.empty()) {
+        std::ofstream out(json_path, std::ios::binary);
+        out << scen::to_json(*run, result);
+        if (!out) throw UsageError("demo: cannot write " + json_path);
+    }
+    std::printf("\n%s: %s\n", s.name().c_str(), result.ok ? "every check holds" : "a check failed");
+    return result.ok ? kExitPass : kExitFail;
+}
+
 }  // namespace
 
 int cmd_demo(const std::vector<std::string>& args) {
     MachineOptions opt;
-    std::string name = "tour";
+    std::string name = "tour", json;
+    bool quiet = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "-h" || a == "--help" || a == "--list") {
-            std::puts("usage: stepvisor demo [--list] [NAME]\n\nbuilt-in demos (default: tour):");
-            for (const auto& d : demos()) std::printf("  %-10s %s\n", d.name, d.summary);
+            if (a != "--list")
+                std::puts("usage: stepvisor demo [--list] [NAME] [--json FILE] [--quiet]\n\n"
+                          "  --list       name every demo and lecture scenario\n"
+                          "  --json FILE  write the scenario's figures, checks and checkpoints (with cycles)\n"
+                          "  --quiet      narration only, without the machine's console lines\n");
+            std::puts("built-in demos (default: tour):");
+            for (const auto& d : demos()) std::printf("  %-14s %s\n", d.name, d.summary);
+            std::puts("lecture scenarios (exit 0 when the scenario's checks hold):");
+            for (const auto& e : scen::registry()) std::printf("  %-14s %s\n", e.name.c_str(), e.summary.c_str());
             return 0;
         }
+        if (a == "--json") { json = value_of(args, i); continue; }
+        if (a == "--quiet") { quiet = true; continue; }
         if (parse_machine_option(args, i, opt)) continue;
         if (!a.empty() && a[0] == '-') throw UsageError("demo: unknown option " + a + " (see stepvisor demo --help)");
         name = a;
     }
+    if (const scen::Entry* e = scen::find(name)) return run_scenario(*e, opt, json, quiet);
+    if (!json.empty()) throw UsageError("demo: --json is for lecture scenarios; '" + name + "' is not one");
     for (const auto& d : demos())
         if (name == d.name) return d.run(opt);
     throw UsageError("demo: no demo named '" + name + "' (stepvisor demo --list names them)");

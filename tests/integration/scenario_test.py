@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""The lecture scenarios of `stepvisor demo`, run headless with --json, their
+figures checked against what each concept predicts.
+
+usage: scenario_test.py STEPVISOR
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+exe = sys.argv[1]
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def demo(name):
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, name + ".json")
+        p = subprocess.run([exe, "demo", name, "--json", path], capture_output=True, text=True, timeout=300)
+        check(p.returncode == 0, f"demo {name} exits 0 (got {p.returncode}: {p.stderr.strip()})")
+        data = json.load(open(path))
+    return p.stdout, data
+
+
+# --list names every scenario with a summary.
+p = subprocess.run([exe, "demo", "--list"], capture_output=True, text=True)
+check(p.returncode == 0, "demo --list exits 0")
+for name in ("tour", "isolation", "trap-emulate"):
+    check(any(l.split()[:1] == [name] and len(l.split()) > 3 for l in p.stdout.splitlines()),
+          f"demo --list names {name} with a summary")
+p = subprocess.run([exe, "demo", "no-such"], capture_output=True, text=True)
+check(p.returncode == 2 and p.stderr.count("\n") == 1, "an unknown scenario is a one-line usage error")
+
+
+def checkpoints_in_order(name, data):
+    cps = data["checkpoints"]
+    check(all(c["reached"] for c in cps), f"{name}: every checkpoint reached")
+    cycles = [c["cycle"] for c in cps if c["reached"]]
+    check(cycles == sorted(cycles) and cycles[0] > 0 and cycles[-1] <= data["cycles"],
+          f"{name}: checkpoint cycles ascend within the run ({cycles})")
+    check(data["ok"] and all(c["ok"] for c in data["checks"]), f"{name}: every check holds")
+
+
+# Row 2, isolation: the rogue's store faults in the G-stage (VS -> HS, cause
+# 23, at the GPA it stored to); hv stops it; every other VM finishes; no host
+# page is mapped by two VMs and the images are intact.
+out, d = demo("isolation")
+f = d["figures"]
+checkpoints_in_order("isolation", d)
+check(f["rogue.faulted"] and f["rogue.fault_cause"] == 23, "isolation: the rogue took a store guest-page fault")
+check(f["rogue.fault_from"] == "VS" and f["rogue.fault_to"] == "HS", "isolation: from VS-mode into HS-mode")
+check(f["rogue.fault_gpa"] == 0x40000000, "isolation: at the GPA the rogue stored to (0x40000000)")
+check(f["gpf.rogue"] == 1, "isolation: exactly one guest-page fault in the rogue")
+check(f["traps.VS_to_HS.e23"] >= 1, "isolation: the event log's VS->HS tally holds it")
+check(f["rogue.entries_after_fault"] == 0 and f["rogue.stopped_by_hv"], "isolation: the rogue never ran again")
+check(f["others.total"] >= 2 and f["others.finished"] == f["others.total"], "isolation: every other VM finished")
+for vm in ("ticker", "hello"):
+    check(f.get(f"vm.{vm}.finished") is True, f"isolation: {vm} shut down on its own")
+check("[vm1] hello: goodbye" in out and "ticker: done after 5 ticks" in out,
+      "isolation: the other guests' consoles are complete")
+check(f["mem.shared_host_pages"] == 0 and f["mem.pages_outside_own_ram"] == 0,
+      "isolation: no host page is mapped by two VMs")
+check(f["vm.rogue.pages_mapped"] == 256, "isolation: the rogue's G-stage maps just its 1 MiB")
+check(f["mem.rogue_target_mapped"] is False, "isolation: the rogue's target is in no VM's G-stage")
+check(f["mem.images_checked"] >= 3 and f["mem.images_intact"] == f["mem.images_checked"],
+      "isolation: every guest image is intact in host RAM")
+
+# Row 3, trap-and-emulate: every exit has its entry, each costs cycles; the
+# cycles per exit are what the exit/entry pairs imply; hv's own table counts
+# the same exits, and its cycles differ only by its register save/restore.
+out, d = demo("trap-emulate")
+f = d["figures"]
+checkpoints_in_order("trap-emulate", d)
+check(f["exits.total"] > 0 and f["entries.total"] >= f["exits.total"] - 1,
+      "trap-emulate: exits and entries pair up")
+check(f["exits.unmatched_before_end"] == 0 and f["exits.zero_cycles"] == 0,
+      "trap-emulate: every exit but the last has a later entry, at a later cycle")
+causes = sorted({k.split(".")[1] for k in f if k.startswith("exits.") and k.endswith(".count")})
+check("e10" in causes and "e22" in causes, f"trap-emulate: SBI ecalls and WFIs exit ({causes})")
+check(sum(f[f"exits.{c}.count"] for c in causes) == f["exits.total"], "trap-emulate: exits by cause add up")
+for c in causes:
+    n, cyc = f[f"exits.{c}.count"], f[f"exits.{c}.cycles"]
+    # the exit that ended the run has no entry, so it has no cycles either
+    check(cyc > 0 and any(m > 0 and abs(f[f"exits.{c}.cycles_per_exit"] - cyc / m) < 1e-6 * cyc
+                          for m in (n, n - 1)), f"trap-emulate: {c}: cycles per exit = cycles / exits")
+    check(f[f"exits.{c}.busy_cycles_per_exit"] > 0, f"trap-emulate: {c}: handling costs cycles")
+check(f["hv.exits"] == f["exits.total"], "trap-emulate: hv's table counts as many exits as the event log")
+check(f["hv.rows"] > 0 and f["hv.rows_equal"] == f["hv.rows"] and f["hv.rows_missing"] == 0,
+      "trap-emulate: hv's table agrees row by row")
+rows = [k[:-len(".hv_count")] for k in f if k.endswith(".hv_count")]
+for r in rows:
+    check(f[r + ".count"] == f[r + ".hv_count"], f"trap-emulate: {r}: counts agree")
+    if r + ".entry_exit_path" in f:
+        check(0 <= f[r + ".entry_exit_path"] <= 400 and f[r + ".cycles"] >= f[r + ".hv_cycles"],
+              f"trap-emulate: {r}: event-log cycles = hv's + its save/restore path")
+check("hv: VM exits by cause" in out, "trap-emulate: hv printed its own table")
+
+print(f"{len(failures)} failed")
+sys.exit(1 if failures else 0)

@@ -1,0 +1,389 @@
+// The scenario framework: the registry, running a scenario in slices while
+// checkpoints are looked for, JSON, and what the hypervisor scenarios share.
+#include "scenario.hpp"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <regex>
+#include <stdexcept>
+
+#include "emu/walk.hpp"
+#include "ui/embedded.hpp"
+
+namespace scen {
+
+// One factory per file in ui/cli/scenarios/.
+std::unique_ptr<Scenario> make_isolation();
+std::unique_ptr<Scenario> make_trap_emulate();
+
+const std::vector<Entry>& registry() {
+    static const std::vector<Entry> r = [] {
+        std::vector<Entry> v;
+        for (auto make : {make_isolation, make_trap_emulate}) {
+            auto s = make();
+            v.push_back({s->name(), s->summary(), make});
+        }
+        return v;
+    }();
+    return r;
+}
+
+const Entry* find(const std::string& name) {
+    for (const auto& e : registry())
+        if (e.name == name) return &e;
+    return nullptr;
+}
+
+Condition Condition::on(emu::EventKind k, std::function<bool(const emu::Event&)> m) {
+    Condition c;
+    c.kind = Kind::Event;
+    c.event_kind = k;
+    c.match = std::move(m);
+    return c;
+}
+Condition Condition::console(std::string text) {
+    Condition c;
+    c.kind = Kind::Console;
+    c.text = std::move(text);
+    return c;
+}
+Condition Condition::halted() { return Condition{}; }
+
+// ---------------------------------------------------------------- running
+
+ScenarioRun::ScenarioRun(std::unique_ptr<Scenario> s, emu::MachineConfig cfg) : scen_(std::move(s)) {
+    steps_ = scen_->steps();
+    cfg.console = [this](uint8_t b) {
+        console_.push_back(char(b));
+        if (b == '\n') {
+            lines_.emplace_back(m_ ? m_->cycles() : 0, line_);
+            line_ends_.push_back({console_.size() - 1, m_ ? m_->cycles() : 0, m_ ? m_->instructions() : 0});
+            line_.clear();
+        } else if (b != '\r') {
+            line_.push_back(char(b));
+        }
+    };
+    m_ = scen_->build(cfg);
+}
+
+bool ScenarioRun::done() const {
+    return m_->halted() || last_ == emu::StopReason::Idle || used_ >= scen_->budget();
+}
+
+void ScenarioRun::scan_events() {
+    const emu::EventLog& log = m_->events();
+    if (log.total() == next_seq_) return;
+    std::vector<emu::Event> evs = log.since(next_seq_);
+    if (!evs.empty() && evs.front().seq > next_seq_) lost_ += evs.front().seq - next_seq_;
+    for (const emu::Event& e : evs) {
+        scen_->observe(e);
+        size_t k = reached_.size();
+        if (k < steps_.size() && steps_[k].when.kind == Condition::Kind::Event) {
+            const Condition& c = steps_[k].when;
+            if (e.kind == c.event_kind && (!c.match || c.match(e))) {
+                Reached r{k, e.cycle, e.instret, e.seq, emu::describe(e, true)};
+                reached_.push_back(r);
+                fresh_.push_back(r);
+                console_checked_ = console_.size();
+            }
+        }
+        // Console checkpoints that completed before this event are checked
+        // per slice (check_console); their cycle is the slice's.
+    }
+    next_seq_ = log.total();
+}
+
+void ScenarioRun::check_console() {
+    for (;;) {
+        size_t k = reached_.size();
+        if (k >= steps_.size()) return;
+        const Condition& c = steps_[k].when;
+        if (c.kind == Condition::Kind::Console) {
+            size_t at = console_.find(c.text, console_checked_);
+            if (at == std::string::npos) return;
+            console_checked_ = at + c.text.size();
+            Reached r{k, m_->cycles(), m_->instructions(), 0, "console: " + c.text};
+            // The cycle of the newline that completed the line holding it.
+            auto it = std::lower_bound(line_ends_.begin(), line_ends_.end(), at + c.text.size(),
+                                       [](const LineEnd& l, size_t off) { return l.offset < off; });
+            if (it != line_ends_.end()) r.cycle = it->cycle, r.instret = it->instret;
+            reached_.push_back(r);
+            fresh_.push_back(r);
+        } else if (c.kind == Condition::Kind::Halted) {
+            if (!m_->halted()) return;
+            Reached r{k, m_->cycles(), m_->instructions(), 0, "machine halted: " + m_->halt_reason()};
+            reached_.push_back(r);
+            fresh_.push_back(r);
+        } else {
+            return;
+        }
+    }
+}
+
+std::vector<Reached> ScenarioRun::advance(uint64_t max_insns, bool exact) {
+    fresh_.clear();
+    // Slices small enough that the event ring never wraps between scans.
+    const uint64_t slice = 20'000;
+    while (max_insns && !done()) {
+        uint64_t n = std::min({slice, max_insns, scen_->budget() - used_});
+        m_->clear_stop_conditions();
+        size_t k = reached_.size();
+        if (exact && k < steps_.size() && steps_[k].when.kind == Condition::Kind::Event)
+            m_->stop_on(steps_[k].when.event_kind);
+        uint64_t before = m_->instructions();
+        last_ = m_->run(n);
+        uint64_t ran = m_->instructions() - before;
+        used_ += ran;
+        max_insns -= std::min(max_insns, std::max<uint64_t>(ran, 1));
+        scan_events();
+        check_console();
+        if (exact && !fresh_.empty()) break;
+        if (last_ == emu::StopReason::Breakpoint) break;
+    }
+    m_->clear_stop_conditions();
+    return fresh_;
+}
+
+std::vector<std::pair<uint64_t, std::string>> ScenarioRun::take_console_lines() {
+    auto out = std::move(lines_);
+    lines_.clear();
+    return out;
+}
+
+std::string ScenarioRun::stop_message() const {
+    if (m_->halted()) return m_->exit_code() ? "the machine powered off with code " + std::to_string(m_->exit_code()) : "";
+    if (last_ == emu::StopReason::Idle) return "every hart waits in WFI and nothing can wake it";
+    if (used_ >= scen_->budget()) return "the scenario's budget of " + std::to_string(scen_->budget()) + " instructions ran out";
+    return "stopped before the end";
+}
+
+ScenarioRun::Result ScenarioRun::finish() {
+    RunView v{*m_, console_, reached_, m_->halted(), m_->cycles(), m_->instructions(), lost_};
+    Result r;
+    r.figures = scen_->figures(v);
+    r.checks = scen_->checks(r.figures, v);
+    Check all{"every checkpoint reached", reached_.size() == steps_.size(), ""};
+    if (!all.ok) all.detail = "stopped waiting for '" + steps_[reached_.size()].title + "'";
+    r.checks.insert(r.checks.begin(), all);
+    if (lost_) r.checks.push_back({"no events lost", false, std::to_string(lost_) + " events left the ring unseen"});
+    r.ok = std::all_of(r.checks.begin(), r.checks.end(), [](const Check& c) { return c.ok; });
+    return r;
+}
+
+// ---------------------------------------------------------------- output
+
+std::string value_text(const Value& v) {
+    if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+    if (auto* d = std::get_if<double>(&v)) {
+        char b[64];
+        std::snprintf(b, sizeof b, "%.6g", *d);
+        return b;
+    }
+    if (auto* b = std::get_if<bool>(&v)) return *b ? "yes" : "no";
+    return std::get<std::string>(v);
+}
+
+namespace {
+std::string json_str(const std::string& s) {
+    std::string o = "\"";
+    for (unsigned char c : s) {
+        if (c == '"' || c == '\\') o += '\\', o += char(c);
+        else if (c == '\n') o += "\\n";
+        else if (c < 0x20) {
+            char b[8];
+            std::snprintf(b, sizeof b, "\\u%04x", c);
+            o += b;
+        } else o += char(c);
+    }
+    return o + "\"";
+}
+std::string json_val(const Value& v) {
+    if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+    if (auto* d = std::get_if<double>(&v)) {
+        char b[64];
+        std::snprintf(b, sizeof b, "%.17g", *d);
+        return b;
+    }
+    if (auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+    return json_str(std::get<std::string>(v));
+}
+}  // namespace
+
+std::string to_json(ScenarioRun& run, const ScenarioRun::Result& r) {
+    emu::Machine& m = run.machine();
+    std::string o = "{\n";
+    o += "  \"scenario\": " + json_str(run.scenario().name()) + ",\n";
+    o += "  \"ok\": " + std::string(r.ok ? "true" : "false") + ",\n";
+    o += "  \"cycles\": " + std::to_string(m.cycles()) + ",\n";
+    o += "  \"instructions\": " + std::to_string(m.instructions()) + ",\n";
+    o += "  \"halted\": " + std::string(m.halted() ? "true" : "false") + ",\n";
+    o += "  \"checkpoints\": [";
+    for (size_t i = 0; i < run.steps().size(); ++i) {
+        const Step& s = run.steps()[i];
+        o += i ? ",\n    " : "\n    ";
+        o += "{\"id\": " + json_str(s.id) + ", \"title\": " + json_str(s.title) + ", \"reached\": ";
+        if (i < run.reached().size()) {
+            const Reached& x = run.reached()[i];
+            o += "true, \"cycle\": " + std::to_string(x.cycle) + ", \"instret\": " + std::to_string(x.instret) +
+                 ", \"detail\": " + json_str(x.detail) + "}";
+        } else {
+            o += "false}";
+        }
+    }
+    o += "\n  ],\n  \"figures\": {";
+    for (size_t i = 0; i < r.figures.size(); ++i)
+        o += (i ? ",\n    " : "\n    ") + json_str(r.figures[i].key) + ": " + json_val(r.figures[i].value);
+    o += "\n  },\n  \"figure_labels\": {";
+    for (size_t i = 0; i < r.figures.size(); ++i) {
+        const Figure& f = r.figures[i];
+        o += (i ? ",\n    " : "\n    ") + json_str(f.key) + ": {\"group\": " + json_str(f.group) +
+             ", \"label\": " + json_str(f.label) + ", \"unit\": " + json_str(f.unit) + "}";
+    }
+    o += "\n  },\n  \"checks\": [";
+    for (size_t i = 0; i < r.checks.size(); ++i)
+        o += (i ? ",\n    " : "\n    ") + std::string("{\"name\": ") + json_str(r.checks[i].name) +
+             ", \"ok\": " + (r.checks[i].ok ? "true" : "false") + ", \"detail\": " + json_str(r.checks[i].detail) + "}";
+    o += "\n  ]\n}\n";
+    return o;
+}
+
+}  // namespace scen
+
+// ---------------------------------------------------------------- hv scenarios
+
+namespace scen::hvsetup {
+
+emu::Image embedded_elf(const char* name) {
+    auto bytes = embedded::find(name);
+    if (!bytes) throw std::runtime_error(std::string("image '") + name + "' is not embedded in this build");
+    return emu::parse_elf(*bytes, name);
+}
+
+std::unique_ptr<emu::Machine> build_hv_machine(emu::MachineConfig cfg) {
+    auto image = embedded_elf;
+    cfg.isa.h = true;
+    cfg.harts = 1;
+    auto m = std::make_unique<emu::Machine>(cfg);
+    emu::Machine::BootSpec spec;
+    spec.firmware = image("minisbi");
+    spec.kernel = image("hv");
+    m->boot(spec);
+    return m;
+}
+
+std::vector<VmInfo> parse_vms(const std::string& console) {
+    std::vector<VmInfo> vms;
+    static const std::regex made(R"(^hv: vm(\d+) '([^']*)': (\d+) KiB RAM .*\(host (0x[0-9a-f]+)\).*hgatp (0x[0-9a-f]+))");
+    static const std::regex stopped(R"(^hv: vm(\d+) stopped: (.*)$)");
+    size_t pos = 0;
+    while (pos < console.size()) {
+        size_t nl = console.find('\n', pos);
+        std::string line = console.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+        pos = nl == std::string::npos ? console.size() : nl + 1;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        std::smatch mt;
+        if (std::regex_search(line, mt, made)) {
+            VmInfo v;
+            v.index = unsigned(std::stoul(mt[1]));
+            v.label = "vm" + std::string(mt[1]);
+            v.name = mt[2];
+            v.ram_kib = std::stoull(mt[3]);
+            v.host = std::stoull(mt[4], nullptr, 16);
+            v.hgatp = std::stoull(mt[5], nullptr, 16);
+            vms.push_back(v);
+        } else if (std::regex_search(line, mt, stopped)) {
+            for (auto& v : vms)
+                if (v.index == std::stoul(mt[1])) v.stopped = true, v.stop_reason = mt[2];
+        } else if (line.size() > 2 && line[0] == '[') {
+            size_t close = line.find("] ");
+            if (close == std::string::npos) continue;
+            std::string label = line.substr(1, close - 1);
+            for (auto& v : vms)
+                if (v.label == label) v.console += line.substr(close + 2) + "\n";
+        }
+    }
+    return vms;
+}
+
+std::vector<HvExitRow> parse_hv_exit_table(const std::string& console) {
+    std::vector<HvExitRow> rows;
+    static const std::regex row(R"(^hv: (vm\d+) +(.*) \((\d+)\) +(\d+) +(\d+) +(\d+)\s*$)");
+    size_t pos = 0;
+    while (pos < console.size()) {
+        size_t nl = console.find('\n', pos);
+        std::string line = console.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+        pos = nl == std::string::npos ? console.size() : nl + 1;
+        std::smatch mt;
+        if (!std::regex_search(line, mt, row)) continue;
+        HvExitRow r;
+        r.vm = mt[1];
+        r.interrupt = std::string(mt[2]).find("interrupt") != std::string::npos;
+        r.code = unsigned(std::stoul(mt[3]));
+        r.exits = std::stoull(mt[4]);
+        r.cycles = std::stoull(mt[5]);
+        rows.push_back(r);
+    }
+    return rows;
+}
+
+void ExitTracker::observe(const emu::Event& e) {
+    if (!init_) {
+        std::fill(std::begin(open_), std::end(open_), -1L);
+        init_ = true;
+    }
+    constexpr uint16_t kHgatp = 0x680;
+    switch (e.kind) {
+    case emu::EventKind::AtpWrite:
+        if (e.csr == kHgatp) hgatp_[e.hart] = e.tinst;
+        break;
+    case emu::EventKind::VmExit: {
+        if (e.to_priv != emu::Priv::S) break;  // to M-mode: the firmware's, not the hypervisor's
+        Exit x;
+        x.hgatp = hgatp_[e.hart];
+        x.cause = e.cause;
+        x.cycle = e.cycle;
+        x.tval2 = e.tval2;
+        // The trap/interrupt event just before says which it was.
+        x.interrupt = e.interrupt || last_was_interrupt_[e.hart];
+        exits_.push_back(x);
+        open_[e.hart] = long(exits_.size() - 1);
+        break;
+    }
+    case emu::EventKind::Wfi:
+        if (!e.from_v && open_[e.hart] >= 0) exits_[size_t(open_[e.hart])].idle = true;
+        break;
+    case emu::EventKind::Interrupt: last_was_interrupt_[e.hart] = true; break;
+    case emu::EventKind::Trap: last_was_interrupt_[e.hart] = false; break;
+    case emu::EventKind::VmEntry:
+        ++entries_;
+        if (open_[e.hart] >= 0) {
+            Exit& x = exits_[size_t(open_[e.hart])];
+            x.entered = true;
+            x.entry_cycle = e.cycle;
+            open_[e.hart] = -1;
+        }
+        break;
+    default: break;
+    }
+}
+
+std::optional<uint64_t> gstage_translate(emu::Machine& m, uint64_t hgatp, uint64_t gpa) {
+    emu::WalkRequest req;
+    req.va = gpa;
+    req.access = emu::Access::Read;
+    req.priv = emu::Priv::S;
+    req.virt = true;
+    req.atp = 0;  // VS-stage Bare: the address is a guest-physical one
+    req.hgatp = hgatp;
+    req.update_ad = false;
+    emu::WalkMemory mem;
+    mem.read_pte = [&](uint64_t pa, uint64_t& v) { return m.bus().read(pa, 8, v); };
+    mem.write_pte = [](uint64_t, uint64_t) { return false; };
+    emu::WalkResult r = emu::walk(req, mem);
+    if (!r.ok) return std::nullopt;
+    return r.pa;
+}
+
+}  // namespace scen::hvsetup

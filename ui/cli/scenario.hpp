@@ -1,0 +1,208 @@
+// Lecture scenarios: the one place they are defined. A scenario is a machine
+// (configuration and embedded images), narration steps each tied to a
+// checkpoint (a named condition over the event log, the console or the halt),
+// figures computed from the event log and the guests' console after the run,
+// and checks over those figures that decide the exit code.
+//
+// `stepvisor demo NAME` runs one headless through ScenarioRun; the GUI opens
+// the same ScenarioRun and pauses at each checkpoint (advance() with exact
+// stops returns as soon as the next checkpoint is reached).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "emu/machine.hpp"
+
+namespace scen {
+
+// A condition that marks a checkpoint. Checked in step order: a step's
+// condition is only looked for after the previous step was reached.
+struct Condition {
+    enum class Kind { Event, Console, Halted } kind = Kind::Halted;
+    emu::EventKind event_kind = emu::EventKind::Trap;         // Event: the kind to look at ...
+    std::function<bool(const emu::Event&)> match;              // ... and which of them (null = any)
+    std::string text;                                          // Console: this text was printed
+
+    static Condition on(emu::EventKind k, std::function<bool(const emu::Event&)> m = nullptr);
+    static Condition console(std::string text);
+    static Condition halted();
+};
+
+struct Step {
+    std::string id;         // short machine name: "first-vm-exit"
+    std::string title;      // what the GUI shows at the pause: "first VM exit"
+    Condition when;
+    std::string narration;  // printed when reached, for a student who has just seen the slide
+};
+
+// Where a checkpoint was reached.
+struct Reached {
+    size_t step = 0;
+    uint64_t cycle = 0, instret = 0, seq = 0;  // seq: the event's position (0 for console/halt)
+    std::string detail;                        // the event, described
+};
+
+// A measured figure. `group` puts it in a table section; keys are unique.
+using Value = std::variant<int64_t, double, bool, std::string>;
+struct Figure {
+    std::string group, key, label;
+    Value value;
+    std::string unit;
+};
+struct Check {
+    std::string name;
+    bool ok = false;
+    std::string detail;
+};
+
+// What a finished (or stopped) run gives a scenario to compute figures from.
+struct RunView {
+    emu::Machine& machine;
+    const std::string& console;      // everything the machine printed
+    const std::vector<Reached>& reached;
+    bool halted = false;
+    uint64_t cycles = 0, instructions = 0;
+    uint64_t events_lost = 0;         // events that left the ring before observe() saw them
+};
+
+class Scenario {
+public:
+    virtual ~Scenario() = default;
+    virtual std::string name() const = 0;
+    virtual std::string summary() const = 0;
+    // Printed before the run: what the student is about to see.
+    virtual std::string intro() const = 0;
+    // The machine with its images loaded (throws std::runtime_error with a
+    // one-line message when something it needs is missing).
+    virtual std::unique_ptr<emu::Machine> build(emu::MachineConfig cfg) const = 0;
+    virtual std::vector<Step> steps() const = 0;
+    // Every event in order, as the run goes (for figures the whole-run
+    // tallies do not give, e.g. cycles between a VM exit and its entry).
+    virtual void observe(const emu::Event&) {}
+    virtual std::vector<Figure> figures(const RunView& run) = 0;
+    virtual std::vector<Check> checks(const std::vector<Figure>& figures, const RunView& run) = 0;
+    // Instruction budget for a whole run (the scenario's configuration fits well within it).
+    virtual uint64_t budget() const { return 400'000'000; }
+};
+
+struct Entry {
+    std::string name, summary;
+    std::function<std::unique_ptr<Scenario>()> make;
+};
+// Every built-in scenario, in lecture order.
+const std::vector<Entry>& registry();
+const Entry* find(const std::string& name);
+
+// One run of a scenario: build, advance, finish.
+class ScenarioRun {
+public:
+    // echo: also called with each complete console line as it is printed.
+    explicit ScenarioRun(std::unique_ptr<Scenario> s, emu::MachineConfig cfg = {});
+    Scenario& scenario() { return *scen_; }
+    const std::vector<Step>& steps() const { return steps_; }
+    emu::Machine& machine() { return *m_; }
+    const std::string& console() const { return console_; }
+    const std::vector<Reached>& reached() const { return reached_; }
+    bool done() const;  // halted, idle, or the budget used
+
+    // Runs up to max_insns instructions. exact: stop right after the event
+    // that reaches the next checkpoint (Machine::stop_on its kind). Returns
+    // the checkpoints reached during this call, in order.
+    std::vector<Reached> advance(uint64_t max_insns, bool exact = false);
+    // Console lines completed since the last call, each with the cycle of its last byte.
+    std::vector<std::pair<uint64_t, std::string>> take_console_lines();
+
+    // Figures and checks of the run so far.
+    struct Result {
+        std::vector<Figure> figures;
+        std::vector<Check> checks;
+        bool ok = false;
+    };
+    Result finish();
+    std::string stop_message() const;  // "" when the machine powered off normally
+
+private:
+    void scan_events();
+    void check_console();
+    std::unique_ptr<Scenario> scen_;
+    std::vector<Step> steps_;
+    std::unique_ptr<emu::Machine> m_;
+    std::string console_;
+    size_t console_checked_ = 0;   // console_ offset where the pending console step began
+    std::string line_;
+    std::vector<std::pair<uint64_t, std::string>> lines_;
+    struct LineEnd { size_t offset; uint64_t cycle, instret; };
+    std::vector<LineEnd> line_ends_;  // each newline of the console: where, and when
+    std::vector<Reached> reached_, fresh_;
+    uint64_t next_seq_ = 0, lost_ = 0, used_ = 0;
+    emu::StopReason last_ = emu::StopReason::Limit;
+};
+
+// Text and JSON of a result.
+std::string value_text(const Value& v);
+std::string to_json(ScenarioRun& run, const ScenarioRun::Result& r);
+
+}  // namespace scen
+
+// Shared by the scenarios that run the embedded hypervisor.
+namespace scen::hvsetup {
+
+// The machine: rv64gch, one hart, minisbi (firmware/scenarios) at
+// 0x8000_0000 and hv.elf at 0x8020_0000, both embedded in the binary.
+std::unique_ptr<emu::Machine> build_hv_machine(emu::MachineConfig cfg);
+// An embedded ELF image by name ("hv", "minisbi"); std::runtime_error when absent.
+emu::Image embedded_elf(const char* name);
+
+// A VM as hv announced it ("hv: vmN 'name': ... (host 0x...) ... hgatp 0x...").
+struct VmInfo {
+    unsigned index = 0;
+    std::string label, name;
+    uint64_t ram_kib = 0, host = 0, hgatp = 0;
+    std::string console;  // its "[vmN] " lines, without the label
+    bool stopped = false;
+    std::string stop_reason;  // from "hv: vmN stopped: ..."
+};
+std::vector<VmInfo> parse_vms(const std::string& console);
+
+// hv's own exit table ("hv: vmN  cause (code)  exits cycles avg").
+struct HvExitRow {
+    std::string vm;
+    unsigned code = 0;
+    bool interrupt = false;
+    uint64_t exits = 0, cycles = 0;
+};
+std::vector<HvExitRow> parse_hv_exit_table(const std::string& console);
+
+// VM exits as stepvisor saw them: each exit, its VM (by the hgatp loaded at
+// the time), its cause and the cycles until the next VM entry on that hart.
+class ExitTracker {
+public:
+    void observe(const emu::Event& e);
+    struct Exit {
+        uint64_t hgatp = 0, cause = 0, cycle = 0, entry_cycle = 0;
+        bool interrupt = false, entered = false;
+        bool idle = false;  // the hart waited in WFI before the entry (every vCPU blocked)
+        uint64_t tval2 = 0;
+    };
+    const std::vector<Exit>& exits() const { return exits_; }
+    uint64_t entries() const { return entries_; }
+
+private:
+    std::vector<Exit> exits_;
+    uint64_t hgatp_[256] = {};
+    long open_[256];
+    bool last_was_interrupt_[256] = {};
+    uint64_t entries_ = 0;
+    bool init_ = false;
+};
+
+// The host-physical address a VM's G-stage maps `gpa` to, by the emulator's
+// own walker (no A/D updates); nullopt when unmapped.
+std::optional<uint64_t> gstage_translate(emu::Machine& m, uint64_t hgatp, uint64_t gpa);
+
+}  // namespace scen::hvsetup
