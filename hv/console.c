@@ -96,8 +96,17 @@ void kprintf(const char *fmt, ...) {
 
 static void guest_console_emit(struct guest_console *gc) {
     gc->line[gc->len] = 0;
-    kprintf("[%s] %s\n", gc->label, gc->line);
-    gc->len = 0;
+    if (gc->shown) kprintf("%s\n", gc->line + gc->shown);
+    else kprintf("[%s] %s\n", gc->label, gc->line);
+    gc->len = gc->shown = 0;
+}
+
+void guest_console_show_partial(struct guest_console *gc) {
+    if (gc->len == gc->shown) return;
+    gc->line[gc->len] = 0;
+    if (gc->shown) kprintf("%s", gc->line + gc->shown);
+    else kprintf("[%s] %s", gc->label, gc->line);
+    gc->shown = gc->len;
 }
 
 void guest_console_flush(struct guest_console *gc) {

@@ -53,6 +53,12 @@ void sbi_console_write(const char *s, uint64_t n) {
     for (; n; n--, s++) sbi_ecall(SBI_EXT_LEGACY_CONSOLE_PUTCHAR, 0, *s, 0, 0);
 }
 
+int sbi_console_getchar(void) {
+    /* The legacy call: OpenSBI 1.1 has no DBCN read. */
+    long c = sbi_ecall(SBI_EXT_LEGACY_CONSOLE_GETCHAR, 0, 0, 0, 0).error;
+    return c < 0 ? -1 : (int)(c & 0xff);
+}
+
 void sbi_set_timer(uint64_t stime) {
     if (have_time)
         sbi_ecall(SBI_EXT_TIME, 0, (long)stime, 0, 0);

@@ -45,6 +45,7 @@ struct sbiret sbi_ecall(long ext, long fid, long a0, long a1, long a2);
 
 void sbi_init(void);               /* probes what the firmware offers */
 void sbi_console_write(const char *s, uint64_t n);
+int sbi_console_getchar(void);     /* -1 when no input waits */
 void sbi_set_timer(uint64_t stime);
 void sbi_shutdown(void) __attribute__((noreturn));
 long sbi_firmware_impl_id(void);

@@ -1,4 +1,5 @@
 #include "vm.h"
+#include "fdt_build.h"
 #include "gstage.h"
 #include "hart.h"
 #include "lib.h"
@@ -61,9 +62,12 @@ struct vm *vm_create(const struct vm_config *cfg) {
                 (uint64_t)vm->gstage_root >> 12;
 
     vm->nr_vcpus = cfg->vcpus;
+    /* As on a real machine: a0 = hart id, a1 = the device tree, which hv
+     * writes at the top of the VM's RAM (unless the image is there). */
+    uint64_t fdt = fdt_build_for_vm(vm);
+    if (fdt && fdt < load + image_size) fdt = 0;
     for (unsigned i = 0; i < cfg->vcpus; i++) {
-        /* As on a real machine: a0 = hart id, a1 = device tree (none yet). */
-        vcpu_init(&vm->vcpus[i], vm, i, entry, i, 0);
+        vcpu_init(&vm->vcpus[i], vm, i, entry, i, fdt);
         /* Secondary vCPUs wait for an SBI HSM hart_start (not yet offered). */
         vm->vcpus[i].state = i == 0 ? VCPU_RUNNABLE : VCPU_STOPPED;
         sched_add(&vm->vcpus[i]);
@@ -73,6 +77,9 @@ struct vm *vm_create(const struct vm_config *cfg) {
             "%u vCPU(s), VMID %u, hgatp %p\n",
             vm->label, cfg->name, vm->ram_size / 1024, (void *)vm->ram_gpa, vm->ram,
             image_size, cfg->vcpus, vm->vmid, (void *)vm->hgatp);
+    if (cfg->load_gpa || cfg->entry_gpa)
+        kprintf("hv: %s: image at GPA %p, entry %p, device tree at GPA %p\n", vm->label,
+                (void *)load, (void *)entry, (void *)fdt);
     return vm;
 }
 

@@ -1,5 +1,6 @@
 #include "vuart.h"
 #include "console.h"
+#include "sbi.h"
 #include "vm.h"
 
 /* Register offsets (reg-shift 0: one byte each), as in the 16550 data sheet. */
@@ -30,9 +31,19 @@ bool vuart_push_input(struct vuart *u, uint8_t c) {
     return true;
 }
 
+/* Terminal input goes to vm0's UART (switching VMs: not yet). It is
+ * fetched from the firmware only when the guest looks for it. */
+static void poll_input(struct vm *vm) {
+    if (vm->id != 0 || vm->uart.rx_len) return;
+    int c = sbi_console_getchar();
+    if (c >= 0) vuart_push_input(&vm->uart, (uint8_t)c);
+    else guest_console_show_partial(&vm->console);   /* a prompt, say */
+}
+
 uint8_t vuart_read(struct vm *vm, uint64_t offset) {
     struct vuart *u = &vm->uart;
     bool dlab = u->lcr & LCR_DLAB;
+    if (offset == UART_LSR || (offset == UART_RBR_THR_DLL && !dlab)) poll_input(vm);
     switch (offset) {
     case UART_RBR_THR_DLL:
         if (dlab) return u->dll;
