@@ -1,24 +1,33 @@
-#include "plic.hpp"
+#include "devices/plic.hpp"
+
+#include <algorithm>
+#include <utility>
 
 namespace dev {
 
 Plic::Plic(unsigned harts, unsigned num_sources, std::function<void(unsigned ctx, bool level)> irq_out)
-    : priority_(num_sources, 0),
-      level_(num_sources, false),
-      pending_(num_sources, false),
-      claimed_(num_sources, false),
-      enable_(2 * harts, std::vector<uint32_t>((num_sources + 31) / 32, 0)),
-      threshold_(2 * harts, 0),
-      out_(2 * harts, false),
-      irq_out_(std::move(irq_out)) {}
+    : irq_out_(std::move(irq_out)) {
+    const unsigned n = std::clamp(num_sources, 1u, kMaxSources);  // source 0 always "exists" as a slot
+    const unsigned ctxs = 2 * harts;
+    priority_.assign(n, 0);
+    level_.assign(n, 0);
+    pending_.assign(n, 0);
+    claimer_.assign(n, -1);
+    claim_seq_.assign(n, 0);
+    enable_.assign(ctxs, std::vector<uint32_t>((n + 31) / 32, 0));
+    threshold_.assign(ctxs, 0);
+    out_.assign(ctxs, 0);
+}
 
 void Plic::reset() {
     std::fill(priority_.begin(), priority_.end(), 0);
-    std::fill(pending_.begin(), pending_.end(), false);
-    std::fill(claimed_.begin(), claimed_.end(), false);
+    std::fill(claimer_.begin(), claimer_.end(), -1);
+    std::fill(claim_seq_.begin(), claim_seq_.end(), 0);
+    seq_ = 0;
     for (auto& e : enable_) std::fill(e.begin(), e.end(), 0);
     std::fill(threshold_.begin(), threshold_.end(), 0);
-    for (unsigned s = 1; s < level_.size(); ++s) pending_[s] = level_[s];
+    // The devices keep their levels; the gateways forward those that are high.
+    for (unsigned s = 0; s < pending_.size(); ++s) pending_[s] = s != 0 && level_[s];
     update();
 }
 
@@ -26,105 +35,153 @@ bool Plic::enabled(unsigned ctx, unsigned src) const {
     return ctx < enable_.size() && src < priority_.size() && ((enable_[ctx][src / 32] >> (src % 32)) & 1);
 }
 
-// The gateway: a high level pends the source unless a claim of it is still
-// outstanding (until its completion).
-void Plic::set_source(unsigned src, bool level) {
-    if (src == 0 || src >= level_.size()) return;
-    level_[src] = level;
-    if (level && !claimed_[src]) pending_[src] = true;
-    update();
-}
-
-unsigned Plic::best(unsigned ctx) const {
+unsigned Plic::claimed(unsigned ctx) const {
     unsigned id = 0;
-    uint32_t prio = threshold_[ctx];
-    for (unsigned s = 1; s < priority_.size(); ++s)
-        if (pending_[s] && priority_[s] > prio && enabled(ctx, s)) {
-            prio = priority_[s];
+    uint64_t when = 0;
+    for (unsigned s = 1; s < claimer_.size(); ++s)
+        if (claimer_[s] == int(ctx) && claim_seq_[s] >= when) {
+            when = claim_seq_[s];
             id = s;
         }
     return id;
 }
 
+// ------------------------------------------------------------------ gateway
+
+// A level-triggered gateway: the first high level becomes a request (the
+// pending bit); no further request until the claimed one is completed.
+void Plic::set_source(unsigned src, bool level) {
+    if (src == 0 || src >= level_.size()) return;
+    level_[src] = level;
+    if (level && !pending_[src] && !in_service(src)) {
+        pending_[src] = 1;
+        update();
+    }
+}
+
+// ------------------------------------------------------------------ core
+
+// The highest-priority pending source enabled for ctx whose priority is above
+// `above`; ties go to the lowest id (the scan is ascending and needs strictly
+// more to replace). With above = 0, priority-0 sources never qualify.
+unsigned Plic::best(unsigned ctx, uint32_t above) const {
+    unsigned id = 0;
+    uint32_t prio = above;
+    for (unsigned w = 0; w < enable_[ctx].size(); ++w) {
+        uint32_t en = enable_[ctx][w];
+        while (en) {
+            unsigned s = w * 32 + unsigned(__builtin_ctz(en));
+            en &= en - 1;
+            if (pending_[s] && priority_[s] > prio) {
+                prio = priority_[s];
+                id = s;
+            }
+        }
+    }
+    return id;
+}
+
+unsigned Plic::next_claim(unsigned ctx) const { return ctx < enable_.size() ? best(ctx, 0) : 0; }
+
+// EIP of each context: some pending enabled source with priority > threshold.
 void Plic::update() {
     for (unsigned c = 0; c < out_.size(); ++c) {
-        bool level = best(c) != 0;
-        if (level != out_[c]) {
+        const bool level = best(c, threshold_[c]) != 0;
+        if (level != bool(out_[c])) {
             out_[c] = level;
             if (irq_out_) irq_out_(c, level);
         }
     }
 }
 
+// Claim: the threshold does not matter here (spec), only EIP is gated by it.
 uint32_t Plic::claim(unsigned ctx) {
-    unsigned id = best(ctx);
+    const unsigned id = best(ctx, 0);
     if (id) {
-        pending_[id] = false;
-        claimed_[id] = true;
-        update();
+        pending_[id] = 0;
+        claimer_[id] = int(ctx);
+        claim_seq_[id] = ++seq_;
     }
     return id;
 }
 
-void Plic::complete(unsigned ctx, uint32_t src) {
-    // A completion for a source not enabled for this context is ignored (spec).
-    if (src == 0 || src >= priority_.size() || !enabled(ctx, src)) return;
-    claimed_[src] = false;
-    if (level_[src]) pending_[src] = true;
-    update();
-}
-
-bool Plic::read(uint64_t off, unsigned size, uint64_t& value) {
-    if (size != 4 || (off & 3)) return false;
-    value = 0;
-    if (off < kPending) {
-        unsigned s = unsigned(off / 4);
-        if (s < priority_.size()) value = priority_[s];
-    } else if (off < kEnable) {
-        unsigned word = unsigned((off - kPending) / 4);
-        for (unsigned b = 0; b < 32; ++b) {
-            unsigned s = word * 32 + b;
-            if (s < pending_.size() && pending_[s]) value |= 1u << b;
-        }
-    } else if (off < kContext) {
-        unsigned ctx = unsigned((off - kEnable) / kEnableStride), word = unsigned((off - kEnable) % kEnableStride / 4);
-        if (ctx < enable_.size() && word < enable_[ctx].size()) value = enable_[ctx][word];
-    } else {
-        unsigned ctx = unsigned((off - kContext) / kContextStride);
-        uint64_t reg = (off - kContext) % kContextStride;
-        if (ctx >= threshold_.size()) return true;
-        if (reg == 0) value = threshold_[ctx];
-        else if (reg == 4) value = claim(ctx);
-    }
+// Complete: the completion message goes to the source's gateway, unless the
+// source is not enabled for this context (then it is silently ignored). A
+// level still high makes a new request.
+bool Plic::complete(unsigned ctx, uint32_t src) {
+    if (src == 0 || src >= priority_.size() || !enabled(ctx, src) || !in_service(src)) return false;
+    claimer_[src] = -1;
+    if (level_[src]) pending_[src] = 1;
     return true;
 }
 
-bool Plic::write(uint64_t off, unsigned size, uint64_t value) {
-    if (size != 4 || (off & 3)) return false;
-    const uint32_t v = uint32_t(value);
-    if (off < kPending) {
-        unsigned s = unsigned(off / 4);
-        if (s > 0 && s < priority_.size()) priority_[s] = v & kPriorityMask;
-    } else if (off < kEnable) {
-        return true;  // pending bits are read-only
-    } else if (off < kContext) {
-        unsigned ctx = unsigned((off - kEnable) / kEnableStride), word = unsigned((off - kEnable) % kEnableStride / 4);
-        if (ctx < enable_.size() && word < enable_[ctx].size()) {
-            uint32_t mask = ~0u;
-            if (word == 0) mask &= ~1u;  // source 0 does not exist
-            unsigned last = unsigned(priority_.size());
-            if ((word + 1) * 32 > last) mask &= (last - word * 32 >= 32) ? ~0u : ((1u << (last - word * 32)) - 1);
-            enable_[ctx][word] = v & mask;
+// ------------------------------------------------------------------ registers
+
+bool Plic::read32(uint64_t off, uint32_t& v) {
+    v = 0;
+    if (off < kPendingBase) {
+        const uint64_t s = (off - kPriorityBase) / 4;
+        if (s < priority_.size()) v = priority_[s];
+    } else if (off < kEnableBase) {
+        const uint64_t word = (off - kPendingBase) / 4;
+        for (unsigned b = 0; b < 32; ++b) {
+            const uint64_t s = word * 32 + b;
+            if (s < pending_.size() && pending_[s]) v |= 1u << b;
         }
+    } else if (off < kContextBase) {
+        const uint64_t ctx = (off - kEnableBase) / kEnableStride, word = (off - kEnableBase) % kEnableStride / 4;
+        if (ctx < enable_.size() && word < enable_[ctx].size()) v = enable_[ctx][word];
     } else {
-        unsigned ctx = unsigned((off - kContext) / kContextStride);
-        uint64_t reg = (off - kContext) % kContextStride;
-        if (ctx >= threshold_.size()) return true;
-        if (reg == 0) threshold_[ctx] = v & kPriorityMask;
-        else if (reg == 4) complete(ctx, v);
-        else return true;
+        const uint64_t ctx = (off - kContextBase) / kContextStride, reg = (off - kContextBase) % kContextStride;
+        if (ctx >= threshold_.size()) return false;
+        if (reg == kThreshold) v = threshold_[ctx];
+        else if (reg == kClaimComplete) {
+            v = claim(unsigned(ctx));
+            return v != 0;
+        }
     }
-    update();
+    return false;
+}
+
+bool Plic::write32(uint64_t off, uint32_t v) {
+    if (off < kPendingBase) {
+        const uint64_t s = (off - kPriorityBase) / 4;
+        if (s == 0 || s >= priority_.size()) return false;
+        priority_[s] = v & kMaxPriority;  // WARL: the implemented bits
+        return true;
+    }
+    if (off < kEnableBase) return false;  // pending bits are read-only
+    if (off < kContextBase) {
+        const uint64_t ctx = (off - kEnableBase) / kEnableStride, word = (off - kEnableBase) % kEnableStride / 4;
+        if (ctx >= enable_.size() || word >= enable_[ctx].size()) return false;
+        uint32_t mask = ~0u;
+        if (word == 0) mask &= ~1u;  // source 0 does not exist
+        const uint64_t first = word * 32, n = priority_.size();
+        if (n - first < 32) mask &= (1u << (n - first)) - 1;  // ids beyond the last source
+        enable_[ctx][word] = v & mask;
+        return true;
+    }
+    const uint64_t ctx = (off - kContextBase) / kContextStride, reg = (off - kContextBase) % kContextStride;
+    if (ctx >= threshold_.size()) return false;
+    if (reg == kThreshold) {
+        threshold_[ctx] = v & kMaxPriority;  // WARL, as the priorities
+        return true;
+    }
+    if (reg == kClaimComplete) return complete(unsigned(ctx), v);
+    return false;
+}
+
+bool Plic::read(uint64_t offset, unsigned size, uint64_t& value) {
+    if (size != 4 || offset % 4 || offset >= kSize) return false;
+    uint32_t v = 0;
+    if (read32(offset, v)) update();  // a claim took a pending bit
+    value = v;
+    return true;
+}
+
+bool Plic::write(uint64_t offset, unsigned size, uint64_t value) {
+    if (size != 4 || offset % 4 || offset >= kSize) return false;
+    if (write32(offset, uint32_t(value))) update();
     return true;
 }
 
