@@ -107,7 +107,7 @@ public:
         add("the rogue", "rogue.fault_cause", "  cause", int64_t(fault_seen_ ? fault_.cause : 0));
         add("the rogue", "rogue.fault_from", "  from mode", std::string(fault_seen_ ? mode_name(fault_.from_priv, fault_.from_v) : "-"));
         add("the rogue", "rogue.fault_to", "  to mode", std::string(fault_seen_ ? mode_name(fault_.to_priv, fault_.to_v) : "-"));
-        add("the rogue", "rogue.fault_gpa", "  guest-physical address (htval << 2)", int64_t(fault_seen_ ? fault_.tval2 : 0));
+        add("the rogue", "rogue.fault_gpa", "  guest-physical address (htval << 2) = " + hex(fault_seen_ ? fault_.tval2 : 0), int64_t(fault_seen_ ? fault_.tval2 : 0));
         add("the rogue", "rogue.fault_cycle", "  at cycle", int64_t(fault_seen_ ? fault_.cycle : 0));
         add("the rogue", "rogue.entries_after_fault", "VM entries into rogue after the fault", int64_t(entries_after_));
         add("the rogue", "rogue.stopped_by_hv", "hv stopped it for the fault",
