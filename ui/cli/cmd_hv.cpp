@@ -198,19 +198,8 @@ int cmd_hv(const std::vector<std::string>& args) {
         throw UsageError("hv: --mem " + std::to_string(opt.config.ram_size / kMiB) + "M is too small for these VMs; they need " +
                          std::to_string(need / kMiB) + "M");
 
-    std::string tail;
     emu::Machine* mp = nullptr;
-    opt.config.console = [&](uint8_t b) {
-        std::fputc(b, stdout);
-        if (b == '\n') std::fflush(stdout);
-        if (until_output.empty()) return;
-        tail.push_back(char(b));
-        if (tail.size() > until_output.size()) tail.erase(0, tail.size() - until_output.size());
-        if (tail == until_output && mp) {
-            std::fflush(stdout);
-            mp->halt(0, "printed '" + until_output + "'");
-        }
-    };
+    opt.config.console = stdout_console(until_output, &mp);
     emu::Machine::BootSpec spec;
     spec.firmware = emu::load_image_file(bios, emu::kDefaultRawLoadAddr);
     emu::Image hv;

@@ -104,19 +104,8 @@ int cmd_run(const std::vector<std::string>& args) {
         throw UsageError("run: no image given (usage: stepvisor run [options] FILE)");
 
     // Output goes to the terminal; --until-output watches it.
-    std::string tail;
     emu::Machine* mp = nullptr;
-    opt.config.console = [&](uint8_t b) {
-        std::fputc(b, stdout);
-        if (b == '\n') std::fflush(stdout);
-        if (until_output.empty()) return;
-        tail.push_back(char(b));
-        if (tail.size() > until_output.size()) tail.erase(0, tail.size() - until_output.size());
-        if (tail == until_output && mp) {
-            std::fflush(stdout);
-            mp->halt(0, "printed '" + until_output + "'");
-        }
-    };
+    opt.config.console = stdout_console(until_output, &mp);
     emu::Image img;
     std::unique_ptr<emu::Machine> m;
     if (!bios.empty()) {

@@ -2,10 +2,26 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 
 #include "console.hpp"
 
 namespace cli {
+
+std::function<void(uint8_t)> stdout_console(std::string until_output, emu::Machine* const* machine) {
+    auto tail = std::make_shared<std::string>();
+    return [until_output = std::move(until_output), machine, tail](uint8_t b) {
+        std::fputc(b, stdout);
+        if (b == '\n') std::fflush(stdout);
+        if (until_output.empty()) return;
+        tail->push_back(char(b));
+        if (tail->size() > until_output.size()) tail->erase(0, tail->size() - until_output.size());
+        if (*tail == until_output && *machine) {
+            std::fflush(stdout);
+            (*machine)->halt(0, "printed '" + until_output + "'");
+        }
+    };
+}
 
 Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic<bool>* cancel, Console* console) {
     using clock = std::chrono::steady_clock;

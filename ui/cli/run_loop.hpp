@@ -2,6 +2,7 @@
 // --timeout), shared by `run` and `test`.
 #pragma once
 #include <atomic>
+#include <functional>
 #include <string>
 
 #include "options.hpp"
@@ -19,6 +20,10 @@ struct Outcome {
 };
 
 // Runs until halt or a limit. `cancel` (optional) stops the run early.
+// The guest's console on standard output; once it has printed `until_output`
+// (when not empty), the machine *machine halts with exit code 0.
+std::function<void(uint8_t)> stdout_console(std::string until_output, emu::Machine* const* machine);
+
 // `console` (optional) feeds terminal input to the guest between slices and
 // keeps an idle machine waiting for input instead of ending the run.
 Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic<bool>* cancel = nullptr,
