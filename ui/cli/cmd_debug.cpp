@@ -23,19 +23,22 @@ namespace {
 
 int cmd_debug(const std::vector<std::string>& args) {
     MachineOptions opt;
+    BootOptions boot;
     std::string file, commands;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "-h" || a == "--help") { std::fputs(kDebugUsage, stdout); std::fputs(kDebugCommands, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
-        if (parse_machine_option(args, i, opt)) continue;
+        if (a == "-h" || a == "--help") { std::fputs(kDebugUsage, stdout); std::fputs(kDebugCommands, stdout); std::fputs(kBootOptionsHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
+        if (parse_machine_option(args, i, opt) || parse_boot_option(args, i, boot)) continue;
         if (a == "--commands") commands = value_of(args, i);
         else if (!a.empty() && a[0] == '-') throw UsageError("debug: unknown option " + a + " (see stepvisor debug --help)");
         else if (file.empty()) file = a;
         else throw UsageError("debug: more than one image given");
     }
-    if (file.empty()) throw UsageError("debug: no image given (usage: stepvisor debug [options] FILE)");
+    if (!file.empty() && boot.any()) throw UsageError("debug: give either FILE or --bios FW [--kernel FILE], not both");
+    if (file.empty() && !boot.any())
+        throw UsageError("debug: no image given (usage: stepvisor debug [options] FILE, or --bios FW [--kernel FILE])");
     emu::Image img;
-    auto m = make_machine(opt, file, &img);
+    auto m = boot.any() ? make_booted_machine(opt, boot, &img) : make_machine(opt, file, &img);
     DebugSession s(*m, img);
     std::ifstream script;
     std::istream* in = &std::cin;

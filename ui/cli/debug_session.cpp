@@ -11,7 +11,7 @@
 namespace cli {
 
 const char* const kDebugUsage =
-    "usage: stepvisor debug [options] FILE\n"
+    "usage: stepvisor debug [options] FILE | --bios FW [--kernel FILE] ...\n"
     "\n"
     "Loads FILE and stops before its first instruction. Reads commands from the\n"
     "terminal, from --commands FILE, or from standard input when it is not a terminal.\n"

@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 namespace cli {
 
@@ -88,6 +90,48 @@ std::unique_ptr<emu::Machine> make_machine(const MachineOptions& opt, const std:
     auto m = std::make_unique<emu::Machine>(opt.config);
     m->load(image);
     if (image_out) *image_out = std::move(image);
+    return m;
+}
+
+}  // namespace cli
+
+namespace cli {
+
+const char* const kBootOptionsHelp =
+    "booting firmware and a kernel, as on QEMU's virt machine:\n"
+    "  --bios FW            firmware at 0x80000000 (ELF, or a raw binary such as OpenSBI's fw_jump.bin)\n"
+    "  --kernel FILE        the next stage (U-Boot, Linux): an ELF, or raw at the first 2 MiB\n"
+    "                       boundary after the firmware; a2 points at OpenSBI fw_dynamic information\n"
+    "  --initrd FILE        an initial RAM disk, announced in the device tree\n"
+    "  --append ARGS        the kernel command line (/chosen/bootargs)\n";
+
+bool parse_boot_option(const std::vector<std::string>& args, size_t& i, BootOptions& opt) {
+    const std::string& a = args[i];
+    if (a == "--bios") opt.bios = value_of(args, i);
+    else if (a == "--kernel") opt.kernel = value_of(args, i);
+    else if (a == "--initrd") opt.initrd = value_of(args, i);
+    else if (a == "--append") { opt.append = value_of(args, i); opt.have_append = true; }
+    else return false;
+    return true;
+}
+
+std::unique_ptr<emu::Machine> make_booted_machine(const MachineOptions& opt, const BootOptions& boot,
+                                                  emu::Image* firmware_out) {
+    if (boot.bios.empty())
+        throw UsageError("--kernel, --initrd and --append need --bios FW (the firmware that starts the kernel)");
+    emu::Machine::BootSpec spec;
+    spec.firmware = emu::load_image_file(boot.bios, emu::kDefaultRawLoadAddr);
+    if (!boot.kernel.empty())
+        spec.kernel = emu::load_image_file(boot.kernel, emu::Machine::kernel_load_address(spec.firmware));
+    if (!boot.initrd.empty()) {
+        std::ifstream f(boot.initrd, std::ios::binary);
+        if (!f) throw emu::LoadError(boot.initrd + ": cannot open initrd");
+        spec.initrd.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    }
+    spec.bootargs = boot.append;
+    auto m = std::make_unique<emu::Machine>(opt.config);
+    m->boot(spec);
+    if (firmware_out) *firmware_out = spec.firmware;
     return m;
 }
 

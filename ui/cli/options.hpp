@@ -34,6 +34,18 @@ uint64_t parse_size(const std::string& text, const std::string& what);  // 64M, 
 std::string hex(uint64_t v, int width = 0);  // 0x-prefixed, zero-padded to width digits
 const std::string& value_of(const std::vector<std::string>& args, size_t& i);  // argument after an option
 
+// Booting firmware and a kernel as on QEMU's virt machine (run, debug).
+struct BootOptions {
+    std::string bios, kernel, initrd, append;
+    bool have_append = false;
+    bool any() const { return !bios.empty() || !kernel.empty() || !initrd.empty() || have_append; }
+};
+bool parse_boot_option(const std::vector<std::string>& args, size_t& i, BootOptions& opt);
+extern const char* const kBootOptionsHelp;
+// The machine booted from --bios FW [--kernel ...]; the firmware image goes to *firmware_out.
+std::unique_ptr<emu::Machine> make_booted_machine(const MachineOptions& opt, const BootOptions& boot,
+                                                  emu::Image* firmware_out = nullptr);
+
 // Builds the machine and loads the image: LoadError / UsageError on bad input.
 std::unique_ptr<emu::Machine> make_machine(const MachineOptions& opt, const std::string& path,
                                            emu::Image* image_out = nullptr);
