@@ -12,6 +12,8 @@ colours), and show every panel (its title bar drawn where the GUI says the
 panel is). The event the GUI selected must be the one `stepvisor debug` reports
 for the same commands, and the walk must match the debugger's `pt`.
 
+4. (below) --scenario isolation: to the first checkpoint, reported reached.
+
 3. with --hv and --bios: the hypervisor (hv/) booted by OpenSBI, to its fifth
    VM exit: a VS -> HS exit of a VM with a VMID, drawn in the table.
 
@@ -286,6 +288,28 @@ screenshot {out_dir}/gui-click3.png
     sel = s3["selected"]
     check(sel and cli_events and sel["kind"] == "trap" and sel["line"] == cli_events[-1],
           f"click: the trap button stops on the CLI's next trap\n  gui: {sel and sel['line']}\n  cli: {cli_events[-1:]}")
+
+    # 4. A lecture scenario: the scenario builds the machine; `until checkpoint`
+    # stops at its first checkpoint, which the Scenario panel reports reached at
+    # the cycle `stepvisor demo isolation` narrates.
+    run_gui(stepvisor, ["--scenario", "isolation"], f"""
+until checkpoint
+dump-state {out_dir}/gui-scenario.json
+screenshot {out_dir}/gui-scenario.png
+""", out_dir, "gui-scenario")
+    state = json.load(open(f"{out_dir}/gui-scenario.json"))
+    check_screenshot(f"{out_dir}/gui-scenario.png", state, "scenario")
+    sc = state.get("scenario")
+    check(sc and sc["name"] == "isolation" and sc["reached"] == 1 and len(sc["checkpoints"]) > 1,
+          f"scenario: the panel reports the first checkpoint reached ({sc and sc['reached']})")
+    if sc:
+        cps = sc["checkpoints"]
+        check(cps[0]["reached"] and not cps[1]["reached"], "scenario: only the first checkpoint is reached")
+        check(state["status"].startswith("checkpoint 1/"), f"scenario: status {state['status']!r}")
+        demo = subprocess.run([stepvisor, "demo", "isolation", "--quiet"], capture_output=True, text=True, timeout=240).stdout
+        m = re.search(r"^\[1/\d+\] (.*?)  \(cycle (\d+)\)", demo, re.M)
+        check(m and m.group(1) == cps[0]["title"] and int(m.group(2)) == cps[0].get("cycle"),
+              f"scenario: checkpoint 1 at the cycle the demo narrates ({cps[0].get('cycle')} vs {m and m.group(2)})")
 
     print(f"screenshots in {out_dir}")
     print(f"{len(failures)} failure(s)")

@@ -36,7 +36,8 @@ const char* const kUsage =
     "benchmark (bench-s-quick: M-mode into S-mode with Sv39 paging).\n"
     "\n"
     "gui options:\n"
-    "  --scenario NAME      open a lecture scenario (none are built in yet)\n"
+    "  --scenario NAME      open a lecture scenario (stepvisor demo --list names them): the scenario\n"
+    "                       builds the machine; `until checkpoint` runs to its next checkpoint\n"
     "  --size WxH           window size (default 1600x1000)\n"
     "  --bios FW            boot as QEMU virt does: firmware (e.g. OpenSBI fw_jump) at 0x80000000 ...\n"
     "  --kernel FILE        ... the next stage (e.g. build/hv/hv.elf), --initrd FILE, --append ARGS\n"
@@ -170,6 +171,18 @@ bool dump_state(App& a, const std::string& path) {
     }
     o << ",\n  \"page_tables\": {\"which\": " << jstr(tables_name(a.pt.which)) << ", \"mode\": " << jstr(a.pt.mode)
       << ", \"tables\": " << a.pt.tables.size() << ", \"ranges\": " << a.pt.ranges.size() << "}";
+    if (auto& sc = s.scenario()) {
+        o << ",\n  \"scenario\": {\"name\": " << jstr(sc->name) << ", \"reached\": " << sc->current << ", \"checkpoints\": [";
+        for (size_t i = 0; i < sc->checkpoints.size(); ++i) {
+            const auto& c = sc->checkpoints[i];
+            o << (i ? ", " : "") << "{\"title\": " << jstr(c.label) << ", \"reached\": " << (c.reached ? "true" : "false");
+            if (c.reached) o << ", \"cycle\": " << c.cycle;
+            o << "}";
+        }
+        o << "]}";
+    } else {
+        o << ",\n  \"scenario\": null";
+    }
     o << ",\n  \"console\": " << jstr(s.console().substr(s.console().size() > 2000 ? s.console().size() - 2000 : 0));
     o << "\n}\n";
     std::ofstream f(path);
@@ -335,6 +348,11 @@ private:
             c.frames = 2;
             SDL_WarpMouseInWindow(g_window, int(it->second.x + it->second.w / 2), int(it->second.y + it->second.h / 2));
             click = c;
+            return true;
+        }
+        if ((cmd == "until" || cmd == "u") && !arg.empty() && arg[0] == "checkpoint") {
+            if (!s.scenario()) { fail(a, "until checkpoint: no scenario is open (--scenario NAME)"); return true; }
+            if (!s.run_checkpoint()) { fail(a, "until checkpoint: the scenario has no checkpoint left"); return true; }
             return true;
         }
         if (cmd == "wait") {
@@ -623,14 +641,24 @@ void draw_menu(App& a) {
         if (ImGui::MenuItem("To next interrupt", nullptr, false, !run)) s.run_until(emu::EventKind::Interrupt);
         if (ImGui::MenuItem("To next xRET", nullptr, false, !run)) s.run_until(emu::EventKind::Xret);
         if (ImGui::MenuItem("To next satp/vsatp/hgatp write", nullptr, false, !run)) s.run_until(emu::EventKind::AtpWrite);
-        if (ImGui::MenuItem("To next scenario checkpoint", nullptr, false, false)) {}
+        if (ImGui::MenuItem("To next scenario checkpoint", nullptr, false, !run && s.scenario())) s.run_checkpoint();
         ImGui::Separator();
         if (ImGui::MenuItem("Run to cursor", "Ctrl+F10", false, !run && a.cursor)) s.run_to(*a.cursor);
         if (ImGui::MenuItem("Toggle breakpoint at cursor", "F9", false, bool(a.cursor))) s.toggle_breakpoint(*a.cursor);
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Scenario")) {
-        ImGui::MenuItem("(no scenarios are built in yet)", nullptr, false, false);
+        for (const auto& e : scen::registry()) {
+            const bool open = s.scenario() && s.scenario()->name == e.name;
+            if (ImGui::MenuItem(e.name.c_str(), nullptr, open)) {
+                try {
+                    s.open_scenario(e.name);
+                } catch (const std::exception& ex) {
+                    s.log(std::string("error: ") + ex.what() + "\n");
+                }
+            }
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", e.summary.c_str());
+        }
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
@@ -685,8 +713,9 @@ void draw_control(App& a, Rect r) {
         ImGui::EndDisabled();
     }
     ImGui::SameLine();
-    ImGui::BeginDisabled(true);
-    ImGui::Button("checkpoint");
+    ImGui::BeginDisabled(!s.scenario());
+    if (ImGui::Button("checkpoint")) s.run_checkpoint();
+    a.note_item("next-checkpoint");
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::TextDisabled("|");
@@ -788,8 +817,11 @@ int cmd_gui(const std::vector<std::string>& args) {
         else if (file.empty()) file = x;
         else throw cli::UsageError("gui: more than one image given");
     }
-    if (!scenario.empty())
-        throw cli::UsageError("gui: no scenario named '" + scenario + "' (no lecture scenarios are built in yet)");
+    if (!scenario.empty()) {
+        if (!scen::find(scenario))
+            throw cli::UsageError("gui: no scenario named '" + scenario + "' (stepvisor demo --list names them)");
+        if (!file.empty() || !bios.empty()) throw cli::UsageError("gui: give either FILE, --bios or --scenario, not more");
+    }
     if (exit_after && script_path.empty()) throw cli::UsageError("gui: --exit-after-script needs --script FILE");
 
     if (!bios.empty() && !file.empty()) throw cli::UsageError("gui: give either FILE or --bios FW [--kernel FILE], not both");
@@ -817,6 +849,9 @@ int cmd_gui(const std::vector<std::string>& args) {
         auto base = [](const std::string& f) { return f.substr(f.find_last_of('/') == std::string::npos ? 0 : f.find_last_of('/') + 1); };
         cfg.image_name = base(bios) + (kernel.empty() ? "" : " + " + base(kernel));
         cfg.boot = std::move(spec);
+    } else if (!scenario.empty()) {
+        cfg.scenario = scenario;
+        cfg.image_name = "scenario " + scenario;
     } else if (file.empty()) {
         auto bytes = embedded::find("bench-s-quick");
         if (!bytes) throw cli::UsageError("gui: no FILE given and no built-in image in this build");
@@ -828,7 +863,7 @@ int cmd_gui(const std::vector<std::string>& args) {
             throw emu::LoadError(file + ": not an ELF file (to run a raw binary, give its address with --load-addr)");
         cfg.image_name = file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1);
     }
-    if (!cfg.boot) emu::check_fits(cfg.image, emu::map::kRam, opt.config.ram_size, file.empty() ? "bench-s-quick" : file);
+    if (!cfg.boot && cfg.scenario.empty()) emu::check_fits(cfg.image, emu::map::kRam, opt.config.ram_size, file.empty() ? "bench-s-quick" : file);
     Script script;
     if (!script_path.empty()) script.lines = read_lines(script_path);
 

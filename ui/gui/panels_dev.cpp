@@ -296,16 +296,32 @@ void draw_scenario(App& a, Rect r) {
         return;
     }
     ImGui::Text("%s", sc->title.c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("(%zu/%zu checkpoints)", sc->current, sc->checkpoints.size());
+    ImGui::SameLine();
+    ImGui::BeginDisabled(a.s.running() || sc->current >= sc->checkpoints.size());
+    if (ImGui::SmallButton("next checkpoint")) a.s.run_checkpoint();
+    a.note_item("scenario-checkpoint");
+    ImGui::EndDisabled();
     ImGui::Separator();
-    if (ImGui::BeginTable("scen", 2, ImGuiTableFlags_SizingStretchProp)) {
-        ImGui::TableNextColumn();
-        if (sc->current < sc->narration.size()) ImGui::TextWrapped("%s", sc->narration[sc->current].c_str());
-        ImGui::TableNextColumn();
-        for (const auto& c : sc->checkpoints) {
-            ImGui::TextColored(c.reached ? ImVec4(0.4f, 0.9f, 0.4f, 1) : ImVec4(0.6f, 0.6f, 0.6f, 1), "%s %s",
-                               c.reached ? "[x]" : "[ ]", c.label.c_str());
+    if (ImGui::CollapsingHeader("Introduction", sc->current == 0 ? ImGuiTreeNodeFlags_DefaultOpen : 0))
+        ImGui::TextWrapped("%s", sc->intro.c_str());
+    for (size_t i = 0; i < sc->checkpoints.size(); ++i) {
+        const auto& c = sc->checkpoints[i];
+        const ImVec4 col = c.reached ? ImVec4(0.4f, 0.9f, 0.4f, 1)
+                           : i == sc->current ? ImVec4(0.95f, 0.8f, 0.3f, 1) : ImVec4(0.6f, 0.6f, 0.6f, 1);
+        if (c.reached)
+            ImGui::TextColored(col, "[x] %zu. %s  (cycle %llu)", i + 1, c.label.c_str(), (unsigned long long)c.cycle);
+        else
+            ImGui::TextColored(col, "[ ] %zu. %s%s", i + 1, c.label.c_str(), i == sc->current ? "  <- next" : "");
+        a.note_item("checkpoint-" + std::to_string(i));
+        // The narration of what was reached (the latest open), the next one's greyed.
+        if (c.reached || i == sc->current) {
+            ImGui::Indent();
+            if (!c.detail.empty()) ImGui::TextDisabled("event: %s", c.detail.c_str());
+            if (c.reached) ImGui::TextWrapped("%s", c.narration.c_str());
+            ImGui::Unindent();
         }
-        ImGui::EndTable();
     }
     a.end_panel();
 }

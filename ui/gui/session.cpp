@@ -67,9 +67,29 @@ void Session::build() {
         console_ += char(b);
         if (console_.size() > (1u << 20)) console_.erase(0, console_.size() - (1u << 19));
     };
-    m_ = std::make_unique<emu::Machine>(mc);
-    if (cfg_.boot) m_->boot(*cfg_.boot);
-    else m_->load(cfg_.image);
+    scenario_.reset();
+    scen_console_ = 0;
+    if (!cfg_.scenario.empty()) {
+        const scen::Entry* e = scen::find(cfg_.scenario);
+        if (!e) throw cli::UsageError("gui: no scenario named '" + cfg_.scenario + "' (stepvisor demo --list names them)");
+        dbg_.reset();
+        own_.reset();
+        run_ = std::make_unique<scen::ScenarioRun>(e->make(), mc);  // it takes the console itself
+        m_ = &run_->machine();
+        ScenarioView v;
+        v.name = run_->scenario().name();
+        v.title = v.name + ": " + run_->scenario().summary();
+        v.intro = run_->scenario().intro();
+        for (const auto& st : run_->steps()) v.checkpoints.push_back({st.title, st.narration, "", false, 0});
+        scenario_ = std::move(v);
+    } else {
+        dbg_.reset();
+        run_.reset();
+        own_ = std::make_unique<emu::Machine>(mc);
+        m_ = own_.get();
+        if (cfg_.boot) m_->boot(*cfg_.boot);
+        else m_->load(cfg_.image);
+    }
     dbg_ = std::make_unique<cli::DebugSession>(*m_, symbol_image_);
     for (uint64_t b : breakpoints_) m_->add_breakpoint(b);
     if (cur_hart_ >= m_->hart_count()) cur_hart_ = 0;
@@ -99,6 +119,44 @@ void Session::build() {
 void Session::reset() {
     build();
     log("reset: the machine was rebuilt from " + cfg_.image_name + "\n");
+}
+
+void Session::open_scenario(const std::string& name) {
+    pause();
+    cfg_.scenario = name;
+    cfg_.image_name = "scenario " + name;
+    cfg_.boot.reset();
+    build();
+    log("scenario " + name + ": the machine was built by the scenario\n");
+}
+
+void Session::sync_scenario() {
+    if (!run_ || !scenario_) return;
+    const std::string& c = run_->console();
+    if (c.size() > scen_console_) {
+        for (size_t i = scen_console_; i < c.size(); ++i)
+            if (c[i] != '\r') console_ += c[i];
+        scen_console_ = c.size();
+        if (console_.size() > (1u << 20)) console_.erase(0, console_.size() - (1u << 19));
+    }
+    const auto& rs = run_->reached();
+    for (const auto& r : rs)
+        if (r.step < scenario_->checkpoints.size() && !scenario_->checkpoints[r.step].reached) {
+            auto& cp = scenario_->checkpoints[r.step];
+            cp.reached = true;
+            cp.cycle = r.cycle;
+            cp.detail = r.detail;
+        }
+    scenario_->current = rs.size();
+    run_->take_console_lines();  // the console panel shows the console; drop the line copies
+}
+
+bool Session::run_checkpoint() {
+    if (!run_ || run_->reached().size() >= run_->steps().size() || run_->done()) return false;
+    pause();
+    m_->clear_stop_conditions();
+    start(Goal::Checkpoint);
+    return true;
 }
 
 void Session::select_hart(unsigned h) {
@@ -259,6 +317,27 @@ void Session::tick(double budget_ms) {
     while (running()) {
         const auto c0 = clock::now();
         const uint64_t first = m_->events().total();
+        if (goal_ == Goal::Checkpoint) {
+            // The scenario runs the machine, so it sees every event and the console.
+            auto got = run_->advance(slice_, true);
+            sync_events();
+            if (!got.empty() || run_->done()) {
+                if (!got.empty()) {
+                    const scen::Reached& rc = got.back();
+                    status_ = "checkpoint " + std::to_string(rc.step + 1) + "/" + std::to_string(run_->steps().size()) +
+                              " reached: " + run_->steps()[rc.step].title + " (cycle " + std::to_string(rc.cycle) + ")";
+                    if (rc.seq) selected_ = rc.seq;
+                } else {
+                    status_ = m_->halted() ? stop_text(emu::StopReason::Halted) : "scenario: the run ended before the next checkpoint";
+                }
+                goal_ = Goal::None;
+                m_->clear_stop_conditions();
+                ++generation_;
+                break;
+            }
+            if (std::chrono::duration<double, std::milli>(clock::now() - t0).count() >= budget_ms) break;
+            continue;
+        }
         emu::StopReason r = m_->run(slice_);
         sync_events();
         const double ms = std::chrono::duration<double, std::milli>(clock::now() - c0).count();
@@ -340,6 +419,7 @@ bool Session::execute(const std::string& line, std::ostream& out) {
 // ---------------------------------------------------------------- events
 
 void Session::sync_events() {
+    sync_scenario();
     const emu::EventLog& log = m_->events();
     if (log.total() == next_seq_) return;
     std::vector<emu::Event> fresh = log.since(next_seq_);

@@ -18,6 +18,7 @@
 #include "emu/machine.hpp"
 #include "ui/cli/debug_session.hpp"
 #include "ui/cli/options.hpp"
+#include "ui/cli/scenario.hpp"
 
 namespace gui {
 
@@ -26,14 +27,14 @@ inline unsigned mode_of(emu::Priv p, bool v) { return emu::EventLog::mode_index(
 const char* mode_name(unsigned mode, bool h_enabled);
 
 // A lecture scenario's narration and checkpoints, as the Scenario panel shows
-// them. Scenarios are not built in yet; the panel says so.
+// them (taken from the session's scen::ScenarioRun).
 struct ScenarioView {
-    std::string name, title;
-    std::vector<std::string> narration;  // one paragraph per step
-    size_t current = 0;
+    std::string name, title, intro;
+    size_t current = 0;  // checkpoints reached so far (the next one's index)
     struct Checkpoint {
-        std::string label;
+        std::string label, narration, detail;
         bool reached = false;
+        uint64_t cycle = 0;
     };
     std::vector<Checkpoint> checkpoints;
 };
@@ -72,7 +73,7 @@ struct ExitRow {
     bool interrupt = false;
 };
 
-enum class Goal { None, Continue, Event, Cursor };
+enum class Goal { None, Continue, Event, Cursor, Checkpoint };
 
 class Session {
 public:
@@ -83,6 +84,7 @@ public:
         // QEMU virt-style boot instead of one image: firmware, kernel, ...
         std::optional<emu::Machine::BootSpec> boot;
         std::vector<emu::Image> symbol_images;  // more ELF symbols (--symbols)
+        std::string scenario;  // a lecture scenario builds the machine instead (scen::find name)
     };
     explicit Session(Config cfg);
 
@@ -90,7 +92,7 @@ public:
     cli::DebugSession& debugger() { return *dbg_; }
     const emu::Image& image() const { return cfg_.image; }
     const std::string& image_name() const { return cfg_.image_name; }
-    bool h_enabled() const { return cfg_.options.config.isa.h; }
+    bool h_enabled() const { return m_->config().isa.h; }
     unsigned hart_index() const { return cur_hart_; }
     emu::Hart& hart() { return m_->hart(cur_hart_); }
     void select_hart(unsigned h);
@@ -104,6 +106,11 @@ public:
     void run_continue();                   // until a breakpoint, halt or idle
     void run_until(emu::EventKind k);      // until the next event of that kind
     void run_to(uint64_t pc);              // until a hart reaches pc (run to cursor)
+    // Until the scenario's next checkpoint (ScenarioRun::advance, exact stops).
+    // False when there is no scenario or it has no checkpoint left.
+    bool run_checkpoint();
+    // Rebuilds the session around a lecture scenario (scen::find name).
+    void open_scenario(const std::string& name);
     void pause();
     bool running() const { return goal_ != Goal::None && !idle_; }
     // Every hart waits in WFI with nothing to wake it: the run resumes when
@@ -158,8 +165,10 @@ public:
     void log(const std::string& text);
 
     std::optional<ScenarioView>& scenario() { return scenario_; }
+    scen::ScenarioRun* scenario_run() { return run_.get(); }
 
 private:
+    void sync_scenario();
     void build();
     void snapshot();
     void measured(std::chrono::steady_clock::time_point t0, uint64_t n0);
@@ -169,7 +178,10 @@ private:
     std::string stop_text(emu::StopReason r) const;
 
     Config cfg_;
-    std::unique_ptr<emu::Machine> m_;
+    std::unique_ptr<scen::ScenarioRun> run_;  // with a scenario: it owns the machine
+    std::unique_ptr<emu::Machine> own_;      // without one
+    emu::Machine* m_ = nullptr;
+    size_t scen_console_ = 0;                // run_->console() bytes copied to console_
     std::unique_ptr<cli::DebugSession> dbg_;
     unsigned cur_hart_ = 0;
     uint64_t generation_ = 1;
