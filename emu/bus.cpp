@@ -109,12 +109,6 @@ void Bus::invalidate_code(HostRegion& r, uint64_t pa, unsigned len) {
     }
 }
 
-void Bus::flush_code() {
-    for (auto& r : regions_)
-        for (auto& p : r->code)
-            if (p) p->clear();
-}
-
 void Bus::watch(uint64_t pa) {
     HostRegion* r = region(pa);
     if (!r) return;

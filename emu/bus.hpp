@@ -88,7 +88,6 @@ public:
     DecodedPage* decoded_page(HostRegion& r, uint64_t pa);
     // A store hit [pa, pa+len) of region r: drop decoded instructions there.
     void invalidate_code(HostRegion& r, uint64_t pa, unsigned len);
-    void flush_code();  // FENCE.I semantics for every page
     // Called when a page becomes code or watched: harts must drop fast store
     // mappings of that physical page.
     std::function<void(uint64_t page_pa)> on_page_slowed;
@@ -96,10 +95,6 @@ public:
     // Watched addresses: a store to one calls on_watch after it lands in memory.
     void watch(uint64_t pa);
     std::function<void(uint64_t pa, uint64_t value)> on_watch;
-    bool is_watched(uint64_t pa) const {
-        for (uint64_t w : watched_) if (w == pa) return true;
-        return false;
-    }
 
 private:
     void note_store(HostRegion& r, uint64_t pa, unsigned len, uint64_t value);

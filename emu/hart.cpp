@@ -142,7 +142,6 @@ void Hart::raise(uint64_t cause, uint64_t tval, uint64_t tval2, uint64_t tinst, 
 }
 
 void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tval2, uint64_t tinst, bool gva) {
-    trapped_ = true;
     const Priv from = priv;
     const bool from_v = virt;
     const uint64_t bit = 1ull << cause;

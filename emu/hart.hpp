@@ -195,7 +195,6 @@ private:
     uint64_t next_timer_cycle_ = ~0ull;
     uint64_t hw_mip_ = 0;
     bool suppress_instret_ = false;  // a CSR write to minstret this instruction
-    bool trapped_ = false;
     const isa::Decoded* cur_insn_ = nullptr;  // the instruction a slow path runs for (set on leaving the hot loop)
     uint64_t explicit_tinst(uint64_t fault_va, Access acc) const;
     bool c_enabled_ = true;          // misa.C: compressed instructions legal

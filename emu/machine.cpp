@@ -132,9 +132,7 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
     }
 }
 
-Machine::~Machine() {
-    if (!console_line_.empty() && !cfg_.console) std::fflush(stdout);
-}
+Machine::~Machine() = default;
 
 void Machine::load(const Image& image) { boot(BootSpec{image, std::nullopt, {}, {}}); }
 

@@ -165,7 +165,6 @@ private:
     int exit_code_ = 0;
     std::string halt_reason_;
     unsigned current_ = 0;
-    std::string console_line_;
 };
 
 }  // namespace emu

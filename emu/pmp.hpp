@@ -25,7 +25,6 @@ public:
     // Whether the whole 4 KiB page at `page` gets the same answer as `check`
     // for every address in it (so a TLB entry may cache the result).
     bool uniform_over_page(uint64_t page, Priv priv) const;
-    bool any_active() const { return active_; }
 
 private:
     void recompute();
