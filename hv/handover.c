@@ -42,7 +42,7 @@ bool handover_read(const void *fdt, const struct vm_config **cfgs, unsigned *n) 
             .name = names[i], .image = img, .image_end = img + e->image_size,
             .mem_size = e->mem_size, .vcpus = e->vcpus, .load_gpa = e->load_gpa,
             .entry_gpa = e->entry_gpa, .share_pct = e->share_pct,
-            .ignore_htinst = e->flags & HV_VM_IGNORE_HTINST,
+            .ignore_htinst = e->flags & HV_VM_IGNORE_HTINST, .devices = e->devices,
         };
     }
     uint64_t table_end = HV_HANDOVER_ADDR + h->total_size;

@@ -17,6 +17,8 @@
 
 #define HV_VM_IGNORE_HTINST  1u   /* decode trapped accesses by reading the instruction */
 
+/* Devices a VM gets besides its emulated UART (hv_handover_vm.devices). */
+
 struct hv_handover_vm {
     char name[16];            /* NUL-terminated */
     uint64_t image_offset;    /* from HV_HANDOVER_ADDR */
@@ -27,7 +29,7 @@ struct hv_handover_vm {
     uint32_t vcpus;
     uint32_t share_pct;       /* CPU share, 1..100 */
     uint32_t flags;           /* HV_VM_* */
-    uint32_t reserved;
+    uint32_t devices;         /* HV_DEV_* */
 };
 
 struct hv_handover {

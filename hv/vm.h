@@ -23,6 +23,7 @@ struct vm_config {
     /* Decode trapped MMIO accesses by reading the guest's instruction even
      * when htinst holds it (to show, and test, the other path). */
     bool ignore_htinst;
+    uint32_t devices;       /* HV_DEV_* of handover.h: devices besides the emulated UART */
 };
 
 struct vm {

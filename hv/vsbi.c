@@ -1,5 +1,6 @@
 #include "vsbi.h"
 #include "console.h"
+#include "hcall.h"
 #include "riscv.h"
 #include "sbi.h"
 #include "sched.h"
@@ -20,6 +21,7 @@ static bool implemented(long ext) {
     case SBI_EXT_TIME:
     case SBI_EXT_SRST:
     case SBI_EXT_DBCN:
+    case HCALL_EXT_STEPVISOR:
         return true;
     }
     return false;
@@ -105,6 +107,9 @@ void vsbi_handle(struct vcpu *v) {
         break;
     case SBI_EXT_SRST:
         r = srst(v, fid, a0);
+        break;
+    case HCALL_EXT_STEPVISOR:
+        r = hcall_handle(v, fid);
         break;
     }
     if (v->vm->stopped) return;

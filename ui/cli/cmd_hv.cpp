@@ -15,6 +15,7 @@
 
 #include "commands.hpp"
 #include "console.hpp"
+#include "hv_table.hpp"
 #include "hv/handover.h"
 #include "run_loop.hpp"
 
@@ -27,9 +28,8 @@ namespace cli {
 namespace {
 
 constexpr const char* kFwJump = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin";
-constexpr uint64_t kGuestRam = 0x8000'0000;   // GPA of every VM's RAM (as on QEMU virt)
 constexpr uint64_t kHvLoad = 0x8020'0000;     // where fw_jump jumps
-constexpr uint64_t kMiB = 1ull << 20;
+using hvtable::kMiB;
 
 const char* const kHvHelp =
     "usage: stepvisor hv [options] --vm IMAGE[,OPTS] [--vm IMAGE[,OPTS] ...]\n"
@@ -55,77 +55,59 @@ const char* const kHvHelp =
     "Exit status: 0 when hv powers off, 2 bad input, 3 a limit was reached.\n";
 
 struct VmSpec {
-    std::string path, name;
-    uint64_t mem = 16 * kMiB;
-    unsigned vcpus = 1, share = 100;
+    std::string path;
     std::optional<uint64_t> addr;
-    // the image flattened: bytes from load_gpa on (zero-filled gaps and .bss)
-    std::vector<uint8_t> bytes;
-    uint64_t load_gpa = 0, entry = 0;
+    hvtable::Vm vm;
 };
 
 VmSpec parse_vm(const std::string& text) {
-    VmSpec v;
+    VmSpec s;
+    hvtable::Vm& v = s.vm;
     size_t comma = text.find(',');
-    v.path = text.substr(0, comma);
-    if (v.path.empty()) throw UsageError("--vm: no image given (--vm IMAGE[,mem=SIZE,...])");
+    s.path = text.substr(0, comma);
+    if (s.path.empty()) throw UsageError("--vm: no image given (--vm IMAGE[,mem=SIZE,...])");
     while (comma != std::string::npos) {
         size_t next = text.find(',', comma + 1);
         std::string opt = text.substr(comma + 1, next == std::string::npos ? std::string::npos : next - comma - 1);
         comma = next;
         size_t eq = opt.find('=');
         std::string key = opt.substr(0, eq), val = eq == std::string::npos ? "" : opt.substr(eq + 1);
-        if (val.empty()) throw UsageError("--vm " + v.path + ": '" + opt + "' is not KEY=VALUE");
+        if (val.empty()) throw UsageError("--vm " + s.path + ": '" + opt + "' is not KEY=VALUE");
         if (key == "mem") {
             v.mem = parse_size(val, "--vm mem");
             if (v.mem < kMiB || v.mem > (1ull << 30) || (v.mem & 0xfff))
-                throw UsageError("--vm " + v.path + ": mem must be a multiple of 4K between 1M and 1G");
+                throw UsageError("--vm " + s.path + ": mem must be a multiple of 4K between 1M and 1G");
         } else if (key == "vcpus") {
             uint64_t n = parse_u64(val, "--vm vcpus");
-            if (n < 1 || n > 4) throw UsageError("--vm " + v.path + ": vcpus must be 1..4");
+            if (n < 1 || n > 4) throw UsageError("--vm " + s.path + ": vcpus must be 1..4");
             v.vcpus = unsigned(n);
         } else if (key == "share") {
             uint64_t n = parse_u64(val, "--vm share");
-            if (n < 1 || n > 100) throw UsageError("--vm " + v.path + ": share must be 1..100 (percent)");
+            if (n < 1 || n > 100) throw UsageError("--vm " + s.path + ": share must be 1..100 (percent)");
             v.share = unsigned(n);
         } else if (key == "addr") {
-            v.addr = parse_u64(val, "--vm addr");
+            s.addr = parse_u64(val, "--vm addr");
         } else if (key == "name") {
-            if (val.size() > 15) throw UsageError("--vm " + v.path + ": name longer than 15 characters");
+            if (val.size() > 15) throw UsageError("--vm " + s.path + ": name longer than 15 characters");
             v.name = val;
         } else {
-            throw UsageError("--vm " + v.path + ": unknown option '" + key + "' (mem, vcpus, share, addr, name)");
+            throw UsageError("--vm " + s.path + ": unknown option '" + key + "' (mem, vcpus, share, addr, name)");
         }
     }
     if (v.name.empty()) {
-        v.name = std::filesystem::path(v.path).stem().string();
+        v.name = std::filesystem::path(s.path).stem().string();
         if (v.name == "u-boot") v.name = "uboot";
         v.name = v.name.substr(0, 15);
     }
-    return v;
+    return s;
 }
 
 // Loads the image and checks that it fits in the VM's RAM.
-void load_vm_image(VmSpec& v) {
-    if (!std::filesystem::is_regular_file(v.path)) throw emu::LoadError(v.path + ": no such file");
-    emu::Image img = emu::load_image_file(v.path, v.addr.value_or(kGuestRam));
-    if (img.is_elf && v.addr) throw UsageError("--vm " + v.path + ": addr= is for raw images; an ELF image says its own");
-    if (img.segments.empty()) throw emu::LoadError(v.path + ": the image is empty");
-    uint64_t lo = UINT64_MAX, hi = 0;
-    for (const auto& s : img.segments) {
-        lo = std::min(lo, s.paddr);
-        hi = std::max(hi, s.paddr + std::max<uint64_t>(s.memsz, s.data.size()));
-    }
-    if (lo < kGuestRam || hi > kGuestRam + v.mem || hi < lo)
-        throw emu::LoadError(v.path + ": the image (" + hex(lo) + "-" + hex(hi) + ", " + std::to_string(hi - lo) +
-                             " bytes) does not fit the VM's RAM " + hex(kGuestRam) + "-" + hex(kGuestRam + v.mem) +
-                             " (give more with ,mem=SIZE)");
-    if (img.entry < lo || img.entry >= hi)
-        throw emu::LoadError(v.path + ": entry " + hex(img.entry) + " is outside the image");
-    v.load_gpa = lo;
-    v.entry = img.entry;
-    v.bytes.assign(hi - lo, 0);
-    for (const auto& s : img.segments) std::copy(s.data.begin(), s.data.end(), v.bytes.begin() + (s.paddr - lo));
+void load_vm_image(VmSpec& s) {
+    if (!std::filesystem::is_regular_file(s.path)) throw emu::LoadError(s.path + ": no such file");
+    emu::Image img = emu::load_image_file(s.path, s.addr.value_or(hvtable::kGuestRam));
+    if (img.is_elf && s.addr) throw UsageError("--vm " + s.path + ": addr= is for raw images; an ELF image says its own");
+    hvtable::set_image(s.vm, img, s.path);
 }
 
 }  // namespace
@@ -161,42 +143,18 @@ int cmd_hv(const std::vector<std::string>& args) {
     if (!opt.config.isa.h) throw UsageError("hv: the hypervisor needs the H extension (--isa rv64gch)");
 
     // The table and the images, then the pool for guest RAM and G-stage tables.
-    std::vector<uint8_t> table(sizeof(hv_handover), 0);
-    hv_handover h{};
-    h.magic = HV_HANDOVER_MAGIC;
-    h.version = HV_HANDOVER_VERSION;
-    h.nr_vms = uint32_t(vms.size());
-    uint64_t pool = 0;
-    for (size_t k = 0; k < vms.size(); ++k) {
-        VmSpec& v = vms[k];
+    std::vector<hvtable::Vm> table_vms;
+    for (VmSpec& v : vms) {
         load_vm_image(v);
-        hv_handover_vm& e = h.vm[k];
-        std::strncpy(e.name, v.name.c_str(), sizeof e.name - 1);
-        table.resize((table.size() + 4095) & ~uint64_t(4095));
-        e.image_offset = table.size();
-        e.image_size = v.bytes.size();
-        e.load_gpa = v.load_gpa;
-        e.entry_gpa = v.entry;
-        e.mem_size = v.mem;
-        e.vcpus = v.vcpus;
-        e.share_pct = v.share;
-        e.flags = no_htinst ? HV_VM_IGNORE_HTINST : 0;
-        table.insert(table.end(), v.bytes.begin(), v.bytes.end());
-        // RAM 2 MiB aligned, its G-stage tables (4 KiB pages: one table per
-        // 2 MiB), the guest's device tree and slack.
-        pool += ((v.mem + 2 * kMiB - 1) & ~(2 * kMiB - 1)) + v.mem / 256 + 2 * kMiB;
+        if (no_htinst) v.vm.flags |= HV_VM_IGNORE_HTINST;
+        table_vms.push_back(std::move(v.vm));
     }
-    h.total_size = table.size();
-    h.pool_base = (HV_HANDOVER_ADDR + h.total_size + 2 * kMiB - 1) & ~(2 * kMiB - 1);
-    h.pool_size = vms.empty() ? 0 : pool;
-    std::memcpy(table.data(), &h, sizeof h);
+    hvtable::Table table = hvtable::build(table_vms);
     // RAM up to the pool's end, and room at the top for the machine's device tree.
-    uint64_t need = h.pool_base + h.pool_size + 2 * kMiB - emu::map::kRam;
-    need = std::max<uint64_t>((need + kMiB - 1) & ~(kMiB - 1), 256 * kMiB);
-    if (!mem_given) opt.config.ram_size = need;
-    else if (!vms.empty() && opt.config.ram_size < need)
+    if (!mem_given) opt.config.ram_size = table.ram_needed;
+    else if (!vms.empty() && opt.config.ram_size < table.ram_needed)
         throw UsageError("hv: --mem " + std::to_string(opt.config.ram_size / kMiB) + "M is too small for these VMs; they need " +
-                         std::to_string(need / kMiB) + "M");
+                         std::to_string(table.ram_needed / kMiB) + "M");
 
     emu::Machine* mp = nullptr;
     opt.config.console = stdout_console(until_output, &mp);
@@ -213,7 +171,7 @@ int cmd_hv(const std::vector<std::string>& args) {
     auto m = std::make_unique<emu::Machine>(opt.config);
     mp = m.get();
     m->boot(spec);
-    if (!vms.empty() && !m->bus().write_block(HV_HANDOVER_ADDR, table.data(), table.size()))
+    if (!vms.empty() && !hvtable::write(*m, table))
         throw UsageError("hv: the VM table does not fit in RAM");
 
     Console console(feed_stdin);

@@ -261,15 +261,41 @@ emu::Image embedded_elf(const char* name) {
     return emu::parse_elf(*bytes, name);
 }
 
-std::unique_ptr<emu::Machine> build_hv_machine(emu::MachineConfig cfg) {
-    auto image = embedded_elf;
+hvtable::Vm guest(const std::string& image, const std::string& name, uint64_t mem, unsigned vcpus, unsigned share) {
+    std::string key = "guest-" + image;
+    auto bytes = embedded::find(key);
+    if (!bytes) throw std::runtime_error("guest image '" + image + "' is not embedded in this build");
+    hvtable::Vm v;
+    v.name = name.empty() ? image : name;
+    v.mem = mem;
+    v.vcpus = vcpus;
+    v.share = share;
+    emu::Image img;
+    img.entry = hvtable::kGuestRam;
+    emu::Segment seg;
+    seg.paddr = hvtable::kGuestRam;
+    seg.data.assign(bytes->begin(), bytes->end());
+    seg.memsz = seg.data.size();
+    img.segments.push_back(std::move(seg));
+    hvtable::set_image(v, img, key);
+    return v;
+}
+
+std::unique_ptr<emu::Machine> build_hv_machine(emu::MachineConfig cfg, const HvSetup& setup) {
     cfg.isa.h = true;
-    cfg.harts = 1;
+    cfg.harts = setup.harts;
+    hvtable::Table table;
+    if (!setup.vms.empty()) {
+        table = hvtable::build(setup.vms);
+        cfg.ram_size = std::max(cfg.ram_size, table.ram_needed);
+    }
     auto m = std::make_unique<emu::Machine>(cfg);
     emu::Machine::BootSpec spec;
-    spec.firmware = image("minisbi");
-    spec.kernel = image("hv");
+    spec.firmware = embedded_elf(setup.firmware.c_str());
+    spec.kernel = embedded_elf("hv");
     m->boot(spec);
+    if (!setup.vms.empty() && !hvtable::write(*m, table))
+        throw std::runtime_error("the VM table does not fit in the machine's RAM");
     return m;
 }
 

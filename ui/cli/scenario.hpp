@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "emu/machine.hpp"
+#include "ui/cli/hv_table.hpp"
 
 namespace scen {
 
@@ -152,9 +153,22 @@ std::string to_json(ScenarioRun& run, const ScenarioRun::Result& r);
 // Shared by the scenarios that run the embedded hypervisor.
 namespace scen::hvsetup {
 
-// The machine: rv64gch, one hart, minisbi (firmware/scenarios) at
-// 0x8000_0000 and hv.elf at 0x8020_0000, both embedded in the binary.
-std::unique_ptr<emu::Machine> build_hv_machine(emu::MachineConfig cfg);
+// What a scenario runs hv with: the harts, the SBI firmware (an embedded ELF
+// name) and the VMs. With no VMs hv creates its built-in ones (hv/config.c);
+// otherwise they go to hv in its VM table (ui/cli/hv_table.hpp), as
+// `stepvisor hv --vm` does.
+struct HvSetup {
+    unsigned harts = 1;
+    std::string firmware = "minisbi";
+    std::vector<hvtable::Vm> vms;
+};
+// A VM running a guest kernel of firmware/guests embedded in the binary
+// ("hello", "ticker", ...), at GPA 0x8000_0000; name defaults to the image's.
+hvtable::Vm guest(const std::string& image, const std::string& name = "", uint64_t mem = 4 * hvtable::kMiB,
+                  unsigned vcpus = 1, unsigned share = 100);
+// The machine: rv64gch, the firmware at 0x8000_0000 and hv.elf at
+// 0x8020_0000 (both embedded in the binary), the VM table when there are VMs.
+std::unique_ptr<emu::Machine> build_hv_machine(emu::MachineConfig cfg, const HvSetup& setup = {});
 // An embedded ELF image by name ("hv", "minisbi"); std::runtime_error when absent.
 emu::Image embedded_elf(const char* name);
 
