@@ -36,6 +36,25 @@ const Entry* find(const std::string& name) {
     return nullptr;
 }
 
+Value figure(const std::vector<Figure>& f, const std::string& key) {
+    for (const auto& x : f)
+        if (x.key == key) return x.value;
+    return int64_t(-1);
+}
+
+double number(const std::vector<Figure>& f, const std::string& key) {
+    Value v = figure(f, key);
+    if (auto* i = std::get_if<int64_t>(&v)) return double(*i);
+    if (auto* d = std::get_if<double>(&v)) return *d;
+    return -1.0;
+}
+
+std::string hex(uint64_t v) {
+    char b[24];
+    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+    return b;
+}
+
 Condition Condition::on(emu::EventKind k, std::function<bool(const emu::Event&)> m) {
     Condition c;
     c.kind = Kind::Event;

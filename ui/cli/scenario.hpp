@@ -55,6 +55,22 @@ struct Figure {
     Value value;
     std::string unit;
 };
+// Building the figures in figures(), and reading them back by key in checks().
+class FigureList {
+public:
+    void add(std::string group, std::string key, std::string label, Value v, std::string unit = "") {
+        list_.push_back({std::move(group), std::move(key), std::move(label), std::move(v), std::move(unit)});
+    }
+    std::vector<Figure> take() { return std::move(list_); }
+private:
+    std::vector<Figure> list_;
+};
+// The figure's value; int64_t(-1) when there is no such key.
+Value figure(const std::vector<Figure>& f, const std::string& key);
+// The figure as a number (int or double); -1 when absent or not a number.
+double number(const std::vector<Figure>& f, const std::string& key);
+std::string hex(uint64_t v);  // "0x1f"
+
 struct Check {
     std::string name;
     bool ok = false;

@@ -80,10 +80,7 @@ public:
     }
 
     std::vector<Figure> figures(const RunView& run) override {
-        std::vector<Figure> f;
-        auto add = [&](std::string g, std::string k, std::string l, Value v, std::string u = "") {
-            f.push_back({std::move(g), std::move(k), std::move(l), std::move(v), std::move(u)});
-        };
+        FigureList list;
         vms_ = parse_vms(run.console);
         const VmInfo* rogue = nullptr;
         for (const auto& v : vms_)
@@ -93,37 +90,37 @@ public:
         for (const auto& [k, n] : faults_) {
             auto [from, to, cause] = k;
             std::string key = "traps." + std::string(from) + "_to_" + to + ".e" + std::to_string(cause);
-            add("exceptions taken, by mode (event log)", key,
+            list.add("exceptions taken, by mode (event log)", key,
                 std::string(from) + " -> " + to + "  " + std::string(isa::cause_name(cause, false)), int64_t(n));
         }
         uint64_t gpf = 0;
         for (const auto& [h, n] : gpf_by_hgatp_) gpf += n;
-        add("guest-page faults", "gpf.total", "guest-page faults (VS -> HS)", int64_t(gpf));
+        list.add("guest-page faults", "gpf.total", "guest-page faults (VS -> HS)", int64_t(gpf));
         for (const auto& v : vms_)
-            add("guest-page faults", "gpf." + v.name, "  in " + v.label + " " + v.name,
+            list.add("guest-page faults", "gpf." + v.name, "  in " + v.label + " " + v.name,
                 int64_t(gpf_by_hgatp_.count(v.hgatp) ? gpf_by_hgatp_.at(v.hgatp) : 0));
 
-        add("the rogue", "rogue.faulted", "rogue took a guest-page fault", fault_seen_ && rogue && fault_hgatp_ == rogue->hgatp);
-        add("the rogue", "rogue.fault_cause", "  cause", int64_t(fault_seen_ ? fault_.cause : 0));
-        add("the rogue", "rogue.fault_from", "  from mode", std::string(fault_seen_ ? mode_name(fault_.from_priv, fault_.from_v) : "-"));
-        add("the rogue", "rogue.fault_to", "  to mode", std::string(fault_seen_ ? mode_name(fault_.to_priv, fault_.to_v) : "-"));
-        add("the rogue", "rogue.fault_gpa", "  guest-physical address (htval << 2) = " + hex(fault_seen_ ? fault_.tval2 : 0), int64_t(fault_seen_ ? fault_.tval2 : 0));
-        add("the rogue", "rogue.fault_cycle", "  at cycle", int64_t(fault_seen_ ? fault_.cycle : 0));
-        add("the rogue", "rogue.entries_after_fault", "VM entries into rogue after the fault", int64_t(entries_after_));
-        add("the rogue", "rogue.stopped_by_hv", "hv stopped it for the fault",
+        list.add("the rogue", "rogue.faulted", "rogue took a guest-page fault", fault_seen_ && rogue && fault_hgatp_ == rogue->hgatp);
+        list.add("the rogue", "rogue.fault_cause", "  cause", int64_t(fault_seen_ ? fault_.cause : 0));
+        list.add("the rogue", "rogue.fault_from", "  from mode", std::string(fault_seen_ ? mode_name(fault_.from_priv, fault_.from_v) : "-"));
+        list.add("the rogue", "rogue.fault_to", "  to mode", std::string(fault_seen_ ? mode_name(fault_.to_priv, fault_.to_v) : "-"));
+        list.add("the rogue", "rogue.fault_gpa", "  guest-physical address (htval << 2) = " + hex(fault_seen_ ? fault_.tval2 : 0), int64_t(fault_seen_ ? fault_.tval2 : 0));
+        list.add("the rogue", "rogue.fault_cycle", "  at cycle", int64_t(fault_seen_ ? fault_.cycle : 0));
+        list.add("the rogue", "rogue.entries_after_fault", "VM entries into rogue after the fault", int64_t(entries_after_));
+        list.add("the rogue", "rogue.stopped_by_hv", "hv stopped it for the fault",
             rogue && rogue->stopped && rogue->stop_reason.find("outside its map") != std::string::npos);
 
         // Each VM's ending, from hv's console lines.
         int64_t others = 0, others_done = 0;
         for (const auto& v : vms_) {
             bool finished = v.stopped && v.stop_reason.find("shut down") != std::string::npos;
-            add("VMs", "vm." + v.name + ".finished", v.label + " " + v.name + " finished on its own (SBI SRST)", finished);
+            list.add("VMs", "vm." + v.name + ".finished", v.label + " " + v.name + " finished on its own (SBI SRST)", finished);
             int64_t lines = int64_t(std::count(v.console.begin(), v.console.end(), '\n'));
-            add("VMs", "vm." + v.name + ".console_lines", "  console lines", lines);
+            list.add("VMs", "vm." + v.name + ".console_lines", "  console lines", lines);
             if (v.name != "rogue") others++, others_done += finished;
         }
-        add("VMs", "others.finished", "other VMs that finished", others_done);
-        add("VMs", "others.total", "other VMs", others);
+        list.add("VMs", "others.finished", "other VMs that finished", others_done);
+        list.add("VMs", "others.total", "other VMs", others);
 
         // The host side: walk every VM's G-stage with the emulator's walker.
         std::map<uint64_t, std::set<std::string>> owners;  // host page -> VMs mapping it
@@ -137,19 +134,19 @@ public:
                 owners[*pa >> 12].insert(v.name);
                 if (*pa < v.host || *pa >= v.host + v.ram_kib * 1024) outside_own++;
             }
-            add("memory (host side)", "vm." + v.name + ".pages_mapped",
+            list.add("memory (host side)", "vm." + v.name + ".pages_mapped",
                 v.label + " RAM pages its G-stage maps (host " + hex(v.host) + ")", pages);
         }
         int64_t shared = 0;
         for (const auto& [pg, who] : owners) shared += who.size() > 1;
-        add("memory (host side)", "mem.shared_host_pages", "host pages mapped by two VMs", shared);
-        add("memory (host side)", "mem.pages_outside_own_ram", "pages mapped outside the VM's own RAM", outside_own);
+        list.add("memory (host side)", "mem.shared_host_pages", "host pages mapped by two VMs", shared);
+        list.add("memory (host side)", "mem.pages_outside_own_ram", "pages mapped outside the VM's own RAM", outside_own);
         bool target_mapped = false;
         uint64_t target = fault_seen_ ? fault_.tval2 : 0x40000000;
         for (const auto& v : vms_) target_mapped |= bool(gstage_translate(run.machine, v.hgatp, target));
-        add("memory (host side)", "mem.rogue_target_mapped", "the rogue's target GPA mapped in any VM", target_mapped);
+        list.add("memory (host side)", "mem.rogue_target_mapped", "the rogue's target GPA mapped in any VM", target_mapped);
         uint64_t probe = 0;
-        add("memory (host side)", "mem.rogue_target_host_backed", "host memory at that address",
+        list.add("memory (host side)", "mem.rogue_target_host_backed", "host memory at that address",
             run.machine.bus().read(target, 4, probe));
 
         // The other guests' images, byte for byte, where hv placed them.
@@ -174,20 +171,16 @@ public:
             checked++;
             bool same = std::equal(want.begin(), want.begin() + long(n), have.begin());
             intact += same;
-            add("memory (host side)", "vm." + v.name + ".code_intact",
+            list.add("memory (host side)", "vm." + v.name + ".code_intact",
                 v.label + " image in host RAM equals the one hv loaded (" + std::to_string(n) + " bytes)", same);
         }
-        add("memory (host side)", "mem.images_intact", "guest images intact", intact);
-        add("memory (host side)", "mem.images_checked", "guest images checked", checked);
-        return f;
+        list.add("memory (host side)", "mem.images_intact", "guest images intact", intact);
+        list.add("memory (host side)", "mem.images_checked", "guest images checked", checked);
+        return list.take();
     }
 
     std::vector<Check> checks(const std::vector<Figure>& f, const RunView& run) override {
-        auto get = [&](const std::string& k) -> Value {
-            for (const auto& x : f)
-                if (x.key == k) return x.value;
-            return int64_t(-1);
-        };
+        auto get = [&](const std::string& k) { return figure(f, k); };
         auto is = [&](const std::string& k, Value v) { return get(k) == v; };
         std::vector<Check> c;
         c.push_back({"the rogue took a store guest-page fault from VS into HS",
@@ -208,11 +201,6 @@ public:
     }
 
 private:
-    static std::string hex(uint64_t v) {
-        char b[24];
-        std::snprintf(b, sizeof b, "0x%llx", (unsigned long long)v);
-        return b;
-    }
     // hv.elf as embedded, parsed once.
     const emu::Image* embedded_hv() {
         if (!hv_) {

@@ -55,10 +55,7 @@ public:
     void observe(const emu::Event& e) override { tracker_.observe(e); }
 
     std::vector<Figure> figures(const RunView& run) override {
-        std::vector<Figure> f;
-        auto add = [&](std::string g, std::string k, std::string l, Value v, std::string u = "") {
-            f.push_back({std::move(g), std::move(k), std::move(l), std::move(v), std::move(u)});
-        };
+        FigureList list;
         auto vms = parse_vms(run.console);
         auto hv_rows = parse_hv_exit_table(run.console);
         std::map<uint64_t, std::string> label;  // hgatp -> vmN
@@ -83,29 +80,29 @@ public:
             else if (x.entry_cycle <= x.cycle) zero++;
         }
         // The last exit of the run has no entry after it when it ends the run.
-        add("VM exits and entries (event log)", "exits.total", "VM exits into HS-mode", int64_t(tracker_.exits().size()));
-        add("VM exits and entries (event log)", "entries.total", "VM entries", int64_t(tracker_.entries()));
-        add("VM exits and entries (event log)", "exits.unmatched", "exits with no entry after them", int64_t(unmatched));
+        list.add("VM exits and entries (event log)", "exits.total", "VM exits into HS-mode", int64_t(tracker_.exits().size()));
+        list.add("VM exits and entries (event log)", "entries.total", "VM entries", int64_t(tracker_.entries()));
+        list.add("VM exits and entries (event log)", "exits.unmatched", "exits with no entry after them", int64_t(unmatched));
         bool last_open = !tracker_.exits().empty() && !tracker_.exits().back().entered;
-        add("VM exits and entries (event log)", "exits.unmatched_before_end",
+        list.add("VM exits and entries (event log)", "exits.unmatched_before_end",
             "  of them before the exit that ended the run", int64_t(unmatched - (last_open ? 1 : 0)));
-        add("VM exits and entries (event log)", "exits.zero_cycles", "exits whose entry came at the same cycle", int64_t(zero));
+        list.add("VM exits and entries (event log)", "exits.zero_cycles", "exits whose entry came at the same cycle", int64_t(zero));
         uint64_t tot_cycles = 0, tot_matched = 0;
         for (const auto& [k, t] : all) {
             std::string name(isa::cause_name(t.code, t.interrupt));
-            add("exits by cause (event log)", "exits." + k + ".count", name + " (" + std::to_string(t.code) + ")", int64_t(t.n));
-            add("exits by cause (event log)", "exits." + k + ".cycles", "  cycles, exit to next entry", int64_t(t.cycles));
-            add("exits by cause (event log)", "exits." + k + ".cycles_per_exit", "  cycles per exit",
+            list.add("exits by cause (event log)", "exits." + k + ".count", name + " (" + std::to_string(t.code) + ")", int64_t(t.n));
+            list.add("exits by cause (event log)", "exits." + k + ".cycles", "  cycles, exit to next entry", int64_t(t.cycles));
+            list.add("exits by cause (event log)", "exits." + k + ".cycles_per_exit", "  cycles per exit",
                 t.matched ? double(t.cycles) / double(t.matched) : 0.0);
-            add("exits by cause (event log)", "exits." + k + ".idle", "  exits after which the hart idled (WFI) before the next entry",
+            list.add("exits by cause (event log)", "exits." + k + ".idle", "  exits after which the hart idled (WFI) before the next entry",
                 int64_t(t.idle));
-            add("exits by cause (event log)", "exits." + k + ".busy_cycles_per_exit", "  cycles per exit without idle time",
+            list.add("exits by cause (event log)", "exits." + k + ".busy_cycles_per_exit", "  cycles per exit without idle time",
                 t.busy ? double(t.busy_cycles) / double(t.busy) : 0.0);
             tot_cycles += t.busy_cycles;
             tot_matched += t.busy;
         }
-        add("exits by cause (event log)", "exits.cycles", "all exits without idle time: cycles, exit to next entry", int64_t(tot_cycles));
-        add("exits by cause (event log)", "exits.cycles_per_exit", "all exits without idle time: cycles per exit",
+        list.add("exits by cause (event log)", "exits.cycles", "all exits without idle time: cycles, exit to next entry", int64_t(tot_cycles));
+        list.add("exits by cause (event log)", "exits.cycles_per_exit", "all exits without idle time: cycles per exit",
             tot_matched ? double(tot_cycles) / double(tot_matched) : 0.0);
 
         // Per VM, stepvisor's count beside hv's own.
@@ -115,17 +112,17 @@ public:
             Tally t = per_vm.count({r.vm, k}) ? per_vm[{r.vm, k}] : Tally{};
             std::string base = "vm." + r.vm + "." + k;
             std::string name = r.vm + " " + std::string(isa::cause_name(r.code, r.interrupt));
-            add("per VM: stepvisor's event log vs hv's table", base + ".count", name + ": exits (event log)", int64_t(t.n));
-            add("per VM: stepvisor's event log vs hv's table", base + ".hv_count", "  exits (hv's table)", int64_t(r.exits));
-            add("per VM: stepvisor's event log vs hv's table", base + ".cycles", "  cycles (event log)", int64_t(t.cycles));
-            add("per VM: stepvisor's event log vs hv's table", base + ".hv_cycles",
+            list.add("per VM: stepvisor's event log vs hv's table", base + ".count", name + ": exits (event log)", int64_t(t.n));
+            list.add("per VM: stepvisor's event log vs hv's table", base + ".hv_count", "  exits (hv's table)", int64_t(r.exits));
+            list.add("per VM: stepvisor's event log vs hv's table", base + ".cycles", "  cycles (event log)", int64_t(t.cycles));
+            list.add("per VM: stepvisor's event log vs hv's table", base + ".hv_cycles",
                 "  cycles (hv: rdcycle at trap entry to guest entry, minus idle)", int64_t(r.cycles));
             // hv reads `cycle` after saving the guest's registers and before
             // restoring them; the event log sees the trap and the sret. The
             // difference per exit is hv's save/restore path (trap.S).
             if (t.idle == 0 && t.n == r.exits && r.exits) {
                 double d = (double(t.cycles) - double(r.cycles)) / double(r.exits);
-                add("per VM: stepvisor's event log vs hv's table", base + ".entry_exit_path",
+                list.add("per VM: stepvisor's event log vs hv's table", base + ".entry_exit_path",
                     "  cycles per exit the event log sees and hv does not (register save/restore)", d);
                 compared++;
                 path_ok += d >= 0 && d <= 400;
@@ -141,32 +138,22 @@ public:
             });
             missing += !in_table;
         }
-        add("per VM: stepvisor's event log vs hv's table", "hv.rows", "rows in hv's table", rows);
-        add("per VM: stepvisor's event log vs hv's table", "hv.rows_equal", "rows whose counts agree", counts_equal);
-        add("per VM: stepvisor's event log vs hv's table", "hv.rows_missing", "(vm, cause) pairs only the event log has", missing);
-        add("per VM: stepvisor's event log vs hv's table", "hv.cycles_compared", "rows without idle time compared in cycles", compared);
-        add("per VM: stepvisor's event log vs hv's table", "hv.cycles_agree", "  rows where the difference is hv's save/restore path (0..400 per exit)", path_ok);
+        list.add("per VM: stepvisor's event log vs hv's table", "hv.rows", "rows in hv's table", rows);
+        list.add("per VM: stepvisor's event log vs hv's table", "hv.rows_equal", "rows whose counts agree", counts_equal);
+        list.add("per VM: stepvisor's event log vs hv's table", "hv.rows_missing", "(vm, cause) pairs only the event log has", missing);
+        list.add("per VM: stepvisor's event log vs hv's table", "hv.cycles_compared", "rows without idle time compared in cycles", compared);
+        list.add("per VM: stepvisor's event log vs hv's table", "hv.cycles_agree", "  rows where the difference is hv's save/restore path (0..400 per exit)", path_ok);
         int64_t hv_exits = 0;
         for (const auto& r : hv_rows) hv_exits += int64_t(r.exits);
-        add("per VM: stepvisor's event log vs hv's table", "hv.exits", "exits in hv's table", hv_exits);
-        add("run", "cycles", "cycles (whole run)", int64_t(run.cycles));
-        add("run", "exit_share", "share of the run hv spent handling exits (idle time left out)",
+        list.add("per VM: stepvisor's event log vs hv's table", "hv.exits", "exits in hv's table", hv_exits);
+        list.add("run", "cycles", "cycles (whole run)", int64_t(run.cycles));
+        list.add("run", "exit_share", "share of the run hv spent handling exits (idle time left out)",
             run.cycles ? double(tot_cycles) / double(run.cycles) : 0.0);
-        return f;
+        return list.take();
     }
 
     std::vector<Check> checks(const std::vector<Figure>& f, const RunView& run) override {
-        auto get = [&](const std::string& k) -> Value {
-            for (const auto& x : f)
-                if (x.key == k) return x.value;
-            return int64_t(-1);
-        };
-        auto num = [&](const std::string& k) {
-            Value v = get(k);
-            if (auto* i = std::get_if<int64_t>(&v)) return double(*i);
-            if (auto* d = std::get_if<double>(&v)) return *d;
-            return -1.0;
-        };
+        auto num = [&](const std::string& k) { return number(f, k); };
         std::vector<Check> c;
         c.push_back({"every VM exit but the one that ended the run has a matching VM entry", num("exits.unmatched_before_end") == 0, ""});
         c.push_back({"every exit costs cycles", num("exits.zero_cycles") == 0 && num("exits.cycles_per_exit") > 0, ""});
