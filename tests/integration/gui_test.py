@@ -13,6 +13,7 @@ panel is). The event the GUI selected must be the one `stepvisor debug` reports
 for the same commands, and the walk must match the debugger's `pt`.
 
 4. (below) --scenario isolation: to the first checkpoint, reported reached.
+5. (below) checkpoints passed by plain debugger commands are marked too.
 
 3. with --hv and --bios: the hypervisor (hv/) booted by OpenSBI, to its fifth
    VM exit: a VS -> HS exit of a VM with a VMID, drawn in the table.
@@ -310,6 +311,24 @@ screenshot {out_dir}/gui-scenario.png
         m = re.search(r"^\[1/\d+\] (.*?)  \(cycle (\d+)\)", demo, re.M)
         check(m and m.group(1) == cps[0]["title"] and int(m.group(2)) == cps[0].get("cycle"),
               f"scenario: checkpoint 1 at the cycle the demo narrates ({cps[0].get('cycle')} vs {m and m.group(2)})")
+
+    # 5. Checkpoints passed by plain debugger commands are marked too: from the
+    # first checkpoint, `until vmentry` passes "VMs created" (console) and
+    # reaches "first VM entry" (an event), at the cycles the demo narrates.
+    run_gui(stepvisor, ["--scenario", "isolation"], f"""
+until checkpoint
+until vmentry
+dump-state {out_dir}/gui-scenario-step.json
+""", out_dir, "gui-scenario-step")
+    state = json.load(open(f"{out_dir}/gui-scenario-step.json"))
+    sc = state.get("scenario")
+    check(sc and sc["reached"] == 3, f"scenario: `until vmentry` marks checkpoints 2 and 3 ({sc and sc['reached']})")
+    if sc and sc["reached"] == 3:
+        demo = subprocess.run([stepvisor, "demo", "isolation", "--quiet"], capture_output=True, text=True, timeout=240).stdout
+        m = re.search(r"^\[3/\d+\] (.*?)  \(cycle (\d+)\)", demo, re.M)
+        cp = sc["checkpoints"][2]
+        check(m and m.group(1) == cp["title"] and int(m.group(2)) == cp.get("cycle"),
+              f"scenario: checkpoint 3 by stepping at the cycle the demo narrates ({cp.get('cycle')} vs {m and m.group(2)})")
 
     print(f"screenshots in {out_dir}")
     print(f"{len(failures)} failure(s)")

@@ -98,6 +98,7 @@ void ScenarioRun::scan_events() {
     if (!evs.empty() && evs.front().seq > next_seq_) lost_ += evs.front().seq - next_seq_;
     for (const emu::Event& e : evs) {
         scen_->observe(e);
+        check_console(e.cycle);
         size_t k = reached_.size();
         if (k < steps_.size() && steps_[k].when.kind == Condition::Kind::Event) {
             const Condition& c = steps_[k].when;
@@ -105,16 +106,17 @@ void ScenarioRun::scan_events() {
                 Reached r{k, e.cycle, e.instret, e.seq, emu::describe(e, true)};
                 reached_.push_back(r);
                 fresh_.push_back(r);
-                console_checked_ = console_.size();
+                // Later console checkpoints count only text printed after it.
+                auto it = std::upper_bound(line_ends_.begin(), line_ends_.end(), e.cycle,
+                                           [](uint64_t c, const LineEnd& l) { return c < l.cycle; });
+                if (it != line_ends_.begin()) console_checked_ = std::max(console_checked_, std::prev(it)->offset + 1);
             }
         }
-        // Console checkpoints that completed before this event are checked
-        // per slice (check_console); their cycle is the slice's.
     }
     next_seq_ = log.total();
 }
 
-void ScenarioRun::check_console() {
+void ScenarioRun::check_console(std::optional<uint64_t> until) {
     for (;;) {
         size_t k = reached_.size();
         if (k >= steps_.size()) return;
@@ -122,15 +124,17 @@ void ScenarioRun::check_console() {
         if (c.kind == Condition::Kind::Console) {
             size_t at = console_.find(c.text, console_checked_);
             if (at == std::string::npos) return;
-            console_checked_ = at + c.text.size();
             Reached r{k, m_->cycles(), m_->instructions(), 0, "console: " + c.text};
             // The cycle of the newline that completed the line holding it.
             auto it = std::lower_bound(line_ends_.begin(), line_ends_.end(), at + c.text.size(),
                                        [](const LineEnd& l, size_t off) { return l.offset < off; });
             if (it != line_ends_.end()) r.cycle = it->cycle, r.instret = it->instret;
+            if (until && (it == line_ends_.end() || it->cycle > *until)) return;
+            console_checked_ = at + c.text.size();
             reached_.push_back(r);
             fresh_.push_back(r);
         } else if (c.kind == Condition::Kind::Halted) {
+            if (until) return;
             if (!m_->halted()) return;
             Reached r{k, m_->cycles(), m_->instructions(), 0, "machine halted: " + m_->halt_reason()};
             reached_.push_back(r);
@@ -162,6 +166,13 @@ std::vector<Reached> ScenarioRun::advance(uint64_t max_insns, bool exact) {
         if (last_ == emu::StopReason::Breakpoint) break;
     }
     m_->clear_stop_conditions();
+    return fresh_;
+}
+
+std::vector<Reached> ScenarioRun::sync() {
+    fresh_.clear();
+    scan_events();
+    check_console();
     return fresh_;
 }
 

@@ -131,6 +131,10 @@ public:
     // that reaches the next checkpoint (Machine::stop_on its kind). Returns
     // the checkpoints reached during this call, in order.
     std::vector<Reached> advance(uint64_t max_insns, bool exact = false);
+    // Looks for checkpoints in what happened since the last look, when the
+    // machine was run by someone else (the GUI's step, run and `until`).
+    // Returns the checkpoints reached since then.
+    std::vector<Reached> sync();
     // Console lines completed since the last call, each with the cycle of its last byte.
     std::vector<std::pair<uint64_t, std::string>> take_console_lines();
 
@@ -145,7 +149,9 @@ public:
 
 private:
     void scan_events();
-    void check_console();
+    // until: only console text whose line was complete by that cycle (the
+    // console checkpoints that came before an event being scanned).
+    void check_console(std::optional<uint64_t> until = std::nullopt);
     std::unique_ptr<Scenario> scen_;
     std::vector<Step> steps_;
     std::unique_ptr<emu::Machine> m_;

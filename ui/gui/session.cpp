@@ -132,6 +132,7 @@ void Session::open_scenario(const std::string& name) {
 
 void Session::sync_scenario() {
     if (!run_ || !scenario_) return;
+    run_->sync();  // checkpoints passed by a plain step or run, too
     const std::string& c = run_->console();
     if (c.size() > scen_console_) {
         for (size_t i = scen_console_; i < c.size(); ++i)
@@ -342,7 +343,9 @@ void Session::tick(double budget_ms) {
         sync_events();
         const double ms = std::chrono::duration<double, std::milli>(clock::now() - c0).count();
         // Aim for about 2 ms per run() call so a pause is never far away.
-        if (ms < 1.0 && slice_ < (1ull << 26)) slice_ *= 2;
+        // With a scenario open, slices stay short enough that the event ring
+        // cannot wrap between looks for its checkpoints.
+        if (ms < 1.0 && slice_ < (run_ ? (1ull << 18) : (1ull << 26))) slice_ *= 2;
         else if (ms > 4.0 && slice_ > 1000) slice_ /= 2;
         if (r == emu::StopReason::Idle && m_->uart().input_pending() == 0) {
             // Nothing can happen until someone types: wait without spinning.
