@@ -71,6 +71,19 @@ check(f["vm.rogue.pages_mapped"] == 256, "isolation: the rogue's G-stage maps ju
 check(f["mem.rogue_target_mapped"] is False, "isolation: the rogue's target is in no VM's G-stage")
 check(f["mem.images_checked"] >= 3 and f["mem.images_intact"] == f["mem.images_checked"],
       "isolation: every guest image is intact in host RAM")
+# The hostile guest: its illegal instruction (an M-mode CSR) is delegated to
+# itself, no exit; its hogging is cut into hv's slices (150 ms of hogging in
+# 10 ms slices, shared with others); its hgatp write is one virtual-instruction
+# exit and hv stops it; whoever ran beside it finished meanwhile.
+check(f["hostile.illegal_in_guest"] == 1 and f["hostile.illegal_exits"] == 0,
+      "isolation: hostile's illegal instruction went to its own handler, not to hv")
+check(f["traps.VS_to_VS.e2"] == 1, "isolation: the event log shows that trap from VS to VS")
+check(f["hostile.timer_exits"] >= 5, f"isolation: hv's timer preempted the hog ({f['hostile.timer_exits']} times)")
+check(f["hostile.virtual_instruction_exits"] == 1 and f["hostile.stopped_by_hv"],
+      "isolation: writing hgatp was one virtual-instruction exit and hv stopped hostile")
+check("hostile: still running after writing hgatp" not in out, "isolation: hostile ran no further")
+check(f["others.running_at_hog"] >= 1 and f["others.finished_during_hog"] == f["others.running_at_hog"],
+      "isolation: the VMs beside the hog finished while it hogged")
 
 # Row 3, trap-and-emulate: every exit has its entry, each costs cycles; the
 # cycles per exit are what the exit/entry pairs imply; hv's own table counts

@@ -1,6 +1,9 @@
 // Lecture row 2, isolation: a rogue guest stores outside its memory; the
 // G-stage has no mapping there, so the store traps from VS-mode to hv in
-// HS-mode; hv stops that VM and no other. Figures: faults by mode and cause
+// HS-mode; hv stops that VM and no other. A hostile guest writes an M-mode
+// CSR (its own illegal-instruction fault, no exit), hogs its vCPU (hv's
+// timer takes the hart back), then writes hgatp (a virtual-instruction
+// exit; hv stops it). Figures: faults by mode and cause
 // from the event log, each VM's ending from its console, and from the host
 // side that no host page is mapped by two VMs, that the rogue's target is
 // mapped by nobody, and that the other guests' images are intact in RAM.
@@ -12,12 +15,14 @@
 
 #include "isa/causes.hpp"
 #include "ui/cli/scenario.hpp"
+#include "ui/embedded.hpp"
 
 namespace scen {
 namespace {
 
 using namespace hvsetup;
 constexpr uint64_t kStoreGuestPageFault = 23, kLoadGuestPageFault = 21, kFetchGuestPageFault = 20;
+constexpr uint64_t kIllegalInstruction = 2, kVirtualInstruction = 22, kSupervisorTimer = 5;
 bool guest_page_fault(uint64_t c) {
     return c == kStoreGuestPageFault || c == kLoadGuestPageFault || c == kFetchGuestPageFault;
 }
@@ -31,16 +36,23 @@ class Isolation : public Scenario {
 public:
     std::string name() const override { return "isolation"; }
     std::string summary() const override {
-        return "a rogue guest stores outside its memory: G-stage fault, that VM stopped, the others finish";
+        return "rogue and hostile guests: G-stage fault, own illegal instruction, hogging, hgatp write; the others finish";
     }
     std::string intro() const override {
         return "hv, the project's hypervisor, runs in HS-mode on minisbi (M-mode firmware). It gives\n"
                "each VM its own RAM from a pool and one G-stage page table (Sv39x4) that maps guest-\n"
                "physical addresses to host-physical ones; guests run in VS-mode (V=1). The guest\n"
                "'rogue' stores to guest-physical 0x40000000, where its machine has no memory.\n"
-               "Watch where that store goes: not to another VM's memory, but into a trap.";
+               "Watch where that store goes: not to another VM's memory, but into a trap.\n"
+               "The guest 'hostile' then writes an M-mode CSR, spins without ever calling hv, and\n"
+               "writes hgatp, the hypervisor's own CSR: watch who handles each.";
     }
-    std::unique_ptr<emu::Machine> build(emu::MachineConfig cfg) const override { return build_hv_machine(cfg); }
+    std::unique_ptr<emu::Machine> build(emu::MachineConfig cfg) const override {
+        HvSetup setup;
+        setup.vms = {guest("ticker"), guest("hello"), guest("rogue", "", hvtable::kMiB), guest("uart", "", hvtable::kMiB),
+                     guest("hostile", "", hvtable::kMiB)};
+        return build_hv_machine(cfg, setup);
+    }
     std::vector<Step> steps() const override {
         return {
             {"hv-started", "hv running in HS-mode", Condition::console("stepvisor hv:"),
@@ -58,6 +70,24 @@ public:
              "written: the trap happens before the store completes."},
             {"rogue-stopped", "hv stopped the rogue VM", Condition::console("outside its map"),
              "hv decided: the guest broke its rules, so its vCPU is not run again. Only that VM stops."},
+            {"hostile-own-fault", "hostile's illegal CSR write handled by itself",
+             Condition::on(emu::EventKind::Trap,
+                           [](const emu::Event& e) {
+                               return e.from_v && e.to_v && !e.interrupt && e.cause == kIllegalInstruction;
+                           }),
+             "'hostile' wrote mscratch, an M-mode CSR: an illegal instruction. hedeleg delegates that\n"
+             "cause to the guest, so the trap went from VS-mode to VS-mode, to the guest's own handler:\n"
+             "no VM exit, hv never saw it. A guest's own mistakes stay inside the guest."},
+            {"hostile-preempted", "hv's timer takes the hart back from the hog",
+             Condition::on(emu::EventKind::VmExit,
+                           [](const emu::Event& e) { return e.interrupt && e.cause == kSupervisorTimer; }),
+             "'hostile' now spins without any SBI call or WFI, so it never gives the hart back. hv's\n"
+             "own timer (a supervisor timer interrupt, not delegated to guests) still fires while a\n"
+             "guest runs: a VM exit, and hv's scheduler runs the next VM for its slice."},
+            {"hostile-stopped", "hostile stopped for writing hgatp", Condition::console("hv does not emulate"),
+             "'hostile' wrote hgatp. Hypervisor CSRs do not exist in VS-mode: a virtual-instruction\n"
+             "exception (cause 22), which goes to hv. hv does not emulate that, so it stops the VM.\n"
+             "The others finished while it was hogging: they lost their slices' worth, nothing more."},
             {"all-done", "the other VMs finished", Condition::halted(),
              "The other VMs ran on to their own end (SBI system reset); hv powered the machine off."},
         };
@@ -77,6 +107,8 @@ public:
             }
         }
         if (e.kind == emu::EventKind::VmEntry && fault_seen_ && hgatp_ == fault_hgatp_) entries_after_++;
+        if (e.kind == emu::EventKind::Trap && !e.interrupt && e.from_v && e.cause == kIllegalInstruction)
+            (e.to_v ? illegal_in_guest_ : illegal_exits_)[hgatp_]++;
     }
 
     std::vector<Figure> figures(const RunView& run) override {
@@ -117,10 +149,45 @@ public:
             list.add("VMs", "vm." + v.name + ".finished", v.label + " " + v.name + " finished on its own (SBI SRST)", finished);
             int64_t lines = int64_t(std::count(v.console.begin(), v.console.end(), '\n'));
             list.add("VMs", "vm." + v.name + ".console_lines", "  console lines", lines);
-            if (v.name != "rogue") others++, others_done += finished;
+            if (v.name != "rogue" && v.name != "hostile") others++, others_done += finished;
         }
         list.add("VMs", "others.finished", "other VMs that finished", others_done);
         list.add("VMs", "others.total", "other VMs", others);
+
+        // The hostile guest, from the event log and the console.
+        const VmInfo* hostile = nullptr;
+        for (const auto& v : vms_)
+            if (v.name == "hostile") hostile = &v;
+        uint64_t hh = hostile ? hostile->hgatp : ~0ull;
+        int64_t preempted = 0, virt_exits = 0, hostile_exits = 0;
+        for (const auto& x : tracker_.exits()) {
+            if (x.hgatp != hh) continue;
+            hostile_exits++;
+            preempted += x.interrupt && x.cause == kSupervisorTimer;
+            virt_exits += !x.interrupt && x.cause == kVirtualInstruction;
+        }
+        const char* g = "the hostile guest";
+        list.add(g, "hostile.illegal_in_guest", "illegal instructions it took in its own handler (VS -> VS)",
+                 int64_t(illegal_in_guest_.count(hh) ? illegal_in_guest_.at(hh) : 0));
+        list.add(g, "hostile.illegal_exits", "illegal instructions that left the VM", int64_t(illegal_exits_.count(hh) ? illegal_exits_.at(hh) : 0));
+        list.add(g, "hostile.exits", "its VM exits", hostile_exits);
+        list.add(g, "hostile.timer_exits", "  hv's timer taking the hart back", preempted);
+        list.add(g, "hostile.virtual_instruction_exits", "  virtual instruction (its hgatp write)", virt_exits);
+        list.add(g, "hostile.stopped_by_hv", "hv stopped it for the instruction",
+                 hostile && hostile->stopped && hostile->stop_reason.find("hv does not emulate") != std::string::npos);
+        // The other VMs still running when the hog began, and which of them
+        // finished before it ended (their end lies between its two lines).
+        size_t hog_from = run.console.find("hostile: hogging"), hog_to = run.console.find("hostile: writing hgatp");
+        int64_t running = 0, during = 0;
+        for (const auto& v : vms_) {
+            if (v.name == "rogue" || v.name == "hostile" || hog_from == std::string::npos) continue;
+            size_t at = run.console.find("hv: " + v.label + " stopped: guest shut down");
+            if (at != std::string::npos && at < hog_from) continue;
+            running++;
+            during += at != std::string::npos && hog_to != std::string::npos && at < hog_to;
+        }
+        list.add(g, "others.running_at_hog", "other VMs still running when it began to hog", running);
+        list.add(g, "others.finished_during_hog", "  of them, finished while it hogged", during);
 
         // The host side: walk every VM's G-stage with the emulator's walker.
         std::map<uint64_t, std::set<std::string>> owners;  // host page -> VMs mapping it
@@ -149,30 +216,21 @@ public:
         list.add("memory (host side)", "mem.rogue_target_host_backed", "host memory at that address",
             run.machine.bus().read(target, 4, probe));
 
-        // The other guests' images, byte for byte, where hv placed them.
+        // The guests' images, byte for byte, where hv placed them: the
+        // embedded image (code, read-only and initial data) against the VM's
+        // host RAM. The guests keep their changing state in .bss and on the
+        // stack, after the image.
         int64_t intact = 0, checked = 0;
-        const emu::Image* hv = nullptr;
-        if (auto bytes = embedded_hv()) hv = bytes;
         for (const auto& v : vms_) {
-            if (!hv) break;
-            auto s = hv->symbol("guest_" + v.name), e = hv->symbol("guest_" + v.name + "_end");
-            if (!s || !e || *e <= *s) continue;
-            // The image as linked into hv.elf (guests.S), from the ELF's segments.
-            std::vector<uint8_t> want(*e - *s), have(*e - *s);
-            bool found = false;
-            for (const auto& seg : hv->segments)
-                if (*s >= seg.paddr && *e <= seg.paddr + seg.data.size()) {
-                    std::copy_n(seg.data.begin() + long(*s - seg.paddr), want.size(), want.begin());
-                    found = true;
-                }
-            if (!found) continue;
-            size_t n = std::min<size_t>(want.size(), text_size(want));
-            if (!run.machine.bus().read_block(v.host, have.data(), n)) continue;
+            auto want = embedded::find("guest-" + v.name);
+            if (!want) continue;
+            std::vector<uint8_t> have(want->size());
+            if (!run.machine.bus().read_block(v.host, have.data(), have.size())) continue;
             checked++;
-            bool same = std::equal(want.begin(), want.begin() + long(n), have.begin());
+            bool same = std::equal(want->begin(), want->end(), have.begin());
             intact += same;
             list.add("memory (host side)", "vm." + v.name + ".code_intact",
-                v.label + " image in host RAM equals the one hv loaded (" + std::to_string(n) + " bytes)", same);
+                v.label + " image in host RAM equals the one hv loaded (" + std::to_string(have.size()) + " bytes)", same);
         }
         list.add("memory (host side)", "mem.images_intact", "guest images intact", intact);
         list.add("memory (host side)", "mem.images_checked", "guest images checked", checked);
@@ -191,6 +249,15 @@ public:
                      is("rogue.stopped_by_hv", true) && is("rogue.entries_after_fault", int64_t(0)), ""});
         c.push_back({"every other VM finished", get("others.finished") == get("others.total") &&
                                                     !is("others.total", int64_t(0)), ""});
+        c.push_back({"hostile's illegal CSR write stayed in the guest (no exit)",
+                     number(f, "hostile.illegal_in_guest") >= 1 && number(f, "hostile.illegal_exits") == 0, ""});
+        // 150 ms of hogging in 10 ms slices, shared with the other VMs while they run.
+        c.push_back({"hv's timer took the hart back from the hog again and again", number(f, "hostile.timer_exits") >= 5, ""});
+        c.push_back({"hv stopped hostile for writing hgatp",
+                     number(f, "hostile.virtual_instruction_exits") == 1 && is("hostile.stopped_by_hv", true), ""});
+        c.push_back({"the VMs running beside the hog finished while it hogged",
+                     number(f, "others.running_at_hog") >= 1 &&
+                         get("others.finished_during_hog") == get("others.running_at_hog"), ""});
         c.push_back({"no host page belongs to two VMs",
                      is("mem.shared_host_pages", int64_t(0)) && is("mem.pages_outside_own_ram", int64_t(0)), ""});
         c.push_back({"the rogue's target is mapped nowhere", is("mem.rogue_target_mapped", false), ""});
@@ -201,29 +268,13 @@ public:
     }
 
 private:
-    // hv.elf as embedded, parsed once.
-    const emu::Image* embedded_hv() {
-        if (!hv_) {
-            try {
-                hv_ = embedded_elf("hv");
-            } catch (...) {
-                return nullptr;
-            }
-        }
-        return &*hv_;
-    }
-    // The whole image: code, read-only data and initial data (the guests
-    // keep their changing state in .bss and on the stack, after the image).
-    static size_t text_size(const std::vector<uint8_t>& img) { return img.size(); }
-
     ExitTracker tracker_;
     std::map<std::tuple<std::string, std::string, uint64_t>, uint64_t> faults_;
-    std::map<uint64_t, uint64_t> gpf_by_hgatp_;
+    std::map<uint64_t, uint64_t> gpf_by_hgatp_, illegal_in_guest_, illegal_exits_;
     uint64_t hgatp_ = 0, fault_hgatp_ = 0, entries_after_ = 0;
     bool fault_seen_ = false;
     emu::Event fault_;
     std::vector<VmInfo> vms_;
-    std::optional<emu::Image> hv_;
 };
 
 }  // namespace
