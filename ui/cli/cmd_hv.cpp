@@ -18,17 +18,12 @@
 #include "hv_table.hpp"
 #include "hv/handover.h"
 #include "run_loop.hpp"
-
-namespace hv_image {
-extern const unsigned char kData[];
-extern const std::size_t kSize;
-}  // namespace hv_image
+#include "ui/embedded.hpp"
 
 namespace cli {
 namespace {
 
 constexpr const char* kFwJump = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin";
-constexpr uint64_t kHvLoad = 0x8020'0000;     // where fw_jump jumps
 using hvtable::kMiB;
 
 const char* const kHvHelp =
@@ -160,14 +155,9 @@ int cmd_hv(const std::vector<std::string>& args) {
     opt.config.console = stdout_console(until_output, &mp);
     emu::Machine::BootSpec spec;
     spec.firmware = emu::load_image_file(bios, emu::kDefaultRawLoadAddr);
-    emu::Image hv;
-    hv.entry = kHvLoad;
-    emu::Segment seg;
-    seg.paddr = kHvLoad;
-    seg.data.assign(hv_image::kData, hv_image::kData + hv_image::kSize);
-    seg.memsz = seg.data.size();
-    hv.segments.push_back(std::move(seg));
-    spec.kernel = std::move(hv);
+    auto hv = embedded::find("hv");
+    if (!hv) throw emu::LoadError("hv: the hypervisor image is not embedded in this build");
+    spec.kernel = emu::parse_elf(*hv, "hv");  // linked at 0x80200000, where fw_jump jumps
     auto m = std::make_unique<emu::Machine>(opt.config);
     mp = m.get();
     m->boot(spec);
