@@ -96,7 +96,11 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
         switch (k) {
         case dev::Syscon::Kind::Poweroff: halt(0, "poweroff"); break;
         case dev::Syscon::Kind::Fail: halt(int(code ? code : 1), "poweroff with failure code " + std::to_string(code)); break;
-        case dev::Syscon::Kind::Reset: reset_requested_ = true; stop_ = true; break;
+        case dev::Syscon::Kind::Reset:
+            reset_requested_ = true;
+            stop_ = true;
+            for (auto& h : harts_) h->interrupt_state_changed();  // leave the hart's loop now
+            break;
         }
     });
     bus_.add_device(map::kSyscon, map::kSysconSize, syscon_.get());
@@ -221,6 +225,8 @@ std::vector<uint8_t> Machine::make_device_tree(const std::string& bootargs, uint
 }
 
 void Machine::reset() {
+    retired_before_reset_ += instructions();
+    cycles_before_reset_ += cycles();
     for (auto& h : harts_) h->reset(map::kBootRom);
     clint_->reset();
     uart_->reset();

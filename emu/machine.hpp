@@ -124,6 +124,10 @@ public:
     const std::string& halt_reason() const { return halt_reason_; }
     uint64_t instructions() const;  // retired, all harts
     uint64_t cycles() const;        // the furthest hart's cycle
+    // The same, over every reset since the machine was built (a guest's
+    // SBI reboot resets the harts' counters, not these).
+    uint64_t instructions_since_power_on() const { return retired_before_reset_ + instructions(); }
+    uint64_t cycles_since_power_on() const { return cycles_before_reset_ + cycles(); }
 
     // For harts and devices.
     void emit(Hart& h, Event e);
@@ -159,6 +163,7 @@ private:
     bool stop_ = false;
     StopReason stop_reason_ = StopReason::Limit;
     bool halted_ = false;
+    uint64_t retired_before_reset_ = 0, cycles_before_reset_ = 0;
     bool reset_requested_ = false;
     bool device_activity_ = false;  // a device changed interrupt state during this round
     std::vector<uint8_t> make_device_tree(const std::string& bootargs, uint64_t initrd_start, uint64_t initrd_size) const;

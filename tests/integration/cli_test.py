@@ -2,7 +2,7 @@
 """The command line as a user meets it: verdicts, limits, bad input, batch
 runs with JUnit output, signatures, determinism.
 
-usage: cli_test.py STEPVISOR FAIL3 SPIN IDLE SIG PASS_A PASS_B
+usage: cli_test.py STEPVISOR FAIL3 SPIN IDLE SIG PASS_A PASS_B REBOOT
 """
 import os
 import struct
@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 
-stepvisor, fail3, spin, idle, sig, pass_a, pass_b = sys.argv[1:8]
+stepvisor, fail3, spin, idle, sig, pass_a, pass_b, reboot = sys.argv[1:9]
 failures = []
 
 
@@ -115,6 +115,14 @@ for _ in range(2):
     stats.append([l.split(" host_seconds")[0] for l in err.splitlines() if l.startswith("stats:")])
 check(stats[0] == stats[1] and stats[0], "two runs of one image retire the same instructions in the same cycles",
       str(stats))
+
+# A reset through the syscon starts the machine over at once, and --stats
+# counts both boots: the first spins 10000 times (20000 instructions) before
+# it asks for the reset, the second passes straight away.
+rc, out, err = run("run", "--stats", reboot)
+n = [int(l.split("instructions=")[1].split()[0]) for l in err.splitlines() if l.startswith("stats:")]
+check(rc == 0 and n and 20000 < n[0] < 20200,
+      "a syscon reset restarts the program at once and --stats counts both boots", f"rc={rc} {err!r}")
 
 print(f"{len(failures)} failed")
 sys.exit(1 if failures else 0)

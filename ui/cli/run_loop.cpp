@@ -48,8 +48,8 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
         if (over) { timed_out = true; break; }
     }
     o.seconds = std::chrono::duration<double>(clock::now() - t0).count();
-    o.instructions = m.instructions();
-    o.cycles = m.cycles();
+    o.instructions = m.instructions_since_power_on();
+    o.cycles = m.cycles_since_power_on();
     if (left) {
         o.exit_code = kExitPass;
         o.message = "left at the user's request (Ctrl-A X)";
