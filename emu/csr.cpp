@@ -76,10 +76,12 @@ uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
         if (priv == Priv::S && !virt && (csr.mstatus & mstatus::TVM)) return ii;
         break;
     case Csr::STIMECMP:
+        if (!sstc) return ii;
         if (priv != Priv::M && (!(csr.mcounteren & 2) || !(csr.menvcfg & kEnvcfgSTCE))) return ii;
         if (virt && (!(csr.hcounteren & 2) || !(csr.henvcfg & kEnvcfgSTCE))) return vi;
         break;
     case Csr::VSTIMECMP:
+        if (!sstc) return ii;
         if (priv != Priv::M && (!(csr.mcounteren & 2) || !(csr.menvcfg & kEnvcfgSTCE))) return ii;
         break;
     case Csr::FFLAGS: case Csr::FRM: case Csr::FCSR:
@@ -328,7 +330,7 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     case Csr::MTVEC: csr.mtvec = legal_tvec(v); break;
     case Csr::MCOUNTEREN: csr.mcounteren = v & 0xffffffff; break;
     case Csr::MENVCFG:
-        csr.menvcfg = v & (kEnvcfgFIOM | kEnvcfgSTCE);
+        csr.menvcfg = v & (kEnvcfgFIOM | (sstc ? kEnvcfgSTCE : 0));
         if (!(csr.menvcfg & kEnvcfgSTCE)) csr.henvcfg &= ~kEnvcfgSTCE;
         interrupt_state_changed();
         break;

@@ -6,7 +6,10 @@
 
 namespace emu {
 
-Hart::Hart(Machine& m, unsigned hart_id, bool h) : id(hart_id), h_ext(h), m_(m), bus_(m.bus()) { init_dispatch(); }
+Hart::Hart(Machine& m, unsigned hart_id, bool h, bool has_sstc)
+    : id(hart_id), h_ext(h), sstc(has_sstc), m_(m), bus_(m.bus()) {
+    init_dispatch();
+}
 
 void Hart::reset(uint64_t start_pc) {
     for (auto& r : x) r = 0;

@@ -51,7 +51,7 @@ struct CycleModel {
 
 class Hart {
 public:
-    Hart(Machine& m, unsigned id, bool h_ext);
+    Hart(Machine& m, unsigned id, bool h_ext, bool sstc = true);
 
     // ---- architectural state (public for the debugger and tests) ----
     // x[32] is not architectural: instructions that write x0 are cached with
@@ -75,6 +75,7 @@ public:
 
     const unsigned id;
     const bool h_ext;
+    const bool sstc;  // Sstc: stimecmp, vstimecmp, menvcfg.STCE
 
     void reset(uint64_t start_pc);
 

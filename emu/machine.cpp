@@ -131,7 +131,7 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
         htif_->tohost_written(v);
     };
     for (unsigned i = 0; i < cfg_.harts; ++i) {
-        harts_.push_back(std::make_unique<Hart>(*this, i, cfg_.isa.h));
+        harts_.push_back(std::make_unique<Hart>(*this, i, cfg_.isa.h, cfg_.isa.sstc));
         harts_.back()->reset(map::kBootRom);
     }
 }
@@ -215,7 +215,8 @@ std::vector<uint8_t> Machine::make_device_tree(const std::string& bootargs, uint
     FdtConfig c;
     c.harts = cfg_.harts;
     c.isa = cfg_.isa.str();
-    c.extensions = {"zicsr", "zifencei", "zicntr", "sstc"};
+    c.extensions = {"zicsr", "zifencei", "zicntr"};
+    if (cfg_.isa.sstc) c.extensions.push_back("sstc");
     c.ram_base = map::kRam;
     c.ram_size = cfg_.ram_size;
     c.bootargs = bootargs;

@@ -46,6 +46,7 @@ constexpr uint64_t kRam = 0x80000000;
 
 struct IsaConfig {
     bool m = true, a = true, c = true, f = true, d = true, h = false;
+    bool sstc = true;  // stimecmp/vstimecmp; without it they do not exist and menvcfg.STCE is 0
     // Parses "rv64imac", "rv64gc", "rv64imach", "rv64gch" (letters after rv64,
     // with g = imafd and zicsr/zifencei accepted after underscores).
     // Returns an error message, or empty on success.

@@ -3,8 +3,10 @@
 #include "riscv.h"
 
 extern char hv_trap_vector[];
+long hv_try_read_vstimecmp(void);   /* trap.S */
 
 static unsigned this_hartid, vmid_bits;
+static bool sstc;
 static uint64_t timebase_hz = 10000000;   /* QEMU virt's, until the device tree says */
 static struct vcpu *loaded, *fp_owner;
 
@@ -28,6 +30,16 @@ void hart_init(unsigned hartid) {
      * (mcounteren must allow them too; OpenSBI sets it to all ones). */
     csr_write(hcounteren, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
 
+    /* Sstc: henvcfg.STCE can be set only when the firmware set menvcfg.STCE.
+     * With it, a guest's SBI set_timer (or its own write of stimecmp) lands
+     * in vstimecmp and the hart raises VSTIP itself; without it hv keeps the
+     * deadline and injects hvip.VSTIP (sched.c). */
+    csr_set(CSR_HENVCFG, HENVCFG_STCE);
+    sstc = (csr_read(CSR_HENVCFG) & HENVCFG_STCE) != 0;
+    /* QEMU 7.2 lets STCE stick on harts without Sstc: the CSR must exist too. */
+    if (sstc && hv_try_read_vstimecmp() != 0) sstc = false;
+    if (!sstc) csr_clear(CSR_HENVCFG, HENVCFG_STCE);
+
     /* VMIDLEN: write ones to hgatp.VMID (with MODE=Bare, always supported)
      * and see which stick. */
     csr_write(hgatp, HGATP_VMID_MASK);
@@ -42,6 +54,7 @@ void hart_init(unsigned hartid) {
 
 unsigned hart_id(void) { return this_hartid; }
 unsigned hart_vmid_bits(void) { return vmid_bits; }
+bool hart_has_sstc(void) { return sstc; }
 uint64_t hart_timebase_hz(void) { return timebase_hz; }
 void hart_set_timebase_hz(uint64_t hz) { timebase_hz = hz; }
 struct vcpu *hart_loaded_vcpu(void) { return loaded; }

@@ -41,8 +41,9 @@ void hv_main(uint64_t hartid, const void *fdt) {
     else
         kprintf("hv: no device tree in a1; assuming a %lu Hz timebase\n", hart_timebase_hz());
     hart_init((unsigned)hartid);
-    kprintf("hv: timebase %lu Hz, VMIDLEN %u, pool %lu KiB\n", hart_timebase_hz(),
-            hart_vmid_bits(), mm_total() / 1024);
+    kprintf("hv: timebase %lu Hz, VMIDLEN %u, pool %lu KiB, guest timers through %s\n",
+            hart_timebase_hz(), hart_vmid_bits(), mm_total() / 1024,
+            hart_has_sstc() ? "vstimecmp (Sstc)" : "hvip.VSTIP");
 
     /* The VMs a loader listed for hv (stepvisor hv --vm ...), else config.c's. */
     const struct vm_config *cfgs = vm_configs;

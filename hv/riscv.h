@@ -9,13 +9,18 @@
  * asm blocks, because gcc 12 does not accept 'h' in -march. */
 #define H_ASM(body) ".option push\n.option arch, +h\n" body "\n.option pop"
 
-#define csr_read(csr) ({ uint64_t v_; \
+/* csr: a name the assembler knows, or a CSR_* number (expanded first). */
+#define csr_read(csr) csr_read_(csr)
+#define csr_write(csr, val) csr_write_(csr, val)
+#define csr_set(csr, bits) csr_set_(csr, bits)
+#define csr_clear(csr, bits) csr_clear_(csr, bits)
+#define csr_read_(csr) ({ uint64_t v_; \
     __asm__ volatile(H_ASM("csrr %0, " #csr) : "=r"(v_)); v_; })
-#define csr_write(csr, val) \
+#define csr_write_(csr, val) \
     __asm__ volatile(H_ASM("csrw " #csr ", %0") :: "rK"((uint64_t)(val)) : "memory")
-#define csr_set(csr, bits) \
+#define csr_set_(csr, bits) \
     __asm__ volatile(H_ASM("csrs " #csr ", %0") :: "rK"((uint64_t)(bits)) : "memory")
-#define csr_clear(csr, bits) \
+#define csr_clear_(csr, bits) \
     __asm__ volatile(H_ASM("csrc " #csr ", %0") :: "rK"((uint64_t)(bits)) : "memory")
 
 static inline void hfence_gvma_all(void) {
@@ -66,6 +71,12 @@ static inline uint64_t read_cycle(void) { return csr_read(cycle); }
 #define HGATP_VMID_MASK    (0x3fffull << HGATP_VMID_SHIFT)
 
 /* hcounteren / scounteren */
+/* Sstc's CSRs and the enable bit, by number: the assembler knows them only
+ * with Sstc in -march. */
+#define CSR_VSTIMECMP 0x24d
+#define CSR_HENVCFG   0x60a
+#define HENVCFG_STCE  (1ull << 63)
+
 #define COUNTEREN_CY  (1u << 0)
 #define COUNTEREN_TM  (1u << 1)
 #define COUNTEREN_IR  (1u << 2)

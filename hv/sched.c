@@ -21,16 +21,27 @@ void sched_add(struct vcpu *v) {
 
 void sched_set_guest_timer(struct vcpu *v, uint64_t deadline) {
     /* SBI: setting a timer also clears the pending one. */
-    v->timer_deadline = deadline;
-    v->hvip &= ~MIP_VSTIP;
+    vcpu_set_timer(v, deadline);
 }
 
-/* Guest deadlines that have passed become pending VS timer interrupts. */
+/* Does hv need to watch this vCPU's deadline? Without Sstc, always: hv
+ * injects its timer interrupt. With Sstc the hart raises it from
+ * vstimecmp once the vCPU runs, so hv only wakes a vCPU blocked in WFI. */
+static bool watches_timer(const struct vcpu *v) {
+    if (v->state == VCPU_STOPPED) return false;
+    return !hart_has_sstc() || v->state == VCPU_BLOCKED;
+}
+
+/* Guest deadlines that have passed: pending VS timer interrupts (hvip.VSTIP)
+ * without Sstc; with Sstc, blocked vCPUs the interrupt wakes. */
 static void deliver_timers(uint64_t now) {
     for (unsigned i = 0; i < nr_runq; i++) {
         struct vcpu *v = runq[i];
-        if (v->state == VCPU_STOPPED || v->timer_deadline == UINT64_MAX) continue;
-        if (now + v->htimedelta >= v->timer_deadline) {
+        uint64_t deadline = vcpu_timer_deadline(v);
+        if (!watches_timer(v) || deadline == UINT64_MAX || now + v->htimedelta < deadline) continue;
+        if (hart_has_sstc()) {
+            if (vcpu_has_wakeup(v)) v->state = VCPU_RUNNABLE;
+        } else {
             v->timer_deadline = UINT64_MAX;
             vcpu_inject(v, MIP_VSTIP);
         }
@@ -59,10 +70,15 @@ static struct vcpu *pick_next(void) {
  * the slice when someone else waits for the hart, and every guest deadline. */
 static uint64_t next_timer_event(bool slice_matters) {
     uint64_t t = slice_matters ? slice_end : UINT64_MAX;
+    uint64_t now = read_time();
     for (unsigned i = 0; i < nr_runq; i++) {
         struct vcpu *v = runq[i];
-        if (v->state == VCPU_STOPPED || v->timer_deadline == UINT64_MAX) continue;
-        uint64_t host = v->timer_deadline - v->htimedelta;
+        uint64_t deadline = vcpu_timer_deadline(v);
+        if (!watches_timer(v) || deadline == UINT64_MAX) continue;
+        uint64_t host = deadline - v->htimedelta;
+        /* With Sstc a passed deadline stays in vstimecmp: deliver_timers
+         * has seen it, and only a later one needs hv's timer. */
+        if (hart_has_sstc() && host <= now) continue;
         if (host < t) t = host;
     }
     return t;

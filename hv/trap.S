@@ -165,6 +165,19 @@ hv_try_hlvx_hu:
     mv a0, zero
     ret
 
+/* long hv_try_read_vstimecmp(void): 0 when vstimecmp can be read, else the
+ * scause of the fault (an illegal instruction on a hart without Sstc). */
+    .globl hv_try_read_vstimecmp
+hv_try_read_vstimecmp:
+    la t1, 2f
+    sd t1, hv_fault_recover, t2
+    csrr a0, 0x24d                /* vstimecmp */
+    sd zero, hv_fault_recover, t2
+    li a0, 0
+    ret
+2:  csrr a0, scause               /* the trap cleared hv_fault_recover */
+    ret
+
     .section .bss
     .balign 8
 hv_fault_recover:

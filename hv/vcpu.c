@@ -35,6 +35,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, uint64_t entry,
     /* The guest's sstatus as after reset: interrupts and FPU off, 64-bit U. */
     v->vs.vsstatus = csr_read(vsstatus) & VSXL_UXL_MASK;
     v->timer_deadline = UINT64_MAX;
+    v->vs.vstimecmp = UINT64_MAX;
     v->state = VCPU_RUNNABLE;
 }
 
@@ -55,6 +56,7 @@ void vcpu_load(struct vcpu *v) {
     csr_write(vsatp, v->vs.vsatp);
     csr_write(scounteren, v->vs.scounteren);
     csr_write(htimedelta, v->htimedelta);
+    if (hart_has_sstc()) csr_write(CSR_VSTIMECMP, v->vs.vstimecmp);
     if (hart_fp_owner() != v) {
         fp_restore(&v->fp);
         hart_set_fp_owner(v);
@@ -72,6 +74,7 @@ void vcpu_put(struct vcpu *v) {
     v->vs.vstval = csr_read(vstval);
     v->vs.vsatp = csr_read(vsatp);
     v->vs.scounteren = csr_read(scounteren);
+    if (hart_has_sstc()) v->vs.vstimecmp = csr_read(CSR_VSTIMECMP);
     if ((v->sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
         fp_save(&v->fp);
         v->sstatus = (v->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
@@ -97,8 +100,26 @@ void vcpu_inject(struct vcpu *v, uint64_t hvip_bits) {
     if (v->state == VCPU_BLOCKED) v->state = VCPU_RUNNABLE;
 }
 
+uint64_t vcpu_timer_deadline(const struct vcpu *v) {
+    if (!hart_has_sstc()) return v->timer_deadline;
+    return hart_loaded_vcpu() == v ? csr_read(CSR_VSTIMECMP) : v->vs.vstimecmp;
+}
+
+void vcpu_set_timer(struct vcpu *v, uint64_t deadline) {
+    if (hart_has_sstc()) {
+        /* A later vstimecmp also takes back a pending VSTIP, as SBI asks. */
+        v->vs.vstimecmp = deadline;
+        if (hart_loaded_vcpu() == v) csr_write(CSR_VSTIMECMP, deadline);
+        return;
+    }
+    v->timer_deadline = deadline;
+    v->hvip &= ~MIP_VSTIP;
+}
+
 bool vcpu_has_wakeup(const struct vcpu *v) {
-    /* hvip's VS bits sit one above the matching vsie (S-level) bits. */
+    uint64_t pending = v->hvip;
+    if (hart_has_sstc() && read_time() + v->htimedelta >= vcpu_timer_deadline(v)) pending |= MIP_VSTIP;
+    /* The VS bits sit one above the matching vsie (S-level) bits. */
     uint64_t vsie = hart_loaded_vcpu() == v ? csr_read(vsie) : v->vs.vsie;
-    return ((v->hvip >> 1) & vsie) != 0;
+    return ((pending >> 1) & vsie) != 0;
 }

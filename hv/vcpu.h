@@ -34,10 +34,11 @@ struct vcpu {
     struct {
         uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
         uint64_t scounteren;  /* not banked for V=1: VS-mode sees the real one */
+        uint64_t vstimecmp;   /* with Sstc: the guest's timer */
     } vs;
     uint64_t hvip;            /* interrupts hv injects; hv is the only writer */
     uint64_t htimedelta;      /* guest time = hart time + htimedelta */
-    uint64_t timer_deadline;  /* guest's SBI set_timer, in guest time; UINT64_MAX: none */
+    uint64_t timer_deadline;  /* without Sstc: guest's SBI set_timer, in guest time; UINT64_MAX: none */
     struct { uint64_t f[32]; uint64_t fcsr; } fp;
 
     /* The last trap, read by the exit handlers. */
@@ -55,6 +56,10 @@ void vcpu_put(struct vcpu *v);    /* off this hart: VS CSRs back to memory */
 void vcpu_run_once(struct vcpu *v);  /* enter the guest, come back at its next trap */
 void vcpu_inject(struct vcpu *v, uint64_t hvip_bits);
 bool vcpu_has_wakeup(const struct vcpu *v);  /* would WFI in the guest return now? */
+/* The guest's next timer deadline in guest time (UINT64_MAX: none), and
+ * setting it: vstimecmp with Sstc, else hv's copy. */
+uint64_t vcpu_timer_deadline(const struct vcpu *v);
+void vcpu_set_timer(struct vcpu *v, uint64_t deadline);
 
 /* trap.S */
 void vcpu_enter(struct vcpu *v);

@@ -1,8 +1,12 @@
 /* ticker: a guest kernel that takes timer interrupts. It asks SBI for a
- * timer, sleeps in WFI, and counts TICKS interrupts, printing each. */
+ * timer, sleeps in WFI, and counts TICKS interrupts, printing each; then
+ * SPIN_TICKS more while it spins instead of sleeping, so the interrupt must
+ * arrive while it runs: from vstimecmp without hv when the hart has Sstc,
+ * through a VM exit and hvip.VSTIP when it does not. */
 #include "guest.h"
 
 #define TICKS 5
+#define SPIN_TICKS 3
 #define TICK_TIME 200000   /* time units: 20 ms at QEMU virt's 10 MHz timebase */
 
 #define SIE_STIE     (1ul << 5)
@@ -19,7 +23,7 @@ void trap_handler(uint64_t scause, uint64_t sepc) {
     ticks++;
     printf("tick %u\n", ticks);
     /* Setting the next timer also clears this one's pending interrupt. */
-    sbi_set_timer(ticks < TICKS ? rdtime() + TICK_TIME : ~0ull);
+    sbi_set_timer(ticks < TICKS + SPIN_TICKS ? rdtime() + TICK_TIME : ~0ull);
 }
 
 int main(unsigned long hartid, unsigned long fdt) {
@@ -30,6 +34,8 @@ int main(unsigned long hartid, unsigned long fdt) {
     sbi_set_timer(rdtime() + TICK_TIME);
     __asm__ volatile("csrs sstatus, %0" :: "r"(SSTATUS_SIE));
     while (ticks < TICKS) __asm__ volatile("wfi");
+    printf("ticker: %d more ticks, spinning instead of WFI\n", SPIN_TICKS);
+    while (ticks < TICKS + SPIN_TICKS) {}
     printf("ticker: done after %u ticks\n", ticks);
     (void)fdt;
     return 0;

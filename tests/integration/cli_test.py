@@ -124,5 +124,17 @@ n = [int(l.split("instructions=")[1].split()[0]) for l in err.splitlines() if l.
 check(rc == 0 and n and 20000 < n[0] < 20200,
       "a syscon reset restarts the program at once and --stats counts both boots", f"rc={rc} {err!r}")
 
+# --no-sstc: harts without Sstc, and a device tree that says so.
+with tempfile.TemporaryDirectory() as d:
+    isa = {}
+    for opt in ([], ["--no-sstc"]):
+        path = os.path.join(d, "m.dtb")
+        rc, out, err = run("run", *opt, "--dump-dtb", path)
+        blob = open(path, "rb").read() if rc == 0 and os.path.exists(path) else b""
+        at = blob.find(b"rv64imafdc_")
+        isa[bool(opt)] = blob[at:blob.find(b"\0", at)].decode() if at >= 0 else ""
+    check(isa[False].endswith("_sstc") and isa[True] and "sstc" not in isa[True],
+          "the device tree's riscv,isa lists Sstc, and not with --no-sstc", str(isa))
+
 print(f"{len(failures)} failed")
 sys.exit(1 if failures else 0)

@@ -6,7 +6,12 @@ Usage: hv_qemu_test.py --guests-src DIR --bios FW_JUMP
                        [--stepvisor EXE --stepvisor-kernel HV.bin]
 
 hv boots on Debian's OpenSBI fw_jump, runs the guests of firmware/guests
-in four VMs on one hart and powers off when all have stopped. Each run
+in four VMs on one hart and powers off when all have stopped; each runner
+runs it twice, on harts with Sstc (guest timers through vstimecmp) and
+without (QEMU's sstc=false, stepvisor's --no-sstc: hv injects hvip.VSTIP).
+The ticker's SPIN_TICKS ticks, taken while it spins, cost no VM exit with
+Sstc and one supervisor-timer exit each without (exactly so on stepvisor,
+whose time is the cycle model's; at least that many on QEMU). Each run
 is checked against the guests' own sources (the ticker's TICKS and
 TICK_TIME, hello's STEPS, rogue's BAD_GPA, uart's LINES): every VM's console lines,
 labelled "[vmN]", in order; how each VM ended (ticker and hello through
@@ -44,8 +49,11 @@ def expected_lines(src):
     tick_time = define(os.path.join(src, 'ticker.c'), 'TICK_TIME')
     steps = define(os.path.join(src, 'hello.c'), 'STEPS')
     ticker = ['ticker: hart 0, %d ticks, one every %d time units' % (ticks, tick_time)]
+    spin = define(os.path.join(src, 'ticker.c'), 'SPIN_TICKS')
     ticker += ['tick %d' % i for i in range(1, ticks + 1)]
-    ticker += ['ticker: done after %d ticks' % ticks]
+    ticker += ['ticker: %d more ticks, spinning instead of WFI' % spin]
+    ticker += ['tick %d' % i for i in range(ticks + 1, ticks + spin + 1)]
+    ticker += ['ticker: done after %d ticks' % (ticks + spin)]
     hello = ['Hello from a guest kernel on hart 0',
              'SBI specification 2.0, implementation 0x5354, console through DBCN']
     hello += ['hello: working, step %d of %d' % (i, steps) for i in range(1, steps + 1)]
@@ -63,7 +71,7 @@ def expected_lines(src):
             'hello': (hello, srst, None),
             'uart': (uart, srst, None),
             'rogue': (rogue, 'accessed guest-physical memory outside its map',
-                      r'store/AMO guest-page fault at GPA 0x%x \(GVA 0x%x\), pc 0x8' % (bad_gpa, bad_gpa))}, ticks
+                      r'store/AMO guest-page fault at GPA 0x%x \(GVA 0x%x\), pc 0x8' % (bad_gpa, bad_gpa))}, (ticks, spin)
 
 
 def run(cmd):
@@ -75,9 +83,13 @@ def run(cmd):
         return None, (e.stdout or b'').decode(errors='replace').replace('\r', '')
 
 
-def check(where, rc, out, expect, ticks):
+def check(where, rc, out, expect, ticks, sstc):
     """Problems found in one run's output; also returns {vm name: lines}."""
     problems = []
+    ticks, spin = ticks
+    timers = 'vstimecmp (Sstc)' if sstc else 'hvip.VSTIP'
+    if not re.search(r'^hv: timebase .*, guest timers through %s$' % re.escape(timers), out, re.M):
+        problems.append('hv did not say its guest timers go through %s' % timers)
     if rc is None:
         problems.append('did not power off within %d s' % TIMEOUT)
     elif rc != 0:
@@ -135,14 +147,21 @@ def check(where, rc, out, expect, ticks):
         return rows.get((label.get(name), 10, 'environment call from VS-mode'), (0, 0, 0))[0]
     if 'ticker' in got:
         # The ticker prints with the legacy putchar (one ecall per character),
-        # sets 1 + TICKS timers and shuts down once.
-        want = sum(len(l) + 1 for l in got['ticker']) + ticks + 2
+        # sets 1 + TICKS + SPIN_TICKS timers and shuts down once.
+        want = sum(len(l) + 1 for l in got['ticker']) + ticks + spin + 2
         if ecalls('ticker') != want:
             problems.append('ticker: %d SBI calls in the exit table, expected %d'
                             % (ecalls('ticker'), want))
         wfis = rows.get((label['ticker'], 22, 'virtual instruction'), (0, 0, 0))[0]
         if not 1 <= wfis <= ticks + 1:
             problems.append('ticker: %d WFI exits, expected 1..%d' % (wfis, ticks + 1))
+        # Alone on the hart while it spins, the ticker exits for its timer
+        # only when hv must inject it.
+        timer_exits = rows.get((label['ticker'], 5, 'supervisor timer interrupt'), (0, 0, 0))[0]
+        if where.startswith('stepvisor') and timer_exits != (0 if sstc else spin):
+            problems.append('ticker: %d timer exits, expected %d' % (timer_exits, 0 if sstc else spin))
+        if not sstc and timer_exits < spin:
+            problems.append('ticker: %d timer exits, expected at least %d' % (timer_exits, spin))
     if 'rogue' in got:
         faults = rows.get((label['rogue'], 23, 'store/AMO guest-page fault'), (0, 0, 0))[0]
         if faults != 1:
@@ -186,33 +205,39 @@ def main():
         print('skipped: %s not found (Debian package opensbi)' % a.bios)
         return 77
     runs = []
-    if a.qemu and os.path.exists(a.qemu):
-        runs.append(('qemu', [a.qemu, '-M', 'virt', '-cpu', 'rv64,h=true', '-m', '256M',
-                              '-smp', '1', '-nographic', '-monitor', 'none',
-                              '-bios', a.bios, '-kernel', a.qemu_kernel]))
-    elif not a.stepvisor:
-        print('skipped: qemu-system-riscv64 not found (Debian package qemu-system-misc)')
-        return 77
-    if a.stepvisor:
-        runs.append(('stepvisor', [a.stepvisor, 'run', '--isa', 'rv64gch', '--mem', '256M',
-                                   '--bios', a.bios, '--kernel', a.stepvisor_kernel]))
+    for sstc in (True, False):
+        tag = '' if sstc else '-no-sstc'
+        if a.qemu and os.path.exists(a.qemu):
+            runs.append(('qemu' + tag, sstc,
+                         [a.qemu, '-M', 'virt', '-cpu', 'rv64,h=true' + ('' if sstc else ',sstc=false'),
+                          '-m', '256M', '-smp', '1', '-nographic', '-monitor', 'none',
+                          '-bios', a.bios, '-kernel', a.qemu_kernel]))
+        elif not a.stepvisor:
+            print('skipped: qemu-system-riscv64 not found (Debian package qemu-system-misc)')
+            return 77
+        if a.stepvisor:
+            runs.append(('stepvisor' + tag, sstc,
+                         [a.stepvisor, 'run', '--isa', 'rv64gch', '--mem', '256M'] + ([] if sstc else ['--no-sstc']) +
+                         ['--bios', a.bios, '--kernel', a.stepvisor_kernel]))
 
     expect, ticks = expected_lines(a.guests_src)
     problems, outputs = [], {}
-    for where, cmd in runs:
+    for where, sstc, cmd in runs:
         rc, out = run(cmd)
-        found, got = check(where, rc, out, expect, ticks)
+        found, got = check(where, rc, out, expect, ticks, sstc)
         outputs[where] = got
         if found:
             print('--- %s: %s\n%s--- end of output' % (where, ' '.join(cmd), out))
         problems += found
-    if 'qemu' in outputs and 'stepvisor' in outputs and outputs['qemu'] != outputs['stepvisor']:
-        problems.append('the guests printed different lines on QEMU %r and stepvisor %r'
-                        % (outputs['qemu'], outputs['stepvisor']))
+    first = runs[0][0]
+    for where in outputs:
+        if outputs[where] != outputs[first]:
+            problems.append('the guests printed different lines on %s %r and %s %r'
+                            % (first, outputs[first], where, outputs[where]))
     for p in problems:
         print('FAIL', p)
     if not problems:
-        print('ok: %s' % ', '.join(w for w, _ in runs))
+        print('ok: %s' % ', '.join(w for w, _, _ in runs))
     return 1 if problems else 0
 
 

@@ -13,6 +13,8 @@ const char* const kMachineOptionsHelp =
     "  --isa STR        ISA string: rv64gc (default, = rv64imafdc), rv64gch, rv64imac, ...\n"
     "  --mem SIZE       RAM size at 0x80000000, e.g. 64M, 1G (default 256M)\n"
     "  --harts N        number of harts (default 1)\n"
+    "  --no-sstc        harts without Sstc: no stimecmp/vstimecmp, timers only through the\n"
+    "                   CLINT's mtimecmp (as QEMU's -cpu rv64,sstc=false)\n"
     "  --load-addr ADDR run FILE as a raw binary placed at ADDR (e.g. 0x80000000)\n"
     "  --max-insns N    stop after N instructions (exit code 3)\n"
     "  --timeout SEC    stop after SEC seconds of host time (exit code 3)\n";
@@ -62,6 +64,8 @@ bool parse_machine_option(const std::vector<std::string>& args, size_t& i, Machi
         if (s < (1ull << 20) || s > (64ull << 30) || (s & 0xfff))
             throw UsageError("--mem: size must be a multiple of 4K between 1M and 64G");
         opt.config.ram_size = s;
+    } else if (a == "--no-sstc") {
+        opt.config.isa.sstc = false;
     } else if (a == "--harts") {
         uint64_t n = parse_u64(value_of(args, i), "--harts");
         if (n < 1 || n > 64) throw UsageError("--harts: must be between 1 and 64");
