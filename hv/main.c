@@ -21,6 +21,7 @@ static const char *firmware_name(long impl_id) {
     case 2: return "Xvisor";
     case 3: return "KVM";
     case 4: return "RustSBI";
+    case 0x5356: return "stepvisor sbi";   /* firmware/sbi: not a registered ID */
     }
     return "SBI firmware";
 }

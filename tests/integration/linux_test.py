@@ -2,10 +2,12 @@
 """A Linux kernel (built by tests/linux/build-kernel.sh, or any kernel for QEMU
 virt whose initramfs /init prints "stepvisor: hello from /init, N CPU(s)" and
 powers off) boots under Debian's OpenSBI fw_jump on stepvisor with one and with
-four harts: the init's line names the right number of CPUs, the kernel reports
-"reboot: Power down", and the run ends with exit 0 through the poweroff.
+four harts, and under the project's firmware/sbi with four (its HSM, IPI and
+RFENCE are what Linux SMP uses): the init's line names the right number of
+CPUs, the kernel reports "reboot: Power down", and the run ends with exit 0
+through the poweroff.
 
-usage: linux_test.py STEPVISOR
+usage: linux_test.py STEPVISOR [SBI.elf]
   STEPVISOR_LINUX_IMAGE   the kernel's arch/riscv/boot/Image
   STEPVISOR_LINUX_INITRD  the initramfs cpio
 Skipped (exit 77) when either variable is unset or OpenSBI is not installed.
@@ -19,6 +21,7 @@ import time
 
 FW = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
 stepvisor = sys.argv[1]
+own_sbi = sys.argv[2] if len(sys.argv) > 2 else ""
 image = os.environ.get("STEPVISOR_LINUX_IMAGE", "")
 initrd = os.environ.get("STEPVISOR_LINUX_INITRD", "")
 if not image or not initrd:
@@ -33,9 +36,9 @@ for what, path in [("STEPVISOR_LINUX_IMAGE", image), ("STEPVISOR_LINUX_INITRD", 
         sys.exit(f"FAIL: {what}={path} is not a file")
 
 failures = []
-for harts in [1, 4]:
+for fw, harts in [(FW, 1), (FW, 4)] + ([(own_sbi, 4)] if own_sbi else []):
     cmd = [stepvisor, "run", "--stats", "--isa", "rv64gch", "--harts", str(harts),
-           "--timeout", "240", "--bios", FW, "--kernel", image, "--initrd", initrd,
+           "--timeout", "240", "--bios", fw, "--kernel", image, "--initrd", initrd,
            "--append", "console=ttyS0 earlycon"]
     print("$ " + " ".join(cmd), flush=True)
     t0 = time.time()
@@ -66,8 +69,10 @@ for harts in [1, 4]:
         own.append("the init's line 'stepvisor: hello from /init, N CPUs' is missing")
     elif int(m.group(1)) != harts:
         own.append(f"the init sees {m.group(1)} CPUs, expected {harts}")
-    if f"Platform HART Count       : {harts}" not in out:
+    if fw == FW and f"Platform HART Count       : {harts}" not in out:
         own.append(f"OpenSBI's banner does not report {harts} harts")
+    if fw == own_sbi and "SBI implementation ID=0x5356" not in out:
+        own.append("the kernel did not find firmware/sbi (implementation ID 0x5356)")
     if "Linux version" not in out:
         own.append("no 'Linux version' line: the kernel did not start")
     if "reboot: Power down" not in out:
@@ -82,7 +87,7 @@ for harts in [1, 4]:
                 print("  " + line)
     stats = [l for l in err.splitlines() if l.startswith("stats:")]
     print(f"  {harts} hart(s): exit {p.returncode} in {secs:.2f} s; {stats[0] if stats else err.strip()}")
-    failures += [f"{harts} hart(s): {f}" for f in own]
+    failures += [f"{os.path.basename(fw)}, {harts} hart(s): {f}" for f in own]
 
 for f in failures:
     print("FAIL: " + f)

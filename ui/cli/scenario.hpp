@@ -181,7 +181,7 @@ namespace scen::hvsetup {
 // `stepvisor hv --vm` does.
 struct HvSetup {
     unsigned harts = 1;
-    std::string firmware = "minisbi";
+    std::string firmware = "sbi";
     std::vector<hvtable::Vm> vms;
 };
 // A VM running a guest kernel of firmware/guests embedded in the binary
@@ -191,7 +191,7 @@ hvtable::Vm guest(const std::string& image, const std::string& name = "", uint64
 // The machine: rv64gch, the firmware at 0x8000_0000 and hv.elf at
 // 0x8020_0000 (both embedded in the binary), the VM table when there are VMs.
 std::unique_ptr<emu::Machine> build_hv_machine(emu::MachineConfig cfg, const HvSetup& setup = {});
-// An embedded ELF image by name ("hv", "minisbi"); std::runtime_error when absent.
+// An embedded ELF image by name ("hv", "sbi"); std::runtime_error when absent.
 emu::Image embedded_elf(const char* name);
 
 // A VM as hv announced it ("hv: vmN 'name': ... (host 0x...) ... hgatp 0x...").

@@ -39,7 +39,7 @@ public:
         return "rogue and hostile guests: G-stage fault, own illegal instruction, hogging, hgatp write; the others finish";
     }
     std::string intro() const override {
-        return "hv, the project's hypervisor, runs in HS-mode on minisbi (M-mode firmware). It gives\n"
+        return "hv, the project's hypervisor, runs in HS-mode on firmware/sbi (M-mode firmware). It gives\n"
                "each VM its own RAM from a pool and one G-stage page table (Sv39x4) that maps guest-\n"
                "physical addresses to host-physical ones; guests run in VS-mode (V=1). The guest\n"
                "'rogue' stores to guest-physical 0x40000000, where its machine has no memory.\n"
@@ -56,7 +56,7 @@ public:
     std::vector<Step> steps() const override {
         return {
             {"hv-started", "hv running in HS-mode", Condition::console("stepvisor hv:"),
-             "minisbi set up M-mode (PMP, delegation) and entered hv with mret: V=0, S-mode = HS."},
+             "The SBI firmware set up M-mode (PMP, delegation) and entered hv with mret: V=0, S-mode = HS."},
             {"vms-created", "VMs created", Condition::console("'rogue'"),
              "hv created the VMs: each has its own RAM and G-stage table, and its own VMID in hgatp."},
             {"first-vm-entry", "first VM entry", Condition::on(emu::EventKind::VmEntry),
