@@ -1,6 +1,10 @@
-/* hv's entry from the SBI firmware: HS-mode, translation off, a0 = hart id,
- * a1 = device tree. Only the boot hart arrives here (OpenSBI holds the
- * others until an SBI HSM hart_start). */
+/* hv's entries from the SBI firmware: HS-mode, translation off.
+ * _start: the boot hart, a0 = hart id, a1 = device tree (the firmware
+ * holds the others until hv starts them with SBI HSM hart_start).
+ * _start_secondary: those others, a0 = hart id, a1 = opaque (unused). */
+#define HART_STACK 16384
+#define MAX_HARTS 8
+
     .section .text.boot, "ax"
     .globl _start
 _start:
@@ -14,3 +18,20 @@ _start:
 2:  call hv_main          /* (hartid, fdt); does not return */
 3:  wfi
     j 3b
+
+    .globl _start_secondary
+_start_secondary:
+    li t0, MAX_HARTS
+    bgeu a0, t0, 3b
+    la sp, hart_stacks
+    addi t0, a0, 1
+    li t1, HART_STACK
+    mul t0, t0, t1
+    add sp, sp, t0
+    call hv_secondary_main   /* (hartid); does not return */
+    j 3b
+
+    .section .bss
+    .balign 16
+hart_stacks:
+    .space MAX_HARTS * HART_STACK

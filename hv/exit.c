@@ -48,6 +48,11 @@ void handle_exit(struct vcpu *v) {
         /* hv's timer: the scheduler loop delivers guest timers and ends
          * slices when it sees the time. */
         if ((cause & ~CAUSE_INTERRUPT) == IRQ_S_TIMER) return;
+        /* Another hart's kick: look at the run queue again. */
+        if ((cause & ~CAUSE_INTERRUPT) == IRQ_S_SOFT) {
+            csr_clear(sip, MIP_SSIP);
+            return;
+        }
         kprintf("hv: %s: unexpected interrupt %s\n", v->vm->label, stats_cause_name(cause));
         return;
     }

@@ -26,6 +26,23 @@ static const char *firmware_name(long impl_id) {
     return "SBI firmware";
 }
 
+extern char _start_secondary[];
+
+/* The other harts, once the boot hart has created the VMs. */
+void hv_secondary_main(uint64_t hartid) {
+    hart_init((unsigned)hartid);
+    sched_run();
+    sbi_hart_stop();
+}
+
+/* Every hart the firmware holds (SBI HSM), started at _start_secondary. */
+static unsigned start_secondaries(uint64_t boot) {
+    unsigned n = 0;
+    for (unsigned h = 0; h < HV_MAX_HARTS; h++)
+        if (h != boot && sbi_hart_start(h, (uint64_t)_start_secondary, 0) == SBI_SUCCESS) n++;
+    return n;
+}
+
 void hv_main(uint64_t hartid, const void *fdt) {
     mm_init();
     sbi_init();
@@ -51,7 +68,12 @@ void hv_main(uint64_t hartid, const void *fdt) {
     unsigned n = nr_vm_configs;
     if (fdt_valid(fdt)) handover_read(fdt, &cfgs, &n);
     for (unsigned i = 0; i < n; i++) vm_create(&cfgs[i]);
+    hv_lock();   /* the others print too, from now on */
+    unsigned others = start_secondaries(hartid);
+    kprintf("hv: running on %u hart(s)\n", others + 1);
+    hv_unlock();
     sched_run();
+    while (sched_harts_running()) {}   /* the others leave sched_run too */
 
     stats_print();
     kprintf("hv: all VMs have stopped; powering off\n");

@@ -72,3 +72,16 @@ void sbi_shutdown(void) {
     sbi_ecall(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0, 0);
     for (;;) __asm__ volatile("wfi");
 }
+
+void sbi_send_ipi(uint64_t hart_mask, uint64_t hart_mask_base) {
+    sbi_ecall(SBI_EXT_IPI, 0, (long)hart_mask, (long)hart_mask_base, 0);
+}
+
+long sbi_hart_start(uint64_t hartid, uint64_t start_addr, uint64_t opaque) {
+    return sbi_ecall(SBI_EXT_HSM, 0, (long)hartid, (long)start_addr, (long)opaque).error;
+}
+
+void sbi_hart_stop(void) {
+    sbi_ecall(SBI_EXT_HSM, 1, 0, 0, 0);
+    for (;;) __asm__ volatile("wfi");
+}

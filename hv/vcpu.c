@@ -37,6 +37,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, uint64_t entry,
     v->timer_deadline = UINT64_MAX;
     v->vs.vstimecmp = UINT64_MAX;
     v->state = VCPU_RUNNABLE;
+    v->running_on = v->last_hart = -1;
 }
 
 void vcpu_load(struct vcpu *v) {
@@ -44,6 +45,10 @@ void vcpu_load(struct vcpu *v) {
     if (v->vm->vmid == 0) {
         /* VMIDs shared: nothing tags the previous VM's translations apart. */
         hfence_gvma_all();
+        hfence_vvma_all();
+    } else if (v->last_hart != (int)hart_id()) {
+        /* The guest fenced its VS-stage translations on the hart it ran on;
+         * this hart may still hold older ones of this VMID (as KVM does). */
         hfence_vvma_all();
     }
     csr_write(vsstatus, v->vs.vsstatus);
@@ -83,8 +88,21 @@ void vcpu_put(struct vcpu *v) {
 }
 
 void vcpu_run_once(struct vcpu *v) {
+    v->hvip |= v->inject;
+    v->inject = 0;
     csr_write(hvip, v->hvip);
+    if (v->flush_pending) {
+        v->flush_pending = false;
+        __asm__ volatile("fence.i" ::: "memory");
+        hfence_vvma_all();   /* with this VM's hgatp loaded: its VMID only */
+    }
+    v->running_on = (int)hart_id();
+    v->last_hart = v->running_on;
+    v->entered_at = read_time();
+    hv_unlock();
     vcpu_enter(v);
+    hv_lock();
+    v->running_on = -1;
     v->trap.scause = csr_read(scause);
     v->trap.stval = csr_read(stval);
     v->trap.htval = csr_read(htval);
@@ -96,8 +114,13 @@ void vcpu_run_once(struct vcpu *v) {
 }
 
 void vcpu_inject(struct vcpu *v, uint64_t hvip_bits) {
-    v->hvip |= hvip_bits;
-    if (v->state == VCPU_BLOCKED) v->state = VCPU_RUNNABLE;
+    v->inject |= hvip_bits;
+    if (v->state == VCPU_BLOCKED && vcpu_has_wakeup(v)) {
+        v->state = VCPU_RUNNABLE;
+        v->suspended = false;
+        hart_kick_idle();
+    }
+    if (v->running_on >= 0) hart_kick((unsigned)v->running_on);
 }
 
 uint64_t vcpu_timer_deadline(const struct vcpu *v) {
@@ -114,10 +137,11 @@ void vcpu_set_timer(struct vcpu *v, uint64_t deadline) {
     }
     v->timer_deadline = deadline;
     v->hvip &= ~MIP_VSTIP;
+    v->inject &= ~MIP_VSTIP;
 }
 
 bool vcpu_has_wakeup(const struct vcpu *v) {
-    uint64_t pending = v->hvip;
+    uint64_t pending = v->hvip | v->inject;
     if (hart_has_sstc() && read_time() + v->htimedelta >= vcpu_timer_deadline(v)) pending |= MIP_VSTIP;
     /* The VS bits sit one above the matching vsie (S-level) bits. */
     uint64_t vsie = hart_loaded_vcpu() == v ? csr_read(vsie) : v->vs.vsie;

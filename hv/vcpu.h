@@ -18,8 +18,9 @@ struct vm;
 
 enum vcpu_state {
     VCPU_RUNNABLE,
-    VCPU_BLOCKED,     /* in WFI until an interrupt is injected */
-    VCPU_STOPPED,
+    VCPU_BLOCKED,     /* in WFI (or SBI HSM retentive suspend) until an interrupt */
+    VCPU_OFF,         /* SBI HSM: stopped, until a hart_start from another vCPU */
+    VCPU_STOPPED,     /* its VM has stopped */
 };
 
 struct vcpu {
@@ -36,7 +37,8 @@ struct vcpu {
         uint64_t scounteren;  /* not banked for V=1: VS-mode sees the real one */
         uint64_t vstimecmp;   /* with Sstc: the guest's timer */
     } vs;
-    uint64_t hvip;            /* interrupts hv injects; hv is the only writer */
+    uint64_t hvip;            /* interrupts hv injects (the guest may clear VSSIP) */
+    uint64_t inject;          /* set by any hart, merged into hvip before the next entry */
     uint64_t htimedelta;      /* guest time = hart time + htimedelta */
     uint64_t timer_deadline;  /* without Sstc: guest's SBI set_timer, in guest time; UINT64_MAX: none */
     struct { uint64_t f[32]; uint64_t fcsr; } fp;
@@ -47,6 +49,17 @@ struct vcpu {
     struct vm *vm;
     unsigned id;              /* the guest's hart id for this vCPU */
     enum vcpu_state state;
+    bool suspended;           /* BLOCKED by SBI HSM hart_suspend (status SUSPENDED) */
+    bool flush_pending;       /* SBI RFENCE: fence.i and hfence.vvma before it runs again */
+    int running_on;           /* the hart it runs on now, or -1 */
+    int last_hart;            /* the hart it last ran on, or -1 */
+
+    /* Time on a hart, for CPU shares (sched.c): in hart time units. */
+    uint64_t entered_at;      /* when it last entered the guest */
+    uint64_t run_total;       /* since it started */
+    uint64_t period_used;     /* in the current accounting period */
+    uint64_t started_at, ended_at;   /* life span, for the share it got */
+    bool throttled;           /* used its share of this period */
 };
 
 void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, uint64_t entry,
@@ -54,6 +67,8 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, uint64_t entry,
 void vcpu_load(struct vcpu *v);   /* onto this hart: VS CSRs, hgatp, FP */
 void vcpu_put(struct vcpu *v);    /* off this hart: VS CSRs back to memory */
 void vcpu_run_once(struct vcpu *v);  /* enter the guest, come back at its next trap */
+/* Raises VS-level interrupts for v (any hart, hv_lock held): a blocked
+ * vCPU becomes runnable, a running one is kicked out to take them. */
 void vcpu_inject(struct vcpu *v, uint64_t hvip_bits);
 bool vcpu_has_wakeup(const struct vcpu *v);  /* would WFI in the guest return now? */
 /* The guest's next timer deadline in guest time (UINT64_MAX: none), and

@@ -62,14 +62,15 @@ struct vm *vm_create(const struct vm_config *cfg) {
                 (uint64_t)vm->gstage_root >> 12;
 
     vm->nr_vcpus = cfg->vcpus;
+    vm->share_pct = cfg->share_pct && cfg->share_pct < 100 ? cfg->share_pct : 100;
     /* As on a real machine: a0 = hart id, a1 = the device tree, which hv
      * writes at the top of the VM's RAM (unless the image is there). */
     uint64_t fdt = fdt_build_for_vm(vm);
     if (fdt && fdt < load + image_size) fdt = 0;
     for (unsigned i = 0; i < cfg->vcpus; i++) {
         vcpu_init(&vm->vcpus[i], vm, i, entry, i, fdt);
-        /* Secondary vCPUs wait for an SBI HSM hart_start (not yet offered). */
-        vm->vcpus[i].state = i == 0 ? VCPU_RUNNABLE : VCPU_STOPPED;
+        /* Secondary vCPUs wait for an SBI HSM hart_start from the guest. */
+        vm->vcpus[i].state = i == 0 ? VCPU_RUNNABLE : VCPU_OFF;
         sched_add(&vm->vcpus[i]);
     }
     nr_vms++;
@@ -77,6 +78,8 @@ struct vm *vm_create(const struct vm_config *cfg) {
             "%u vCPU(s), VMID %u, hgatp %p\n",
             vm->label, cfg->name, vm->ram_size / 1024, (void *)vm->ram_gpa, vm->ram,
             image_size, cfg->vcpus, vm->vmid, (void *)vm->hgatp);
+    if (vm->share_pct < 100)
+        kprintf("hv: %s: CPU share %u%% of a hart per vCPU\n", vm->label, vm->share_pct);
     if (cfg->load_gpa || cfg->entry_gpa)
         kprintf("hv: %s: image at GPA %p, entry %p, device tree at GPA %p\n", vm->label,
                 (void *)load, (void *)entry, (void *)fdt);
@@ -86,7 +89,12 @@ struct vm *vm_create(const struct vm_config *cfg) {
 void vm_stop(struct vm *vm, const char *why) {
     if (vm->stopped) return;
     vm->stopped = true;
-    for (unsigned i = 0; i < vm->nr_vcpus; i++) vm->vcpus[i].state = VCPU_STOPPED;
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        struct vcpu *v = &vm->vcpus[i];
+        v->state = VCPU_STOPPED;
+        if (!v->ended_at) v->ended_at = read_time();
+        if (v->running_on >= 0) hart_kick((unsigned)v->running_on);   /* out of the guest */
+    }
     guest_console_flush(&vm->console);
     kprintf("hv: %s stopped: %s\n", vm->label, why);
 }

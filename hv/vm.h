@@ -19,7 +19,7 @@ struct vm_config {
     uint64_t mem_size;
     unsigned vcpus;
     uint64_t load_gpa, entry_gpa;   /* 0: the start of guest RAM */
-    unsigned share_pct;             /* CPU share (not used by the scheduler yet) */
+    unsigned share_pct;             /* CPU share per vCPU, percent of a hart (0: 100) */
     /* Decode trapped MMIO accesses by reading the guest's instruction even
      * when htinst holds it (to show, and test, the other path). */
     bool ignore_htinst;
@@ -35,6 +35,7 @@ struct vm {
     uint64_t ram_gpa, ram_size;
     uint8_t *ram;            /* host address of guest RAM */
     unsigned nr_vcpus;
+    unsigned share_pct;      /* 1..100: the fraction of a hart each vCPU may use (sched.c) */
     struct vcpu vcpus[VM_MAX_VCPUS];
     bool stopped;
     char label[16];
