@@ -5,6 +5,7 @@ extern const uint8_t guest_ticker[], guest_ticker_end[];
 extern const uint8_t guest_hello[], guest_hello_end[];
 extern const uint8_t guest_rogue[], guest_rogue_end[];
 extern const uint8_t guest_uart[], guest_uart_end[];
+extern const uint8_t guest_smp[], guest_smp_end[];
 
 #define MiB (1024ull * 1024)
 
@@ -19,5 +20,8 @@ const struct vm_config vm_configs[] = {
     /* Drives its own 16550 UART, which hv emulates (trap-and-emulate). */
     {.name = "uart", .image = guest_uart, .image_end = guest_uart_end,
      .mem_size = 1 * MiB, .vcpus = 1},
+    /* Two vCPUs: SBI HSM, IPIs and remote fences between them. */
+    {.name = "smp", .image = guest_smp, .image_end = guest_smp_end,
+     .mem_size = 1 * MiB, .vcpus = 2},
 };
 const unsigned nr_vm_configs = sizeof vm_configs / sizeof vm_configs[0];

@@ -25,3 +25,9 @@ guest_rogue_end:
 guest_uart:
     .incbin "uart.bin"
 guest_uart_end:
+
+    .balign 16
+    .globl guest_smp, guest_smp_end
+guest_smp:
+    .incbin "smp.bin"
+guest_smp_end:

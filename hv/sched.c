@@ -1,7 +1,7 @@
 /* Which vCPU runs on which hart. One run queue for every hart, round-robin
  * 10 ms slices, and CPU shares: a VM's share (percent) is the fraction of
  * one hart each of its vCPUs may use, like a clock rate (a 50% vCPU runs
- * at most 50 ms of every 100 ms period, even on an otherwise idle hart).
+ * at most 10 ms of every 20 ms period, even on an otherwise idle hart).
  * A vCPU that has used its share is throttled until the next period.
  * Harts with nothing to run sleep in WFI until hv's timer or a kick.
  * Everything here runs under hv_lock (hart.h). */
@@ -16,7 +16,7 @@
 
 #define SCHED_MAX_VCPUS (VM_MAX * VM_MAX_VCPUS)
 #define SLICES_PER_SECOND 100   /* 10 ms time slices */
-#define SLICES_PER_PERIOD 10    /* shares are accounted over 100 ms */
+#define SLICES_PER_PERIOD 2     /* shares are accounted over 20 ms */
 
 static struct vcpu *runq[SCHED_MAX_VCPUS];
 static unsigned nr_runq, cur;        /* round-robin: the search starts after runq[cur] */
@@ -225,6 +225,8 @@ void sched_run(void) {
                 vcpu_load(next);
                 v = next;
                 if (!v->started_at) v->started_at = now ? now : 1;
+            } else if (v->reload) {
+                vcpu_load(v);   /* restarted (SBI HSM) since it was loaded here */
             }
             p->slice_end = now + slice_len();
             if (count_waiting()) hart_kick_idle();

@@ -1,5 +1,6 @@
 #include "stats.h"
 #include "console.h"
+#include "hart.h"
 #include "riscv.h"
 #include "vm.h"
 
@@ -81,6 +82,21 @@ void stats_print(void) {
             c += vm->stats.cycles[i];
         }
         kprintf("hv: %-4s %-40s %8lu %12lu %8lu\n", vm->label, "total", n, c, n ? c / n : 0);
+    }
+    /* CPU shares: the fraction of a hart each vCPU asked for (its VM's
+     * share) against what it got, its time in the guest over its life. */
+    kprintf("hv: CPU shares (time in the guest over the vCPU's life)\n");
+    for (unsigned k = 0; k < nr_vms; k++) {
+        struct vm *vm = &vms[k];
+        for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+            struct vcpu *v = &vm->vcpus[i];
+            if (!v->started_at) continue;
+            uint64_t life = v->ended_at > v->started_at ? v->ended_at - v->started_at : 0;
+            uint64_t permille = life ? v->run_total * 1000 / life : 0;
+            kprintf("hv: %-4s vCPU %u  asked %3u%%  got %3lu.%lu%%  (%lu of %lu us)\n", vm->label, i,
+                    vm->share_pct, permille / 10, permille % 10,
+                    v->run_total * 1000000 / hart_timebase_hz(), life * 1000000 / hart_timebase_hz());
+        }
     }
     for (unsigned k = 0; k < nr_vms; k++) {
         struct vm *vm = &vms[k];

@@ -40,7 +40,21 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, uint64_t entry,
     v->running_on = v->last_hart = -1;
 }
 
+void vcpu_start(struct vcpu *v, uint64_t start_addr, uint64_t opaque) {
+    struct vm *vm = v->vm;
+    unsigned id = v->id;
+    int last = v->last_hart;
+    uint64_t run_total = v->run_total, started = v->started_at;
+    vcpu_init(v, vm, id, start_addr, id, opaque);
+    v->last_hart = last;
+    v->run_total = run_total;
+    v->started_at = started;
+    v->reload = true;   /* a hart that still holds its old VS CSRs loads these */
+}
+
 void vcpu_load(struct vcpu *v) {
+    bool fresh = v->reload;
+    v->reload = false;
     csr_write(hgatp, v->vm->hgatp);
     if (v->vm->vmid == 0) {
         /* VMIDs shared: nothing tags the previous VM's translations apart. */
@@ -62,7 +76,7 @@ void vcpu_load(struct vcpu *v) {
     csr_write(scounteren, v->vs.scounteren);
     csr_write(htimedelta, v->htimedelta);
     if (hart_has_sstc()) csr_write(CSR_VSTIMECMP, v->vs.vstimecmp);
-    if (hart_fp_owner() != v) {
+    if (hart_fp_owner() != v || fresh) {
         fp_restore(&v->fp);
         hart_set_fp_owner(v);
     }

@@ -51,6 +51,7 @@ struct vcpu {
     enum vcpu_state state;
     bool suspended;           /* BLOCKED by SBI HSM hart_suspend (status SUSPENDED) */
     bool flush_pending;       /* SBI RFENCE: fence.i and hfence.vvma before it runs again */
+    bool reload;              /* its VS CSRs in memory are newer than a hart's copy */
     int running_on;           /* the hart it runs on now, or -1 */
     int last_hart;            /* the hart it last ran on, or -1 */
 
@@ -64,6 +65,9 @@ struct vcpu {
 
 void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, uint64_t entry,
                uint64_t a0, uint64_t a1);
+/* SBI HSM hart_start: v (OFF) starts at start_addr with a0 = its hart id,
+ * a1 = opaque, in VS-mode with translation and interrupts off. */
+void vcpu_start(struct vcpu *v, uint64_t start_addr, uint64_t opaque);
 void vcpu_load(struct vcpu *v);   /* onto this hart: VS CSRs, hgatp, FP */
 void vcpu_put(struct vcpu *v);    /* off this hart: VS CSRs back to memory */
 void vcpu_run_once(struct vcpu *v);  /* enter the guest, come back at its next trap */

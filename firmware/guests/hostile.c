@@ -8,7 +8,7 @@
  *     which goes to hv, and hv stops this VM. */
 #include "guest.h"
 
-#define HOG_TIME 2500000   /* time units: 250 ms at QEMU virt's 10 MHz timebase */
+#define HOG_TIME 3500000   /* time units: 350 ms at QEMU virt's 10 MHz timebase */
 #define SCAUSE_ILLEGAL_INSN 2
 
 static volatile unsigned illegal_seen;

@@ -7,7 +7,7 @@
 
 #define TICKS 5
 #define SPIN_TICKS 3
-#define TICK_TIME 200000   /* time units: 20 ms at QEMU virt's 10 MHz timebase */
+#define TICK_TIME 300000   /* time units: 30 ms at QEMU virt's 10 MHz timebase */
 
 #define SIE_STIE     (1ul << 5)
 #define SSTATUS_SIE  (1ul << 1)

@@ -73,7 +73,7 @@ check(f["mem.rogue_target_mapped"] is False, "isolation: the rogue's target is i
 check(f["mem.images_checked"] >= 3 and f["mem.images_intact"] == f["mem.images_checked"],
       "isolation: every guest image is intact in host RAM")
 # The hostile guest: its illegal instruction (an M-mode CSR) is delegated to
-# itself, no exit; its hogging is cut into hv's slices (250 ms of hogging in
+# itself, no exit; its hogging is cut into hv's slices (350 ms of hogging in
 # 10 ms slices, shared with others); its hgatp write is one virtual-instruction
 # exit and hv stops it; whoever ran beside it finished meanwhile.
 check(f["hostile.illegal_in_guest"] == 1 and f["hostile.illegal_exits"] == 0,

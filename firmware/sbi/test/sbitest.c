@@ -85,6 +85,19 @@ static void wait_until(volatile long *p, long v) {
         if (spin > 200000000) { say("timed out waiting"); ecall(EXT_SRST, 0, 0, 1, 0); }
 }
 
+/* WFI until *p reaches v, without losing a wake-up: interrupts are taken
+ * only between the check and the next WFI (WFI wakes on a pending one even
+ * with sstatus.SIE clear). */
+static void sleep_until(volatile long *p, long v) {
+    __asm__ volatile("csrc sstatus, %0" :: "r"(SSTATUS_SIE));
+    while (*p < v) {
+        __asm__ volatile("wfi");
+        __asm__ volatile("csrs sstatus, %0" :: "r"(SSTATUS_SIE));
+        __asm__ volatile("csrc sstatus, %0" :: "r"(SSTATUS_SIE));
+    }
+    __asm__ volatile("csrs sstatus, %0" :: "r"(SSTATUS_SIE));
+}
+
 static long status(long h) { return ecall(EXT_HSM, 2, h, 0, 0).value; }
 static void wait_status(long h, long s) { for (long i = 0; status(h) != s && i < 100000000; i++) {} }
 
@@ -94,7 +107,7 @@ void secondary_main(unsigned long hartid, unsigned long opaque) {
     __asm__ volatile("csrs sie, %0" :: "r"(SIE_SSIE | SIE_STIE));
     __asm__ volatile("csrs sstatus, %0" :: "r"(SSTATUS_SIE));
     arrived[hartid]++;
-    while (phase[hartid] == 0) __asm__ volatile("wfi");
+    sleep_until(&phase[hartid], 1);
     if (phase[hartid] == 1) {
         /* Retentive suspend: returns after an interrupt (hart 0's IPI). */
         __asm__ volatile("csrc sstatus, %0" :: "r"(SSTATUS_SIE));
@@ -102,7 +115,7 @@ void secondary_main(unsigned long hartid, unsigned long opaque) {
         __asm__ volatile("csrs sstatus, %0" :: "r"(SSTATUS_SIE));
         opaque_seen[hartid] = r.error == 0 ? 1000 : r.error;
         arrived[hartid]++;
-        while (phase[hartid] == 1) __asm__ volatile("wfi");
+        sleep_until(&phase[hartid], 2);
     }
     ecall(EXT_HSM, 1, 0, 0, 0);   /* hart_stop: does not return */
     say("hart_stop returned");
@@ -163,7 +176,7 @@ int main(unsigned long hartid, unsigned long fdt) {
     /* TIME: three timer interrupts on the boot hart. */
     for (long i = 1; i <= 3; i++) {
         ecall(EXT_TIME, 0, (long)(rdtime() + 1000), 0, 0);
-        while (ticks[boot] < i) __asm__ volatile("wfi");
+        sleep_until(&ticks[boot], i);
     }
     say("boot hart took %d timer interrupts", ticks[boot]);
 

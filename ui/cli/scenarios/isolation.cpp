@@ -251,7 +251,7 @@ public:
                                                     !is("others.total", int64_t(0)), ""});
         c.push_back({"hostile's illegal CSR write stayed in the guest (no exit)",
                      number(f, "hostile.illegal_in_guest") >= 1 && number(f, "hostile.illegal_exits") == 0, ""});
-        // 250 ms of hogging in 10 ms slices, shared with the other VMs while they run.
+        // 350 ms of hogging in 10 ms slices, shared with the other VMs while they run.
         c.push_back({"hv's timer took the hart back from the hog again and again", number(f, "hostile.timer_exits") >= 5, ""});
         c.push_back({"hv stopped hostile for writing hgatp",
                      number(f, "hostile.virtual_instruction_exits") == 1 && is("hostile.stopped_by_hv", true), ""});
