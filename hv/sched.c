@@ -1,7 +1,7 @@
 /* Which vCPU runs on which hart. One run queue for every hart, round-robin
  * 10 ms slices, and CPU shares: a VM's share (percent) is the fraction of
  * one hart each of its vCPUs may use, like a clock rate (a 50% vCPU runs
- * at most 10 ms of every 20 ms period, even on an otherwise idle hart).
+ * at most 5 ms of every 10 ms period, even on an otherwise idle hart).
  * A vCPU that has used its share is throttled until the next period.
  * Harts with nothing to run sleep in WFI until hv's timer or a kick.
  * Everything here runs under hv_lock (hart.h). */
@@ -16,7 +16,7 @@
 
 #define SCHED_MAX_VCPUS (VM_MAX * VM_MAX_VCPUS)
 #define SLICES_PER_SECOND 100   /* 10 ms time slices */
-#define SLICES_PER_PERIOD 2     /* shares are accounted over 20 ms */
+#define SLICES_PER_PERIOD 1     /* shares are accounted over 10 ms */
 
 static struct vcpu *runq[SCHED_MAX_VCPUS];
 static unsigned nr_runq, cur;        /* round-robin: the search starts after runq[cur] */
@@ -138,9 +138,12 @@ static uint64_t next_timer_event(struct vcpu *running, bool slice_matters) {
     struct pcpu *p = this_pcpu();
     uint64_t t = slice_matters ? p->slice_end : UINT64_MAX;
     if (running && capped(running)) {
+        /* Its budget's end, and the period's: a run never crosses into the
+         * next period, whose budget is fresh. */
         uint64_t left = budget(running) > running->period_used ? budget(running) - running->period_used : 0;
         uint64_t out = read_time() + left;
         if (out < t) t = out;
+        if (period_start + period_len() < t) t = period_start + period_len();
     }
     if (any_throttled() && period_start + period_len() < t) t = period_start + period_len();
     uint64_t now = read_time();

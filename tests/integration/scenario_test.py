@@ -33,7 +33,7 @@ def demo(name):
 # --list names every scenario with a summary.
 p = subprocess.run([exe, "demo", "--list"], capture_output=True, text=True)
 check(p.returncode == 0, "demo --list exits 0")
-for name in ("tour", "isolation", "trap-emulate"):
+for name in ("tour", "isolation", "trap-emulate", "cpu-shares"):
     check(any(l.split()[:1] == [name] and len(l.split()) > 3 for l in p.stdout.splitlines()),
           f"demo --list names {name} with a summary")
 p = subprocess.run([exe, "demo", "no-such"], capture_output=True, text=True)
@@ -115,6 +115,25 @@ for r in rows:
         check(0 <= f[r + ".entry_exit_path"] <= 400 and f[r + ".cycles"] >= f[r + ".hv_cycles"],
               f"trap-emulate: {r}: event-log cycles = hv's + its save/restore path")
 check("hv: VM exits by cause" in out, "trap-emulate: hv printed its own table")
+
+
+# Row 4, CPU shares: the scenario asks for 2 vCPUs at 50% of a hart and two
+# VMs of 1 vCPU at 25% on two harts (1.5 harts asked): each vCPU gets its
+# share within 6 points, none gets more than its cap, the event log's V=1
+# time per VM matches hv's count, and a 50% vCPU does twice a 25% one's work.
+out, d = demo("cpu-shares")
+f = d["figures"]
+checkpoints_in_order("cpu-shares", d)
+asked = {"two-at-1ghz.0": 50, "two-at-1ghz.1": 50, "one-at-500mhz.0": 25, "also-500mhz.0": 25}
+for k, want in asked.items():
+    got = f.get(f"vcpu.{k}.got")
+    check(f.get(f"vcpu.{k}.asked") == want and got is not None and abs(got - want) <= 6 and got <= want + 3,
+          f"cpu-shares: {k} asked {want}%, got {got}%")
+for vm in ("two-at-1ghz", "one-at-500mhz", "also-500mhz"):
+    log, hv = f[f"vm.{vm}.v1_us"], f[f"vm.{vm}.hv_us"]
+    check(hv > 0 and abs(log - hv) <= 0.03 * hv, f"cpu-shares: {vm}: event log {log:.0f} us in V=1, hv {hv} us")
+ratio = f["units.two-at-1ghz.0"] / f["units.one-at-500mhz.0"]
+check(1.6 <= ratio <= 2.4, f"cpu-shares: a 50% vCPU did {ratio:.2f}x the work of a 25% one (2x predicted)")
 
 print(f"{len(failures)} failed")
 sys.exit(1 if failures else 0)

@@ -17,11 +17,12 @@ namespace scen {
 // One factory per file in ui/cli/scenarios/.
 std::unique_ptr<Scenario> make_isolation();
 std::unique_ptr<Scenario> make_trap_emulate();
+std::unique_ptr<Scenario> make_cpu_shares();
 
 const std::vector<Entry>& registry() {
     static const std::vector<Entry> r = [] {
         std::vector<Entry> v;
-        for (auto make : {make_isolation, make_trap_emulate}) {
+        for (auto make : {make_isolation, make_trap_emulate, make_cpu_shares}) {
             auto s = make();
             v.push_back({s->name(), s->summary(), make});
         }
