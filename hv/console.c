@@ -37,11 +37,40 @@ static void out_num(struct out *o, uint64_t v, unsigned base, bool neg,
         for (; used < width; used++) out_c(o, ' ');
 }
 
+/* A guest's unfinished line (a prompt) left on the terminal without its
+ * newline. Anything else printed first ends that terminal line; the guest's
+ * line is then printed whole, labelled again, when it is finished. */
+static struct guest_console *dangling;
+
+static void end_dangling(struct guest_console *except) {
+    if (!dangling || dangling == except) return;
+    sbi_console_write("\n", 1);
+    dangling->shown = 0;
+    dangling = 0;
+}
+
+static void vkprintf(const char *fmt, va_list ap);
+
 /* %[-][0][width][l|ll|z](d|u|x|s|c|p|%): all that hv's messages need. */
 void kprintf(const char *fmt, ...) {
-    struct out o = {.len = 0};
     va_list ap;
     va_start(ap, fmt);
+    end_dangling(0);
+    vkprintf(fmt, ap);
+    va_end(ap);
+}
+
+/* What a guest's console prints of its own line: its unfinished part stays. */
+static void guest_printf(struct guest_console *gc, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    end_dangling(gc);
+    vkprintf(fmt, ap);
+    va_end(ap);
+}
+
+static void vkprintf(const char *fmt, va_list ap) {
+    struct out o = {.len = 0};
     for (; *fmt; fmt++) {
         if (*fmt != '%') {
             out_c(&o, *fmt);
@@ -90,23 +119,26 @@ void kprintf(const char *fmt, ...) {
             else fmt--;
         }
     }
-    va_end(ap);
     out_flush(&o);
 }
 
 static void guest_console_emit(struct guest_console *gc) {
     gc->line[gc->len] = 0;
-    if (gc->shown) kprintf("%s\n", gc->line + gc->shown);
-    else kprintf("[%s] %s\n", gc->label, gc->line);
+    end_dangling(gc);
+    if (gc->shown) guest_printf(gc, "%s\n", gc->line + gc->shown);
+    else guest_printf(gc, "[%s] %s\n", gc->label, gc->line);
     gc->len = gc->shown = 0;
+    if (dangling == gc) dangling = 0;
 }
 
 void guest_console_show_partial(struct guest_console *gc) {
     if (gc->len == gc->shown) return;
     gc->line[gc->len] = 0;
-    if (gc->shown) kprintf("%s", gc->line + gc->shown);
-    else kprintf("[%s] %s", gc->label, gc->line);
+    end_dangling(gc);
+    if (gc->shown) guest_printf(gc, "%s", gc->line + gc->shown);
+    else guest_printf(gc, "[%s] %s", gc->label, gc->line);
     gc->shown = gc->len;
+    dangling = gc;
 }
 
 void guest_console_flush(struct guest_console *gc) {

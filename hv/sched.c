@@ -9,6 +9,7 @@
 #include "console.h"
 #include "exit.h"
 #include "hart.h"
+#include "input.h"
 #include "riscv.h"
 #include "sbi.h"
 #include "stats.h"
@@ -22,6 +23,7 @@ static struct vcpu *runq[SCHED_MAX_VCPUS];
 static unsigned nr_runq, cur;        /* round-robin: the search starts after runq[cur] */
 static uint64_t period_start;        /* hart time the current share period began */
 static unsigned harts_running;       /* harts in sched_run */
+static uint64_t next_input_poll;     /* typed keys are looked for every slice */
 
 void sched_add(struct vcpu *v) {
     if (nr_runq < SCHED_MAX_VCPUS) runq[nr_runq++] = v;
@@ -210,6 +212,10 @@ void sched_run(void) {
         uint64_t now = read_time();
         new_period(now);
         deliver_timers(now);
+        if (now >= next_input_poll) {
+            input_poll();   /* so the switch keys work while the guest does not read */
+            next_input_poll = now + slice_len();
+        }
         if (!v || !can_run(v) || now >= p->slice_end) {
             struct vcpu *next = pick_next();
             if (!next) {

@@ -2,6 +2,7 @@
 #include "fdt_build.h"
 #include "gstage.h"
 #include "hart.h"
+#include "input.h"
 #include "lib.h"
 #include "mm.h"
 #include "riscv.h"
@@ -97,6 +98,7 @@ void vm_stop(struct vm *vm, const char *why) {
     }
     guest_console_flush(&vm->console);
     kprintf("hv: %s stopped: %s\n", vm->label, why);
+    input_vm_stopped(vm);
 }
 
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len) {

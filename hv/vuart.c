@@ -1,6 +1,6 @@
 #include "vuart.h"
 #include "console.h"
-#include "sbi.h"
+#include "input.h"
 #include "vm.h"
 
 /* Register offsets (reg-shift 0: one byte each), as in the 16550 data sheet. */
@@ -31,13 +31,12 @@ bool vuart_push_input(struct vuart *u, uint8_t c) {
     return true;
 }
 
-/* Terminal input goes to vm0's UART (switching VMs: not yet). It is
- * fetched from the firmware only when the guest looks for it. */
+/* Terminal input goes to one VM at a time (input.c). When that VM looks for
+ * input and has none, it also gets its unfinished line (a prompt) shown. */
 static void poll_input(struct vm *vm) {
-    if (vm->id != 0 || vm->uart.rx_len) return;
-    int c = sbi_console_getchar();
-    if (c >= 0) vuart_push_input(&vm->uart, (uint8_t)c);
-    else guest_console_show_partial(&vm->console);   /* a prompt, say */
+    if (vm != input_focus()) return;
+    if (!vm->uart.rx_len) input_poll();
+    if (!vm->uart.rx_len) guest_console_show_partial(&vm->console);
 }
 
 uint8_t vuart_read(struct vm *vm, uint64_t offset) {

@@ -2,7 +2,7 @@
  * where QEMU virt has its real one. Nothing is mapped there in the VM's
  * G-stage, so every guest load or store to it is a guest-page fault that
  * mmio.c decodes and hands to vuart_read/vuart_write. Output goes to the
- * VM's labelled console lines; input comes from hv's console (not yet). */
+ * VM's labelled console lines; input comes from the terminal (input.c). */
 #pragma once
 #include <stdint.h>
 #include <stdbool.h>

@@ -4,16 +4,16 @@
 `=>` prompt through hv's emulated ns16550a (every register access a trapped
 load/store) with the device tree hv writes for the VM; typed `version` is
 answered with U-Boot's own version string; `poweroff` (SBI SRST) stops the
-VM and hv powers off with exit 0.
+VM and hv powers off with exit 0. Then two U-Boots: input switches between
+them with Ctrl-] typed three times, and each answers only what was typed to it.
 
 usage: hv_uboot_test.py STEPVISOR   (skipped, exit 77, without the packages)
 """
 import os
 import re
-import subprocess
 import sys
-import threading
-import time
+
+from console_session import ConsoleSession
 
 FW = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin'
 UBOOT = '/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin'
@@ -23,52 +23,10 @@ if not (os.path.exists(FW) and os.path.exists(UBOOT)):
     sys.exit(77)
 version = re.search(rb'U-Boot 20\d\d\.[^\0\n]*\)', open(UBOOT, 'rb').read()).group(0).decode()
 
-p = subprocess.Popen([stepvisor, 'hv', '--stdin', '--timeout', '240',
-                      '--vm', UBOOT + ',mem=64M,addr=0x80200000'],
-                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-out = bytearray()
-lock = threading.Lock()
-
-
-def reader():
-    while True:
-        b = p.stdout.read(1)
-        if not b:
-            return
-        if b == b'\r':   # the firmware's console sends CR LF
-            continue
-        with lock:
-            out.extend(b)
-
-
-threading.Thread(target=reader, daemon=True).start()
-
-
-def wait_for(text, after=0, timeout=240):
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        with lock:
-            i = out.find(text.encode(), after)
-        if i >= 0:
-            return i + len(text)
-        if p.poll() is not None:
-            time.sleep(0.2)
-            with lock:
-                if out.find(text.encode(), after) >= 0:
-                    return out.find(text.encode(), after) + len(text)
-            break
-        time.sleep(0.05)
-    with lock:
-        tail = out[-3000:].decode(errors='replace')
-    p.kill()
-    sys.exit('FAIL: did not see %r\n--- console tail ---\n%s' % (text, tail))
-
-
-def send(text):
-    p.stdin.write(text.encode())
-    p.stdin.flush()
-
-
+# One U-Boot: to its prompt, `version`, `poweroff`.
+con = ConsoleSession([stepvisor, 'hv', '--stdin', '--timeout', '240',
+                      '--vm', UBOOT + ',mem=64M,addr=0x80200000'], drop_cr=True)
+wait_for, send = con.wait_for, con.send
 at = wait_for('[vm0] ' + version)
 at = wait_for('Hit any key to stop autoboot', at)
 send('\n')
@@ -80,10 +38,44 @@ at = wait_for('[vm0] => ', at)
 send('poweroff\n')
 at = wait_for('hv: vm0 stopped: guest shut down (SBI SRST)', at)
 at = wait_for('hv: all VMs have stopped; powering off', at)
-rc = p.wait(timeout=60)
-with lock:
-    text = out.decode(errors='replace')
+rc, _ = con.wait(timeout=60)
+text = con.text()
 m = re.search(r'^hv: vm0\s+load guest-page fault \(21\)\s+(\d+)', text, re.M)
 if rc != 0 or not m or int(m.group(1)) < 100:
     sys.exit('FAIL: exit %s, UART load exits %s\n%s' % (rc, m and m.group(1), text[-3000:]))
 print('ok: U-Boot reached its prompt as a guest and answered `version`')
+
+# Two U-Boots: typed input goes to vm0 until Ctrl-] three times moves it to
+# vm1 (hv/input.h), and back; each answers the command typed to it alone.
+SWITCH = '\x1d' * 3
+con = ConsoleSession([stepvisor, 'hv', '--stdin', '--timeout', '240',
+                      '--vm', UBOOT + ',mem=64M,addr=0x80200000,name=first',
+                      '--vm', UBOOT + ',mem=64M,addr=0x80200000,name=second'], drop_cr=True)
+wait_for, send = con.wait_for, con.send
+at = wait_for('Hit any key to stop autoboot')
+send('\n')
+at = wait_for('[vm0] => ', at)
+send('echo typed-to-first\n')
+at = wait_for('[vm0] typed-to-first\n', at)
+send(SWITCH)
+at = wait_for("hv: input -> vm1 'second'", at)
+at = wait_for('[vm1] => ', at)        # its prompt (after its autoboot found nothing), now that it has the input
+send('echo typed-to-second\n')
+at = wait_for('[vm1] typed-to-second\n', at)
+send(SWITCH)
+at = wait_for("hv: input -> vm0 'first'", at)
+send('poweroff\n')
+at = wait_for('hv: vm0 stopped: guest shut down (SBI SRST)', at)
+at = wait_for("hv: input -> vm1 'second'", at)   # the only one left
+send('poweroff\n')
+at = wait_for('hv: all VMs have stopped; powering off', at)
+rc, _ = con.wait(timeout=60)
+text = con.text()
+problems = []
+if rc != 0:
+    problems.append('exit %s' % rc)
+if '[vm1] typed-to-first' in text or '[vm0] typed-to-second' in text:
+    problems.append('a command reached the VM it was not typed to')
+if problems:
+    sys.exit('FAIL: %s\n%s' % ('; '.join(problems), text[-3000:]))
+print('ok: Ctrl-] three times moved the input between two U-Boot guests; each answered its own command')

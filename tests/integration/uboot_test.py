@@ -7,10 +7,9 @@ the run with exit 0. The expected text comes from the packages themselves
 usage: uboot_test.py STEPVISOR HARTS   (skipped, exit 77, without the packages)
 """
 import os
-import subprocess
 import sys
-import threading
-import time
+
+from console_session import ConsoleSession
 
 FW = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
 UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
@@ -19,44 +18,9 @@ if not (os.path.exists(FW) and os.path.exists(UBOOT)):
     print(f"skipped: install Debian's opensbi and u-boot-qemu ({FW}, {UBOOT})")
     sys.exit(77)
 
-p = subprocess.Popen([stepvisor, "run", "--stdin", "--stats", "--harts", harts, "--isa", "rv64gch",
-                      "--bios", FW, "--kernel", UBOOT, "--timeout", "240"],
-                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-out = bytearray()
-lock = threading.Lock()
-
-
-def reader():
-    while True:
-        b = p.stdout.read(1)
-        if not b:
-            return
-        with lock:
-            out.extend(b)
-
-
-threading.Thread(target=reader, daemon=True).start()
-
-
-def wait_for(text, after=0, timeout=240):
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        with lock:
-            i = out.find(text.encode(), after)
-        if i >= 0:
-            return i + len(text)
-        if p.poll() is not None:
-            break
-        time.sleep(0.05)
-    with lock:
-        tail = out[-2000:].decode(errors="replace")
-    sys.exit(f"FAIL: did not see {text!r}\n--- console tail ---\n{tail}")
-
-
-def send(text):
-    p.stdin.write(text.encode())
-    p.stdin.flush()
-
+con = ConsoleSession([stepvisor, "run", "--stdin", "--stats", "--harts", harts, "--isa", "rv64gch",
+                      "--bios", FW, "--kernel", UBOOT, "--timeout", "240"])
+wait_for, send = con.wait_for, con.send
 
 pos = wait_for("Hit any key to stop autoboot")
 send("\n")  # stop the countdown
@@ -65,9 +29,8 @@ send("version\n")
 pos = wait_for("U-Boot 2023", pos)
 pos = wait_for("=> ", pos)
 send("poweroff\n")
-rc = p.wait(timeout=120)
-stderr = p.stderr.read().decode(errors="replace")
-text = out.decode(errors="replace")
+rc, stderr = con.wait()
+text = con.text()
 failures = []
 for expected in ["OpenSBI v", "Platform Name", "Domain0 Next Mode         : S-mode",
                  "Boot HART Base ISA        : rv64imafdch", f"Platform HART Count       : {harts}"]:
