@@ -6,6 +6,7 @@ extern const uint8_t guest_hello[], guest_hello_end[];
 extern const uint8_t guest_rogue[], guest_rogue_end[];
 extern const uint8_t guest_uart[], guest_uart_end[];
 extern const uint8_t guest_smp[], guest_smp_end[];
+extern const uint8_t guest_pvcon[], guest_pvcon_end[];
 
 #define MiB (1024ull * 1024)
 
@@ -23,5 +24,8 @@ const struct vm_config vm_configs[] = {
     /* Two vCPUs: SBI HSM, IPIs and remote fences between them. */
     {.name = "smp", .image = guest_smp, .image_end = guest_smp_end,
      .mem_size = 1 * MiB, .vcpus = 2},
+    /* Prints through hv's paravirtual console: many bytes per exit. */
+    {.name = "pvcon", .image = guest_pvcon, .image_end = guest_pvcon_end,
+     .mem_size = 1 * MiB, .vcpus = 1},
 };
 const unsigned nr_vm_configs = sizeof vm_configs / sizeof vm_configs[0];

@@ -31,3 +31,9 @@ guest_uart_end:
 guest_smp:
     .incbin "smp.bin"
 guest_smp_end:
+
+    .balign 16
+    .globl guest_pvcon, guest_pvcon_end
+guest_pvcon:
+    .incbin "pvcon.bin"
+guest_pvcon_end:

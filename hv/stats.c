@@ -100,6 +100,8 @@ void stats_print(void) {
     }
     for (unsigned k = 0; k < nr_vms; k++) {
         struct vm *vm = &vms[k];
+        if (vm->pvcon_bytes)
+            kprintf("hv: %s: %lu bytes through the paravirtual console\n", vm->label, vm->pvcon_bytes);
         if (vm->mmio.accesses)
             kprintf("hv: %s: %lu UART accesses emulated; instructions decoded from htinst %lu, "
                     "read from guest memory %lu\n", vm->label, vm->mmio.accesses,

@@ -44,6 +44,8 @@ struct vm {
     struct vuart uart;        /* the emulated ns16550a at VUART_GPA */
     bool ignore_htinst;
     struct { uint64_t accesses, from_htinst, from_read; } mmio;
+    void *pvcon_ring;         /* the paravirtual console's ring (pvcon.c), host address */
+    uint64_t pvcon_bytes;     /* bytes it took by hypercall */
 };
 
 extern struct vm vms[VM_MAX];

@@ -6,7 +6,8 @@ Usage: hv_qemu_test.py --guests-src DIR --bios FW_JUMP
                        [--stepvisor EXE --stepvisor-kernel HV.bin]
 
 hv boots on Debian's OpenSBI fw_jump, runs the guests of firmware/guests
-in five VMs (one of them, smp, with two vCPUs it starts through SBI HSM)
+in six VMs (smp with two vCPUs it starts through SBI HSM; pvcon printing
+through hv's paravirtual console)
 and powers off when all have stopped; each runner runs it on one hart with
 and without Sstc, and on two harts. On harts with Sstc (guest timers through vstimecmp) and
 without (QEMU's sstc=false, stepvisor's --no-sstc: hv injects hvip.VSTIP).
@@ -72,9 +73,18 @@ def expected_lines(src):
            'smp: vCPU 1 arrived with opaque 10, status 0', 'smp: IPI to vCPUs 1-1: 0',
            'smp: every vCPU took its IPI', 'smp: remote sfence.vma on all: 0, fence.i: 0',
            'smp: every vCPU worked and stopped', 'smp-units: vCPU 0 did N units', 'smp-units: vCPU 1 did N units']
+    # pvcon: LINES lines by the write hypercall, LINES through the ring.
+    plines = define(os.path.join(src, 'pvcon.c'), 'LINES')
+    pvcon = ["pvcon: hv's hypercalls, version 1 (error 0)"]
+    pvcon += ['pvcon: line %d by write hypercall' % i for i in range(1, plines + 1)]
+    pvcon += ['pvcon: ring setup: 0']
+    pvcon += ['pvcon: line %d through the ring' % i for i in range(1, plines + 1)]
+    batch = define(os.path.join(src, 'pvcon.c'), 'BATCH')
+    pvcon += ['pvcon: %d lines in %d hypercalls' % (2 * plines, plines + plines // batch)]
     srst = 'guest shut down (SBI SRST)'
     # name: (console lines, why hv stops it, hv's report of a fault or None)
     return {'smp': (smp, srst, None),
+            'pvcon': (pvcon, srst, None),
             'ticker': (ticker, srst, None),
             'hello': (hello, srst, None),
             'uart': (uart, srst, None),
@@ -195,6 +205,16 @@ def check(where, rc, out, expect, ticks, sstc, harts):
             elif where == 'stepvisor' and int(m2.group(3)) != 0:
                 problems.append('uart: stepvisor writes htinst, yet hv read %s instructions from '
                                 'guest memory' % m2.group(3))
+    if 'pvcon' in got and got['pvcon']:
+        # Its 16 lines by hypercall: one exit per write, one per ring notify;
+        # besides: the DBCN probe, the version call, three printf lines
+        # (DBCN), the ring setup and the shutdown.
+        m = re.match(r'pvcon: (\d+) lines in (\d+) hypercalls', got['pvcon'][-1])
+        if m and ecalls('pvcon') != int(m.group(2)) + 7:
+            problems.append('pvcon: %d SBI calls in the exit table, expected %d' % (ecalls('pvcon'), int(m.group(2)) + 7))
+        by_hcall = sum(len(l) + 1 for l in got['pvcon'] if l.startswith('pvcon: line '))
+        if ('hv: %s: %d bytes through the paravirtual console' % (label['pvcon'], by_hcall)) not in lines:
+            problems.append('pvcon: hv did not count %d bytes through the paravirtual console' % by_hcall)
     if 'hello' in got and ecalls('hello') < len(got['hello']) + 4:
         problems.append('hello: only %d SBI calls in the exit table' % ecalls('hello'))
     return ['%s: %s' % (where, p) for p in problems], got
