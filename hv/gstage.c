@@ -61,3 +61,18 @@ bool gstage_translate(const uint64_t *root, uint64_t gpa, uint64_t *hpa) {
     }
     return false;
 }
+
+bool gstage_unmap_page(uint64_t *root, uint64_t gpa, uint64_t *hpa) {
+    if ((gpa & (PAGE_SIZE - 1)) || (gpa >> GSTAGE_GPA_BITS)) return false;
+    uint64_t *table = root;
+    for (int level = 2; level > 0; level--) {
+        uint64_t pte = table[vpn(gpa, level)];
+        if (!(pte & PTE_V) || (pte & (PTE_R | PTE_X))) return false;   /* unmapped, or a superpage */
+        table = (uint64_t *)pte_to_pa(pte);
+    }
+    uint64_t *leaf = &table[vpn(gpa, 0)];
+    if (!(*leaf & PTE_V)) return false;
+    *hpa = pte_to_pa(*leaf);
+    *leaf = 0;
+    return true;
+}

@@ -14,3 +14,6 @@ uint64_t *gstage_create(void);
 bool gstage_map(uint64_t *root, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t perms);
 /* The walk the hardware does, in software: hpa for gpa, or false. */
 bool gstage_translate(const uint64_t *root, uint64_t gpa, uint64_t *hpa);
+/* Removes gpa's 4 KiB leaf; its host page in *hpa. False when gpa is not
+ * mapped by a 4 KiB leaf. The caller fences (hfence.gvma) for the VMID. */
+bool gstage_unmap_page(uint64_t *root, uint64_t gpa, uint64_t *hpa);

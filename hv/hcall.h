@@ -27,3 +27,5 @@ struct sbiret hcall_handle(struct vcpu *v, long fid);
 /* Each reads its arguments from v->x[10..15]. */
 struct sbiret pvcon_hcall(struct vcpu *v, long fid);
 struct sbiret balloon_hcall(struct vcpu *v, long fid);
+/* balloon.c: what each VM gave and took, printed at shutdown. */
+void balloon_print(void);

@@ -1,6 +1,7 @@
 #include "stats.h"
 #include "console.h"
 #include "hart.h"
+#include "hcall.h"
 #include "riscv.h"
 #include "vm.h"
 
@@ -100,6 +101,7 @@ void stats_print(void) {
     }
     for (unsigned k = 0; k < nr_vms; k++) {
         struct vm *vm = &vms[k];
+        if (k == 0) balloon_print();
         if (vm->pvcon_bytes)
             kprintf("hv: %s: %lu bytes through the paravirtual console\n", vm->label, vm->pvcon_bytes);
         if (vm->mmio.accesses)

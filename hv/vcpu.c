@@ -105,6 +105,10 @@ void vcpu_run_once(struct vcpu *v) {
     v->hvip |= v->inject;
     v->inject = 0;
     csr_write(hvip, v->hvip);
+    if (v->gstage_flush_pending) {
+        v->gstage_flush_pending = false;
+        hfence_gvma_all();   /* the VMID is this VM's: hgatp is loaded */
+    }
     if (v->flush_pending) {
         v->flush_pending = false;
         __asm__ volatile("fence.i" ::: "memory");

@@ -52,6 +52,7 @@ struct vcpu {
     bool suspended;           /* BLOCKED by SBI HSM hart_suspend (status SUSPENDED) */
     bool flush_pending;       /* SBI RFENCE: fence.i and hfence.vvma before it runs again */
     bool reload;              /* its VS CSRs in memory are newer than a hart's copy */
+    bool gstage_flush_pending;   /* its VM's G-stage changed: hfence.gvma before it runs */
     int running_on;           /* the hart it runs on now, or -1 */
     int last_hart;            /* the hart it last ran on, or -1 */
 

@@ -44,6 +44,13 @@ struct vm {
     struct vuart uart;        /* the emulated ns16550a at VUART_GPA */
     bool ignore_htinst;
     struct { uint64_t accesses, from_htinst, from_read; } mmio;
+    struct {
+        bool driver;          /* it asked for its target: it has a balloon driver */
+        uint64_t want;        /* pages it asked for beyond its RAM */
+        uint64_t held;        /* pages its balloon holds (given to hv) */
+        uint64_t extra;       /* pages hv mapped for it beyond its RAM */
+        uint64_t given, taken;
+    } balloon;
     void *pvcon_ring;         /* the paravirtual console's ring (pvcon.c), host address */
     uint64_t pvcon_bytes;     /* bytes it took by hypercall */
 };

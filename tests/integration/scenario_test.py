@@ -33,7 +33,7 @@ def demo(name):
 # --list names every scenario with a summary.
 p = subprocess.run([exe, "demo", "--list"], capture_output=True, text=True)
 check(p.returncode == 0, "demo --list exits 0")
-for name in ("tour", "isolation", "trap-emulate", "cpu-shares"):
+for name in ("tour", "isolation", "trap-emulate", "cpu-shares", "ballooning"):
     check(any(l.split()[:1] == [name] and len(l.split()) > 3 for l in p.stdout.splitlines()),
           f"demo --list names {name} with a summary")
 p = subprocess.run([exe, "demo", "no-such"], capture_output=True, text=True)
@@ -134,6 +134,26 @@ for vm in ("two-at-1ghz", "one-at-500mhz", "also-500mhz"):
     check(hv > 0 and abs(log - hv) <= 0.03 * hv, f"cpu-shares: {vm}: event log {log:.0f} us in V=1, hv {hv} us")
 ratio = f["units.two-at-1ghz.0"] / f["units.one-at-500mhz.0"]
 check(1.6 <= ratio <= 2.4, f"cpu-shares: a 50% vCPU did {ratio:.2f}x the work of a 25% one (2x predicted)")
+
+
+# Row 8, ballooning: hungry asks for 128 pages (firmware/guests/hungry.c
+# EXTRA); the donor's balloon gives exactly those; while hungry holds them
+# the donor's pool GPAs are unmapped in its G-stage and the same host pages
+# are mapped in hungry's; afterwards everything is back; the donor's free
+# memory fell by 128 pages (512 KiB) and came back.
+out, d = demo("ballooning")
+f = d["figures"]
+checkpoints_in_order("ballooning", d)
+check(f["donor.given"] == 128 and f["hungry.taken"] == 128 and f["hungry.given"] == 128 and f["donor.taken"] == 128,
+      "ballooning: 128 pages moved each way")
+check(f["start.donor_mapped"] == 128 and f["moved.donor_mapped"] == 0 and f["moved.hungry_mapped"] == 128,
+      "ballooning: the pages were unmapped from the donor and mapped in hungry")
+check(f["moved.same_host_pages"] == 128, "ballooning: hungry got the very host pages the donor gave")
+check(f["end.donor_mapped"] == 128 and f["end.hungry_mapped"] == 0, "ballooning: all back in place at the end")
+frees = [f[f"free.{i}.kib"] for i in range(f["free.samples"])]
+check(len(frees) >= 3 and min(frees) == frees[0] - 512 and frees[-1] == frees[0],
+      f"ballooning: the donor's free memory over time {frees} KiB")
+check("128 came zeroed, 128 hold what was written" in out, "ballooning: hungry's pages came zeroed and work")
 
 print(f"{len(failures)} failed")
 sys.exit(1 if failures else 0)

@@ -18,11 +18,12 @@ namespace scen {
 std::unique_ptr<Scenario> make_isolation();
 std::unique_ptr<Scenario> make_trap_emulate();
 std::unique_ptr<Scenario> make_cpu_shares();
+std::unique_ptr<Scenario> make_ballooning();
 
 const std::vector<Entry>& registry() {
     static const std::vector<Entry> r = [] {
         std::vector<Entry> v;
-        for (auto make : {make_isolation, make_trap_emulate, make_cpu_shares}) {
+        for (auto make : {make_isolation, make_trap_emulate, make_cpu_shares, make_ballooning}) {
             auto s = make();
             v.push_back({s->name(), s->summary(), make});
         }
@@ -107,6 +108,7 @@ void ScenarioRun::scan_events() {
                 Reached r{k, e.cycle, e.instret, e.seq, emu::describe(e, true)};
                 reached_.push_back(r);
                 fresh_.push_back(r);
+                scen_->at_checkpoint(k, *m_);
                 // Later console checkpoints count only text printed after it.
                 auto it = std::upper_bound(line_ends_.begin(), line_ends_.end(), e.cycle,
                                            [](uint64_t c, const LineEnd& l) { return c < l.cycle; });
@@ -134,12 +136,14 @@ void ScenarioRun::check_console(std::optional<uint64_t> until) {
             console_checked_ = at + c.text.size();
             reached_.push_back(r);
             fresh_.push_back(r);
+            scen_->at_checkpoint(k, *m_);
         } else if (c.kind == Condition::Kind::Halted) {
             if (until) return;
             if (!m_->halted()) return;
             Reached r{k, m_->cycles(), m_->instructions(), 0, "machine halted: " + m_->halt_reason()};
             reached_.push_back(r);
             fresh_.push_back(r);
+            scen_->at_checkpoint(k, *m_);
         } else {
             return;
         }

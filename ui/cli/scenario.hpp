@@ -101,6 +101,9 @@ public:
     // Every event in order, as the run goes (for figures the whole-run
     // tallies do not give, e.g. cycles between a VM exit and its entry).
     virtual void observe(const emu::Event&) {}
+    // Called when a checkpoint is reached, with the machine as it is then
+    // (for figures about the machine's state mid-run, e.g. a G-stage map).
+    virtual void at_checkpoint(size_t /*step*/, emu::Machine&) {}
     virtual std::vector<Figure> figures(const RunView& run) = 0;
     virtual std::vector<Check> checks(const std::vector<Figure>& figures, const RunView& run) = 0;
     // Instruction budget for a whole run (the scenario's configuration fits well within it).
