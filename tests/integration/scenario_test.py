@@ -33,7 +33,7 @@ def demo(name):
 # --list names every scenario with a summary.
 p = subprocess.run([exe, "demo", "--list"], capture_output=True, text=True)
 check(p.returncode == 0, "demo --list exits 0")
-for name in ("tour", "isolation", "trap-emulate", "cpu-shares", "ballooning"):
+for name in ("tour", "isolation", "trap-emulate", "cpu-shares", "overprovisioning", "ballooning"):
     check(any(l.split()[:1] == [name] and len(l.split()) > 3 for l in p.stdout.splitlines()),
           f"demo --list names {name} with a summary")
 p = subprocess.run([exe, "demo", "no-such"], capture_output=True, text=True)
@@ -154,6 +154,23 @@ frees = [f[f"free.{i}.kib"] for i in range(f["free.samples"])]
 check(len(frees) >= 3 and min(frees) == frees[0] - 512 and frees[-1] == frees[0],
       f"ballooning: the donor's free memory over time {frees} KiB")
 check("128 came zeroed, 128 hold what was written" in out, "ballooning: hungry's pages came zeroed and work")
+
+
+# Row 5, overprovisioning: 6 vCPUs on 2 harts, each asking 1 ms in every
+# 10 ms (0.6 harts in all), then 5 ms (3 harts: more than there are), then
+# 1 ms; against 2 vCPUs on the same 2 harts. Predicted: utilization at low
+# demand 30% vs 10%; at the peak the harts saturate and deadlines are
+# missed, only with overprovisioning; none missed at low demand.
+out, d = demo("overprovisioning")
+f = d["figures"]
+checkpoints_in_order("overprovisioning", d)
+check(f["with.vcpus"] == 6 and f["without.vcpus"] == 2, "overprovisioning: 6 and 2 vCPUs reported")
+check(abs(f["with.util.low"] - 30) <= 3 and abs(f["without.util.low"] - 10) <= 1,
+      f"overprovisioning: low demand keeps the harts {f['with.util.low']:.1f}% vs {f['without.util.low']:.1f}% busy (30 vs 10 predicted)")
+check(f["with.util.peak"] >= 90 and abs(f["without.util.peak"] - 50) <= 3,
+      f"overprovisioning: at the peak {f['with.util.peak']:.1f}% vs {f['without.util.peak']:.1f}% (saturated vs 50 predicted)")
+check(f["with.misses.peak"] > 0 and f["without.misses.peak"] == 0 and f["with.misses.low"] == 0,
+      f"overprovisioning: {f['with.misses.peak']} deadlines missed at the peak with it, none without")
 
 print(f"{len(failures)} failed")
 sys.exit(1 if failures else 0)

@@ -19,11 +19,12 @@ std::unique_ptr<Scenario> make_isolation();
 std::unique_ptr<Scenario> make_trap_emulate();
 std::unique_ptr<Scenario> make_cpu_shares();
 std::unique_ptr<Scenario> make_ballooning();
+std::unique_ptr<Scenario> make_overprovisioning();
 
 const std::vector<Entry>& registry() {
     static const std::vector<Entry> r = [] {
         std::vector<Entry> v;
-        for (auto make : {make_isolation, make_trap_emulate, make_cpu_shares, make_ballooning}) {
+        for (auto make : {make_isolation, make_trap_emulate, make_cpu_shares, make_overprovisioning, make_ballooning}) {
             auto s = make();
             v.push_back({s->name(), s->summary(), make});
         }
@@ -195,7 +196,12 @@ std::string ScenarioRun::stop_message() const {
 }
 
 ScenarioRun::Result ScenarioRun::finish() {
-    RunView v{*m_, console_, reached_, m_->halted(), m_->cycles(), m_->instructions(), lost_};
+    RunView v{*m_, console_, reached_, m_->halted(), m_->cycles(), m_->instructions(), lost_,
+              [this](size_t at) {
+                  auto it = std::lower_bound(line_ends_.begin(), line_ends_.end(), at,
+                                             [](const LineEnd& l, size_t off) { return l.offset < off; });
+                  return it == line_ends_.end() ? m_->cycles() : it->cycle;
+              }};
     Result r;
     r.figures = scen_->figures(v);
     r.checks = scen_->checks(r.figures, v);

@@ -85,6 +85,9 @@ struct RunView {
     bool halted = false;
     uint64_t cycles = 0, instructions = 0;
     uint64_t events_lost = 0;         // events that left the ring before observe() saw them
+    // The cycle at which the console line holding offset `at` of `console`
+    // was finished (its newline); the run's end for an unfinished line.
+    std::function<uint64_t(size_t at)> line_cycle;
 };
 
 class Scenario {
