@@ -85,6 +85,8 @@ static void name_at(char *out, const char *base, uint64_t unit) {
     out[n] = 0;
 }
 
+#define PLIC_PHANDLE 0x100   /* the cpus' interrupt controllers are 1.. */
+
 uint64_t fdt_build_for_vm(struct vm *vm) {
     memset(&b, 0, sizeof b);
     char name[32];
@@ -133,11 +135,33 @@ uint64_t fdt_build_for_vm(struct vm *vm) {
     prop_u32("#size-cells", 2);
     prop_str("compatible", "simple-bus");
     prop_empty("ranges");
+    /* The vPLIC (vplic.h), wired as QEMU virt's: per vCPU an M context
+     * (11, unused: a guest has no M-mode) and an S context (9), so the S
+     * context of vCPU h is 2h+1. */
+    name_at(name, "plic", VPLIC_GPA);
+    begin_node(name);
+    prop("compatible", "sifive,plic-1.0.0\0riscv,plic0", 30);
+    prop_reg64("reg", VPLIC_GPA, VPLIC_SIZE);
+    prop_u32("#interrupt-cells", 1);
+    prop_u32("#address-cells", 0);
+    prop_empty("interrupt-controller");
+    prop_u32("riscv,ndev", VPLIC_NDEV);
+    prop_u32("phandle", PLIC_PHANDLE);
+    uint8_t ext[VM_MAX_VCPUS * 16];
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        put_be32(ext + 16 * i, 1 + i), put_be32(ext + 16 * i + 4, 11);
+        put_be32(ext + 16 * i + 8, 1 + i), put_be32(ext + 16 * i + 12, 9);
+    }
+    prop("interrupts-extended", ext, 16 * vm->nr_vcpus);
+    end_node();
+
     name_at(name, "serial", VUART_GPA);
     begin_node(name);
     prop_str("compatible", "ns16550a");
     prop_reg64("reg", VUART_GPA, VUART_SIZE);
     prop_u32("clock-frequency", 3686400);   /* as QEMU virt's */
+    prop_u32("interrupt-parent", PLIC_PHANDLE);
+    prop_u32("interrupts", VUART_IRQ);
     end_node();
     end_node();
 

@@ -25,7 +25,7 @@ void input_vm_stopped(struct vm *vm) {
 
 static void deliver(char c) {
     struct vm *vm = input_focus();
-    if (vm && !vm->stopped) vuart_push_input(&vm->uart, (uint8_t)c);
+    if (vm && !vm->stopped) vuart_push_input(vm, (uint8_t)c);
 }
 
 void input_poll(void) {

@@ -100,14 +100,25 @@ static bool decode(struct vcpu *v, struct access *a) {
 bool mmio_emulate(struct vcpu *v) {
     uint64_t gpa = v->trap.htval << 2 | (v->trap.stval & 3);
     if (v->trap.scause == EXC_INST_GUEST_PAGE_FAULT) return false;
-    if (gpa < VUART_GPA || gpa - VUART_GPA >= VUART_SIZE) return false;
+    bool uart = gpa >= VUART_GPA && gpa - VUART_GPA < VUART_SIZE;
+    bool plic = gpa >= VPLIC_GPA && gpa - VPLIC_GPA < VPLIC_SIZE;
+    if (!uart && !plic) return false;
     struct access a;
     if (!decode(v, &a)) {
-        kprintf("hv: %s: an access to the UART at GPA %p (pc %p) hv cannot decode\n",
-                v->vm->label, (void *)gpa, (void *)v->sepc);
+        kprintf("hv: %s: an access to the %s at GPA %p (pc %p) hv cannot decode\n",
+                v->vm->label, uart ? "UART" : "PLIC", (void *)gpa, (void *)v->sepc);
         return false;
     }
     if (a.store != (v->trap.scause == EXC_STORE_GUEST_PAGE_FAULT)) return false;
+    if (plic) {
+        /* 32-bit registers; other widths read as zero and write nothing. */
+        uint64_t off = gpa - VPLIC_GPA;
+        if (a.store && a.size == 4 && !(off & 3)) vplic_write(v, off, (uint32_t)(a.reg ? v->x[a.reg] : 0));
+        if (!a.store && a.reg) v->x[a.reg] = a.size == 4 && !(off & 3) ? (uint64_t)(int64_t)(int32_t)vplic_read(v, off) : 0;
+        v->vm->mmio.plic_accesses++;
+        v->sepc += a.len;
+        return true;
+    }
     /* A wider access than the byte registers acts on the byte at its address. */
     uint64_t off = gpa - VUART_GPA;
     if (a.store) {

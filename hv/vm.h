@@ -7,6 +7,7 @@
 #include "stats.h"
 #include "vcpu.h"
 #include "vuart.h"
+#include "vplic.h"
 
 #define VM_MAX 8
 #define VM_MAX_VCPUS 4
@@ -42,8 +43,9 @@ struct vm {
     struct guest_console console;
     struct exit_stats stats;
     struct vuart uart;        /* the emulated ns16550a at VUART_GPA */
+    struct vplic vplic;       /* the emulated PLIC at VPLIC_GPA */
     bool ignore_htinst;
-    struct { uint64_t accesses, from_htinst, from_read; } mmio;
+    struct { uint64_t accesses, from_htinst, from_read, plic_accesses; } mmio;
     struct {
         bool driver;          /* it asked for its target: it has a balloon driver */
         uint64_t want;        /* pages it asked for beyond its RAM */

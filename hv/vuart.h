@@ -12,8 +12,12 @@
 
 struct vm;
 
+#define VUART_IRQ 10   /* its vPLIC source, as on QEMU virt */
+
 struct vuart {
     uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+    bool thre_pending;   /* the THR-empty interrupt, until IIR is read or THR written */
+    uint64_t tx_bytes;
     /* input from hv's console, for the guest's RBR */
     uint8_t rx[64];
     unsigned rx_head, rx_len;
@@ -22,4 +26,4 @@ struct vuart {
 void vuart_init(struct vuart *u);
 uint8_t vuart_read(struct vm *vm, uint64_t offset);
 void vuart_write(struct vm *vm, uint64_t offset, uint8_t value);
-bool vuart_push_input(struct vuart *u, uint8_t c);   /* false when full */
+bool vuart_push_input(struct vm *vm, uint8_t c);   /* false when full */
