@@ -7,6 +7,7 @@ extern const uint8_t guest_rogue[], guest_rogue_end[];
 extern const uint8_t guest_uart[], guest_uart_end[];
 extern const uint8_t guest_smp[], guest_smp_end[];
 extern const uint8_t guest_pvcon[], guest_pvcon_end[];
+extern const uint8_t guest_irq[], guest_irq_end[];
 
 #define MiB (1024ull * 1024)
 
@@ -27,5 +28,8 @@ const struct vm_config vm_configs[] = {
     /* Prints through hv's paravirtual console: many bytes per exit. */
     {.name = "pvcon", .image = guest_pvcon, .image_end = guest_pvcon_end,
      .mem_size = 1 * MiB, .vcpus = 1},
+    /* Its own system calls, page fault and timer; UART interrupts through its vPLIC. */
+    {.name = "irq", .image = guest_irq, .image_end = guest_irq_end,
+     .mem_size = 2 * MiB, .vcpus = 1},
 };
 const unsigned nr_vm_configs = sizeof vm_configs / sizeof vm_configs[0];

@@ -37,3 +37,9 @@ guest_smp_end:
 guest_pvcon:
     .incbin "pvcon.bin"
 guest_pvcon_end:
+
+    .balign 16
+    .globl guest_irq, guest_irq_end
+guest_irq:
+    .incbin "irq.bin"
+guest_irq_end:

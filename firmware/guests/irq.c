@@ -1,0 +1,146 @@
+/* irq: a guest kernel that takes what a kernel takes, to show which of it
+ * reaches the hypervisor: system calls from its own U-mode task, a page
+ * fault in its own (Sv39) page tables, timer interrupts, and device
+ * interrupts from its UART through its PLIC (interrupt-driven output).
+ * It counts each and prints the counts. */
+#include "guest.h"
+
+#define PLIC 0x0c000000ul
+#define PLIC_PRIORITY(s) (PLIC + 4 * (s))
+#define PLIC_ENABLE_S0 (PLIC + 0x2000 + 0x80 * 1)    /* context 1: vCPU 0's S-mode */
+#define PLIC_THRESHOLD_S0 (PLIC + 0x200000 + 0x1000 * 1)
+#define PLIC_CLAIM_S0 (PLIC_THRESHOLD_S0 + 4)
+#define UART 0x10000000ul
+#define UART_IRQ 10
+#define U_ECALLS 8
+#define TICKS 3
+#define TICK_TIME 50000    /* 5 ms */
+#define FAULT_VA 0x40000000ul
+
+#define SIE_STIE (1ul << 5)
+#define SIE_SEIE (1ul << 9)
+#define SSTATUS_SIE (1ul << 1)
+#define SSTATUS_SPP (1ul << 8)
+#define CAUSE_INT (1ul << 63)
+
+static const char tx_text[] = "irq: this line was sent one byte per UART interrupt\n";
+static volatile unsigned u_ecalls, ticks, ext_irqs, page_faults, tx_pos, tx_done, other;
+static volatile uint64_t deadline, latency_max;
+static uint64_t root[512] __attribute__((aligned(4096)));
+uint64_t user_stack[512] __attribute__((aligned(16)));
+uint64_t saved_sp;   /* the kernel stack while the U-mode task runs (enter_user) */
+
+static void mmio_w32(uint64_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
+static uint32_t mmio_r32(uint64_t a) { return *(volatile uint32_t *)a; }
+static void uart_w(unsigned reg, uint8_t v) { *(volatile uint8_t *)(UART + reg) = v; }
+static uint8_t uart_r(unsigned reg) { return *(volatile uint8_t *)(UART + reg); }
+
+void enter_user(uint64_t stack_top);
+void back_to_s(void);
+__asm__(".text\n"
+        ".globl enter_user\n"
+        "enter_user:\n"
+        "  la t0, saved_sp\n  sd sp, 0(t0)\n"
+        "  li t0, 0x100\n  csrc sstatus, t0\n"      /* SPP = 0: sret to U-mode */
+        "  la t0, user_task\n  csrw sepc, t0\n"
+        "  mv sp, a0\n  sret\n"
+        "user_task:\n"
+        "  li t1, " "8" "\n"                           /* U_ECALLS */
+        "1: ecall\n  addi t1, t1, -1\n  bnez t1, 1b\n"
+        "  ecall\n"                                    /* the last one: back to the kernel */
+        "2: j 2b\n"
+        ".globl back_to_s\n"
+        "back_to_s:\n"
+        "  la t0, saved_sp\n  ld sp, 0(t0)\n  ret\n");
+
+/* Waits for *p to reach v, taking interrupts only between WFIs. */
+static void sleep_until(volatile unsigned *p, unsigned v) {
+    while (*p < v) {
+        __asm__ volatile("wfi");
+        __asm__ volatile("csrs sstatus, %0" :: "r"(SSTATUS_SIE));
+        __asm__ volatile("csrc sstatus, %0" :: "r"(SSTATUS_SIE));
+    }
+}
+
+void trap_handler(uint64_t scause, uint64_t sepc) {
+    if (scause == 8) {                           /* ecall from U-mode */
+        if (++u_ecalls <= U_ECALLS) {
+            __asm__ volatile("csrw sepc, %0" :: "r"(sepc + 4));
+        } else {                                 /* done: back to S-mode */
+            __asm__ volatile("csrs sstatus, %0" :: "r"(SSTATUS_SPP));
+            __asm__ volatile("csrw sepc, %0" :: "r"(back_to_s));
+        }
+        return;
+    }
+    if (scause == 13 || scause == 15) {          /* its own page fault: map the gigapage, retry */
+        uint64_t va;
+        __asm__ volatile("csrr %0, stval" : "=r"(va));
+        page_faults++;
+        root[(va >> 30) & 511] = (0x80000000ul >> 12) << 10 | 0xcf;   /* V R W X A D, RAM */
+        __asm__ volatile("sfence.vma" ::: "memory");
+        return;
+    }
+    if (scause == (CAUSE_INT | 5)) {             /* its timer */
+        uint64_t late = rdtime() - deadline;
+        if (late > latency_max) latency_max = late;
+        ticks++;
+        sbi_set_timer(~0ull);
+        return;
+    }
+    if (scause == (CAUSE_INT | 9)) {             /* external: ask the PLIC which */
+        uint32_t id = mmio_r32(PLIC_CLAIM_S0);
+        if (id == UART_IRQ) {
+            ext_irqs++;
+            uint8_t iir = uart_r(2);
+            if ((iir & 0x0f) == 0x02) {          /* THR empty: the next byte */
+                if (tx_text[tx_pos]) {
+                    uart_w(0, (uint8_t)tx_text[tx_pos++]);
+                } else {
+                    uart_w(1, 0);                /* IER: no more interrupts */
+                    tx_done = 1;
+                }
+            }
+        }
+        if (id) mmio_w32(PLIC_CLAIM_S0, id);     /* complete */
+        return;
+    }
+    other++;
+    printf("irq: unexpected trap, scause 0x%lx at 0x%lx\n", scause, sepc);
+    sbi_shutdown();
+}
+
+int main(unsigned long hartid, unsigned long fdt) {
+    (void)hartid, (void)fdt;
+    console_init(false);
+    __asm__ volatile("csrw stvec, %0" :: "r"(trap_entry));
+
+    /* 1. System calls from its own U-mode task. */
+    enter_user((uint64_t)&user_stack[512]);
+    printf("irq: %u system calls from U-mode, handled by this kernel\n", u_ecalls - 1);
+
+    /* 2. Its own Sv39 tables (identity gigapages for devices and RAM), and a
+     *    page fault at an address they do not map yet. */
+    root[0] = 0x00000000ul >> 12 << 10 | 0xc7;   /* V R W A D: devices */
+    root[2] = 0x80000000ul >> 12 << 10 | 0xcf;   /* V R W X A D: RAM */
+    __asm__ volatile("csrw satp, %0\n sfence.vma" :: "r"(8ul << 60 | (uint64_t)root >> 12) : "memory");
+    uint32_t word = *(volatile uint32_t *)FAULT_VA;
+    printf("irq: %u page fault at 0x%lx handled by this kernel (read 0x%x)\n", page_faults, FAULT_VA, word);
+
+    /* 3. Timer interrupts. */
+    __asm__ volatile("csrs sie, %0" :: "r"(SIE_STIE | SIE_SEIE));
+    for (unsigned i = 1; i <= TICKS; i++) {
+        deadline = rdtime() + TICK_TIME;
+        sbi_set_timer(deadline);
+        sleep_until(&ticks, i);
+    }
+    printf("irq: %u timer interrupts, the latest %lu time units after its deadline\n", ticks, latency_max);
+
+    /* 4. Device interrupts: the UART's THR-empty interrupt through the PLIC. */
+    mmio_w32(PLIC_PRIORITY(UART_IRQ), 1);
+    mmio_w32(PLIC_ENABLE_S0, 1u << UART_IRQ);
+    mmio_w32(PLIC_THRESHOLD_S0, 0);
+    uart_w(1, 0x02);                             /* IER: THR empty */
+    sleep_until(&tx_done, 1);
+    printf("irq: %u UART interrupts through the PLIC for %u bytes\n", ext_irqs, tx_pos);
+    return 0;
+}
