@@ -67,6 +67,15 @@ public:
     Triggers triggers;
     uint64_t cycle = 0;    // cycles since reset (drives mcycle and, at the machine, mtime)
     uint64_t instret = 0;  // instructions retired
+
+    // Translation figures, counted on the walk (slow) path only: the TLB-hit
+    // path carries no cost. nested_reads[n]: two-stage walks (V=1) that read
+    // n page-table entries.
+    struct WalkStats {
+        uint64_t walks = 0, reads = 0, nested_walks = 0;
+        uint64_t nested_reads[32] = {};
+    } walk_stats;
+    bool tlb_enabled = true;  // false: nothing is cached, every translation walks (for comparisons)
     bool wfi = false;      // stalled in WFI
     // Whether a timer comparison is armed that will wake a stalled hart.
     bool can_wake() const { return next_timer_cycle_ != ~0ull; }

@@ -132,6 +132,7 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
     };
     for (unsigned i = 0; i < cfg_.harts; ++i) {
         harts_.push_back(std::make_unique<Hart>(*this, i, cfg_.isa.h, cfg_.isa.sstc));
+        harts_.back()->tlb_enabled = cfg_.tlb;
         harts_.back()->reset(map::kBootRom);
     }
 }

@@ -58,6 +58,7 @@ struct MachineConfig {
     unsigned harts = 1;
     uint64_t ram_size = 256ull << 20;
     IsaConfig isa;
+    bool tlb = true;   // false: no translation is cached (every access walks), for comparisons
     std::function<void(uint8_t)> console;  // UART/HTIF output; default: stdout
     uint64_t misa() const;
 };

@@ -51,6 +51,12 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
                 }};
             w = walk(rq, mem, nullptr);
             cycle += pte_read_cost(w.mem_reads);
+            walk_stats.walks++;
+            walk_stats.reads += w.mem_reads;
+            if (v) {
+                walk_stats.nested_walks++;
+                walk_stats.nested_reads[std::min<unsigned>(w.mem_reads, 31)]++;
+            }
             if (!w.ok) {
                 // Guest-page faults report the guest physical address; traps
                 // into M or HS report GVA when the address is a guest virtual one.
@@ -83,7 +89,7 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
         if (fast) host = &r->bytes[ppage - r->base] + (pa & (kPageSize - 1));
         if (acc == Access::Write) code = r->code[page].get();
     }
-    if (fill_tlb && !hlvx && !triggers_armed_ && pmp.uniform_over_page(ppage, p)) {
+    if (fill_tlb && tlb_enabled && !hlvx && !triggers_armed_ && pmp.uniform_over_page(ppage, p)) {
         te.vpn = vpn;
         te.tag = tag_[idx];
         te.ppage = ppage;

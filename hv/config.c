@@ -8,14 +8,15 @@ extern const uint8_t guest_uart[], guest_uart_end[];
 extern const uint8_t guest_smp[], guest_smp_end[];
 extern const uint8_t guest_pvcon[], guest_pvcon_end[];
 extern const uint8_t guest_irq[], guest_irq_end[];
+extern const uint8_t guest_paging[], guest_paging_end[];
 
 #define MiB (1024ull * 1024)
 
 const struct vm_config vm_configs[] = {
     {.name = "ticker", .image = guest_ticker, .image_end = guest_ticker_end,
-     .mem_size = 4 * MiB, .vcpus = 1},
+     .mem_size = 2 * MiB, .vcpus = 1},
     {.name = "hello", .image = guest_hello, .image_end = guest_hello_end,
-     .mem_size = 4 * MiB, .vcpus = 1},
+     .mem_size = 2 * MiB, .vcpus = 1},
     /* Touches memory outside its map: hv stops it, the others run on. */
     {.name = "rogue", .image = guest_rogue, .image_end = guest_rogue_end,
      .mem_size = 1 * MiB, .vcpus = 1},
@@ -30,6 +31,9 @@ const struct vm_config vm_configs[] = {
      .mem_size = 1 * MiB, .vcpus = 1},
     /* Its own system calls, page fault and timer; UART interrupts through its vPLIC. */
     {.name = "irq", .image = guest_irq, .image_end = guest_irq_end,
+     .mem_size = 2 * MiB, .vcpus = 1},
+    /* Its own Sv39 tables, U-mode tasks, and their page faults it handles. */
+    {.name = "paging", .image = guest_paging, .image_end = guest_paging_end,
      .mem_size = 2 * MiB, .vcpus = 1},
 };
 const unsigned nr_vm_configs = sizeof vm_configs / sizeof vm_configs[0];

@@ -43,3 +43,9 @@ guest_pvcon_end:
 guest_irq:
     .incbin "irq.bin"
 guest_irq_end:
+
+    .balign 16
+    .globl guest_paging, guest_paging_end
+guest_paging:
+    .incbin "paging.bin"
+guest_paging_end:

@@ -6,7 +6,8 @@ Usage: hv_qemu_test.py --guests-src DIR --bios FW_JUMP
                        [--stepvisor EXE --stepvisor-kernel HV.bin]
 
 hv boots on Debian's OpenSBI fw_jump, runs the guests of firmware/guests
-in seven VMs (smp with two vCPUs it starts through SBI HSM; pvcon printing
+in eight VMs (paging with its own Sv39 tables and U-mode tasks whose page
+faults it handles; smp with two vCPUs it starts through SBI HSM; pvcon printing
 through hv's paravirtual console; irq taking its own system calls, page
 fault and timer, and UART interrupts through its virtual PLIC)
 and powers off when all have stopped; each runner runs it on one hart with
@@ -92,9 +93,14 @@ def expected_lines(src):
            text,
            # one interrupt a byte, and one more for the THR emptied by the last
            'irq: %d UART interrupts through the PLIC for %d bytes' % (len(text) + 2, len(text) + 1)]
+    paging = ['paging: Sv39 on, kernel RAM in 4 KiB pages; 2 tasks, each in its own address space',
+              'paging: task 0 (ASID 1) touched 16 pages: 16 page faults handled, 16 pages mapped',
+              'paging: task 1 (ASID 2) touched 8 pages: 8 page faults handled, 8 pages mapped',
+              'paging: 2 tasks done']
     srst = 'guest shut down (SBI SRST)'
     # name: (console lines, why hv stops it, hv's report of a fault or None)
     return {'smp': (smp, srst, None),
+            'paging': (paging, srst, None),
             'irq': (irq, srst, None),
             'pvcon': (pvcon, srst, None),
             'ticker': (ticker, srst, None),
