@@ -33,7 +33,7 @@ def demo(name):
 # --list names every scenario with a summary.
 p = subprocess.run([exe, "demo", "--list"], capture_output=True, text=True)
 check(p.returncode == 0, "demo --list exits 0")
-for name in ("tour", "isolation", "trap-emulate", "cpu-shares", "overprovisioning", "interrupts", "ballooning"):
+for name in ("tour", "isolation", "trap-emulate", "cpu-shares", "overprovisioning", "interrupts", "memory", "ballooning"):
     check(any(l.split()[:1] == [name] and len(l.split()) > 3 for l in p.stdout.splitlines()),
           f"demo --list names {name} with a summary")
 p = subprocess.run([exe, "demo", "no-such"], capture_output=True, text=True)
@@ -191,6 +191,20 @@ for vm in ("alpha", "beta"):
           f"interrupts: {vm}: 53 UART interrupts (52 bytes and the THR emptied by the last), as its kernel counted")
     check(0 < f[f"vm.{vm}.irq_latency_avg"] < 100000, f"interrupts: {vm}: latency {f[f'vm.{vm}.irq_latency_avg']:.0f} cycles")
 check(f["vm.rogue.g_stage_exits"] == 1, "interrupts: rogue's second-stage fault went to hv")
+
+
+# Row 7, memory: the paging guest's 4 KiB Sv39 tables over hv's 4 KiB
+# Sv39x4 G-stage. The privileged spec's two-stage walk predicts at most
+# 3 x (3 + 1) + 3 = 15 reads; its tasks touch 16 and 8 pages (24 faults, all
+# the guest's own); with the TLB most translations need no walk.
+out, d = demo("memory")
+f = d["figures"]
+checkpoints_in_order("memory", d)
+check(f["max_reads"] == 15 and f["full_walks"] > 0, f"memory: {f['full_walks']} walks of 15 reads, none longer")
+check(f["reads"] / f["walks"] <= 15, "memory: no more than 15 reads per walk on average")
+check(f["notlb.walks"] > 10 * f["walks"] and f["tlb_hit_rate"] > 90,
+      f"memory: {f['notlb.walks']} walks without the TLB, {f['walks']} with it ({f['tlb_hit_rate']:.1f}% hits)")
+check(f["guest_page_faults"] == 24 and f["gstage_faults"] == 0, "memory: 24 page faults, all in the guest")
 
 print(f"{len(failures)} failed")
 sys.exit(1 if failures else 0)

@@ -21,12 +21,13 @@ std::unique_ptr<Scenario> make_cpu_shares();
 std::unique_ptr<Scenario> make_ballooning();
 std::unique_ptr<Scenario> make_overprovisioning();
 std::unique_ptr<Scenario> make_interrupts();
+std::unique_ptr<Scenario> make_memory();
 
 const std::vector<Entry>& registry() {
     static const std::vector<Entry> r = [] {
         std::vector<Entry> v;
         for (auto make : {make_isolation, make_trap_emulate, make_cpu_shares, make_overprovisioning, make_interrupts,
-                          make_ballooning}) {
+                          make_memory, make_ballooning}) {
             auto s = make();
             v.push_back({s->name(), s->summary(), make});
         }
