@@ -107,6 +107,13 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
     bus_.add_device(map::kClint, map::kClintSize, clint_.get());
     bus_.add_device(map::kUart0, map::kUartSize, uart_.get());
     bus_.add_device(map::kPlic, map::kPlicSize, plic_.get());
+    if (cfg_.demo_devices) {
+        uart1_ = std::make_unique<dev::Uart16550>([this](uint8_t b) { uart1_out_.push_back(char(b)); },
+                                                  [this] { plic_->set_source(map::kUart1Irq, uart1_->irq()); });
+        sriov_ = std::make_unique<dev::SriovConsole>();
+        bus_.add_device(map::kUart1, map::kUartSize, uart1_.get());
+        bus_.add_device(map::kSriov, dev::SriovConsole::kSize, sriov_.get());
+    }
     htif_ = std::make_unique<dev::Htif>(
         [this](uint64_t pa, void* buf, size_t len) { return bus_.read_block(pa, buf, len); },
         [this](uint64_t pa, const void* buf, size_t len) { return bus_.write_block(pa, buf, len); },
@@ -223,6 +230,7 @@ std::vector<uint8_t> Machine::make_device_tree(const std::string& bootargs, uint
     c.bootargs = bootargs;
     if (initrd_size) c.initrd = std::make_pair(initrd_start, initrd_start + initrd_size);
     c.timebase_hz = CycleModel::kTimebaseHz;
+    c.demo_devices = cfg_.demo_devices;
     return build_device_tree(c);
 }
 
@@ -232,6 +240,8 @@ void Machine::reset() {
     for (auto& h : harts_) h->reset(map::kBootRom);
     clint_->reset();
     uart_->reset();
+    if (uart1_) uart1_->reset();
+    if (sriov_) sriov_->reset();
     plic_->reset();
     halted_ = false;
     exit_code_ = 0;

@@ -21,6 +21,7 @@
 #include "events.hpp"
 #include "hart.hpp"
 #include "loader.hpp"
+#include "devices/sriov_console.hpp"
 
 namespace dev {
 class Clint;
@@ -40,6 +41,11 @@ constexpr uint64_t kClint = 0x2000000, kClintSize = 0x10000;
 constexpr uint64_t kPlic = 0xc000000, kPlicSize = 0x600000;
 constexpr unsigned kPlicSources = 97;  // sources 1..96 (riscv,ndev = 96, as QEMU 7.2 virt)
 constexpr unsigned kUart0Irq = 10;
+// With MachineConfig::demo_devices (not on QEMU virt): a second ns16550a whose
+// output the machine keeps apart, and the SR-IOV-style console.
+constexpr uint64_t kUart1 = 0x10001000;
+constexpr unsigned kUart1Irq = 11;
+constexpr uint64_t kSriov = 0x10010000;
 constexpr uint64_t kUart0 = 0x10000000, kUartSize = 0x100;
 constexpr uint64_t kRam = 0x80000000;
 }  // namespace map
@@ -59,6 +65,7 @@ struct MachineConfig {
     uint64_t ram_size = 256ull << 20;
     IsaConfig isa;
     bool tlb = true;   // false: no translation is cached (every access walks), for comparisons
+    bool demo_devices = false;  // the lecture's devices: map::kUart1 and map::kSriov
     std::function<void(uint8_t)> console;  // UART/HTIF output; default: stdout
     uint64_t misa() const;
 };
@@ -139,6 +146,9 @@ public:
     bool msip(unsigned hart) const;
     void halt(int code, std::string reason);
     dev::Uart16550& uart() { return *uart_; }
+    // The demo devices (MachineConfig::demo_devices), or null.
+    const std::string& uart1_output() const { return uart1_out_; }
+    const dev::SriovConsole* sriov() const { return sriov_.get(); }
     dev::Plic& plic() { return *plic_; }
 
 private:
@@ -150,7 +160,9 @@ private:
     EventLog events_;
     std::vector<std::unique_ptr<Hart>> harts_;
     std::unique_ptr<dev::Clint> clint_;
-    std::unique_ptr<dev::Uart16550> uart_;
+    std::unique_ptr<dev::Uart16550> uart_, uart1_;
+    std::unique_ptr<dev::SriovConsole> sriov_;
+    std::string uart1_out_;
     std::unique_ptr<dev::Plic> plic_;
     std::unique_ptr<dev::Syscon> syscon_;
     std::unique_ptr<dev::Htif> htif_;

@@ -1,0 +1,40 @@
+// The SR-IOV-style console (devices/sriov_console.hpp), by its register map.
+#include <doctest/doctest.h>
+
+#include "devices/sriov_console.hpp"
+
+using dev::SriovConsole;
+
+TEST_CASE("sriov console: the PF describes its VFs; VFs exist only once enabled") {
+    SriovConsole d;
+    uint64_t v = 0;
+    CHECK((d.read(0x00, 4, v) && v == SriovConsole::kMaxVfs));
+    CHECK((d.read(0x04, 4, v) && v == 0));
+    CHECK((d.read(0x08, 4, v) && v == 0x1000));
+    CHECK((d.read(0x0c, 4, v) && v == 0x1000));
+    // No VF yet: its page is not there.
+    CHECK_FALSE(d.write(0x1000, 4, 'x'));
+    CHECK_FALSE(d.read(0x1004, 4, v));
+    // Enabling more VFs than it has is ignored.
+    CHECK(d.write(0x04, 4, SriovConsole::kMaxVfs + 1));
+    CHECK(d.num_vfs() == 0);
+    CHECK(d.write(0x04, 4, 2));
+    CHECK(d.num_vfs() == 2);
+    CHECK_FALSE(d.write(0x1000 + 2 * 0x1000, 4, 'z'));   // VF 2: not enabled
+}
+
+TEST_CASE("sriov console: each VF's bytes go to its own output") {
+    SriovConsole d;
+    REQUIRE(d.write(0x04, 4, 2));
+    for (char c : std::string("vf0")) CHECK(d.write(0x1000, 1, uint64_t(c)));
+    for (char c : std::string("one")) CHECK(d.write(0x2000, 4, uint64_t(c)));
+    CHECK(d.output(0) == "vf0");
+    CHECK(d.output(1) == "one");
+    uint64_t v = 0;
+    CHECK((d.read(0x1004, 4, v) && v == 1));   // STATUS: ready
+    CHECK((d.read(0x2008, 4, v) && v == 3));   // SENT
+    CHECK_FALSE(d.read(0x1000, 1, v));          // registers are 32-bit
+    d.reset();
+    CHECK(d.num_vfs() == 0);
+    CHECK(d.output(0).empty());
+}
