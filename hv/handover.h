@@ -18,6 +18,8 @@
 #define HV_VM_IGNORE_HTINST  1u   /* decode trapped accesses by reading the instruction */
 
 /* Devices a VM gets besides its emulated UART (hv_handover_vm.devices). */
+#define HV_DEV_PASSTHRU_UART 1u   /* the machine's second UART, mapped straight in */
+#define HV_DEV_SRIOV_VF      2u   /* a virtual function of the SR-IOV-style console */
 
 struct hv_handover_vm {
     char name[16];            /* NUL-terminated */

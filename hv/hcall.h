@@ -6,6 +6,7 @@
  *    0        HCALL_VERSION         value = HCALL_VERSION_1
  *    1..15    paravirtual console   (pvcon.c)
  *    16..31   memory balloon        (balloon.c)
+ *    32       HCALL_DEVICES         value = the HV_DEV_* devices the VM was given
  *
  * Anything else returns SBI_ERR_NOT_SUPPORTED. hv/README.md lists every
  * function with its arguments. */
@@ -20,6 +21,7 @@
 #define HCALL_PVCON_LAST    15
 #define HCALL_BALLOON_FIRST 16
 #define HCALL_BALLOON_LAST  31
+#define HCALL_DEVICES       32
 
 struct vcpu;
 

@@ -8,6 +8,7 @@
 #include "fdt.h"
 #include "hart.h"
 #include "mm.h"
+#include "passthru.h"
 #include "riscv.h"
 #include "sbi.h"
 #include "sched.h"
@@ -68,6 +69,7 @@ void hv_main(uint64_t hartid, const void *fdt) {
     unsigned n = nr_vm_configs;
     if (fdt_valid(fdt)) handover_read(fdt, &cfgs, &n);
     for (unsigned i = 0; i < n; i++) vm_create(&cfgs[i]);
+    passthru_assign(fdt);
     hv_lock();   /* the others print too, from now on */
     unsigned others = start_secondaries(hartid);
     kprintf("hv: running on %u hart(s)\n", others + 1);

@@ -22,12 +22,13 @@ std::unique_ptr<Scenario> make_ballooning();
 std::unique_ptr<Scenario> make_overprovisioning();
 std::unique_ptr<Scenario> make_interrupts();
 std::unique_ptr<Scenario> make_memory();
+std::unique_ptr<Scenario> make_devices();
 
 const std::vector<Entry>& registry() {
     static const std::vector<Entry> r = [] {
         std::vector<Entry> v;
         for (auto make : {make_isolation, make_trap_emulate, make_cpu_shares, make_overprovisioning, make_interrupts,
-                          make_memory, make_ballooning}) {
+                          make_memory, make_ballooning, make_devices}) {
             auto s = make();
             v.push_back({s->name(), s->summary(), make});
         }
