@@ -1,5 +1,6 @@
 #include "exit.h"
 #include "console.h"
+#include "irq.h"
 #include "mmio.h"
 #include "riscv.h"
 #include "stats.h"
@@ -48,6 +49,11 @@ void handle_exit(struct vcpu *v) {
         /* hv's timer: the scheduler loop delivers guest timers and ends
          * slices when it sees the time. */
         if ((cause & ~CAUSE_INTERRUPT) == IRQ_S_TIMER) return;
+        /* A real device's interrupt, for the VM that owns it. */
+        if ((cause & ~CAUSE_INTERRUPT) == IRQ_S_EXT) {
+            irq_handle();
+            return;
+        }
         /* Another hart's kick: look at the run queue again. */
         if ((cause & ~CAUSE_INTERRUPT) == IRQ_S_SOFT) {
             csr_clear(sip, MIP_SSIP);

@@ -13,10 +13,12 @@
 #include "fdt.h"
 #include "gstage.h"
 #include "handover.h"
+#include "irq.h"
 #include "riscv.h"
 #include "vm.h"
 
 #define UART1_HPA 0x10001000ull
+#define UART1_IRQ 11   /* its source on the machine's PLIC, and on the VM's */
 #define SRIOV_HPA 0x10010000ull
 #define SRIOV_NUM_VFS 0x04
 #define SRIOV_VF_OFFSET 0x08
@@ -40,6 +42,7 @@ void passthru_assign(const void *fdt) {
                 vm->devices |= HV_DEV_PASSTHRU_UART;
                 uart1 = false;   /* one owner */
                 kprintf("hv: %s: the second UART passed through at GPA %p\n", vm->label, (void *)UART1_HPA);
+                irq_route(UART1_IRQ, vm, UART1_IRQ);
             }
         } else if (want & HV_DEV_PASSTHRU_UART) {
             kprintf("hv: %s: no second UART for it on this machine\n", vm->label);

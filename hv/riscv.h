@@ -61,6 +61,7 @@ static inline uint64_t read_cycle(void) { return csr_read(cycle); }
 #define IRQ_VS_EXT    10
 #define IRQ_S_GEXT    12
 #define MIP_SSIP      (1ull << IRQ_S_SOFT)
+#define MIP_SEIP      (1ull << IRQ_S_EXT)
 #define MIP_STIP      (1ull << IRQ_S_TIMER)
 #define MIP_VSSIP     (1ull << IRQ_VS_SOFT)
 #define MIP_VSTIP     (1ull << IRQ_VS_TIMER)

@@ -10,6 +10,7 @@
 #include "exit.h"
 #include "hart.h"
 #include "input.h"
+#include "irq.h"
 #include "riscv.h"
 #include "sbi.h"
 #include "stats.h"
@@ -183,12 +184,13 @@ static bool idle(void) {
     p->idle = true;
     hv_unlock();
     uint64_t c0 = read_cycle(), t0 = read_time();
-    while (!(csr_read(sip) & (MIP_STIP | MIP_SSIP))) wfi();
+    while (!(csr_read(sip) & (MIP_STIP | MIP_SSIP | MIP_SEIP))) wfi();
     csr_clear(sip, MIP_SSIP);
     p->idle_cycles += read_cycle() - c0;
     p->idle_time_total += read_time() - t0;
     hv_lock();
     p->idle = false;
+    if (csr_read(sip) & MIP_SEIP) irq_handle();
     return true;
 }
 

@@ -45,6 +45,7 @@ struct vm {
     struct vuart uart;        /* the emulated ns16550a at VUART_GPA */
     struct vplic vplic;       /* the emulated PLIC at VPLIC_GPA */
     uint32_t devices;         /* HV_DEV_* it was given (passthru.c) */
+    uint64_t irqs_forwarded;  /* the machine's interrupts hv passed on to it (irq.c) */
     bool ignore_htinst;
     struct { uint64_t accesses, from_htinst, from_read, plic_accesses; } mmio;
     struct {

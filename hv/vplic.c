@@ -1,4 +1,5 @@
 #include "vplic.h"
+#include "irq.h"
 #include "riscv.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -99,6 +100,7 @@ void vplic_write(struct vcpu *v, uint64_t off, uint32_t value) {
         if (reg == 4 && value && value < VPLIC_SOURCES && (p->claimed >> value & 1)) {   /* complete */
             p->claimed &= ~(1u << value);
             if (p->level >> value & 1) p->pending |= 1u << value;   /* still high: pends again */
+            irq_guest_completed(v->vm, value);   /* a real device's: complete it at the machine's PLIC too */
         }
     }
     update(v->vm);

@@ -223,6 +223,8 @@ for vm in ("devio-a", "devio-b"):
 check(f["vm.devio-a.pass-through.exits_per_byte"] == 0, "devices: pass-through, no exit")
 check(f["console.messages"] == 4 and f["uart1.complete"] and f["vf0.complete"] and f["vf1.complete"] and f["sriov.vfs"] == 2,
       "devices: the bytes arrived whole on every path")
+check(f["uart1_irq.hv_exits"] >= 1 and f["uart1_irq.guest_took"],
+      "devices: the passed-through UART's interrupt reached devio-a through the machine's PLIC and hv")
 check(f["vm.devio-a.vf"] == 0x10011000 and f["vm.devio-b.vf"] == 0x10012000 and f["vm.devio-b.uart1"] == -1,
       "devices: VF 0 in devio-a, VF 1 in devio-b, the UART in devio-a only")
 

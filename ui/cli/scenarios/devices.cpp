@@ -72,6 +72,7 @@ public:
         // Exits the guest's own instructions cause; hv's timer and kicks are
         // interrupts that would have come anyway.
         if (e.kind == emu::EventKind::VmExit && !e.interrupt) exits_[hgatp_[h]].push_back(e.cycle);
+        if (e.kind == emu::EventKind::VmExit && e.interrupt && e.cause == 9) sei_exits_[hgatp_[h]]++;
     }
     std::vector<Figure> figures(const RunView& run) override {
         FigureList list;
@@ -114,6 +115,14 @@ public:
         list.add(a, "sriov.vfs", "VFs the PF enabled", int64_t(s ? s->num_vfs() : 0));
         list.add(a, "vf0.complete", "  VF 0 sent exactly the message", s && s->output(0) == msg);
         list.add(a, "vf1.complete", "  VF 1 sent exactly the message", s && s->output(1) == msg);
+        const char* i = "the passed-through UART's interrupt";
+        for (const auto& v : vms)
+            if (v.name == "devio-a") {
+                list.add(i, "uart1_irq.hv_exits", "the machine's PLIC interrupted hv while devio-a ran (exit, interrupt 9)",
+                         int64_t(sei_exits_[v.hgatp]));
+                list.add(i, "uart1_irq.guest_took", "devio-a's kernel took it from its PLIC as source 11",
+                         v.console.find("interrupt reached this kernel as PLIC source 11") != std::string::npos);
+            }
         const char* h = "G-stage maps (walked by stepvisor)";
         for (const auto& v : vms) {
             auto u = gstage_translate(run.machine, v.hgatp, kUart1);
@@ -139,6 +148,8 @@ public:
         c.push_back({"the UART is mapped into devio-a only; each VM has its own VF",
                      n("vm.devio-a.uart1") == double(kUart1) && n("vm.devio-b.uart1") == -1 &&
                          n("vm.devio-a.vf") == double(kSriov + 0x1000) && n("vm.devio-b.vf") == double(kSriov + 0x2000), ""});
+        c.push_back({"the pass-through UART's interrupt went from the machine's PLIC through hv to devio-a",
+                     n("uart1_irq.hv_exits") >= 1 && figure(f, "uart1_irq.guest_took") == Value(true), ""});
         c.push_back({"the machine powered off normally", run.halted && run.machine.exit_code() == 0, ""});
         return c;
     }
@@ -146,6 +157,7 @@ public:
 private:
     uint64_t hgatp_[256] = {};
     std::map<uint64_t, std::vector<uint64_t>> exits_;
+    std::map<uint64_t, uint64_t> sei_exits_;
 };
 
 }  // namespace
