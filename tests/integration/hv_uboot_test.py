@@ -11,7 +11,10 @@ usage: hv_uboot_test.py STEPVISOR   (skipped, exit 77, without the packages)
 """
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 
 from console_session import ConsoleSession
 
@@ -44,6 +47,51 @@ m = re.search(r'^hv: vm0\s+load guest-page fault \(21\)\s+(\d+)', text, re.M)
 if rc != 0 or not m or int(m.group(1)) < 100:
     sys.exit('FAIL: exit %s, UART load exits %s\n%s' % (rc, m and m.group(1), text[-3000:]))
 print('ok: U-Boot reached its prompt as a guest and answered `version`')
+
+
+def boot_lines(text):
+    """vm0's lines up to its autoboot countdown (what follows depends on timing)."""
+    out = []
+    for line in text.split('\n'):
+        if line.startswith('[vm0] Hit any key'):
+            break
+        if line.startswith('[vm0] '):
+            out.append(line)
+    return out
+
+
+stepvisor_boot = boot_lines(text)
+
+# The same set-up on QEMU: `stepvisor hv --qemu-files DIR` writes hv.elf and
+# the VM table and prints the QEMU command that loads them; U-Boot must boot
+# there to the same lines and answer the same way.
+QEMU = shutil.which('qemu-system-riscv64')
+if QEMU:
+    with tempfile.TemporaryDirectory() as d:
+        r = subprocess.run([stepvisor, 'hv', '--qemu-files', d, '--vm', UBOOT + ',mem=64M,addr=0x80200000'],
+                           capture_output=True, text=True, timeout=60)
+        cmd = r.stdout.split()
+        if r.returncode != 0 or not cmd or 'qemu-system-riscv64' not in cmd[0]:
+            sys.exit('FAIL: --qemu-files printed %r (exit %d, %s)' % (r.stdout, r.returncode, r.stderr))
+        con = ConsoleSession([QEMU] + cmd[1:] + ['-monitor', 'none'], drop_cr=True)
+        wait_for, send = con.wait_for, con.send
+        at = wait_for('Hit any key to stop autoboot', 0, timeout=120)
+        send('\n')
+        at = wait_for('[vm0] => ', at)
+        send('version\n')
+        at = wait_for('[vm0] ' + version, at)
+        at = wait_for('[vm0] => ', at)
+        send('poweroff\n')
+        at = wait_for('hv: all VMs have stopped; powering off', at)
+        con.wait(timeout=60)
+        qemu_boot = boot_lines(con.text())
+    if qemu_boot != stepvisor_boot:
+        sys.exit('FAIL: U-Boot printed different lines on QEMU and stepvisor:\n%s\n---\n%s'
+                 % ('\n'.join(qemu_boot), '\n'.join(stepvisor_boot)))
+    print('ok: the same set-up on QEMU (stepvisor hv --qemu-files): U-Boot printed the same %d lines '
+          'and answered `version`' % len(qemu_boot))
+else:
+    print('note: no qemu-system-riscv64: the QEMU half of this test did not run')
 
 # Two U-Boots: typed input goes to vm0 until Ctrl-] three times moves it to
 # vm1 (hv/input.h), and back; each answers the command typed to it alone.

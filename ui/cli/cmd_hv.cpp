@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <span>
 
 #include "commands.hpp"
 #include "console.hpp"
@@ -47,6 +49,8 @@ const char* const kHvHelp =
     "                       instruction (HLVX) even when htinst holds it\n"
     "  --bios FW            the SBI firmware (default: Debian's " "opensbi fw_jump.bin)\n"
     "  --stdin              feed piped standard input to the console\n"
+    "  --qemu-files DIR     run nothing: write DIR/hv.elf and DIR/vms.bin (the VM table) and\n"
+    "                       print the QEMU command that runs the same set-up\n"
     "  --until-output TEXT  stop (exit 0) when the console has printed TEXT\n"
     "\n"
     "Exit status: 0 when hv powers off, 2 bad input, 3 a limit was reached.\n";
@@ -107,6 +111,29 @@ void load_vm_image(VmSpec& s) {
     hvtable::set_image(s.vm, img, s.path);
 }
 
+// The same set-up for QEMU: hv.elf and the VM table as files, and the
+// command line that loads the table where hv looks for it.
+int write_qemu_files(const std::string& dir, std::span<const unsigned char> hv, const hvtable::Table& table,
+                     uint64_t ram, const std::string& bios, bool builtin) {
+    std::filesystem::create_directories(dir);
+    auto put = [&](const std::string& name, const void* data, size_t n) {
+        std::string path = (std::filesystem::path(dir) / name).string();
+        std::ofstream out(path, std::ios::binary);
+        if (!out || !out.write(static_cast<const char*>(data), std::streamsize(n)))
+            throw UsageError("hv: --qemu-files: cannot write " + path);
+        return path;
+    };
+    std::string hv_path = put("hv.elf", hv.data(), hv.size());
+    std::string cmd = "qemu-system-riscv64 -M virt -cpu rv64,h=true -m " + std::to_string(ram >> 20) +
+                      "M -nographic -bios " + bios + " -kernel " + hv_path;
+    if (!builtin) {
+        std::string table_path = put("vms.bin", table.bytes.data(), table.bytes.size());
+        cmd += " -device loader,file=" + table_path + ",addr=" + hex(HV_HANDOVER_ADDR) + ",force-raw=on";
+    }
+    std::printf("%s\n", cmd.c_str());
+    return 0;
+}
+
 }  // namespace
 
 int cmd_hv(const std::vector<std::string>& args) {
@@ -114,7 +141,7 @@ int cmd_hv(const std::vector<std::string>& args) {
     opt.config.isa = {};
     if (std::string err = emu::IsaConfig::parse("rv64gch", opt.config.isa); !err.empty()) throw UsageError(err);
     bool mem_given = false, no_htinst = false, feed_stdin = isatty(0);
-    std::string bios = kFwJump, until_output;
+    std::string bios = kFwJump, until_output, qemu_dir;
     std::vector<VmSpec> vms;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -124,6 +151,7 @@ int cmd_hv(const std::vector<std::string>& args) {
         if (a == "--vm") vms.push_back(parse_vm(value_of(args, i)));
         else if (a == "--bios") bios = value_of(args, i);
         else if (a == "--no-htinst") no_htinst = true;
+        else if (a == "--qemu-files") qemu_dir = value_of(args, i);
         else if (a == "--stdin") feed_stdin = true;
         else if (a == "--until-output") {
             until_output = value_of(args, i);
@@ -153,13 +181,15 @@ int cmd_hv(const std::vector<std::string>& args) {
         throw UsageError("hv: --mem " + std::to_string(opt.config.ram_size / kMiB) + "M is too small for these VMs; they need " +
                          std::to_string(table.ram_needed / kMiB) + "M");
 
+    auto hv_elf = embedded::find("hv");
+    if (!hv_elf) throw emu::LoadError("hv: the hypervisor image is not embedded in this build");
+    if (!qemu_dir.empty()) return write_qemu_files(qemu_dir, *hv_elf, table, opt.config.ram_size, bios, vms.empty());
+
     emu::Machine* mp = nullptr;
     opt.config.console = stdout_console(until_output, &mp);
     emu::Machine::BootSpec spec;
     spec.firmware = emu::load_image_file(bios, emu::kDefaultRawLoadAddr);
-    auto hv = embedded::find("hv");
-    if (!hv) throw emu::LoadError("hv: the hypervisor image is not embedded in this build");
-    spec.kernel = emu::parse_elf(*hv, "hv");  // linked at 0x80200000, where fw_jump jumps
+    spec.kernel = emu::parse_elf(*hv_elf, "hv");  // linked at 0x80200000, where fw_jump jumps
     auto m = std::make_unique<emu::Machine>(opt.config);
     mp = m.get();
     m->boot(spec);
