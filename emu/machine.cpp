@@ -235,6 +235,7 @@ std::vector<uint8_t> Machine::make_device_tree(const std::string& bootargs, uint
 }
 
 void Machine::reset() {
+    round_open_ = false;
     retired_before_reset_ += instructions();
     cycles_before_reset_ += cycles();
     for (auto& h : harts_) h->reset(map::kBootRom);
@@ -329,23 +330,36 @@ StopReason Machine::run(uint64_t max_insns) {
     uint64_t done = 0;
     const bool single = harts_.size() == 1;
     while (!stop_ && done < max_insns) {
-        uint64_t round_end = 0;
-        for (auto& h : harts_) round_end = std::max(round_end, h->cycle);
-        round_end += single ? kSingleSlice : kQuantum;
-        bool all_idle = true;
-        device_activity_ = false;
-        for (unsigned i = 0; i < harts_.size() && !stop_ && done < max_insns; ++i) {
+        // A round: each hart in turn runs up to the round's end cycle. With
+        // several harts a round cut short (budget, a stop) is resumed by the
+        // next call where it stopped, so how a run is sliced into calls does
+        // not change what happens, cycle for cycle.
+        if (!round_open_) {
+            uint64_t end = 0;
+            for (auto& h : harts_) end = std::max(end, h->cycle);
+            round_end_ = end + (single ? kSingleSlice : kQuantum);
+            round_next_ = 0;
+            round_idle_ = true;
+            device_activity_ = false;
+            round_open_ = true;
+        }
+        for (unsigned i = round_next_; i < harts_.size() && !stop_ && done < max_insns; ++i) {
             current_ = i;
             Hart& h = *harts_[i];
-            uint64_t n = h.run(round_end, max_insns - done);
+            uint64_t n = h.run(round_end_, max_insns - done);
             done += n;
             if (!single) h.lr_valid = false;
             if (h.has_breakpoints && at_breakpoint(h.pc) && n > 0) {
                 stop_ = true;
                 stop_reason_ = StopReason::Breakpoint;
             }
-            if (!h.wfi || h.can_wake()) all_idle = false;
+            if (!h.wfi || h.can_wake()) round_idle_ = false;
+            bool turn_over = h.cycle >= round_end_ || h.wfi || halted_;
+            round_next_ = turn_over ? i + 1 : i;
+            if (!turn_over) break;
         }
+        if (round_next_ < harts_.size() && !single) break;   // resumed by the next call
+        round_open_ = false;
         if (reset_requested_) {
             // A reset through the syscon: the machine starts over, the run goes on.
             reset_requested_ = false;
@@ -356,12 +370,13 @@ StopReason Machine::run(uint64_t max_insns) {
             emit(*harts_[0], e);
             continue;
         }
-        if (all_idle && !stop_ && !device_activity_) {
+        if (round_idle_ && !stop_ && !device_activity_) {
             stop_ = true;
             stop_reason_ = StopReason::Idle;
         }
         if (single && done >= max_insns) break;
     }
+    if (single) round_open_ = false;
     current_ = 0;
     return stop_ ? stop_reason_ : StopReason::Limit;
 }

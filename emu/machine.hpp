@@ -178,6 +178,10 @@ private:
     StopReason stop_reason_ = StopReason::Limit;
     bool halted_ = false;
     uint64_t retired_before_reset_ = 0, cycles_before_reset_ = 0;
+    // run()'s round of turns, kept across calls (see run()).
+    bool round_open_ = false, round_idle_ = true;
+    uint64_t round_end_ = 0;
+    unsigned round_next_ = 0;
     bool reset_requested_ = false;
     bool device_activity_ = false;  // a device changed interrupt state during this round
     std::vector<uint8_t> make_device_tree(const std::string& bootargs, uint64_t initrd_start, uint64_t initrd_size) const;

@@ -14,6 +14,7 @@ for the same commands, and the walk must match the debugger's `pt`.
 
 4. (below) --scenario isolation: to the first checkpoint, reported reached.
 5. (below) checkpoints passed by plain debugger commands are marked too.
+6. (below) every lecture scenario opens and pauses at its first two checkpoints.
 
 3. with --hv and --bios: the hypervisor (hv/) booted by OpenSBI, to its fifth
    VM exit: a VS -> HS exit of a VM with a VMID, drawn in the table.
@@ -329,6 +330,27 @@ dump-state {out_dir}/gui-scenario-step.json
         cp = sc["checkpoints"][2]
         check(m and m.group(1) == cp["title"] and int(m.group(2)) == cp.get("cycle"),
               f"scenario: checkpoint 3 by stepping at the cycle the demo narrates ({cp.get('cycle')} vs {m and m.group(2)})")
+
+    # 6. Every lecture scenario opens in the GUI and pauses at its first two
+    # checkpoints, at the cycles `stepvisor demo NAME` narrates.
+    listing = subprocess.run([stepvisor, "demo", "--list"], capture_output=True, text=True, timeout=60).stdout
+    names = [l.split()[0] for l in listing.split("lecture scenarios")[-1].splitlines()[1:] if l.strip()]
+    check(len(names) >= 8, f"scenarios: demo --list names {len(names)} lecture scenarios")
+    for name in names:
+        run_gui(stepvisor, ["--scenario", name], f"""
+until checkpoint
+until checkpoint
+dump-state {out_dir}/gui-{name}.json
+""", out_dir, f"gui-{name}")
+        try:
+            sc = json.load(open(f"{out_dir}/gui-{name}.json")).get("scenario")
+        except (OSError, ValueError):
+            sc = None
+        demo = subprocess.run([stepvisor, "demo", name, "--quiet"], capture_output=True, text=True, timeout=240).stdout
+        want = [int(c) for c in re.findall(r"^\[[12]/\d+\] .*?  \(cycle (\d+)\)", demo, re.M)]
+        got = [c.get("cycle") for c in (sc or {}).get("checkpoints", [])[:2]]
+        check(sc and sc["reached"] == 2 and got == want,
+              f"scenario {name}: the GUI paused at checkpoints 1 and 2 at cycles {got} (demo: {want})")
 
     print(f"screenshots in {out_dir}")
     print(f"{len(failures)} failure(s)")
