@@ -163,9 +163,9 @@ int cmd_demo(const std::vector<std::string>& args) {
                           "  --json FILE  write the scenario's figures, checks and checkpoints (with cycles)\n"
                           "  --quiet      narration only, without the machine's console lines\n");
             std::puts("built-in demos (default: tour):");
-            for (const auto& d : demos()) std::printf("  %-14s %s\n", d.name, d.summary);
+            for (const auto& d : demos()) std::printf("  %-16s %s\n", d.name, d.summary);
             std::puts("lecture scenarios (exit 0 when the scenario's checks hold):");
-            for (const auto& e : scen::registry()) std::printf("  %-14s %s\n", e.name.c_str(), e.summary.c_str());
+            for (const auto& e : scen::registry()) std::printf("  %-16s %s\n", e.name.c_str(), e.summary.c_str());
             return 0;
         }
         if (a == "--json") { json = value_of(args, i); continue; }
