@@ -220,6 +220,19 @@ struct HvExitRow {
 };
 std::vector<HvExitRow> parse_hv_exit_table(const std::string& console);
 
+// Which VM each hart runs, by the hgatp hv last loaded there (AtpWrite
+// events): attributes events to VMs. Feed it every event first.
+class HgatpOfHart {
+public:
+    void observe(const emu::Event& e) {
+        if (e.kind == emu::EventKind::AtpWrite && e.csr == 0x680) hgatp_[e.hart] = e.tinst;
+    }
+    uint64_t operator[](unsigned hart) const { return hgatp_[hart & 255]; }
+
+private:
+    uint64_t hgatp_[256] = {};
+};
+
 // VM exits as stepvisor saw them: each exit, its VM (by the hgatp loaded at
 // the time), its cause and the cycles until the next VM entry on that hart.
 class ExitTracker {

@@ -80,11 +80,11 @@ public:
     }
     void observe(const emu::Event& e) override {
         unsigned h = e.hart;
-        if (e.kind == emu::EventKind::AtpWrite && e.csr == 0x680) hgatp_[h] = e.tinst;
+        vm_of_.observe(e);
         if (e.kind == emu::EventKind::VmEntry) {
             since_[h] = e.cycle;
             in_[h] = true;
-            current_[h] = hgatp_[h];
+            current_[h] = vm_of_[h];
         }
         if (e.kind == emu::EventKind::VmExit && in_[h]) {
             v1_cycles_[current_[h]] += e.cycle - since_[h];
@@ -155,7 +155,8 @@ public:
     }
 
 private:
-    uint64_t hgatp_[256] = {}, current_[256] = {}, since_[256] = {};
+    HgatpOfHart vm_of_;
+    uint64_t current_[256] = {}, since_[256] = {};
     bool in_[256] = {};
     std::map<uint64_t, uint64_t> v1_cycles_;
 };

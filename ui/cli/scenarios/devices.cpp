@@ -67,12 +67,12 @@ public:
         };
     }
     void observe(const emu::Event& e) override {
-        unsigned h = e.hart;
-        if (e.kind == emu::EventKind::AtpWrite && e.csr == 0x680) hgatp_[h] = e.tinst;
+        vm_of_.observe(e);
+        uint64_t vm = vm_of_[e.hart];
         // Exits the guest's own instructions cause; hv's timer and kicks are
         // interrupts that would have come anyway.
-        if (e.kind == emu::EventKind::VmExit && !e.interrupt) exits_[hgatp_[h]].push_back(e.cycle);
-        if (e.kind == emu::EventKind::VmExit && e.interrupt && e.cause == 9) sei_exits_[hgatp_[h]]++;
+        if (e.kind == emu::EventKind::VmExit && !e.interrupt) exits_[vm].push_back(e.cycle);
+        if (e.kind == emu::EventKind::VmExit && e.interrupt && e.cause == 9) sei_exits_[vm]++;
     }
     std::vector<Figure> figures(const RunView& run) override {
         FigureList list;
@@ -155,7 +155,7 @@ public:
     }
 
 private:
-    uint64_t hgatp_[256] = {};
+    HgatpOfHart vm_of_;
     std::map<uint64_t, std::vector<uint64_t>> exits_;
     std::map<uint64_t, uint64_t> sei_exits_;
 };

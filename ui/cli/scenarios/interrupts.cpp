@@ -63,9 +63,8 @@ public:
         };
     }
     void observe(const emu::Event& e) override {
-        unsigned h = e.hart;
-        if (e.kind == emu::EventKind::AtpWrite && e.csr == 0x680) hgatp_[h] = e.tinst;
-        uint64_t vm = hgatp_[h];
+        vm_of_.observe(e);
+        uint64_t vm = vm_of_[e.hart];
         if ((e.kind == emu::EventKind::Trap || e.kind == emu::EventKind::Interrupt) && e.from_v && e.to_v) {
             Per& p = per_[vm];
             if (e.kind == emu::EventKind::Trap && e.cause == kUserEcall) p.syscalls++;
@@ -152,7 +151,7 @@ private:
         uint64_t raise_cycle = 0, lat_sum = 0, lat_n = 0, lat_max = 0;
         std::map<std::string, uint64_t> exits;
     };
-    uint64_t hgatp_[256] = {};
+    HgatpOfHart vm_of_;
     std::map<uint64_t, Per> per_;
 };
 
