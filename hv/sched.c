@@ -203,7 +203,9 @@ static void stop_deadlocked(void) {
 void sched_run(void) {
     struct pcpu *p = this_pcpu();
     struct vcpu *v = 0;        /* the vCPU loaded on this hart */
-    struct vcpu *exited = 0;   /* whose exit hv is still handling */
+    /* The exit hv is still handling, as it was when it happened: by the
+     * time it is counted the vCPU may have run and exited on another hart. */
+    struct { struct vm *vm; uint64_t scause, cycle; } exited = {0, 0, 0};
     uint64_t t_start = read_time();
     hv_lock();
     p->online = true;
@@ -246,22 +248,21 @@ void sched_run(void) {
 
         /* An exit's cost runs from the trap to the next guest entry (any
          * vCPU's), without time spent idle. */
-        if (exited) {
-            stats_record(&exited->vm->stats, exited->trap.scause,
-                         read_cycle() - exited->exit_cycle - p->idle_cycles);
-            exited = 0;
+        if (exited.vm) {
+            stats_record(&exited.vm->stats, exited.scause, read_cycle() - exited.cycle - p->idle_cycles);
+            exited.vm = 0;
         }
         p->idle_cycles = 0;
 
         vcpu_run_once(v);   /* lets go of hv_lock while the guest runs */
         account(v, read_time());
-        exited = v;
+        exited.vm = v->vm;
+        exited.scause = v->trap.scause;
+        exited.cycle = v->exit_cycle;
         handle_exit(v);
         if (v->state == VCPU_STOPPED && !v->ended_at) v->ended_at = read_time();
     }
-    if (exited)
-        stats_record(&exited->vm->stats, exited->trap.scause,
-                     read_cycle() - exited->exit_cycle - p->idle_cycles);
+    if (exited.vm) stats_record(&exited.vm->stats, exited.scause, read_cycle() - exited.cycle - p->idle_cycles);
     sbi_set_timer(UINT64_MAX);
     uint64_t total = read_time() - t_start;
     kprintf("hv: hart %u ran %lu ms: in guests %lu ms, idle (WFI) %lu ms\n", hart_id(),

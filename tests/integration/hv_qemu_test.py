@@ -188,10 +188,7 @@ def check(where, rc, out, expect, ticks, sstc, harts):
         # The ticker prints with the legacy putchar (one ecall per character),
         # sets 1 + TICKS + SPIN_TICKS timers and shuts down once.
         want = sum(len(l) + 1 for l in got['ticker']) + ticks + spin + 2
-        # On QEMU with two harts one run in a few counts one call more than
-        # this (not yet explained; stepvisor's runs are exact): allowed there.
-        slack = 1 if where.startswith('qemu') and harts > 1 else 0
-        if not want <= ecalls('ticker') <= want + slack:
+        if ecalls('ticker') != want:
             problems.append('ticker: %d SBI calls in the exit table, expected %d'
                             % (ecalls('ticker'), want))
         wfis = rows.get((label['ticker'], 22, 'virtual instruction'), (0, 0, 0))[0]
