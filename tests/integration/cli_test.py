@@ -136,5 +136,24 @@ with tempfile.TemporaryDirectory() as d:
     check(isa[False].endswith("_sstc") and isa[True] and "sstc" not in isa[True],
           "the device tree's riscv,isa lists Sstc, and not with --no-sstc", str(isa))
 
+# --no-tlb: the same program retires the same instructions; only walks, and
+# so cycles, grow. --demo-devices: the second UART and the SR-IOV console
+# appear in the device tree.
+def stats_of(*opts):
+    rc, out, err = run("run", "--stats", *opts, pass_b)
+    line = [l for l in err.splitlines() if l.startswith("stats:")]
+    return rc, dict(kv.split("=") for kv in line[0].split()[1:3]) if line else {}
+rc1, with_tlb = stats_of()
+rc2, without = stats_of("--no-tlb")
+check(rc1 == 0 and rc2 == 0 and with_tlb.get("instructions") == without.get("instructions")
+      and int(without.get("cycles", 0)) >= int(with_tlb.get("cycles", 0)),
+      "--no-tlb retires the same instructions, in at least as many cycles", f"{with_tlb} {without}")
+with tempfile.TemporaryDirectory() as d:
+    path = os.path.join(d, "demo.dtb")
+    rc, out, err = run("run", "--demo-devices", "--dump-dtb", path)
+    blob = open(path, "rb").read() if rc == 0 and os.path.exists(path) else b""
+    check(b"serial@10001000" in blob and b"stepvisor,sriov-console" in blob,
+          "--demo-devices adds the second UART and the SR-IOV console to the device tree", f"rc={rc} {err}")
+
 print(f"{len(failures)} failed")
 sys.exit(1 if failures else 0)

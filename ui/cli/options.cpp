@@ -15,6 +15,10 @@ const char* const kMachineOptionsHelp =
     "  --harts N        number of harts (default 1)\n"
     "  --no-sstc        harts without Sstc: no stimecmp/vstimecmp, timers only through the\n"
     "                   CLINT's mtimecmp (as QEMU's -cpu rv64,sstc=false)\n"
+    "  --no-tlb         cache no translation: every access walks the page tables (to\n"
+    "                   compare; the walk counts show what the TLB saves)\n"
+    "  --demo-devices   add the lecture's devices: a second ns16550a at 0x10001000 and the\n"
+    "                   SR-IOV-style console at 0x10010000 (not on QEMU virt)\n"
     "  --load-addr ADDR run FILE as a raw binary placed at ADDR (e.g. 0x80000000)\n"
     "  --max-insns N    stop after N instructions (exit code 3)\n"
     "  --timeout SEC    stop after SEC seconds of host time (exit code 3)\n";
@@ -66,6 +70,10 @@ bool parse_machine_option(const std::vector<std::string>& args, size_t& i, Machi
         opt.config.ram_size = s;
     } else if (a == "--no-sstc") {
         opt.config.isa.sstc = false;
+    } else if (a == "--no-tlb") {
+        opt.config.tlb = false;
+    } else if (a == "--demo-devices") {
+        opt.config.demo_devices = true;
     } else if (a == "--harts") {
         uint64_t n = parse_u64(value_of(args, i), "--harts");
         if (n < 1 || n > 64) throw UsageError("--harts: must be between 1 and 64");
