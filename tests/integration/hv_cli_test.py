@@ -2,7 +2,7 @@
 """`stepvisor hv --vm IMAGE ...`: the embedded hypervisor with the user's
 guest images (handed to hv in a VM table in RAM) instead of its built-in VMs.
 
-usage: hv_cli_test.py STEPVISOR UART.elf UART.bin HELLO.bin
+usage: hv_cli_test.py STEPVISOR UART.elf UART.bin HELLO.bin DEVIO.elf
 
 Checks: an ELF and a raw image (the uart guest, whose every UART access is
 trapped and emulated) and hello (raw, small RAM) run as vm0..vm2 with their
@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 FW = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin'
-stepvisor, uart_elf, uart_bin, hello_bin = sys.argv[1:5]
+stepvisor, uart_elf, uart_bin, hello_bin, devio_elf = sys.argv[1:6]
 problems = []
 
 
@@ -73,11 +73,23 @@ for args, text in ((['--vm', '/nonexistent/kernel.bin'], 'no such file'),
                    (['--vm', '/tmp/hv_cli_test_big.bin,mem=2M'], 'does not fit the VM\'s RAM'),
                    (['--vm', hello_bin + ',cpus=2'], 'unknown option'),
                    (['--vm', hello_bin + ',mem=2G'], 'mem must be'),
-                   (['--vm', '/tmp/hv_cli_test_bad.elf'], 'hv_cli_test_bad.elf')):
+                   (['--vm', '/tmp/hv_cli_test_bad.elf'], 'hv_cli_test_bad.elf'),
+                   (['--vm', hello_bin + ',dev=disk'], 'devices are uart and vf')):
     rc, out, err = run(args)
     if rc != 2 or err.count('\n') != 1 or text not in err:
         problems.append('hv %s: exit %d, stderr %r (expected exit 2 and one line with %r)'
                         % (' '.join(args), rc, err, text))
+
+# dev=: the demo devices mapped straight into VMs. devio (firmware/guests)
+# sends its 64 bytes through each path it has; the second UART and each VF
+# deliver them whole, and the passed-through UART's interrupt reaches it.
+rc, out, err = run(['--demo-devices', '--vm', devio_elf + ',mem=1M,dev=uart+vf', '--vm', devio_elf + ',mem=1M,dev=vf'])
+msg = ''.join(chr(ord('a') + i % 26) for i in range(63)) + '\n'
+for want, where in (('stepvisor: the second UART sent: ' + msg, err), ('stepvisor: SR-IOV VF 0 sent: ' + msg, err),
+                    ('stepvisor: SR-IOV VF 1 sent: ' + msg, err), ('[vm0] devio: devices 0x3', out),
+                    ('[vm1] devio: devices 0x2', out), ("interrupt reached this kernel as PLIC source 11", out)):
+    if rc != 0 or want not in where:
+        problems.append('hv --demo-devices dev=: missing %r (exit %d)' % (want, rc))
 
 for p in problems:
     print('FAIL', p)

@@ -40,11 +40,13 @@ const char* const kHvHelp =
     "vCPU 0 starts at the entry with a0 = 0 and a1 = a device tree from hv.\n"
     "Without --vm, hv runs its built-in guests.\n"
     "\n"
-    "  --vm IMAGE[,mem=SIZE][,vcpus=N][,share=PCT][,addr=GPA][,name=NAME]\n"
+    "  --vm IMAGE[,mem=SIZE][,vcpus=N][,share=PCT][,addr=GPA][,name=NAME][,dev=DEVS]\n"
     "                       mem: the VM's RAM (default 16M); vcpus 1..4 (default 1);\n"
     "                       share: the most of a hart each vCPU may use, in percent\n"
     "                       (default 100; 50 = a 1 GHz vCPU on a 2 GHz hart); addr: a raw\n"
-    "                       image's load address and entry; name: hv's name for it\n"
+    "                       image's load address and entry; name: hv's name for it;\n"
+    "                       dev: devices mapped straight in (with --demo-devices): uart (the\n"
+    "                       second UART at 0x10001000), vf (an SR-IOV VF at 0x10002000), uart+vf\n"
     "  --no-htinst          hv decodes trapped MMIO accesses by reading the guest's\n"
     "                       instruction (HLVX) even when htinst holds it\n"
     "  --bios FW            the SBI firmware (default: Debian's " "opensbi fw_jump.bin)\n"
@@ -88,11 +90,21 @@ VmSpec parse_vm(const std::string& text) {
             v.share = unsigned(n);
         } else if (key == "addr") {
             s.addr = parse_u64(val, "--vm addr");
+        } else if (key == "dev") {
+            for (size_t at = 0; at <= val.size();) {
+                size_t plus = val.find('+', at);
+                std::string d = val.substr(at, plus == std::string::npos ? std::string::npos : plus - at);
+                if (d == "uart") v.devices |= HV_DEV_PASSTHRU_UART;
+                else if (d == "vf") v.devices |= HV_DEV_SRIOV_VF;
+                else throw UsageError("--vm " + s.path + ": dev=" + val + ": devices are uart and vf (dev=uart+vf)");
+                if (plus == std::string::npos) break;
+                at = plus + 1;
+            }
         } else if (key == "name") {
             if (val.size() > 15) throw UsageError("--vm " + s.path + ": name longer than 15 characters");
             v.name = val;
         } else {
-            throw UsageError("--vm " + s.path + ": unknown option '" + key + "' (mem, vcpus, share, addr, name)");
+            throw UsageError("--vm " + s.path + ": unknown option '" + key + "' (mem, vcpus, share, addr, name, dev)");
         }
     }
     if (v.name.empty()) {
@@ -199,6 +211,11 @@ int cmd_hv(const std::vector<std::string>& args) {
     Console console(feed_stdin);
     Outcome o = run_to_end(*m, opt, nullptr, &console);
     std::fflush(stdout);
+    // What the demo devices sent: they are not the console.
+    if (!m->uart1_output().empty()) std::fprintf(stderr, "stepvisor: the second UART sent: %s", m->uart1_output().c_str());
+    for (unsigned k = 0; m->sriov() && k < m->sriov()->num_vfs(); k++)
+        if (!m->sriov()->output(k).empty())
+            std::fprintf(stderr, "stepvisor: SR-IOV VF %u sent: %s", k, m->sriov()->output(k).c_str());
     if (!o.message.empty()) std::fprintf(stderr, "stepvisor: hv: %s\n", o.message.c_str());
     return o.exit_code;
 }
