@@ -18,6 +18,7 @@
 #include "gstage.h"
 #include "hart.h"
 #include "lib.h"
+#include "mm.h"
 #include "riscv.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -65,6 +66,8 @@ static struct sbiret give(struct vm *vm, uint64_t gpa) {
     uint64_t hpa;
     if (gpa & (PAGE_SIZE - 1)) return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
     if (nr_free == FREE_MAX) return (struct sbiret){SBI_ERR_FAILED, 0};
+    if (!gstage_translate(vm->gstage_root, gpa, &hpa) || !mm_contains(hpa))
+        return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};   /* not RAM it has: a device page, say */
     if (!gstage_unmap_page(vm->gstage_root, gpa, &hpa)) return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};
     fence_vm(vm);
     free_pages[nr_free++] = hpa;

@@ -42,3 +42,9 @@ uint64_t mm_total(void) {
     for (unsigned i = 0; i < nr_regions; i++) n += regions[i].end - regions[i].start;
     return n;
 }
+
+bool mm_contains(uint64_t addr) {
+    for (unsigned i = 0; i < nr_regions; i++)
+        if (addr >= regions[i].start && addr < regions[i].next) return true;
+    return false;
+}
