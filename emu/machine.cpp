@@ -354,9 +354,11 @@ StopReason Machine::run(uint64_t max_insns) {
                 stop_reason_ = StopReason::Breakpoint;
             }
             if (!h.wfi || h.can_wake()) round_idle_ = false;
-            bool turn_over = h.cycle >= round_end_ || h.wfi || halted_;
-            round_next_ = turn_over ? i + 1 : i;
-            if (!turn_over) break;
+            // Cut short by this call's budget or a stop: the next call goes on
+            // with this hart. Anything else ends its turn, as it always did.
+            bool cut = (done >= max_insns || stop_) && h.cycle < round_end_ && !h.wfi && !halted_;
+            round_next_ = cut ? i : i + 1;
+            if (cut) break;
         }
         if (round_next_ < harts_.size() && !single) break;   // resumed by the next call
         round_open_ = false;

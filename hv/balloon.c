@@ -70,6 +70,7 @@ static struct sbiret give(struct vm *vm, uint64_t gpa) {
         return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};   /* not RAM it has: a device page, say */
     if (!gstage_unmap_page(vm->gstage_root, gpa, &hpa)) return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};
     fence_vm(vm);
+    if (vm->pvcon_ring == (void *)hpa) vm->pvcon_ring = 0;   /* its console ring went with the page */
     free_pages[nr_free++] = hpa;
     vm->balloon.given++;
     if (vm->balloon.driver) vm->balloon.held++;

@@ -104,5 +104,14 @@ void vm_stop(struct vm *vm, const char *why) {
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len) {
     if (gpa < vm->ram_gpa || len > vm->ram_size || gpa - vm->ram_gpa > vm->ram_size - len)
         return 0;
-    return vm->ram + (gpa - vm->ram_gpa);
+    uint8_t *host = vm->ram + (gpa - vm->ram_gpa);
+    /* Every page must still be the VM's own, where it was: a page it gave
+     * to the balloon belongs to hv or another VM now. */
+    uint64_t first = gpa & ~(PAGE_SIZE - 1), last = len ? (gpa + len - 1) & ~(PAGE_SIZE - 1) : first;
+    for (uint64_t page = first; page <= last; page += PAGE_SIZE) {
+        uint64_t hpa;
+        if (!gstage_translate(vm->gstage_root, page, &hpa) || hpa != (uint64_t)vm->ram + (page - vm->ram_gpa))
+            return 0;
+    }
+    return host;
 }

@@ -71,5 +71,6 @@ bool handover_read(const void *fdt, const struct vm_config **cfgs, unsigned *n);
 
 struct vm *vm_create(const struct vm_config *cfg);
 void vm_stop(struct vm *vm, const char *why);
-/* Host pointer to [gpa, gpa+len) of guest RAM, or 0 when any of it is outside. */
+/* Host pointer to [gpa, gpa+len) of guest RAM, or 0 when any of it is
+ * outside, or no longer the VM's own page there (given to the balloon). */
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len);

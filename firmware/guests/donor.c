@@ -51,6 +51,12 @@ int main(unsigned long hartid, unsigned long fdt) {
             *(volatile uint64_t *)gpa = gpa;   /* its own RAM again, and zeroed by hv */
         }
         if (held != before) {
+            if (held > before && !inflated) {
+                /* A page in the balloon is not its own any more: hv must not
+                 * read it on its behalf (it may hold another VM's data now). */
+                printf("donor: SBI console write from a page in the balloon: %ld\n",
+                       sbi_call(SBI_EXT_DBCN, 0, 8, (long)balloon[0], 0).error);
+            }
             inflated |= held > before;
             report(t0, held > before ? "inflated" : "deflated");
         }

@@ -349,8 +349,10 @@ dump-state {out_dir}/gui-{name}.json
         demo = subprocess.run([stepvisor, "demo", name, "--quiet"], capture_output=True, text=True, timeout=240).stdout
         want = [int(c) for c in re.findall(r"^\[[12]/\d+\] .*?  \(cycle (\d+)\)", demo, re.M)]
         got = [c.get("cycle") for c in (sc or {}).get("checkpoints", [])[:2]]
-        check(sc and sc["reached"] == 2 and got == want,
-              f"scenario {name}: the GUI paused at checkpoints 1 and 2 at cycles {got} (demo: {want})")
+        # Two `until checkpoint`s reach at least the first two (a console
+        # checkpoint is seen once its line is finished, perhaps with the next).
+        check(sc and sc["reached"] >= 2 and got == want,
+              f"scenario {name}: the GUI reached checkpoints 1 and 2 ({sc and sc['reached']} in all) at cycles {got} (demo: {want})")
 
     print(f"screenshots in {out_dir}")
     print(f"{len(failures)} failure(s)")

@@ -154,6 +154,8 @@ frees = [f[f"free.{i}.kib"] for i in range(f["free.samples"])]
 check(len(frees) >= 3 and min(frees) == frees[0] - 512 and frees[-1] == frees[0],
       f"ballooning: the donor's free memory over time {frees} KiB")
 check("128 came zeroed, 128 hold what was written" in out, "ballooning: hungry's pages came zeroed and work")
+check("donor: SBI console write from a page in the balloon: -3" in out,
+      "ballooning: hv refuses to read a page the donor gave away (SBI_ERR_INVALID_PARAM)")
 
 
 # Row 5, overprovisioning: 6 vCPUs on 2 harts, each asking 1 ms in every
