@@ -44,4 +44,14 @@ eval "$GUI" --isa rv64gch "$B/firmware/tests/h_gstage_sv39x4.elf" --script "$T/w
     echo "screenshot $OUT/gui-sv39-tables.png"
 } > "$T/tables"
 eval "$GUI" --script "$T/tables" --exit-after-script > /dev/null
+
+# 4. A lecture scenario: CPU shares on two harts, at its third checkpoint.
+{
+    echo "until checkpoint"
+    echo "until checkpoint"
+    echo "until checkpoint"
+    echo "show timeline"
+    echo "screenshot $OUT/gui-scenario-cpu-shares.png"
+} > "$T/scenario"
+eval "$GUI" --scenario cpu-shares --script "$T/scenario" --exit-after-script > /dev/null
 echo "screenshots in $OUT"
