@@ -23,6 +23,7 @@
 #include "vcpu.h"
 #include "vm.h"
 #include "vuart.h"
+#include "vplic.h"
 
 #define BALLOON_TARGET 16
 #define BALLOON_GIVE   17
@@ -60,7 +61,11 @@ static uint64_t target(const struct vm *vm) {
     return want > nr_free ? want - nr_free : 0;
 }
 
-static bool is_device(uint64_t gpa) { return gpa >= VUART_GPA && gpa < VUART_GPA + VUART_SIZE; }
+/* The emulated devices' windows: a page mapped there would hide them. */
+static bool is_device(uint64_t gpa) {
+    return (gpa >= (VUART_GPA & ~(PAGE_SIZE - 1)) && gpa < VUART_GPA + VUART_SIZE) ||
+           (gpa >= VPLIC_GPA && gpa < VPLIC_GPA + VPLIC_SIZE);
+}
 
 static struct sbiret give(struct vm *vm, uint64_t gpa) {
     uint64_t hpa;
