@@ -426,4 +426,14 @@ std::optional<uint64_t> Hart::csr_peek(uint16_t addr) {
     return v;
 }
 
+bool Hart::csr_poke(uint16_t addr, uint64_t value) {
+    if (!csr_peek(addr)) return false;
+    csr_write_raw(addr, value);
+    flush_tlb();
+    context_changed();
+    update_fp_fast();
+    interrupt_state_changed();
+    return true;
+}
+
 }  // namespace emu

@@ -102,6 +102,8 @@ public:
     bool csr_write(uint16_t addr, uint64_t value);
     // Debugger access: no privilege checks and no traps; nullopt if no such CSR.
     std::optional<uint64_t> csr_peek(uint16_t addr);
+    // Debugger write, through the CSR's own write mask; false if no such CSR.
+    bool csr_poke(uint16_t addr, uint64_t value);
 
     // ---- interrupts ----
     // Hardware-driven pending lines (MSIP, MTIP, MEIP, SEIP, ...), set by the
@@ -127,8 +129,15 @@ public:
     // ---- address translation, for debuggers: the walk of `va` as a load
     // from the current mode, recorded, without side effects.
     WalkResult debug_walk(uint64_t va, Access acc, WalkRecord* rec);
-    // Physical access, for debuggers.
+    // Memory as the hart's data accesses see it (physical in M-mode, else
+    // through debug_walk), for debuggers. Writes reach RAM only (never a
+    // device) and ignore page permissions, as a debugger's must.
     bool debug_read_virt(uint64_t va, void* buf, size_t len);
+    bool debug_write_virt(uint64_t va, const void* buf, size_t len);
+
+    // Debugger watchpoints (Machine::add_watchpoint) armed: every load and
+    // store takes the slow path, where the machine checks them.
+    void set_watching(bool on);
 
     // The TLB as it stands, for viewers (entries with vpn == ~0 are empty),
     // and the address-space tag a context's entries must carry to hit.
@@ -210,6 +219,8 @@ private:
     bool c_enabled_ = true;          // misa.C: compressed instructions legal
     bool fp_fast_ = false;           // see update_fp_fast()
     bool triggers_armed_ = false;    // any debug trigger armed: checking loop, slow loads/stores
+    bool watching_ = false;          // debugger watchpoints set: slow loads/stores
+    bool watch_stop();
     bool trigger_fires(Access kind, uint64_t addr);
     uint64_t cur_bits_ = 0;          // the executing instruction's transformed form (for tinst)
     friend struct HartTestAccess;

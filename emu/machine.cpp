@@ -1,5 +1,6 @@
 #include "machine.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "devices/bootrom.hpp"
@@ -292,7 +293,7 @@ void Machine::emit(Hart& h, Event e) {
     e.instret = h.instret;
     events_.push(e);
     if (stop_mask_ & (1u << unsigned(e.kind))) {
-        if (!stop_) stop_reason_ = StopReason::Event;
+        if (!stop_) { stop_reason_ = StopReason::Event; stop_hart_ = h.id; }
         stop_ = true;
         h.interrupt_state_changed();
     }
@@ -306,6 +307,36 @@ void Machine::remove_breakpoint(uint64_t pc) {
     breakpoints_.erase(pc);
     for (auto& h : harts_) h->has_breakpoints = !breakpoints_.empty();
 }
+void Machine::add_watchpoint(const Watchpoint& w) {
+    watchpoints_.push_back(w);
+    for (auto& h : harts_) h->set_watching(true);
+}
+bool Machine::remove_watchpoint(const Watchpoint& w) {
+    auto it = std::find(watchpoints_.begin(), watchpoints_.end(), w);
+    if (it == watchpoints_.end()) return false;
+    watchpoints_.erase(it);
+    for (auto& h : harts_) h->set_watching(!watchpoints_.empty());
+    return true;
+}
+
+bool Machine::watched_access(Hart& h, uint64_t va, unsigned size, bool write) {
+    // The instruction that stopped last time goes through once resumed.
+    if (h.id == watch_hit_.hart && h.pc == watch_hit_.pc && h.instret == watch_hit_.instret) return false;
+    for (const Watchpoint& w : watchpoints_) {
+        const bool kind = write ? w.kind != WatchKind::Read : w.kind != WatchKind::Write;
+        if (!kind || va >= w.addr + w.len || w.addr >= va + size) continue;
+        if (!stop_) {
+            stop_reason_ = StopReason::Watchpoint;
+            stop_hart_ = h.id;
+        }
+        watch_hit_ = {h.id, std::max(va, w.addr), w, h.pc, h.instret};
+        stop_ = true;
+        h.interrupt_state_changed();
+        return true;
+    }
+    return false;
+}
+
 void Machine::clear_breakpoints() {
     breakpoints_.clear();
     for (auto& h : harts_) h->has_breakpoints = false;
@@ -350,8 +381,8 @@ StopReason Machine::run(uint64_t max_insns) {
             done += n;
             if (!single) h.lr_valid = false;
             if (h.has_breakpoints && at_breakpoint(h.pc) && n > 0) {
+                if (!stop_) { stop_reason_ = StopReason::Breakpoint; stop_hart_ = i; }
                 stop_ = true;
-                stop_reason_ = StopReason::Breakpoint;
             }
             if (!h.wfi || h.can_wake()) round_idle_ = false;
             // Cut short by this call's budget or a stop: the next call goes on

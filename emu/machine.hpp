@@ -70,11 +70,27 @@ struct MachineConfig {
     uint64_t misa() const;
 };
 
+// A debugger watchpoint: loads (Read), stores (Write) or both (Access) that
+// touch [addr, addr + len) by virtual address, in any mode.
+enum class WatchKind : uint8_t { Write = 1, Read = 2, Access = 3 };
+struct Watchpoint {
+    uint64_t addr = 0, len = 0;
+    WatchKind kind = WatchKind::Write;
+    bool operator==(const Watchpoint&) const = default;
+};
+struct WatchHit {
+    unsigned hart = 0;
+    uint64_t addr = 0;  // the first watched byte the access touched
+    Watchpoint watch;
+    uint64_t pc = ~0ull, instret = 0;  // the instruction stopped before it
+};
+
 enum class StopReason {
     Halted,        // poweroff / HTIF exit: see exit_code()
     Limit,         // the instruction budget of this run() call was used
     Event,         // an event kind given to stop_on() occurred
     Breakpoint,    // a hart reached a breakpoint PC
+    Watchpoint,    // a hart accessed watched memory (see watch_hit())
     Idle,          // every hart waits in WFI and nothing can wake it
 };
 
@@ -127,6 +143,15 @@ public:
     void remove_breakpoint(uint64_t pc);
     void clear_breakpoints();
     bool at_breakpoint(uint64_t pc) const { return breakpoints_.count(pc) != 0; }
+    // Watchpoints stop the run before the instruction that touches them
+    // (pc on it, nothing done); resumed, that instruction goes through.
+    void add_watchpoint(const Watchpoint& w);
+    bool remove_watchpoint(const Watchpoint& w);  // false if there was none
+    const std::vector<Watchpoint>& watchpoints() const { return watchpoints_; }
+    // The access that stopped the last run with StopReason::Watchpoint.
+    const WatchHit& watch_hit() const { return watch_hit_; }
+    // The hart that caused the last run's stop (breakpoint, watchpoint, event).
+    unsigned stop_hart() const { return stop_hart_; }
 
     bool halted() const { return halted_; }
     int exit_code() const { return exit_code_; }
@@ -140,6 +165,8 @@ public:
 
     // For harts and devices.
     void emit(Hart& h, Event e);
+    // Whether the access hits a watchpoint (the hart then stops before it).
+    bool watched_access(Hart& h, uint64_t va, unsigned size, bool write);
     bool stop_requested() const { return stop_; }
     uint64_t mtime() const;
     uint64_t mtimecmp(unsigned hart) const;
@@ -173,6 +200,9 @@ private:
     void place_images();
     std::optional<uint64_t> tohost_, fromhost_;
     std::set<uint64_t> breakpoints_;
+    std::vector<Watchpoint> watchpoints_;
+    WatchHit watch_hit_;
+    unsigned stop_hart_ = 0;
     uint32_t stop_mask_ = 0;
     bool stop_ = false;
     StopReason stop_reason_ = StopReason::Limit;

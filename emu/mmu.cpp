@@ -7,6 +7,7 @@
 namespace emu {
 
 #define UNLIKELY_TRIGGERS __builtin_expect(triggers_armed_, 0)
+#define UNLIKELY_WATCHING __builtin_expect(watching_, 0)
 
 namespace {
 uint64_t pte_read_cost(unsigned reads) { return uint64_t(reads) * CycleModel::kPteRead; }
@@ -89,7 +90,7 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
         if (fast) host = &r->bytes[ppage - r->base] + (pa & (kPageSize - 1));
         if (acc == Access::Write) code = r->code[page].get();
     }
-    if (fill_tlb && tlb_enabled && !hlvx && !triggers_armed_ && pmp.uniform_over_page(ppage, p)) {
+    if (fill_tlb && tlb_enabled && !hlvx && !triggers_armed_ && !watching_ && pmp.uniform_over_page(ppage, p)) {
         te.vpn = vpn;
         te.tag = tag_[idx];
         te.ppage = ppage;
@@ -139,7 +140,16 @@ void Hart::drop_fast_stores(uint64_t page_pa) {
         }
 }
 
+// A debugger watchpoint stops the hart before the access: the instruction
+// does nothing (its cycles are given back) and pc stays on it, as gdb
+// expects of RISC-V watchpoints; the machine lets it through when resumed.
+bool Hart::watch_stop() {
+    if (cur_insn_) cycle -= cur_insn_->cost;
+    return false;
+}
+
 bool Hart::load_slow(uint64_t va, unsigned size, uint64_t& out, bool hlv, bool hlvx) {
+    if (UNLIKELY_WATCHING && m_.watched_access(*this, va, size, false)) return watch_stop();
     if (UNLIKELY_TRIGGERS && trigger_fires(Access::Read, va)) return false;
     const bool v = hlv ? true : data_virt_;
     const Priv p = hlv ? ((csr.hstatus & hstatus::SPVP) ? Priv::S : Priv::U) : data_priv_;
@@ -183,6 +193,7 @@ bool Hart::load_slow(uint64_t va, unsigned size, uint64_t& out, bool hlv, bool h
 }
 
 bool Hart::store_slow(uint64_t va, unsigned size, uint64_t val, bool hsv) {
+    if (UNLIKELY_WATCHING && m_.watched_access(*this, va, size, true)) return watch_stop();
     if (UNLIKELY_TRIGGERS && trigger_fires(Access::Write, va)) return false;
     const bool v = hsv ? true : data_virt_;
     const Priv p = hsv ? ((csr.hstatus & hstatus::SPVP) ? Priv::S : Priv::U) : data_priv_;
@@ -224,6 +235,8 @@ bool Hart::amo_address(uint64_t va, unsigned size, uint64_t& pa, uint8_t*& host)
         raise(MISALIGNED_STORE, va, 0, 0, data_virt_);
         return false;
     }
+    if (UNLIKELY_WATCHING && (m_.watched_access(*this, va, size, false) || m_.watched_access(*this, va, size, true)))
+        return watch_stop();
     return translate(va, Access::Write, size, pa, host, data_virt_, data_priv_, false, true, data_idx_);
 }
 
@@ -317,6 +330,27 @@ bool Hart::debug_read_virt(uint64_t va, void* buf, size_t len) {
         out[i] = uint8_t(b);
     }
     return true;
+}
+
+bool Hart::debug_write_virt(uint64_t va, const void* buf, size_t len) {
+    const auto* in = static_cast<const uint8_t*>(buf);
+    const bool physical = data_priv_ == Priv::M;
+    for (size_t i = 0; i < len; ++i) {
+        uint64_t pa = va + i;
+        if (!physical) {
+            WalkResult w = debug_walk(va + i, Access::Read, nullptr);
+            if (!w.ok) return false;
+            pa = w.pa;
+        }
+        if (!bus_.write_block(pa, in + i, 1)) return false;
+    }
+    return true;
+}
+
+void Hart::set_watching(bool on) {
+    watching_ = on;
+    flush_tlb();  // armed: loads and stores must reach the slow path
+    interrupt_state_changed();
 }
 
 }  // namespace emu

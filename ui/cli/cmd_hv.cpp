@@ -17,6 +17,8 @@
 
 #include "commands.hpp"
 #include "console.hpp"
+#include "debug_session.hpp"
+#include "gdb_stub.hpp"
 #include "hv_table.hpp"
 #include "hv/handover.h"
 #include "run_loop.hpp"
@@ -155,11 +157,12 @@ int cmd_hv(const std::vector<std::string>& args) {
     bool mem_given = false, no_htinst = false, feed_stdin = isatty(0);
     std::string bios = kFwJump, until_output, qemu_dir;
     std::vector<VmSpec> vms;
+    GdbOptions gdb_opt;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "-h" || a == "--help") { std::fputs(kHvHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
+        if (a == "-h" || a == "--help") { std::fputs(kHvHelp, stdout); std::fputs(kGdbOptionsHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
         if (a == "--mem") mem_given = true;
-        if (parse_machine_option(args, i, opt)) continue;
+        if (parse_machine_option(args, i, opt) || parse_gdb_option(args, i, gdb_opt)) continue;
         if (a == "--vm") vms.push_back(parse_vm(value_of(args, i)));
         else if (a == "--bios") bios = value_of(args, i);
         else if (a == "--no-htinst") no_htinst = true;
@@ -208,8 +211,14 @@ int cmd_hv(const std::vector<std::string>& args) {
     if (!vms.empty() && !hvtable::write(*m, table))
         throw UsageError("hv: the VM table does not fit in RAM");
 
+    std::unique_ptr<DebugSession> dbg;
+    std::unique_ptr<GdbStub> gdb;
+    if (gdb_opt.enabled()) {  // the debugger's symbols are hv's
+        dbg = std::make_unique<DebugSession>(*m, *spec.kernel);
+        gdb = std::make_unique<GdbStub>(*m, *dbg, uint16_t(gdb_opt.port));
+    }
     Console console(feed_stdin);
-    Outcome o = run_to_end(*m, opt, nullptr, &console);
+    Outcome o = run_to_end(*m, opt, nullptr, &console, gdb.get(), gdb_opt.wait);
     std::fflush(stdout);
     // What the demo devices sent: they are not the console.
     if (!m->uart1_output().empty()) std::fprintf(stderr, "stepvisor: the second UART sent: %s", m->uart1_output().c_str());

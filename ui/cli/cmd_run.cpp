@@ -6,6 +6,8 @@
 
 #include "commands.hpp"
 #include "console.hpp"
+#include "debug_session.hpp"
+#include "gdb_stub.hpp"
 #include "run_loop.hpp"
 
 namespace cli {
@@ -59,13 +61,14 @@ int cmd_run(const std::vector<std::string>& args) {
     MachineOptions opt;
     bool stats = false;
     BootOptions boot;
+    GdbOptions gdb_opt;
     std::string signature, file, dump_dtb, until_output;
     bool feed_stdin = isatty(0);
     unsigned gran = 4;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "-h" || a == "--help") { std::fputs(kRunHelp, stdout); std::fputs(kBootOptionsHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
-        if (parse_machine_option(args, i, opt) || parse_boot_option(args, i, boot)) continue;
+        if (a == "-h" || a == "--help") { std::fputs(kRunHelp, stdout); std::fputs(kBootOptionsHelp, stdout); std::fputs(kGdbOptionsHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
+        if (parse_machine_option(args, i, opt) || parse_boot_option(args, i, boot) || parse_gdb_option(args, i, gdb_opt)) continue;
         if (a == "--stats") stats = true;
         else if (a == "--signature") signature = value_of(args, i);
         else if (a == "--signature-granularity") {
@@ -107,8 +110,14 @@ int cmd_run(const std::vector<std::string>& args) {
             throw UsageError("--dump-dtb: cannot write '" + dump_dtb + "'");
         if (file.empty() && boot.bios.empty()) return 0;
     }
+    std::unique_ptr<DebugSession> dbg;
+    std::unique_ptr<GdbStub> gdb;
+    if (gdb_opt.enabled()) {
+        dbg = std::make_unique<DebugSession>(*m, img);
+        gdb = std::make_unique<GdbStub>(*m, *dbg, uint16_t(gdb_opt.port));
+    }
     Console console(feed_stdin);
-    Outcome o = run_to_end(*m, opt, nullptr, &console);
+    Outcome o = run_to_end(*m, opt, nullptr, &console, gdb.get(), gdb_opt.wait);
     std::fflush(stdout);
     if (!signature.empty()) write_signature(*m, img, signature, gran);
     if (stats) {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "console.hpp"
+#include "gdb_stub.hpp"
 
 namespace cli {
 
@@ -23,7 +24,8 @@ std::function<void(uint8_t)> stdout_console(std::string until_output, emu::Machi
     };
 }
 
-Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic<bool>* cancel, Console* console) {
+Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic<bool>* cancel, Console* console,
+                   GdbStub* gdb, bool wait_for_gdb) {
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     // Slices short enough that typed input reaches the guest promptly.
@@ -31,28 +33,46 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
     uint64_t remaining = opt.max_insns ? opt.max_insns : ~0ull;
     Outcome o;
     emu::StopReason r = emu::StopReason::Limit;
-    bool timed_out = false, left = false;
+    bool timed_out = false, left = false, killed = false;
+    bool waiting = gdb && wait_for_gdb;
+    if (waiting) std::fprintf(stderr, "stepvisor: waiting for gdb on localhost:%u\n", unsigned(gdb->port()));
+    auto over = [&] {
+        const double s = std::chrono::duration<double>(clock::now() - t0).count();
+        return (opt.timeout_s > 0 && s >= opt.timeout_s) || (cancel && cancel->load());
+    };
     while (remaining > 0) {
-        uint64_t chunk = std::min(remaining, kChunk);
+        if (gdb && (gdb->accept(waiting ? 100 : 0) || waiting)) {
+            // A debugger is connected (or awaited): it says when the machine runs.
+            waiting = waiting && !gdb->connected();
+            const uint64_t n = gdb->service(gdb->running() ? 0 : 100, std::min(remaining, kChunk / 20));
+            remaining -= n;
+            std::fflush(stdout);
+            if (console && !console->pump(m)) { left = true; break; }
+            if (gdb->killed()) { killed = true; break; }
+            if (m.halted()) { r = emu::StopReason::Halted; gdb->machine_halted(m.exit_code()); break; }
+            if (over()) { timed_out = true; break; }
+            continue;
+        }
+        uint64_t chunk = std::min(remaining, gdb ? kChunk / 20 : kChunk);  // with a stub: notice gdb promptly
         r = m.run(chunk);
         std::fflush(stdout);  // a prompt without a newline must reach the user now
         if (console && !console->pump(m)) { left = true; break; }
-        const double s = std::chrono::duration<double>(clock::now() - t0).count();
-        const bool over = (opt.timeout_s > 0 && s >= opt.timeout_s) || (cancel && cancel->load());
-        if (r == emu::StopReason::Idle && console && console->input_open() && !over) {
+        const bool late = over();
+        if (r == emu::StopReason::Idle && console && console->input_open() && !late) {
             console->wait_for_input(20);  // nothing runs until a key arrives
             continue;
         }
         if (r != emu::StopReason::Limit) break;
         remaining -= chunk;
-        if (over) { timed_out = true; break; }
+        if (late) { timed_out = true; break; }
     }
+    if (remaining == 0) r = emu::StopReason::Limit;
     o.seconds = std::chrono::duration<double>(clock::now() - t0).count();
     o.instructions = m.instructions_since_power_on();
     o.cycles = m.cycles_since_power_on();
-    if (left) {
+    if (left || killed) {
         o.exit_code = kExitPass;
-        o.message = "left at the user's request (Ctrl-A X)";
+        o.message = left ? "left at the user's request (Ctrl-A X)" : "killed from gdb";
         return o;
     }
     switch (r) {
@@ -77,6 +97,7 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
                         std::to_string(o.instructions) + " instructions retired";
         else
             o.message = "stopped after " + std::to_string(opt.max_insns) + " instructions (--max-insns) without finishing";
+        if (gdb) gdb->limit_reached(o.message);
         break;
     }
     return o;

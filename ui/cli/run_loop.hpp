@@ -7,7 +7,7 @@
 
 #include "options.hpp"
 
-namespace cli { class Console; }
+namespace cli { class Console; class GdbStub; }
 
 namespace cli {
 
@@ -26,7 +26,10 @@ std::function<void(uint8_t)> stdout_console(std::string until_output, emu::Machi
 
 // `console` (optional) feeds terminal input to the guest between slices and
 // keeps an idle machine waiting for input instead of ending the run.
+// `gdb` (optional): while a debugger is connected it controls the machine;
+// with wait_for_gdb nothing runs before one has connected. The limits hold
+// throughout, time stopped in the debugger included.
 Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic<bool>* cancel = nullptr,
-                   Console* console = nullptr);
+                   Console* console = nullptr, GdbStub* gdb = nullptr, bool wait_for_gdb = false);
 
 }  // namespace cli

@@ -187,6 +187,7 @@ std::string Session::stop_text(emu::StopReason r) const {
     switch (r) {
     case emu::StopReason::Halted: return "halted: " + m_->halt_reason() + " (exit code " + std::to_string(m_->exit_code()) + ")";
     case emu::StopReason::Breakpoint: return "stopped at a breakpoint";
+    case emu::StopReason::Watchpoint: return "stopped at a watchpoint (" + cli::hex(m_->watch_hit().addr) + ")";
     case emu::StopReason::Idle: return "idle: every hart waits in WFI with nothing to wake it";
     case emu::StopReason::Event: return std::string("stopped on event: ") + emu::event_kind_name(goal_kind_);
     case emu::StopReason::Limit: return "paused";
