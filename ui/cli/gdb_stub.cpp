@@ -95,7 +95,18 @@ struct Progress {
 Progress progress(const emu::Hart& h) { return {h.pc, h.cycle, h.instret, h.priv, h.virt}; }
 }  // namespace
 
-GdbStub::GdbStub(emu::Machine& m, DebugSession& dbg, uint16_t port) : m_(m), dbg_(dbg), wire_(port) {}
+GdbStub::GdbStub(emu::Machine& m, DebugSession& dbg, uint16_t port) : mp_(&m), dbg_(&dbg), wire_(port) {}
+
+void GdbStub::attach(emu::Machine& m, DebugSession& dbg) {
+    if (&m == mp_) return;
+    mp_ = &m;
+    dbg_ = &dbg;
+    bp_refs_.clear();  // the new machine has none of them
+    armed_ = goal_ = Goal{};
+    temp_bp_ = false;
+    xml_.clear();
+    interrupt();
+}
 
 bool GdbStub::accept(int wait_ms) {
     if (wire_.connected()) return true;
@@ -110,22 +121,22 @@ bool GdbStub::accept(int wait_ms) {
 
 emu::Hart& GdbStub::hart(int tid) {
     unsigned i = tid > 0 ? unsigned(tid - 1) : 0;
-    return m_.hart(std::min(i, m_.hart_count() - 1));
+    return m().hart(std::min(i, m().hart_count() - 1));
 }
 
-int GdbStub::tid_of(const std::string& t) const {
+int GdbStub::tid_of(const std::string& t) {
     if (t == "-1") return -1;
     uint64_t v;
     if (!parse_hex(t, v)) return -2;
     if (v == 0) return 0;
-    return v <= m_.hart_count() ? int(v) : -2;
+    return v <= m().hart_count() ? int(v) : -2;
 }
 
 void GdbStub::console(const std::string& text) {
     for (size_t off = 0; off < text.size(); off += 512) reply("O" + hex_bytes(text.substr(off, 512)));
 }
 
-std::string GdbStub::stop_reply() const {
+std::string GdbStub::stop_reply() {
     const unsigned tid = last_.hart + 1;
     char b[64];
     std::snprintf(b, sizeof b, "T%02xthread:%x;", last_.kind == GdbStop::Interrupt ? kSigInt : kSigTrap, tid);
@@ -133,7 +144,7 @@ std::string GdbStub::stop_reply() const {
     if (last_.kind == GdbStop::HistoryStart) s += "replaylog:begin;";
     if (last_.kind == GdbStop::HistoryEnd) s += "replaylog:end;";
     if (last_.reason == emu::StopReason::Watchpoint) {
-        const emu::WatchHit& w = m_.watch_hit();
+        const emu::WatchHit& w = m().watch_hit();
         const char* k = w.watch.kind == emu::WatchKind::Write ? "watch" : w.watch.kind == emu::WatchKind::Read ? "rwatch" : "awatch";
         s += std::string(k) + ":" + hex_num(w.addr) + ";";
     }
@@ -143,10 +154,10 @@ std::string GdbStub::stop_reply() const {
 void GdbStub::stopped(const GdbStop& s) {
     if (s.reason == emu::StopReason::Event && goal_.kind) {  // say which event, as the debugger does
         std::string text;
-        for (const auto& e : m_.events().since(event_seq_))
+        for (const auto& e : m().events().since(event_seq_))
             if (e.kind == *goal_.kind)
                 text += "event: [cycle " + std::to_string(e.cycle) + "] hart" + std::to_string(e.hart) + " " +
-                        emu::describe(e, m_.config().isa.h) + "\n";
+                        emu::describe(e, m().config().isa.h) + "\n";
         console(text);
     }
     disarm();
@@ -191,9 +202,9 @@ uint64_t GdbStub::service(int wait_ms, uint64_t budget) {
     if (!wire_.connected()) {
         // gdb went away (detach, kill or a dropped connection): its
         // breakpoints and watchpoints go with it, the machine runs on.
-        for (const auto& [addr, n] : bp_refs_) m_.remove_breakpoint(addr);
+        for (const auto& [addr, n] : bp_refs_) m().remove_breakpoint(addr);
         bp_refs_.clear();
-        while (!m_.watchpoints().empty()) m_.remove_watchpoint(m_.watchpoints().front());
+        while (!m().watchpoints().empty()) m().remove_watchpoint(m().watchpoints().front());
         running_ = false;
         return 0;
     }
@@ -206,36 +217,36 @@ uint64_t GdbStub::service(int wait_ms, uint64_t budget) {
 }
 
 uint64_t GdbStub::run_slice(uint64_t budget) {
-    const uint64_t n0 = m_.instructions_since_power_on();
+    const uint64_t n0 = m().instructions_since_power_on();
     emu::StopReason r = emu::StopReason::Limit;
     bool step_done = false;
     if (step_hart_ >= 0) {
-        emu::Hart& h = m_.hart(unsigned(step_hart_));
+        emu::Hart& h = m().hart(unsigned(step_hart_));
         const Progress before = progress(h);
         for (uint64_t i = 0; i < budget && r == emu::StopReason::Limit && !step_done; ++i) {
-            r = m_.run(1);
+            r = m().run(1);
             step_done = !(progress(h) == before);
         }
     } else if (goal_.steps) {
         // One run(1) is one instruction executed (retired or trapped).
         for (uint64_t i = 0; i < budget && goal_.steps && r == emu::StopReason::Limit; ++i) {
-            r = m_.run(1);
+            r = m().run(1);
             if (r == emu::StopReason::Limit) --goal_.steps;
         }
         step_done = goal_.steps == 0;
     } else {
-        r = m_.run(budget);
+        r = m().run(budget);
     }
-    const uint64_t done = m_.instructions_since_power_on() - n0;
+    const uint64_t done = m().instructions_since_power_on() - n0;
     switch (r) {
-    case emu::StopReason::Halted: running_ = false; break;  // the caller tells gdb (machine_halted)
+    case emu::StopReason::Halted: machine_halted(m().exit_code()); break;
     case emu::StopReason::Idle:
         console("stepvisor: every hart waits in WFI with nothing armed to wake it\n");
         stopped({GdbStop::Trap, r, step_hart_ >= 0 ? unsigned(step_hart_) : 0});
         break;
     case emu::StopReason::Breakpoint:
     case emu::StopReason::Watchpoint:
-    case emu::StopReason::Event: stopped({GdbStop::Trap, r, m_.stop_hart()}); break;
+    case emu::StopReason::Event: stopped({GdbStop::Trap, r, m().stop_hart()}); break;
     case emu::StopReason::Limit:
         if (step_done) stopped({GdbStop::Trap, r, step_hart_ >= 0 ? unsigned(step_hart_) : hart(g_tid_).id});
         break;
@@ -288,7 +299,7 @@ void GdbStub::query(const std::string& p) {
         uint64_t off, len;
         if (colon == std::string::npos || !addr_len(rest.substr(colon + 1), off, len)) { reply("E01"); return; }
         if (rest.substr(0, colon) != "target.xml") { reply("E00"); return; }
-        if (xml_.empty()) xml_ = gdbregs::target_xml(m_.hart(0));
+        if (xml_.empty()) xml_ = gdbregs::target_xml(m().hart(0));
         if (off >= xml_.size()) { reply("l"); return; }
         len = std::min<uint64_t>(len, 0x3f00);
         std::string part = xml_.substr(off, len);
@@ -299,7 +310,7 @@ void GdbStub::query(const std::string& p) {
         reply("QC" + hex_num(uint64_t(last_.hart) + 1));
     } else if (p == "qfThreadInfo") {
         std::string s = "m";
-        for (unsigned i = 0; i < m_.hart_count(); ++i) s += (i ? "," : "") + hex_num(i + 1);
+        for (unsigned i = 0; i < m().hart_count(); ++i) s += (i ? "," : "") + hex_num(i + 1);
         reply(s);
     } else if (p == "qsThreadInfo") {
         reply("l");
@@ -330,8 +341,8 @@ void GdbStub::monitor(const std::string& hex_line) {
     } else if (!arm(words, out)) {
         // The debugger's language on the hart gdb has selected.
         std::ostringstream ignore;
-        dbg_.execute("hart " + std::to_string(hart(g_tid_).id), ignore);
-        if (!dbg_.execute(line, out)) out << "quit: detach or kill from gdb instead\n";
+        dbg_->execute("hart " + std::to_string(hart(g_tid_).id), ignore);
+        if (!dbg_->execute(line, out)) out << "quit: detach or kill from gdb instead\n";
     }
     console(out.str());
     reply("OK");
@@ -372,8 +383,8 @@ bool GdbStub::arm(const std::vector<std::string>& w, std::ostream& out) {
 }
 
 void GdbStub::disarm() {
-    m_.clear_stop_conditions();
-    if (goal_.pc && temp_bp_) m_.remove_breakpoint(*goal_.pc);
+    m().clear_stop_conditions();
+    if (goal_.pc && temp_bp_) m().remove_breakpoint(*goal_.pc);
     goal_ = Goal{};
     temp_bp_ = false;
 }
@@ -454,11 +465,11 @@ void GdbStub::breakpoint(const std::string& p) {
     const bool insert = p[0] == 'Z';
     if (p[1] == '0' || p[1] == '1') {
         if (insert) {
-            if (bp_refs_[addr]++ == 0) m_.add_breakpoint(addr);
+            if (bp_refs_[addr]++ == 0) m().add_breakpoint(addr);
         } else {
             auto it = bp_refs_.find(addr);
             if (it == bp_refs_.end()) { reply("E01"); return; }
-            if (--it->second == 0) { bp_refs_.erase(it); m_.remove_breakpoint(addr); }
+            if (--it->second == 0) { bp_refs_.erase(it); m().remove_breakpoint(addr); }
         }
         reply("OK");
         return;
@@ -466,8 +477,8 @@ void GdbStub::breakpoint(const std::string& p) {
     if (len == 0 || addr + len < addr) { reply("E01"); return; }
     const emu::WatchKind k = p[1] == '2' ? emu::WatchKind::Write : p[1] == '3' ? emu::WatchKind::Read : emu::WatchKind::Access;
     const emu::Watchpoint w{addr, len, k};
-    if (insert) m_.add_watchpoint(w);
-    else if (!m_.remove_watchpoint(w)) { reply("E01"); return; }
+    if (insert) m().add_watchpoint(w);
+    else if (!m().remove_watchpoint(w)) { reply("E01"); return; }
     reply("OK");
 }
 
@@ -477,13 +488,13 @@ void GdbStub::start(int step_tid) {
     disarm();
     goal_ = armed_;
     armed_ = Goal{};
-    if (goal_.kind) m_.stop_on(*goal_.kind);
+    if (goal_.kind) m().stop_on(*goal_.kind);
     if (goal_.pc) {
-        temp_bp_ = !m_.at_breakpoint(*goal_.pc);
-        m_.add_breakpoint(*goal_.pc);
+        temp_bp_ = !m().at_breakpoint(*goal_.pc);
+        m().add_breakpoint(*goal_.pc);
     }
     if (goal_.steps) step_hart_ = -1;  // a count of the machine's instructions
-    event_seq_ = m_.events().total();
+    event_seq_ = m().events().total();
 }
 
 void GdbStub::resume(const std::string& p) {
@@ -528,7 +539,7 @@ void GdbStub::resume_vcont(const std::string& p) {
 
 void GdbStub::reverse(const std::string& p) {
     if (!reverse_ || (p != "bs" && p != "bc")) { reply(""); return; }
-    GdbStop s = p == "bs" ? reverse_->reverse_step(m_, hart(g_tid_).id) : reverse_->reverse_continue(m_);
+    GdbStop s = p == "bs" ? reverse_->reverse_step(m(), hart(g_tid_).id) : reverse_->reverse_continue(m());
     stopped(s);
 }
 

@@ -60,6 +60,9 @@ public:
     // Listens on localhost:port (UsageError when it cannot).
     GdbStub(emu::Machine& m, DebugSession& dbg, uint16_t port);
     uint16_t port() const { return wire_.port(); }
+    // The front end rebuilt its machine (the GUI's reset): serve that one.
+    // A run gdb asked for ends as if interrupted.
+    void attach(emu::Machine& m, DebugSession& dbg);
     void set_reverse(ReverseExecution* r) { reverse_ = r; }
 
     // Accepts a debugger, waiting up to wait_ms; the machine stops when one
@@ -82,13 +85,14 @@ public:
     void limit_reached(const std::string& message);
 
 private:
+    emu::Machine& m() { return *mp_; }
     void handle(const std::string& p);
     void reply(const std::string& payload) { wire_.send(payload); }
     void console(const std::string& text);  // 'O' packets: text on gdb's console
     void stopped(const GdbStop& s);
-    std::string stop_reply() const;
+    std::string stop_reply();
     emu::Hart& hart(int tid);
-    int tid_of(const std::string& text) const;  // -2 when malformed or no such thread
+    int tid_of(const std::string& text);  // -2 when malformed or no such thread
 
     void query(const std::string& p);
     void monitor(const std::string& hex_line);
@@ -104,8 +108,8 @@ private:
     bool arm(const std::vector<std::string>& words, std::ostream& out);
     void disarm();
 
-    emu::Machine& m_;
-    DebugSession& dbg_;
+    emu::Machine* mp_;
+    DebugSession* dbg_;
     GdbWire wire_;
     ReverseExecution* reverse_ = nullptr;
     int g_tid_ = 1, c_tid_ = -1;  // Hg, Hc (-1 all)

@@ -384,6 +384,7 @@ void draw_harts(App& a, Rect r) {
 
 int cmd_gui(const std::vector<std::string>& args) {
     cli::MachineOptions opt;
+    cli::GdbOptions gdb_opt;
     std::string file, scenario, script_path, bios, kernel, initrd, append;
     std::vector<std::string> symbol_files;
     bool exit_after = false;
@@ -392,10 +393,11 @@ int cmd_gui(const std::vector<std::string>& args) {
         const std::string& x = args[i];
         if (x == "-h" || x == "--help") {
             std::fputs(kUsage, stdout);
+            std::fputs(cli::kGdbOptionsHelp, stdout);
             std::fputs(cli::kMachineOptionsHelp, stdout);
             return 0;
         }
-        if (cli::parse_machine_option(args, i, opt)) continue;
+        if (cli::parse_machine_option(args, i, opt) || cli::parse_gdb_option(args, i, gdb_opt)) continue;
         if (x == "--script") script_path = cli::value_of(args, i);
         else if (x == "--exit-after-script") exit_after = true;
         else if (x == "--scenario") scenario = cli::value_of(args, i);
@@ -516,13 +518,19 @@ int cmd_gui(const std::vector<std::string>& args) {
     int status = 0;
     {
         Session session(std::move(cfg));
+        // The machine starts paused in the GUI, so -S needs nothing more.
+        std::unique_ptr<cli::GdbStub> gdb;
+        if (gdb_opt.enabled()) {
+            gdb = std::make_unique<cli::GdbStub>(session.machine(), session.debugger(), uint16_t(gdb_opt.port));
+            session.set_gdb(gdb.get());
+        }
         App app(session, w, h);
         app.s.log("stepvisor gui: " + session.image_name() + ", " + session.machine().config().isa.str() + ", " +
                   std::to_string(session.machine().hart_count()) + " hart(s)\n");
         int busy = 5;  // frames to draw before waiting for input again
         while (!app.quit) {
             SDL_Event ev;
-            const bool idle = !session.running() && script.done() && busy <= 0;
+            const bool idle = !session.running() && !session.gdb_connected() && script.done() && busy <= 0;
             if (idle && SDL_WaitEventTimeout(&ev, 250)) {
                 ImGui_ImplSDL2_ProcessEvent(&ev);
                 if (ev.type == SDL_QUIT) app.quit = true;

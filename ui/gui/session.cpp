@@ -91,6 +91,7 @@ void Session::build() {
         else m_->load(cfg_.image);
     }
     dbg_ = std::make_unique<cli::DebugSession>(*m_, symbol_image_);
+    if (gdb_) gdb_->attach(*m_, *dbg_);
     for (uint64_t b : breakpoints_) m_->add_breakpoint(b);
     if (cur_hart_ >= m_->hart_count()) cur_hart_ = 0;
     if (cur_hart_) {
@@ -285,6 +286,12 @@ void Session::run_to(uint64_t pc) {
 }
 
 void Session::pause() {
+    if (gdb_ && gdb_->running()) {
+        gdb_->interrupt();
+        sync_events();
+        status_ = "paused (gdb was told)";
+        ++generation_;
+    }
     if (goal_ == Goal::None) return;
     goal_ = Goal::None;
     idle_ = false;
@@ -312,11 +319,41 @@ void Session::finish(emu::StopReason r, uint64_t first_event) {
     ++generation_;
 }
 
+void Session::serve_gdb(double budget_ms) {
+    using clock = std::chrono::steady_clock;
+    const bool was = gdb_->connected();
+    if (gdb_->accept(0) && !was) {
+        pause();  // gdb takes the machine stopped
+        log("gdb connected on port " + std::to_string(gdb_->port()) + "\n");
+    }
+    if (!gdb_->connected()) {
+        if (was) log("gdb disconnected\n");
+        return;
+    }
+    // Packets for part of the frame (gdb waits for each answer); while gdb
+    // has the machine running, slices of it for the frame's budget.
+    const auto t0 = clock::now();
+    bool moved = gdb_->running();
+    while (gdb_->connected() && std::chrono::duration<double, std::milli>(clock::now() - t0).count() <
+                                    (gdb_->running() ? budget_ms : std::min(budget_ms, 8.0))) {
+        gdb_->service(gdb_->running() ? 0 : 1, slice_);
+        moved = moved || gdb_->running();
+    }
+    if (moved) {
+        sync_events();
+        sync_scenario();
+        if (!gdb_->running()) status_ = m_->halted() ? stop_text(emu::StopReason::Halted) : "stopped by gdb";
+        else status_ = "running (gdb)";
+        ++generation_;
+    }
+}
+
 void Session::tick(double budget_ms) {
-    if (!running()) return;
+    if (gdb_) serve_gdb(budget_ms);
+    if (!own_running()) return;
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
-    while (running()) {
+    while (own_running()) {
         const auto c0 = clock::now();
         const uint64_t first = m_->events().total();
         if (goal_ == Goal::Checkpoint) {

@@ -17,6 +17,7 @@
 
 #include "emu/machine.hpp"
 #include "ui/cli/debug_session.hpp"
+#include "ui/cli/gdb_stub.hpp"
 #include "ui/cli/options.hpp"
 #include "ui/cli/scenario.hpp"
 
@@ -112,7 +113,12 @@ public:
     // Rebuilds the session around a lecture scenario (scen::find name).
     void open_scenario(const std::string& name);
     void pause();
-    bool running() const { return goal_ != Goal::None && !idle_; }
+    // The machine moves: a run of the GUI's own, or one a connected gdb asked for.
+    bool running() const { return own_running() || (gdb_ && gdb_->running()); }
+    // A gdb stub served between frames (tick): gdb stops the machine when it
+    // connects, and the GUI's Pause interrupts a run gdb asked for.
+    void set_gdb(cli::GdbStub* gdb) { gdb_ = gdb; }
+    bool gdb_connected() const { return gdb_ && gdb_->connected(); }
     // Every hart waits in WFI with nothing to wake it: the run resumes when
     // console input arrives (send_input), or ends with pause().
     bool idle() const { return idle_; }
@@ -168,6 +174,8 @@ public:
     scen::ScenarioRun* scenario_run() { return run_.get(); }
 
 private:
+    bool own_running() const { return goal_ != Goal::None && !idle_; }
+    void serve_gdb(double budget_ms);
     void sync_scenario();
     void build();
     void snapshot();
@@ -186,6 +194,7 @@ private:
     unsigned cur_hart_ = 0;
     uint64_t generation_ = 1;
 
+    cli::GdbStub* gdb_ = nullptr;
     Goal goal_ = Goal::None;
     bool idle_ = false;
     emu::EventKind goal_kind_ = emu::EventKind::Trap;
