@@ -221,6 +221,7 @@ private:
     bool triggers_armed_ = false;    // any debug trigger armed: checking loop, slow loads/stores
     bool watching_ = false;          // debugger watchpoints set: slow loads/stores
     bool watch_stop();
+    bool debug_data_pa(uint64_t va, uint64_t& pa);
     bool trigger_fires(Access kind, uint64_t addr);
     uint64_t cur_bits_ = 0;          // the executing instruction's transformed form (for tinst)
     friend struct HartTestAccess;

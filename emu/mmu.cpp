@@ -315,18 +315,19 @@ WalkResult Hart::debug_walk(uint64_t va, Access acc, WalkRecord* rec) {
     return walk(rq, mem, rec);
 }
 
+// The physical address of a data byte as the hart sees it, for debuggers.
+bool Hart::debug_data_pa(uint64_t va, uint64_t& pa) {
+    if (data_priv_ == Priv::M) { pa = va; return true; }  // M-mode data accesses (without MPRV) are physical
+    WalkResult w = debug_walk(va, Access::Read, nullptr);
+    pa = w.pa;
+    return w.ok;
+}
+
 bool Hart::debug_read_virt(uint64_t va, void* buf, size_t len) {
     auto* out = static_cast<uint8_t*>(buf);
-    const bool physical = data_priv_ == Priv::M;  // M-mode data accesses (without MPRV) are physical
     for (size_t i = 0; i < len; ++i) {
-        uint64_t pa = va + i;
-        if (!physical) {
-            WalkResult w = debug_walk(va + i, Access::Read, nullptr);
-            if (!w.ok) return false;
-            pa = w.pa;
-        }
-        uint64_t b;
-        if (!bus_.read(pa, 1, b)) return false;
+        uint64_t pa, b;
+        if (!debug_data_pa(va + i, pa) || !bus_.read(pa, 1, b)) return false;
         out[i] = uint8_t(b);
     }
     return true;
@@ -334,15 +335,9 @@ bool Hart::debug_read_virt(uint64_t va, void* buf, size_t len) {
 
 bool Hart::debug_write_virt(uint64_t va, const void* buf, size_t len) {
     const auto* in = static_cast<const uint8_t*>(buf);
-    const bool physical = data_priv_ == Priv::M;
     for (size_t i = 0; i < len; ++i) {
-        uint64_t pa = va + i;
-        if (!physical) {
-            WalkResult w = debug_walk(va + i, Access::Read, nullptr);
-            if (!w.ok) return false;
-            pa = w.pa;
-        }
-        if (!bus_.write_block(pa, in + i, 1)) return false;
+        uint64_t pa;
+        if (!debug_data_pa(va + i, pa) || !bus_.write_block(pa, in + i, 1)) return false;
     }
     return true;
 }
