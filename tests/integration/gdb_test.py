@@ -8,7 +8,10 @@ created, matched through hgatp), hv's own variable nr_vms counting VMs.
 
 usage: gdb_test.py STEPVISOR SBI_ELF HV_ELF GUEST_DIR GDB NM OBJDUMP
 """
+import os
 import re
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -31,19 +34,26 @@ def free_port():
         return s.getsockname()[1]
 
 
-def session(script, harts=1):
-    """Runs stepvisor -S --gdb PORT and gdb-multiarch -batch on script; returns
-    (gdb output split at 'echo ==NAME==' marks, stepvisor's output, exit code)."""
+def session(script, harts=1, gui=False):
+    """Runs stepvisor -S --gdb PORT (or the GUI under Xvfb) and gdb-multiarch
+    -batch on script; returns (gdb output split at 'echo ==NAME==' marks,
+    stepvisor's output, exit code, the whole gdb output)."""
     port = free_port()
-    sv = subprocess.Popen([stepvisor, "run", "--isa", "rv64gch", "--harts", str(harts), "--bios", sbi,
-                           "--kernel", hv, "-S", "--gdb", str(port), "--timeout", "120"],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    head = f"set pagination off\nset confirm off\nsymbol-file {hv}\ntarget remote :{port}\n"
+    machine = ["--isa", "rv64gch", "--harts", str(harts), "--bios", sbi, "--kernel", hv, "--gdb", str(port)]
+    if gui:
+        cmd = ["xvfb-run", "-a", stepvisor, "gui"] + machine
+    else:
+        cmd = [stepvisor, "run", "-S", "--timeout", "120"] + machine
+    sv = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=gui)
+    head = f"set pagination off\nset confirm off\nsymbol-file {hv}\n"
+    head += f"set tcp connect-timeout 30\ntarget remote :{port}\n"
     with tempfile.NamedTemporaryFile("w", suffix=".gdb") as f:
-        f.write(head + script + "kill\n")
+        f.write(head + script + ("detach\n" if gui else "kill\n"))
         f.flush()
         g = subprocess.run([gdb, "-nx", "-batch", "-x", f.name], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True, timeout=180)
+    if gui:  # the window stays open: end the process group this test started
+        os.killpg(sv.pid, signal.SIGTERM)
     out, _ = sv.communicate(timeout=60)
     parts, name = {}, "start"
     for line in g.stdout.splitlines():
@@ -170,6 +180,21 @@ th = parts.get("threads", "")
 check(re.search(r"^\*\s+1\s+Thread 1 \(hart0 M-mode\)", th, re.M) and re.search(r"^\s+2\s+Thread 2 \(hart1 M-mode\)", th, re.M),
       "info threads on --harts 2: two threads, hart0 and hart1", th)
 check(reg(parts.get("t2", ""), "priv") == 3, "thread 2's registers are hart1's (M-mode at reset)", parts.get("t2"))
+
+# ---- the GUI serves gdb between frames
+if shutil.which("xvfb-run") and subprocess.run([stepvisor, "gui", "--help"], capture_output=True).returncode == 0:
+    parts, out, code, transcript = session("""break hv_trap_vector
+echo ==trap==\\n
+continue
+info registers pc priv virt
+monitor csr hgatp
+""", gui=True)
+    t = parts.get("trap", "")
+    check(reg(t, "pc") == symbols["hv_trap_vector"] and reg(t, "priv") == 1 and reg(t, "virt") == 0,
+          "gui --gdb: break hv_trap_vector, continue, HS-mode", transcript)
+    check("hgatp = 0x" in t, "gui --gdb: monitor commands answer", t)
+else:
+    print("skipped: the GUI part (no xvfb-run or a build without the GUI)")
 
 if failures:
     print(f"{len(failures)} check(s) failed")
