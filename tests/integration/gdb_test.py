@@ -87,6 +87,9 @@ echo ==trap==\\n
 continue
 info registers pc priv virt
 info threads
+echo ==stepi==\\n
+stepi
+info registers pc
 delete
 tbreak *{sret:#x}
 echo ==sret==\\n
@@ -114,6 +117,8 @@ t = parts.get("trap", "")
 check(reg(t, "pc") == symbols["hv_trap_vector"], "break hv_trap_vector stops at nm's address", t)
 check(reg(t, "priv") == 1 and reg(t, "virt") == 0, "in hv's trap handler: priv 1, virt 0 (HS)", t)
 check("hart0 HS-mode" in t and "hv_trap_vector" in t, "info threads names the hart and its mode", t)
+check(reg(parts.get("stepi", ""), "pc") == symbols["hv_trap_vector"] + 4, "stepi: the next instruction (csrrw is 4 bytes)",
+      parts.get("stepi"))
 s = parts.get("sret", "")
 check(reg(s, "pc") == sret and reg(s, "virt") == 0, "tbreak at vcpu_enter's sret (objdump's address)", s)
 hstatus = reg(s, "hstatus")
@@ -160,6 +165,13 @@ rwatch nr_vms
 echo ==r==\\n
 continue
 print nr_vms
+delete
+echo ==hb==\\n
+set debug remote 1
+hbreak vcpu_enter
+continue
+set debug remote 0
+info registers pc
 """)
 w1, w2, rd = parts.get("w1", ""), parts.get("w2", ""), parts.get("r", "")
 check("Hardware watchpoint 1: nr_vms" in w1 and "Old value = 0" in w1 and "New value = 1" in w1,
@@ -168,6 +180,9 @@ check("Old value = 1" in w2 and "New value = 2" in w2 and "vm_create" in w2,
       "and the second one, in vm_create", w2)
 check("Hardware read watchpoint 2: nr_vms" in rd and "Value = 2" in rd and "$1 = 2" in rd,
       "rwatch nr_vms: a read is reported with the value", rd)
+check(reg(parts.get("hb", ""), "pc") == symbols["vcpu_enter"] and "Hardware assisted breakpoint" in parts.get("hb", "")
+      and "Z1,%x" % symbols["vcpu_enter"] in parts.get("hb", ""),
+      "hbreak vcpu_enter (Z1) stops at nm's address", parts.get("hb"))
 
 # ---- two harts are two threads
 parts, out, code, transcript = session("""echo ==threads==\\n
