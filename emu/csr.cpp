@@ -25,10 +25,6 @@ uint64_t with_sd(uint64_t s) {
     return dirty ? (s | mstatus::SD) : (s & ~mstatus::SD);
 }
 uint64_t legal_tvec(uint64_t v) { return (v & 3) >= 2 ? v & ~3ull : v; }
-bool atp_mode_ok(uint64_t v) {
-    uint64_t m = v >> 60;
-    return m == 0 || m == uint64_t(AtpMode::Sv39) || m == uint64_t(AtpMode::Sv48);
-}
 }  // namespace
 
 uint64_t Hart::mcycle_value() const {
@@ -236,8 +232,8 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     }
     case Csr::STIMECMP: csr.stimecmp = v; interrupt_state_changed(); break;
     case Csr::SATP:
-        if (!atp_mode_ok(v)) break;  // an unsupported MODE: the whole write has no effect
-        csr.satp = v & ((0xfull << 60) | (0xffffull << 44) | ((1ull << 44) - 1));
+        if (!isa::atp::mode_supported(v)) break;  // an unsupported MODE: the whole write has no effect
+        csr.satp = v & isa::atp::SATP_MASK;
         context_changed();
         atp_event(addr, csr.satp);
         break;
@@ -265,9 +261,9 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     case Csr::HVIP: csr.hvip = v & irq::VS_BITS; interrupt_state_changed(); break;
     case Csr::HTINST: csr.htinst = v; break;
     case Csr::HGATP:
-        if (!atp_mode_ok(v)) break;
-        csr.hgatp = v & ((0xfull << 60) | (0x3fffull << 44) | ((1ull << 44) - 1));
-        if (csr.hgatp >> 60) csr.hgatp &= ~3ull;  // the x4 root is 16 KiB aligned: PPN[1:0] read as zero
+        if (!isa::atp::mode_supported(v)) break;
+        csr.hgatp = v & isa::atp::HGATP_MASK;
+        if (!isa::atp::bare(csr.hgatp)) csr.hgatp &= ~3ull;  // the x4 root is 16 KiB aligned: PPN[1:0] read as zero
         context_changed();
         atp_event(addr, csr.hgatp);
         break;
@@ -297,8 +293,8 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     }
     case Csr::VSTIMECMP: csr.vstimecmp = v; interrupt_state_changed(); break;
     case Csr::VSATP:
-        if (!atp_mode_ok(v)) break;
-        csr.vsatp = v & ((0xfull << 60) | (0xffffull << 44) | ((1ull << 44) - 1));
+        if (!isa::atp::mode_supported(v)) break;
+        csr.vsatp = v & isa::atp::SATP_MASK;
         context_changed();
         atp_event(addr, csr.vsatp);
         break;

@@ -325,11 +325,9 @@ void Hart::context_changed() {
     }
     bool sum = data_virt_ ? (csr.vsstatus & mstatus::SUM) : (ms & mstatus::SUM);
     data_idx_ = idx_for(data_priv_, data_virt_, sum);
-    const uint64_t mxr = (ms & mstatus::MXR) ? 1 : 0;
-    const uint64_t s_tag = ((csr.satp >> 44) & 0xffff) | ((csr.satp >> 60) << 32) | (mxr << 40);
-    const uint64_t vs_tag = ((csr.vsatp >> 44) & 0xffff) | (((csr.hgatp >> 44) & 0x3fff) << 16) |
-                            ((csr.vsatp >> 60) << 32) | ((csr.hgatp >> 60) << 36) | (mxr << 40) |
-                            (uint64_t((csr.vsstatus & mstatus::MXR) != 0) << 41);
+    const bool mxr = ms & mstatus::MXR;
+    const uint64_t s_tag = TlbTag::of_satp(csr.satp, mxr).packed();
+    const uint64_t vs_tag = TlbTag::of_vsatp(csr.vsatp, csr.hgatp, mxr, csr.vsstatus & mstatus::MXR).packed();
     tag_[IDX_M] = 0;
     tag_[IDX_S] = tag_[IDX_S_SUM] = tag_[IDX_U] = s_tag;
     tag_[IDX_VS] = tag_[IDX_VS_SUM] = tag_[IDX_VU] = vs_tag;

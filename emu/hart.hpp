@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bus.hpp"
 #include "pmp.hpp"
@@ -48,6 +49,9 @@ struct CycleModel {
     static constexpr uint64_t kTimebaseHz = 10'000'000;  // 10 MHz (as QEMU virt)
     static constexpr uint64_t kCyclesPerTick = kHartHz / kTimebaseHz;
 };
+
+// The walker's view of memory for debuggers: physical reads of the bus, no writes.
+WalkMemory debug_walk_memory(Bus& bus);
 
 class Hart {
 public:
@@ -126,9 +130,16 @@ public:
                    (!virt || (csr.vsstatus & mstatus::FS) == mstatus::FS) && csr.frm == 0;
     }
 
-    // ---- address translation, for debuggers: the walk of `va` as a load
-    // from the current mode, recorded, without side effects.
+    // ---- address translation
+    // The walker's inputs for an access of `va` at effective privilege `p`
+    // (U or S) with V = `v`: which atp (satp, or vsatp over hgatp), SUM and
+    // MXR of which status register. The one place they are chosen.
+    WalkRequest walk_request(uint64_t va, Access acc, Priv p, bool v) const;
+    // For debuggers: the walk of `va` from the current mode (as S-mode
+    // through satp when the hart is in M-mode), recorded, without side effects.
     WalkResult debug_walk(uint64_t va, Access acc, WalkRecord* rec);
+    // For debuggers: any request, with no A/D updates, reading memory directly.
+    WalkResult debug_walk(WalkRequest rq, WalkRecord* rec);
     // Memory as the hart's data accesses see it (physical in M-mode, else
     // through debug_walk), for debuggers. Writes reach RAM only (never a
     // device) and ignore page permissions, as a debugger's must.
@@ -139,10 +150,8 @@ public:
     // store takes the slow path, where the machine checks them.
     void set_watching(bool on);
 
-    // The TLB as it stands, for viewers (entries with vpn == ~0 are empty),
-    // and the address-space tag a context's entries must carry to hit.
-    const Tlb& tlb() const { return tlb_; }
-    uint64_t tlb_tag(unsigned idx) const { return tag_[idx]; }
+    // The TLB's filled entries as they stand, decoded, for viewers.
+    std::vector<TlbView> tlb_entries() const;
 
     // Drops every TLB entry (PMP or context changes).
     void flush_tlb() { tlb_.flush_all(); fetch_page_va_ = 1; }

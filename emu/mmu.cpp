@@ -29,19 +29,8 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
     bool translated = false;
     WalkResult w;
     if (p != Priv::M) {
-        uint64_t atp = v ? csr.vsatp : csr.satp;
-        if (v || (atp >> 60) != 0) {
-            WalkRequest rq;
-            rq.va = va;
-            rq.access = acc;
-            rq.priv = p;
-            rq.virt = v;
-            rq.atp = atp;
-            rq.hgatp = csr.hgatp;
-            const bool vs = v;
-            rq.sum = vs ? (csr.vsstatus & mstatus::SUM) : (csr.mstatus & mstatus::SUM);
-            rq.mxr = (csr.mstatus & mstatus::MXR) || (vs && (csr.vsstatus & mstatus::MXR));
-            rq.gmxr = csr.mstatus & mstatus::MXR;
+        if (v || !isa::atp::bare(csr.satp)) {
+            WalkRequest rq = walk_request(va, acc, p, v);
             rq.hlvx = hlvx;
             WalkMemory mem{
                 [&](uint64_t a, uint64_t& val) {
@@ -295,24 +284,55 @@ const CachedInsn* Hart::fetch_slow() {
     return &c;
 }
 
-WalkResult Hart::debug_walk(uint64_t va, Access acc, WalkRecord* rec) {
+WalkRequest Hart::walk_request(uint64_t va, Access acc, Priv p, bool v) const {
     WalkRequest rq;
     rq.va = va;
     rq.access = acc;
-    rq.priv = acc == Access::Fetch ? priv : data_priv_;
-    rq.virt = acc == Access::Fetch ? virt : data_virt_;
-    rq.atp = rq.virt ? csr.vsatp : csr.satp;
+    rq.priv = p;
+    rq.virt = v;
+    rq.atp = v ? csr.vsatp : csr.satp;
     rq.hgatp = csr.hgatp;
-    rq.sum = rq.virt ? (csr.vsstatus & mstatus::SUM) : (csr.mstatus & mstatus::SUM);
-    rq.mxr = (csr.mstatus & mstatus::MXR) || (rq.virt && (csr.vsstatus & mstatus::MXR));
+    rq.sum = v ? (csr.vsstatus & mstatus::SUM) : (csr.mstatus & mstatus::SUM);
+    rq.mxr = (csr.mstatus & mstatus::MXR) || (v && (csr.vsstatus & mstatus::MXR));
     rq.gmxr = csr.mstatus & mstatus::MXR;
+    return rq;
+}
+
+WalkMemory debug_walk_memory(Bus& bus) {
+    return WalkMemory{[&bus](uint64_t a, uint64_t& v) { return bus.read(a, 8, v); },
+                      [](uint64_t, uint64_t) { return false; }};
+}
+
+WalkResult Hart::debug_walk(WalkRequest rq, WalkRecord* rec) {
     rq.update_ad = false;
+    return walk(rq, debug_walk_memory(bus_), rec);
+}
+
+WalkResult Hart::debug_walk(uint64_t va, Access acc, WalkRecord* rec) {
+    Priv p = acc == Access::Fetch ? priv : data_priv_;
+    bool v = acc == Access::Fetch ? virt : data_virt_;
     // From M-mode, show the walk S-mode would do through satp: that is the
     // table a user looking at a page-table address wants to see.
-    if (rq.priv == Priv::M) { rq.priv = Priv::S; rq.virt = false; rq.atp = csr.satp; }
-    WalkMemory mem{[&](uint64_t a, uint64_t& v) { return bus_.read(a, 8, v); },
-                   [&](uint64_t, uint64_t) { return false; }};
-    return walk(rq, mem, rec);
+    if (p == Priv::M) { p = Priv::S; v = false; }
+    return debug_walk(walk_request(va, acc, p, v), rec);
+}
+
+std::vector<TlbView> Hart::tlb_entries() const {
+    std::vector<TlbView> out;
+    for (unsigned ctx = 0; ctx < IDX_COUNT; ++ctx)
+        for (unsigned a = 0; a < 3; ++a)
+            for (unsigned s = 0; s < kTlbSize; ++s) {
+                const TlbEntry& e = tlb_.e[ctx][a][s];
+                if (e.vpn == ~0ull) continue;
+                out.push_back({ctx, Access(a), s, e.vpn << kPageShift, e.ppage, TlbTag::unpack(e.tag),
+                               e.tag == tag_[ctx], e.host != nullptr});
+            }
+    return out;
+}
+
+const char* tlb_context_name(unsigned idx) {
+    static const char* const n[IDX_COUNT] = {"M", "S", "S+SUM", "U", "VS", "VS+SUM", "VU"};
+    return idx < IDX_COUNT ? n[idx] : "?";
 }
 
 // The physical address of a data byte as the hart sees it, for debuggers.

@@ -1,25 +1,16 @@
-// Privilege levels, CSR bit positions and trap causes, named as the privileged spec names them.
+// Privilege levels, interrupt bits and trap causes, named as the privileged spec names them.
 #pragma once
 #include <cstdint>
+
+#include "isa/fields.hpp"
 
 namespace emu {
 
 enum class Priv : uint8_t { U = 0, S = 1, M = 3 };
 
-namespace mstatus {
-constexpr uint64_t SIE = 1ull << 1, MIE = 1ull << 3, SPIE = 1ull << 5, UBE = 1ull << 6, MPIE = 1ull << 7,
-                   SPP = 1ull << 8, VS = 3ull << 9, MPP = 3ull << 11, FS = 3ull << 13, XS = 3ull << 15,
-                   MPRV = 1ull << 17, SUM = 1ull << 18, MXR = 1ull << 19, TVM = 1ull << 20, TW = 1ull << 21,
-                   TSR = 1ull << 22, UXL = 3ull << 32, SXL = 3ull << 34, SBE = 1ull << 36, MBE = 1ull << 37,
-                   GVA = 1ull << 38, MPV = 1ull << 39, SD = 1ull << 63;
-constexpr unsigned MPP_SHIFT = 11, FS_SHIFT = 13;
-}  // namespace mstatus
-
-namespace hstatus {
-constexpr uint64_t VSBE = 1ull << 5, GVA = 1ull << 6, SPV = 1ull << 7, SPVP = 1ull << 8, HU = 1ull << 9,
-                   VGEIN = 0x3full << 12, VTVM = 1ull << 20, VTW = 1ull << 21, VTSR = 1ull << 22,
-                   VSXL = 3ull << 32;
-}  // namespace hstatus
+// The status registers' fields are isa/fields.hpp's.
+namespace mstatus = isa::mstatus;
+namespace hstatus = isa::hstatus;
 
 // Interrupt bit numbers (mip/mie).
 namespace irq {

@@ -14,20 +14,21 @@
 
 namespace emu {
 
-// satp/vsatp MODE values and hgatp MODE values (x4 variants share the numbers).
-enum class AtpMode : uint8_t { Bare = 0, Sv39 = 8, Sv48 = 9 };
-
 struct PteRead {
     bool gstage = false;  // a G-stage PTE (translating a guest-physical address)
     int level = 0;        // level of this PTE in its own stage (2..0 for Sv39)
     int vs_level = -1;    // for G-stage reads: the VS-stage level whose PTE address they translate; -1 = the final GPA
     uint64_t pte_addr = 0;  // physical (host) address the PTE was read from
+    uint64_t pte_gpa = 0;   // its address in its own stage: guest physical for VS-stage PTEs, else pte_addr
     uint64_t pte = 0;       // PTE value as read (before any A/D update)
 };
 
 struct WalkRecord {
     std::vector<PteRead> reads;
-    void clear() { reads.clear(); }
+    // Two-stage walks: the guest physical address the VS-stage leaf names
+    // (recorded even when its permissions then fault); ~0 = none reached.
+    uint64_t gpa = ~0ull;
+    void clear() { reads.clear(); gpa = ~0ull; }
 };
 
 // How the walker reaches memory: physical reads and writes with PMP applied
@@ -55,7 +56,6 @@ struct WalkResult {
     bool ok = false;
     uint64_t pa = 0;
     uint64_t page_mask = 0xfff;  // offset bits of the (super)page that mapped va
-    bool global = false;
     // On a fault: the exception cause, and for guest-page faults the guest
     // physical address (for htval/mtval2, before the >> 2) and whether the
     // fault happened on an implicit VS-stage page-table access.
@@ -65,12 +65,13 @@ struct WalkResult {
     bool implicit = false;
     bool implicit_write = false;  // the implicit access was an A/D update of a VS-stage PTE
     unsigned mem_reads = 0;  // PTE reads performed (both stages)
-    // Permissions of the combined mapping for the effective mode, as the TLB
-    // caches them: read, write, execute allowed.
-    bool can_read = false, can_write = false, can_exec = false;
 };
 
 WalkResult walk(const WalkRequest& req, const WalkMemory& mem, WalkRecord* rec = nullptr);
+
+// The request for a G-stage translation alone (VS-stage Bare) of a guest
+// physical address under `hgatp`, as a debugger looks it up: no A/D updates.
+WalkRequest gstage_request(uint64_t gpa, uint64_t hgatp, Access acc = Access::Read);
 
 // Fault causes for each access kind.
 uint64_t page_fault_cause(Access a);

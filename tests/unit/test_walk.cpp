@@ -204,6 +204,13 @@ TEST_CASE("Two-stage: Sv39 over Sv39x4 with 4 KiB pages reads 15 PTEs") {
     CHECK(rec.reads[3].pte_addr == host(vs_root) + 8 * vpn(gva, 2));
     CHECK(rec.reads[14].gstage);
     CHECK(rec.reads[14].vs_level == -1);
+    // The record names each VS-stage PTE by its guest physical address, and
+    // the guest physical address the VS-stage leaf gave.
+    CHECK(rec.reads[3].pte_gpa == vs_root + 8 * vpn(gva, 2));
+    CHECK(rec.reads[7].pte_gpa == vs_l1 + 8 * vpn(gva, 1));
+    CHECK(rec.reads[11].pte_gpa == vs_l0 + 8 * vpn(gva, 0));
+    CHECK(rec.reads[0].pte_gpa == rec.reads[0].pte_addr);  // G-stage PTEs: host physical
+    CHECK(rec.gpa == 0x7123);
 
     SUBCASE("a G-stage fault on the final address is a guest-page fault with the GPA") {
         m.pte(gl0, 7, 0x9000'7000, V | R | U | A | D);  // no W for gpa 0x7000

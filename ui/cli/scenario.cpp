@@ -444,18 +444,7 @@ void ExitTracker::observe(const emu::Event& e) {
 }
 
 std::optional<uint64_t> gstage_translate(emu::Machine& m, uint64_t hgatp, uint64_t gpa) {
-    emu::WalkRequest req;
-    req.va = gpa;
-    req.access = emu::Access::Read;
-    req.priv = emu::Priv::S;
-    req.virt = true;
-    req.atp = 0;  // VS-stage Bare: the address is a guest-physical one
-    req.hgatp = hgatp;
-    req.update_ad = false;
-    emu::WalkMemory mem;
-    mem.read_pte = [&](uint64_t pa, uint64_t& v) { return m.bus().read(pa, 8, v); };
-    mem.write_pte = [](uint64_t, uint64_t) { return false; };
-    emu::WalkResult r = emu::walk(req, mem);
+    emu::WalkResult r = emu::walk(emu::gstage_request(gpa, hgatp), emu::debug_walk_memory(m.bus()));
     if (!r.ok) return std::nullopt;
     return r.pa;
 }

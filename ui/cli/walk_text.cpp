@@ -1,6 +1,7 @@
 #include "walk_text.hpp"
 
 #include "options.hpp"
+#include "isa/fields.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -9,13 +10,6 @@
 
 namespace cli {
 namespace {
-
-std::string flags_of(uint64_t pte) {
-    std::string flags;
-    const char* names = "VRWXUGAD";
-    for (int i = 0; i < 8; ++i) flags += (pte >> i) & 1 ? names[i] : '-';
-    return flags;
-}
 
 // The two-stage walk as a grid: one row per VS-stage level (and one for the
 // final guest physical address), one column per G-stage level plus the
@@ -50,7 +44,7 @@ void nested_grid(const emu::WalkRecord& rec, std::ostream& out) {
             }
             line[0] += pad("@" + hex(cell->pte_addr));
             line[1] += pad("=" + hex(cell->pte));
-            line[2] += pad(" " + flags_of(cell->pte));
+            line[2] += pad(" " + isa::pte::flags_text(cell->pte));
         }
         for (auto& l : line) out << "  " << l << "\n";
     }
@@ -63,30 +57,27 @@ std::string walk_text(emu::Hart& h, uint64_t va) {
     emu::WalkRecord rec;
     emu::WalkResult w = h.debug_walk(va, emu::Access::Read, &rec);
     const uint64_t atp = h.virt ? h.csr.vsatp : h.csr.satp;
-    const char* mode = (atp >> 60) == 8 ? "Sv39" : (atp >> 60) == 9 ? "Sv48" : "Bare";
+    const char* mode = isa::atp::mode_name(isa::atp::mode(atp), false);
     const bool from_m = h.priv == emu::Priv::M;
     out << "walk of " << hex(va) << " for a load in " << (from_m ? "S" : emu::priv_name(h.priv, h.virt, h.h_ext))
         << "-mode" << (from_m ? " (the hart is in M-mode)" : "") << ", "
         << (h.virt ? "vsatp " : "satp ") << hex(atp, 16) << " (" << mode << ")";
     if (h.virt) {
-        const uint64_t g = h.csr.hgatp >> 60;
-        out << ", hgatp " << hex(h.csr.hgatp, 16) << " (" << (g == 8 ? "Sv39x4" : g == 9 ? "Sv48x4" : "Bare")
-            << ", VMID " << ((h.csr.hgatp >> 44) & 0x3fff) << ")";
+        out << ", hgatp " << hex(h.csr.hgatp, 16) << " (" << isa::atp::mode_name(isa::atp::mode(h.csr.hgatp), true)
+            << ", VMID " << isa::atp::vmid(h.csr.hgatp) << ")";
     }
     out << "\n";
     if (h.virt && !rec.reads.empty()) nested_grid(rec, out);
     if (rec.reads.empty() && w.ok) out << "  no translation: " << (h.virt ? "vsatp" : "satp") << " is Bare\n";
     for (const auto& r : h.virt ? std::vector<emu::PteRead>{} : rec.reads) {
         char b[160];
-        std::string flags;
-        const char* names = "VRWXUGAD";
-        for (int i = 0; i < 8; ++i) flags += (r.pte >> i) & 1 ? names[i] : '-';
+        const std::string flags = isa::pte::flags_text(r.pte);
         const char* stage = r.gstage ? "G-stage " : h.virt ? "VS-stage " : "";
         std::snprintf(b, sizeof b, "  %slevel %d: pte @ 0x%016llx = 0x%016llx  %s", stage, r.level,
                       (unsigned long long)r.pte_addr, (unsigned long long)r.pte, flags.c_str());
         std::string line = b;
-        bool leaf = (r.pte & 0xe) != 0, valid = r.pte & 1;
-        uint64_t next = ((r.pte >> 10) & ((1ull << 44) - 1)) << 12;
+        const bool leaf = isa::pte::leaf(r.pte), valid = isa::pte::valid(r.pte);
+        const uint64_t next = isa::pte::addr(r.pte);
         if (!valid) line += "  invalid";
         else if (leaf) line += "  leaf, ppn " + hex(next);
         else line += "  -> table " + hex(next);

@@ -1,6 +1,7 @@
 #include "inspect.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <set>
 
@@ -43,74 +44,39 @@ namespace {
 
 using isa::Csr;
 
-struct FieldDef {
-    const char* name;
-    unsigned lsb, width;
-    enum Kind { Flag, Num, Priv2, Fs, Xl, Atp, Gatp, Addr12, Cause } kind;
-};
-
-constexpr FieldDef kMstatus[] = {
-    {"SIE", 1, 1, FieldDef::Flag},    {"MIE", 3, 1, FieldDef::Flag},    {"SPIE", 5, 1, FieldDef::Flag},
-    {"UBE", 6, 1, FieldDef::Flag},    {"MPIE", 7, 1, FieldDef::Flag},   {"SPP", 8, 1, FieldDef::Priv2},
-    {"VS", 9, 2, FieldDef::Fs},       {"MPP", 11, 2, FieldDef::Priv2},  {"FS", 13, 2, FieldDef::Fs},
-    {"XS", 15, 2, FieldDef::Fs},      {"MPRV", 17, 1, FieldDef::Flag},  {"SUM", 18, 1, FieldDef::Flag},
-    {"MXR", 19, 1, FieldDef::Flag},   {"TVM", 20, 1, FieldDef::Flag},   {"TW", 21, 1, FieldDef::Flag},
-    {"TSR", 22, 1, FieldDef::Flag},   {"UXL", 32, 2, FieldDef::Xl},     {"SXL", 34, 2, FieldDef::Xl},
-    {"SBE", 36, 1, FieldDef::Flag},   {"MBE", 37, 1, FieldDef::Flag},   {"GVA", 38, 1, FieldDef::Flag},
-    {"MPV", 39, 1, FieldDef::Flag},   {"SD", 63, 1, FieldDef::Flag},
-};
-constexpr FieldDef kSstatus[] = {
-    {"SIE", 1, 1, FieldDef::Flag},  {"SPIE", 5, 1, FieldDef::Flag}, {"UBE", 6, 1, FieldDef::Flag},
-    {"SPP", 8, 1, FieldDef::Priv2}, {"VS", 9, 2, FieldDef::Fs},     {"FS", 13, 2, FieldDef::Fs},
-    {"XS", 15, 2, FieldDef::Fs},    {"SUM", 18, 1, FieldDef::Flag}, {"MXR", 19, 1, FieldDef::Flag},
-    {"UXL", 32, 2, FieldDef::Xl},   {"SD", 63, 1, FieldDef::Flag},
-};
-constexpr FieldDef kHstatus[] = {
-    {"VSBE", 5, 1, FieldDef::Flag},  {"GVA", 6, 1, FieldDef::Flag},  {"SPV", 7, 1, FieldDef::Flag},
-    {"SPVP", 8, 1, FieldDef::Priv2}, {"HU", 9, 1, FieldDef::Flag},   {"VGEIN", 12, 6, FieldDef::Num},
-    {"VTVM", 20, 1, FieldDef::Flag}, {"VTW", 21, 1, FieldDef::Flag}, {"VTSR", 22, 1, FieldDef::Flag},
-    {"VSXL", 32, 2, FieldDef::Xl},
-};
-constexpr FieldDef kSatp[] = {
-    {"MODE", 60, 4, FieldDef::Atp}, {"ASID", 44, 16, FieldDef::Num}, {"PPN", 0, 44, FieldDef::Addr12}};
-constexpr FieldDef kHgatp[] = {
-    {"MODE", 60, 4, FieldDef::Gatp}, {"VMID", 44, 14, FieldDef::Num}, {"PPN", 0, 44, FieldDef::Addr12}};
-constexpr FieldDef kTvec[] = {{"MODE", 0, 2, FieldDef::Num}, {"BASE", 0, 64, FieldDef::Num}};
-constexpr FieldDef kCause[] = {{"Interrupt", 63, 1, FieldDef::Flag}, {"Code", 0, 63, FieldDef::Cause}};
-constexpr FieldDef kFcsr[] = {{"NX", 0, 1, FieldDef::Flag}, {"UF", 1, 1, FieldDef::Flag}, {"OF", 2, 1, FieldDef::Flag},
-                              {"DZ", 3, 1, FieldDef::Flag}, {"NV", 4, 1, FieldDef::Flag}, {"frm", 5, 3, FieldDef::Num}};
-
 constexpr const char* kIrqNames[16] = {nullptr, "SSI", "VSSI", "MSI", nullptr, "STI", "VSTI", "MTI",
                                        nullptr, "SEI", "VSEI", "MEI", "SGEI", nullptr, nullptr, nullptr};
 
-uint64_t bits(uint64_t v, unsigned lsb, unsigned width) {
-    return width >= 64 ? v >> lsb : (v >> lsb) & ((1ull << width) - 1);
-}
-
-template <size_t N>
-void apply(const FieldDef (&defs)[N], uint64_t v, std::vector<CsrField>& out, bool is_cause = false) {
+void apply(std::span<const isa::Field> defs, uint64_t v, std::vector<CsrField>& out, bool is_cause = false) {
+    using F = isa::Field;
     for (const auto& d : defs) {
-        uint64_t f = bits(v, d.lsb, d.width);
+        const uint64_t f = d.get(v);
+        const unsigned width = unsigned(std::popcount(d.mask));
         CsrField c;
-        c.name = d.name;
+        c.name = std::string(d.name);
         c.nonzero = f != 0;
         switch (d.kind) {
-        case FieldDef::Flag:
-        case FieldDef::Num: c.value = f < 10 ? std::to_string(f) : hex(f); break;
-        case FieldDef::Priv2:
-            c.value = d.width == 1 ? (f ? "S" : "U") : f == 3 ? "M" : f == 1 ? "S" : f == 0 ? "U" : "?";
-            c.nonzero = f != 0 || d.width == 2;  // MPP=U is worth showing, SPP=U less so
+        case F::Flag:
+        case F::Num: c.value = f < 10 ? std::to_string(f) : hex(f); break;
+        case F::Priv2:
+            c.value = width == 1 ? (f ? "S" : "U") : f == 3 ? "M" : f == 1 ? "S" : f == 0 ? "U" : "?";
+            c.nonzero = f != 0 || width == 2;  // MPP=U is worth showing, SPP=U less so
             break;
-        case FieldDef::Fs: {
+        case F::Fs: {
             static const char* const n[4] = {"Off", "Initial", "Clean", "Dirty"};
             c.value = n[f & 3];
             break;
         }
-        case FieldDef::Xl: c.value = f == 1 ? "32" : f == 2 ? "64" : f == 3 ? "128" : "-"; c.nonzero = false; break;
-        case FieldDef::Atp: c.value = f == 0 ? "Bare" : f == 8 ? "Sv39" : f == 9 ? "Sv48" : f == 10 ? "Sv57" : std::to_string(f); c.nonzero = true; break;
-        case FieldDef::Gatp: c.value = f == 0 ? "Bare" : f == 8 ? "Sv39x4" : f == 9 ? "Sv48x4" : f == 10 ? "Sv57x4" : std::to_string(f); c.nonzero = true; break;
-        case FieldDef::Addr12: c.value = hex(f) + " (root " + hex(f << 12) + ")"; break;
-        case FieldDef::Cause: {
+        case F::Xl: c.value = f == 1 ? "32" : f == 2 ? "64" : f == 3 ? "128" : "-"; c.nonzero = false; break;
+        case F::Atp:
+        case F::Gatp: {
+            const char* n = isa::atp::mode_name(f, d.kind == F::Gatp);
+            c.value = n ? n : std::to_string(f);
+            c.nonzero = true;
+            break;
+        }
+        case F::Addr12: c.value = hex(f) + " (root " + hex(f << 12) + ")"; break;
+        case F::Cause: {
             const bool intr = is_cause && (v >> 63);
             c.value = std::to_string(f) + " " + cause_text(f, intr);
             c.nonzero = true;
@@ -140,23 +106,17 @@ std::string cause_text(uint64_t cause, bool interrupt) {
     return n.empty() ? "cause " + std::to_string(cause) : std::string(n);
 }
 
-std::string pte_flags(uint64_t pte) {
-    std::string s;
-    const char* names = "VRWXUGAD";
-    for (int i = 0; i < 8; ++i) s += (pte >> i) & 1 ? names[i] : '-';
-    return s;
-}
-
 std::vector<CsrField> csr_fields(uint16_t addr, uint64_t v, bool h) {
     std::vector<CsrField> out;
     switch (Csr(addr)) {
-    case Csr::MSTATUS: apply(kMstatus, v, out); break;
+    case Csr::MSTATUS:
     case Csr::SSTATUS:
-    case Csr::VSSTATUS: apply(kSstatus, v, out); break;
-    case Csr::HSTATUS: apply(kHstatus, v, out); break;
+    case Csr::VSSTATUS:
+    case Csr::HSTATUS:
     case Csr::SATP:
-    case Csr::VSATP: apply(kSatp, v, out); break;
-    case Csr::HGATP: apply(kHgatp, v, out); break;
+    case Csr::VSATP:
+    case Csr::HGATP:
+    case Csr::FCSR: apply(isa::csr_fields(addr), v, out); break;
     case Csr::MTVEC:
     case Csr::STVEC:
     case Csr::VSTVEC:
@@ -165,7 +125,7 @@ std::vector<CsrField> csr_fields(uint16_t addr, uint64_t v, bool h) {
         break;
     case Csr::MCAUSE:
     case Csr::SCAUSE:
-    case Csr::VSCAUSE: apply(kCause, v, out, true); break;
+    case Csr::VSCAUSE: apply(isa::csr_fields(addr), v, out, true); break;
     case Csr::MIP:
     case Csr::MIE:
     case Csr::MIDELEG:
@@ -185,7 +145,6 @@ std::vector<CsrField> csr_fields(uint16_t addr, uint64_t v, bool h) {
         break;
     case Csr::MTVAL2:
     case Csr::HTVAL: out.push_back({"GPA", hex(v << 2), v != 0}); break;
-    case Csr::FCSR: apply(kFcsr, v, out); break;
     case Csr::MISA: {
         std::string ext;
         for (int i = 0; i < 26; ++i)
@@ -197,7 +156,6 @@ std::vector<CsrField> csr_fields(uint16_t addr, uint64_t v, bool h) {
     default: break;
     }
     (void)h;
-    (void)kTvec;
     return out;
 }
 
@@ -250,42 +208,15 @@ bool regime_by_name(const std::string& s, Regime& out) {
 namespace {
 
 const char* atp_mode_text(uint64_t atp, bool g) {
-    switch (atp >> 60) {
-    case 0: return "Bare";
-    case 8: return g ? "Sv39x4" : "Sv39";
-    case 9: return g ? "Sv48x4" : "Sv48";
-    default: return "?";
-    }
-}
-
-emu::WalkMemory bus_memory(emu::Bus& bus) {
-    return emu::WalkMemory{[&bus](uint64_t a, uint64_t& v) { return bus.read(a, 8, v); },
-                           [](uint64_t, uint64_t) { return false; }};
+    const char* n = isa::atp::mode_name(isa::atp::mode(atp), g);
+    return n ? n : "?";
 }
 
 emu::WalkRequest request_for(emu::Hart& h, Regime r, uint64_t addr, emu::Access acc) {
-    emu::WalkRequest rq;
-    rq.va = addr;
-    rq.access = acc;
-    rq.update_ad = false;
-    rq.hgatp = h.csr.hgatp;
-    rq.gmxr = h.csr.mstatus & emu::mstatus::MXR;
-    if (r == Regime::Satp) {
-        rq.priv = emu::Priv::S;
-        rq.atp = h.csr.satp;
-        rq.sum = h.csr.mstatus & emu::mstatus::SUM;
-        rq.mxr = h.csr.mstatus & emu::mstatus::MXR;
-    } else {
-        rq.priv = emu::Priv::S;
-        rq.virt = true;
-        rq.atp = r == Regime::GuestVirtual ? h.csr.vsatp : 0;
-        rq.sum = h.csr.vsstatus & emu::mstatus::SUM;
-        rq.mxr = (h.csr.mstatus & emu::mstatus::MXR) || (h.csr.vsstatus & emu::mstatus::MXR);
-    }
+    emu::WalkRequest rq = h.walk_request(addr, acc, emu::Priv::S, r != Regime::Satp);
+    if (r == Regime::GuestPhysical) rq.atp = 0;  // VS-stage Bare: the G-stage alone
     return rq;
 }
-
-uint64_t ppn_addr(uint64_t pte) { return ((pte >> 10) & ((1ull << 44) - 1)) << 12; }
 
 }  // namespace
 
@@ -304,7 +235,7 @@ Translation translate(emu::Hart& h, Regime r, uint64_t addr, emu::Access acc) {
                     "-mode";
     } else {
         emu::WalkRequest rq = request_for(h, r, addr, acc);
-        t.result = emu::walk(rq, bus_memory(h.machine().bus()), &t.record);
+        t.result = h.debug_walk(rq, &t.record);
         t.virt = rq.virt;
         t.atp = rq.atp;
         t.context = r == Regime::Satp ? "S-mode" : r == Regime::GuestVirtual ? "VS-mode" : "G-stage only";
@@ -313,22 +244,14 @@ Translation translate(emu::Hart& h, Regime r, uint64_t addr, emu::Access acc) {
         t.context += std::string(", ") + (t.virt ? "vsatp " : "satp ") + hex(t.atp) + " (" + atp_mode_text(t.atp, false) + ")";
     if (t.virt)
         t.context += ", hgatp " + hex(t.hgatp) + " (" + atp_mode_text(t.hgatp, true) + ", VMID " +
-                     std::to_string((t.hgatp >> 44) & 0x3fff) + ")";
+                     std::to_string(isa::atp::vmid(t.hgatp)) + ")";
     if (t.virt) {
-        // The guest physical address of each VS-stage PTE: the walk's own
-        // path (root from vsatp, then each pointer PTE's PPN).
-        uint64_t table = (t.atp & ((1ull << 44) - 1)) << 12;
-        const bool vs_on = (t.atp >> 60) != 0;
-        for (const auto& rd : t.record.reads) {
-            if (rd.gstage) continue;
-            const uint64_t vpn = (addr >> (12 + 9 * rd.level)) & 0x1ff;
-            t.vs_pte_gpa[rd.level] = table + vpn * 8;
-            table = ppn_addr(rd.pte);
-            if ((rd.pte & 0xe) && (rd.pte & 1)) {
-                const uint64_t mask = (1ull << (12 + 9 * rd.level)) - 1;
-                t.gpa = (ppn_addr(rd.pte) & ~mask) | (addr & mask);
-            }
-        }
+        // The guest physical address of each VS-stage PTE and of the
+        // address itself, as the walker recorded them.
+        const bool vs_on = !isa::atp::bare(t.atp);
+        for (const auto& rd : t.record.reads)
+            if (!rd.gstage) t.vs_pte_gpa[rd.level] = rd.pte_gpa;
+        if (t.record.gpa != ~0ull) t.gpa = t.record.gpa;
         if (!vs_on) t.gpa = addr;
     }
     return t;
@@ -341,8 +264,8 @@ std::optional<uint64_t> translate_address(emu::Hart& h, Regime r, uint64_t addr)
         return w.ok ? std::optional<uint64_t>(w.pa) : std::nullopt;
     }
     emu::WalkRequest rq = request_for(h, r, addr, emu::Access::Read);
-    if (r == Regime::Satp && (rq.atp >> 60) == 0) return addr;
-    emu::WalkResult w = emu::walk(rq, bus_memory(h.machine().bus()), nullptr);
+    if (r == Regime::Satp && isa::atp::bare(rq.atp)) return addr;
+    emu::WalkResult w = h.debug_walk(rq, nullptr);
     return w.ok ? std::optional<uint64_t>(w.pa) : std::nullopt;
 }
 
@@ -367,7 +290,7 @@ struct TreeReader {
     PageTables& out;
     bool gstage;        // hgatp tables (x4 root)
     bool guest_tables;  // vsatp tables live in guest physical memory
-    unsigned va_bits;
+    isa::atp::Layout layout;
     std::set<uint64_t> seen;
 
     bool read_pte(uint64_t pa, uint64_t& v) {
@@ -378,7 +301,7 @@ struct TreeReader {
 
     uint64_t canonical(uint64_t va) const {
         if (gstage) return va;
-        const int sh = 64 - int(va_bits);
+        const int sh = 64 - int(layout.va_bits);
         return uint64_t(int64_t(va << sh) >> sh);
     }
 
@@ -406,7 +329,7 @@ struct TreeReader {
             out.tables[idx].repeated = true;
             return idx;
         }
-        const unsigned n = (gstage && root) ? 2048 : 512;
+        const unsigned n = root ? layout.root_entries : 512;
         const uint64_t base = out.tables[idx].pa;
         std::vector<PtEntry> entries;
         for (unsigned i = 0; i < n; ++i) {
@@ -415,20 +338,19 @@ struct TreeReader {
                 out.tables[idx].unreadable = true;
                 break;
             }
-            if (!(v & 1)) continue;
+            if (!isa::pte::valid(v)) continue;
             PtEntry e;
             e.index = i;
             e.pte_addr = base + i * 8;
             e.pte = v;
-            e.va = canonical(va_base + (uint64_t(i) << (12 + 9 * level)));
+            e.va = canonical(va_base + uint64_t(i) * isa::pte::page_size(level));
             entries.push_back(e);
         }
         for (auto& e : entries) {
-            const bool leaf = e.pte & 0xe;
-            if (leaf) {
+            if (isa::pte::leaf(e.pte)) {
                 leaf_range(e, level);
             } else if (level > 0) {
-                e.child = table(ppn_addr(e.pte), level - 1, e.va, false);
+                e.child = table(isa::pte::addr(e.pte), level - 1, e.va, false);
             }
         }
         out.tables[idx].entries = std::move(entries);
@@ -436,10 +358,10 @@ struct TreeReader {
     }
 
     void leaf_range(const PtEntry& e, int level) {
-        const uint64_t size = 1ull << (12 + 9 * level);
-        const uint64_t pa = ppn_addr(e.pte);
-        const uint8_t flags = uint8_t(e.pte & 0x3f);
-        const bool a = e.pte & 0x40, d = e.pte & 0x80;
+        const uint64_t size = isa::pte::page_size(level);
+        const uint64_t pa = isa::pte::addr(e.pte);
+        const uint8_t flags = uint8_t(e.pte & isa::pte::FLAGS & ~(isa::pte::A | isa::pte::D));
+        const bool a = e.pte & isa::pte::A, d = e.pte & isa::pte::D;
         if (!out.ranges.empty()) {
             PtRange& r = out.ranges.back();
             if (r.va + r.size == e.va && r.pa + r.size == pa && r.flags == flags) {
@@ -463,53 +385,25 @@ PageTables read_page_tables(emu::Machine& m, emu::Hart& h, Tables which) {
     out.atp = which == Tables::Satp ? h.csr.satp : which == Tables::Vsatp ? h.csr.vsatp : h.csr.hgatp;
     const bool g = which == Tables::Hgatp;
     out.mode = atp_mode_text(out.atp, g);
-    out.tag = g ? (out.atp >> 44) & 0x3fff : (out.atp >> 44) & 0xffff;
-    const uint64_t mode = out.atp >> 60;
-    out.bare = mode != 8 && mode != 9;
+    out.tag = g ? isa::atp::vmid(out.atp) : isa::atp::asid(out.atp);
+    const std::optional<isa::atp::Layout> layout = isa::atp::layout(out.atp, g);
+    out.bare = !layout;
     if (out.bare) return out;
-    const int levels = mode == 8 ? 3 : 4;
-    TreeReader r{m, h, out, g, which == Tables::Vsatp, unsigned(levels == 3 ? 39 : 48) + (g ? 2u : 0u), {}};
-    uint64_t root = (out.atp & ((1ull << 44) - 1)) << 12;
-    if (g) root &= ~0x3fffull;
-    r.table(root, levels - 1, 0, true);
+    TreeReader r{m, h, out, g, which == Tables::Vsatp, *layout, {}};
+    r.table(layout->root, int(layout->levels) - 1, 0, true);
     return out;
 }
 
 // ---------------------------------------------------------------- TLB
 
-const char* tlb_context_name(unsigned ctx) {
-    static const char* const n[emu::IDX_COUNT] = {"M", "S", "S+SUM", "U", "VS", "VS+SUM", "VU"};
-    return ctx < emu::IDX_COUNT ? n[ctx] : "?";
-}
+const char* tlb_context_name(unsigned ctx) { return emu::tlb_context_name(ctx); }
 
-std::string tlb_tag_text(unsigned ctx, uint64_t tag) {
+std::string tlb_tag_text(unsigned ctx, const emu::TlbTag& tag) {
     if (ctx == emu::IDX_M) return "";
-    std::string s = "ASID " + std::to_string(tag & 0xffff);
-    if (ctx >= emu::IDX_VS) s += " VMID " + std::to_string((tag >> 16) & 0x3fff);
-    if ((tag >> 40) & 1) s += " MXR";
+    std::string s = "ASID " + std::to_string(tag.asid);
+    if (ctx >= emu::IDX_VS) s += " VMID " + std::to_string(tag.vmid);
+    if (tag.mxr) s += " MXR";
     return s;
-}
-
-std::vector<TlbRow> tlb_rows(emu::Hart& h) {
-    std::vector<TlbRow> rows;
-    const emu::Tlb& t = h.tlb();
-    for (unsigned ctx = 0; ctx < emu::IDX_COUNT; ++ctx)
-        for (unsigned a = 0; a < 3; ++a)
-            for (unsigned s = 0; s < emu::kTlbSize; ++s) {
-                const emu::TlbEntry& e = t.e[ctx][a][s];
-                if (e.vpn == ~0ull) continue;
-                TlbRow r;
-                r.ctx = ctx;
-                r.access = emu::Access(a);
-                r.slot = s;
-                r.va = e.vpn << emu::kPageShift;
-                r.pa = e.ppage;
-                r.tag = e.tag;
-                r.live = e.tag == h.tlb_tag(ctx);
-                r.host = e.host != nullptr;
-                rows.push_back(r);
-            }
-    return rows;
 }
 
 }  // namespace gui

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "emu/machine.hpp"
+#include "isa/fields.hpp"
 
 namespace gui {
 
@@ -32,7 +33,7 @@ std::string tinst_text(uint64_t tinst);
 // "load guest-page fault" or "cause N".
 std::string cause_text(uint64_t cause, bool interrupt);
 // "VRWXUGAD" letters for the set bits, '-' for clear ones.
-std::string pte_flags(uint64_t pte);
+inline std::string pte_flags(uint64_t pte) { return isa::pte::flags_text(pte); }
 
 // ---- translation ----
 enum class Regime {
@@ -106,17 +107,10 @@ struct PageTables {
 PageTables read_page_tables(emu::Machine& m, emu::Hart& h, Tables which);
 
 // ---- TLB ----
-struct TlbRow {
-    unsigned ctx = 0;  // emu::MmuIdx
-    emu::Access access = emu::Access::Read;
-    unsigned slot = 0;
-    uint64_t va = 0, pa = 0, tag = 0;
-    bool live = false;  // the tag matches the context's tag now (the entry can hit)
-    bool host = false;  // a host pointer (RAM fast path)
-};
-std::vector<TlbRow> tlb_rows(emu::Hart& h);
+// The rows are Hart::tlb_entries().
+using TlbRow = emu::TlbView;
 const char* tlb_context_name(unsigned ctx);
-std::string tlb_tag_text(unsigned ctx, uint64_t tag);
+std::string tlb_tag_text(unsigned ctx, const emu::TlbTag& tag);
 
 std::string hex(uint64_t v);  // 0x-prefixed, no padding
 

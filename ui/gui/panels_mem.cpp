@@ -303,7 +303,7 @@ void tlb_view(App& a) {
     static uint64_t gen = 0;
     static unsigned hart = ~0u;
     if (gen != s.generation() || hart != s.hart_index()) {
-        rows = tlb_rows(h);
+        rows = h.tlb_entries();
         gen = s.generation();
         hart = s.hart_index();
     }
