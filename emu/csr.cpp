@@ -25,6 +25,16 @@ uint64_t with_sd(uint64_t s) {
     return dirty ? (s | mstatus::SD) : (s & ~mstatus::SD);
 }
 uint64_t legal_tvec(uint64_t v) { return (v & 3) >= 2 ? v & ~3ull : v; }
+// While V=1, the supervisor CSRs with a VS counterpart are that counterpart
+// (the address 0x1xx becomes 0x2xx); others stay as they are.
+uint16_t virtualized(uint16_t addr) {
+    switch (Csr(addr)) {
+    case Csr::SSTATUS: case Csr::SIE: case Csr::STVEC: case Csr::SSCRATCH: case Csr::SEPC: case Csr::SCAUSE:
+    case Csr::STVAL: case Csr::SIP: case Csr::SATP: case Csr::STIMECMP:
+        return uint16_t(addr + 0x100);
+    default: return addr;
+    }
+}
 }  // namespace
 
 uint64_t Hart::mcycle_value() const {
@@ -32,6 +42,16 @@ uint64_t Hart::mcycle_value() const {
 }
 uint64_t Hart::minstret_value() const {
     return (csr.mcountinhibit & 4) ? csr.minstret_frozen : instret + csr.minstret_delta;
+}
+
+uint64_t Hart::tvm_fault() const {
+    if (priv != Priv::S) return 0;
+    if (!virt) return (csr.mstatus & mstatus::TVM) ? ILLEGAL_INSTRUCTION : 0;
+    return (csr.hstatus & hstatus::VTVM) ? VIRTUAL_INSTRUCTION : 0;
+}
+
+bool Hart::fp_enabled() const {
+    return (csr.misa & (1u << 5)) && (csr.mstatus & mstatus::FS) && (!virt || (csr.vsstatus & mstatus::FS));
 }
 
 // Returns 0 if the current mode may perform this access, else the exception
@@ -65,11 +85,8 @@ uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
     }
     switch (Csr(addr)) {
     case Csr::SATP:
-        if (priv == Priv::S && !virt && (csr.mstatus & mstatus::TVM)) return ii;
-        if (priv == Priv::S && virt && (csr.hstatus & hstatus::VTVM)) return vi;
-        break;
-    case Csr::HGATP:
-        if (priv == Priv::S && !virt && (csr.mstatus & mstatus::TVM)) return ii;
+    case Csr::HGATP:  // with V=1 hgatp is already a virtual-instruction fault above
+        if (uint64_t f = tvm_fault()) return f;
         break;
     case Csr::STIMECMP:
         if (!sstc) return ii;
@@ -81,8 +98,7 @@ uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
         if (priv != Priv::M && (!(csr.mcounteren & 2) || !(csr.menvcfg & kEnvcfgSTCE))) return ii;
         break;
     case Csr::FFLAGS: case Csr::FRM: case Csr::FCSR:
-        if (!(csr.misa & (1u << 5)) || !(csr.mstatus & mstatus::FS)) return ii;
-        if (virt && !(csr.vsstatus & mstatus::FS)) return ii;
+        if (!fp_enabled()) return ii;
         break;
     case Csr::MTVAL2: case Csr::MTINST:
         if (!h_ext) return ii;
@@ -375,16 +391,9 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
 }
 
 bool Hart::csr_read(uint16_t addr, uint64_t& value, bool for_write) {
-    // While V=1, the supervisor CSRs with a VS counterpart are that counterpart.
-    if (virt && h_ext) {
-        switch (Csr(addr)) {
-        case Csr::SSTATUS: case Csr::SIE: case Csr::STVEC: case Csr::SSCRATCH: case Csr::SEPC: case Csr::SCAUSE:
-        case Csr::STVAL: case Csr::SIP: case Csr::SATP: case Csr::STIMECMP:
-            if (uint64_t f = csr_access_fault(addr, for_write)) { raise(f, cur_bits_); return false; }
-            addr += 0x100;
-            return csr_read_raw(addr, value);
-        default: break;
-        }
+    if (virt && h_ext && virtualized(addr) != addr) {
+        if (uint64_t f = csr_access_fault(addr, for_write)) { raise(f, cur_bits_); return false; }
+        return csr_read_raw(virtualized(addr), value);
     }
     if (!isa::csr_name(addr).has_value() || (!h_ext && isa::csr_min_priv(addr) == 2)) {
         raise(ILLEGAL_INSTRUCTION, cur_bits_);
@@ -402,15 +411,7 @@ bool Hart::csr_read(uint16_t addr, uint64_t& value, bool for_write) {
 }
 
 bool Hart::csr_write(uint16_t addr, uint64_t value) {
-    if (virt && h_ext) {
-        switch (Csr(addr)) {
-        case Csr::SSTATUS: case Csr::SIE: case Csr::STVEC: case Csr::SSCRATCH: case Csr::SEPC: case Csr::SCAUSE:
-        case Csr::STVAL: case Csr::SIP: case Csr::SATP: case Csr::STIMECMP:
-            addr += 0x100;
-            break;
-        default: break;
-        }
-    }
+    if (virt && h_ext) addr = virtualized(addr);
     csr_write_raw(addr, value);
     return true;
 }

@@ -1,7 +1,9 @@
 // The hot loop: fetch through the decoded-instruction cache, dispatch with
 // one indirect jump per handler (threaded code), execute. It allocates
-// nothing and calls nothing on the fast path; loads and stores hit the TLB's
-// host pointers. pc, cycle and instret live in locals (host stores through
+// nothing; integer instructions, branches, loads and stores that hit the
+// TLB's host pointers, and F/D on the host FPU (fpu_host.hpp) run inline in
+// their handlers, and everything else (a TLB miss, a CSR, a trap, FMA's CPU
+// check) leaves through an out-of-line call. pc, cycle and instret live in locals (host stores through
 // guest memory pointers would otherwise force the compiler to keep them in
 // memory) and are written back around every out-of-line call.
 #include "hart.hpp"

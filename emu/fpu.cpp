@@ -1,8 +1,10 @@
 // The F and D extensions: every instruction, exact to IEEE 754 as RISC-V
 // defines it.
 //
-// Approach: a soft-float of our own (emu/fpu_soft.hpp), no host floating
-// point. Host SSE lacks RMM (round to nearest, ties to max magnitude), raises
+// Approach: a soft-float of our own (emu/fpu_soft.hpp) for everything the
+// host cannot answer bit for bit; the hot loop runs the common case (RNE,
+// normal operands and results) on the host's SSE (emu/fpu_host.hpp), where
+// its answer is RISC-V's. Host SSE alone would not do: it lacks RMM (round to nearest, ties to max magnitude), raises
 // x86's default NaN instead of RISC-V's canonical one, and would need MXCSR
 // switched and its sticky flags read back around every instruction; a
 // soft-float gives all five rounding modes and all five flags from one code
@@ -72,8 +74,7 @@ bool Hart::exec_fp(const isa::Decoded& d) {
     const isa::InsnInfo& in = isa::info(d.op);
     // Present (misa.F, and misa.D for D), enabled (mstatus.FS, and
     // vsstatus.FS while V=1), and a valid rounding mode.
-    if (!(csr.misa & kMisaF) || (in.ext == isa::Ext::D && !(csr.misa & kMisaD)) ||
-        !(csr.mstatus & mstatus::FS) || (virt && !(csr.vsstatus & mstatus::FS))) {
+    if (!fp_enabled() || (in.ext == isa::Ext::D && !(csr.misa & kMisaD))) {
         illegal(d);
         return false;
     }

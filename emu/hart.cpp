@@ -154,6 +154,13 @@ void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tv
         uint64_t base = tvec & ~3ull;
         return (interrupt && (tvec & 3) == 1) ? base + 4 * code : base;
     };
+    // A trap into S or VS stacks the interrupt enable and the previous mode
+    // the same way in mstatus (sstatus) and in vsstatus.
+    auto stack_s = [&](uint64_t s) {
+        s = (s & ~mstatus::SPP) | (priv == Priv::S ? mstatus::SPP : 0);
+        s = (s & ~mstatus::SPIE) | ((s & mstatus::SIE) ? mstatus::SPIE : 0);
+        return s & ~mstatus::SIE;
+    };
     cycle += CycleModel::kTrapEntry;
     uint64_t target;
     if (to_vs) {
@@ -162,11 +169,7 @@ void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tv
         csr.vscause = (interrupt ? INTERRUPT_BIT : 0) | code;
         csr.vsepc = pc;
         csr.vstval = tval;
-        uint64_t s = csr.vsstatus;
-        s = (s & ~mstatus::SPP) | (priv == Priv::S ? mstatus::SPP : 0);
-        s = (s & ~mstatus::SPIE) | ((s & mstatus::SIE) ? mstatus::SPIE : 0);
-        s &= ~mstatus::SIE;
-        csr.vsstatus = s;
+        csr.vsstatus = stack_s(csr.vsstatus);
         target = vector(csr.vstvec, code);
         set_priv(Priv::S, true);
     } else if (to_s) {
@@ -184,11 +187,7 @@ void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tv
             if (gva) h |= hstatus::GVA;
             csr.hstatus = h;
         }
-        uint64_t s = csr.mstatus;
-        s = (s & ~mstatus::SPP) | (priv == Priv::S ? mstatus::SPP : 0);
-        s = (s & ~mstatus::SPIE) | ((s & mstatus::SIE) ? mstatus::SPIE : 0);
-        s &= ~mstatus::SIE;
-        csr.mstatus = s;
+        csr.mstatus = stack_s(csr.mstatus);
         target = vector(csr.stvec, cause);
         set_priv(Priv::S, false);
     } else {
@@ -273,29 +272,20 @@ void Hart::do_mret() {
 void Hart::do_sret() {
     const Priv from = priv;
     const bool from_v = virt;
-    Priv to;
-    bool to_v;
-    if (virt) {
-        uint64_t s = csr.vsstatus;
-        to = (s & mstatus::SPP) ? Priv::S : Priv::U;
-        to_v = true;
-        s = (s & ~mstatus::SIE) | ((s & mstatus::SPIE) ? mstatus::SIE : 0);
-        s |= mstatus::SPIE;
-        s &= ~mstatus::SPP;
-        csr.vsstatus = s;
-        pc = csr.vsepc & ~1ull;
-    } else {
-        uint64_t s = csr.mstatus;
-        to = (s & mstatus::SPP) ? Priv::S : Priv::U;
-        to_v = h_ext && (csr.hstatus & hstatus::SPV);
-        s = (s & ~mstatus::SIE) | ((s & mstatus::SPIE) ? mstatus::SIE : 0);
-        s |= mstatus::SPIE;
-        s &= ~mstatus::SPP;
+    // With V=1, SRET is the guest's: vsstatus and vsepc, and it stays in V=1.
+    uint64_t& status = virt ? csr.vsstatus : csr.mstatus;
+    uint64_t s = status;
+    const Priv to = (s & mstatus::SPP) ? Priv::S : Priv::U;
+    const bool to_v = virt || (h_ext && (csr.hstatus & hstatus::SPV));
+    s = (s & ~mstatus::SIE) | ((s & mstatus::SPIE) ? mstatus::SIE : 0);
+    s |= mstatus::SPIE;
+    s &= ~mstatus::SPP;
+    if (!virt) {
         s &= ~mstatus::MPRV;  // returning below M
-        csr.mstatus = s;
         if (h_ext) csr.hstatus &= ~hstatus::SPV;
-        pc = csr.sepc & ~1ull;
     }
+    status = s;
+    pc = (virt ? csr.vsepc : csr.sepc) & ~1ull;
     finish_xret(false, from, from_v, to, to_v);
 }
 

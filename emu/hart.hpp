@@ -100,8 +100,10 @@ public:
     // Breakpoints: checked only while any is set (a separate loop).
     bool has_breakpoints = false;
 
-    // ---- CSR access, as an instruction performs it (with privilege checks).
-    // Returns false and raises the right exception when the access is not allowed.
+    // ---- CSR access, as an instruction performs it. csr_read checks
+    // privilege (for the write too when `for_write`), returns false and
+    // raises the right exception when the access is not allowed; csr_write
+    // then writes without checks (with V=1's aliases applied).
     bool csr_read(uint16_t addr, uint64_t& value, bool for_write);
     bool csr_write(uint16_t addr, uint64_t value);
     // Debugger access: no privilege checks and no traps; nullopt if no such CSR.
@@ -202,6 +204,11 @@ private:
     void illegal(const isa::Decoded& d);
     void virtual_instruction(const isa::Decoded& d);
     uint64_t csr_access_fault(uint16_t addr, bool write);
+    // ILLEGAL_INSTRUCTION or VIRTUAL_INSTRUCTION when mstatus.TVM or
+    // hstatus.VTVM traps the current mode's satp/hgatp access or fence, else 0.
+    uint64_t tvm_fault() const;
+    // F and D usable: misa.F, and FS not Off in mstatus (and vsstatus while V=1).
+    bool fp_enabled() const;
     bool csr_read_raw(uint16_t addr, uint64_t& v);
     void csr_write_raw(uint16_t addr, uint64_t v);
     uint64_t mcycle_value() const;
@@ -233,7 +240,6 @@ private:
     bool debug_data_pa(uint64_t va, uint64_t& pa);
     bool trigger_fires(Access kind, uint64_t addr);
     uint64_t cur_bits_ = 0;          // the executing instruction's transformed form (for tinst)
-    friend struct HartTestAccess;
 };
 
 }  // namespace emu

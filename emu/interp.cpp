@@ -88,8 +88,7 @@ bool Hart::exec_system(const isa::Decoded& d) {
         return true;
     case Op::SFENCE_VMA:
         if (U) { virt ? virtual_instruction(d) : illegal(d); return false; }
-        if (S && !virt && (csr.mstatus & mstatus::TVM)) { illegal(d); return false; }
-        if (S && virt && (csr.hstatus & hstatus::VTVM)) { virtual_instruction(d); return false; }
+        if (uint64_t f = tvm_fault()) { f == ILLEGAL_INSTRUCTION ? illegal(d) : virtual_instruction(d); return false; }
         sfence(virt, x[d.rs1], d.rs1 == 0);
         return true;
     case Op::HFENCE_VVMA:
@@ -97,7 +96,7 @@ bool Hart::exec_system(const isa::Decoded& d) {
         if (!h_ext) { illegal(d); return false; }
         if (virt) { virtual_instruction(d); return false; }
         if (U) { illegal(d); return false; }
-        if (d.op == Op::HFENCE_GVMA && S && (csr.mstatus & mstatus::TVM)) { illegal(d); return false; }
+        if (d.op == Op::HFENCE_GVMA && tvm_fault()) { illegal(d); return false; }  // V=0 here: TVM
         // The TLB caches guest-virtual -> host-physical, so a G-stage fence
         // by guest physical address must drop every VS entry.
         sfence(true, x[d.rs1], d.op == Op::HFENCE_GVMA || d.rs1 == 0);
