@@ -407,10 +407,9 @@ void ExitTracker::observe(const emu::Event& e) {
         std::fill(std::begin(open_), std::end(open_), -1L);
         init_ = true;
     }
-    constexpr uint16_t kHgatp = 0x680;
     switch (e.kind) {
     case emu::EventKind::AtpWrite:
-        if (e.csr == kHgatp) hgatp_[e.hart] = e.tinst;
+        if (e.csr == uint16_t(isa::Csr::HGATP)) hgatp_[e.hart] = e.tinst;
         break;
     case emu::EventKind::VmExit: {
         if (e.to_priv != emu::Priv::S) break;  // to M-mode: the firmware's, not the hypervisor's

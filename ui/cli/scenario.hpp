@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "emu/machine.hpp"
+#include "isa/csr.hpp"
+#include "isa/fields.hpp"
 #include "ui/cli/hv_table.hpp"
 
 namespace scen {
@@ -225,7 +227,7 @@ std::vector<HvExitRow> parse_hv_exit_table(const std::string& console);
 class HgatpOfHart {
 public:
     void observe(const emu::Event& e) {
-        if (e.kind == emu::EventKind::AtpWrite && e.csr == 0x680) hgatp_[e.hart] = e.tinst;
+        if (e.kind == emu::EventKind::AtpWrite && e.csr == uint16_t(isa::Csr::HGATP)) hgatp_[e.hart] = e.tinst;
     }
     uint64_t operator[](unsigned hart) const { return hgatp_[hart & 255]; }
 

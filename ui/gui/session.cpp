@@ -499,7 +499,7 @@ void Session::add_event(const emu::Event& e) {
     if (e.kind == K::VmExit) {
         ExitRow row;
         row.exit = e;
-        if (last_hgatp_[e.hart]) row.vmid = (*last_hgatp_[e.hart] >> 44) & 0x3fff;
+        if (last_hgatp_[e.hart]) row.vmid = isa::atp::vmid(*last_hgatp_[e.hart]);
         if (history_.size() >= 2) {
             const emu::Event& before = history_[history_.size() - 2];
             row.interrupt = before.kind == K::Interrupt && before.hart == e.hart && before.cycle == e.cycle &&

@@ -95,7 +95,7 @@ public:
 
     void observe(const emu::Event& e) override {
         tracker_.observe(e);
-        if (e.kind == emu::EventKind::AtpWrite && e.csr == 0x680) hgatp_ = e.tinst;
+        if (e.kind == emu::EventKind::AtpWrite && e.csr == uint16_t(isa::Csr::HGATP)) hgatp_ = e.tinst;
         if (e.kind == emu::EventKind::Trap)
             faults_[{mode_name(e.from_priv, e.from_v), mode_name(e.to_priv, e.to_v), e.cause}]++;
         if (e.kind == emu::EventKind::Trap && e.from_v && guest_page_fault(e.cause)) {
