@@ -266,15 +266,34 @@ Image load_image_file(const std::string& path, std::optional<uint64_t> raw_load_
     if (bytes.size() >= 4 && std::equal(magic, magic + 4, bytes.begin())) return parse_elf(bytes, path);
 
     Image img;
-    uint64_t addr = raw_load_addr.value_or(kDefaultRawLoadAddr);
+    std::optional<LinuxImageHeader> linux = linux_image_header(bytes);
+    uint64_t addr = raw_load_addr.value_or(linux ? kDefaultRawLoadAddr + linux->text_offset : kDefaultRawLoadAddr);
     if (addr + (bytes.size() - 1) < addr) fail(path, "raw image at " + hex(addr) + " wraps around the address space");
     img.entry = addr;
     Segment s;
     s.paddr = addr;
     s.memsz = bytes.size();
+    if (linux) {
+        img.is_linux_image = true;
+        s.memsz = std::max<uint64_t>(s.memsz, linux->image_size);
+        if (addr + (s.memsz - 1) < addr) fail(path, "Linux image at " + hex(addr) + " wraps around the address space");
+    }
     s.data = std::move(bytes);
     img.segments.push_back(std::move(s));
     return img;
+}
+
+std::optional<LinuxImageHeader> linux_image_header(std::span<const uint8_t> b) {
+    if (b.size() < 64) return std::nullopt;
+    static constexpr uint8_t magic[8] = {'R', 'I', 'S', 'C', 'V', 0, 0, 0}, magic2[4] = {'R', 'S', 'C', 0x05};
+    if (!std::equal(magic, magic + 8, b.begin() + 0x30) || !std::equal(magic2, magic2 + 4, b.begin() + 0x38))
+        return std::nullopt;
+    auto le64 = [&](size_t at) {
+        uint64_t v = 0;
+        for (int i = 7; i >= 0; --i) v = v << 8 | b[at + size_t(i)];
+        return v;
+    };
+    return LinuxImageHeader{le64(8), le64(16)};
 }
 
 void check_fits(const Image& image, uint64_t ram_base, uint64_t ram_size, const std::string& what) {

@@ -33,6 +33,10 @@ struct Image {
     std::vector<Segment> segments;  // sorted by paddr, non-overlapping
     std::unordered_map<std::string, uint64_t> symbols;
     bool is_elf = false;
+    // A raw image with the RISC-V Linux `Image` header (Documentation/riscv/
+    // boot-image-header.rst): placed at RAM base + its text_offset when no
+    // load address is given, with memsz its image_size (the kernel's .bss).
+    bool is_linux_image = false;
 
     std::optional<uint64_t> symbol(std::string_view name) const;
 };
@@ -47,6 +51,14 @@ Image parse_elf(std::span<const uint8_t> bytes, const std::string& what);
 // ELF when the file starts with "\x7fELF", otherwise a raw binary loaded at
 // raw_load_addr (default 0x8000_0000) with entry = that address.
 Image load_image_file(const std::string& path, std::optional<uint64_t> raw_load_addr = std::nullopt);
+
+// The RISC-V Linux Image header of a raw image: text_offset and image_size
+// (little-endian at offsets 8 and 16), when the magics "RISCV\0\0\0" (offset
+// 0x30) and "RSC\x05" (offset 0x38) are there.
+struct LinuxImageHeader {
+    uint64_t text_offset = 0, image_size = 0;
+};
+std::optional<LinuxImageHeader> linux_image_header(std::span<const uint8_t> bytes);
 
 // Throws LoadError "what: segment at 0x... (N bytes) lies outside RAM
 // 0x80000000-0x..." unless every segment lies within [ram_base, ram_base+ram_size).

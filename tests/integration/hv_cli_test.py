@@ -46,13 +46,13 @@ HELLO = ['Hello from a guest kernel on hart 0',
 
 for extra, how in (([], 'htinst'), (['--no-htinst'], 'read')):
     rc, out, err = run(extra + ['--vm', uart_elf + ',mem=2M', '--vm', uart_bin + ',addr=0x80100000,name=raw',
-                                '--vm', hello_bin + ',mem=1M'])
+                                '--vm', hello_bin + ',mem=1M,addr=0x80000000'])
     where = 'hv %s' % ' '.join(extra)
     if rc != 0:
         problems.append('%s: exit %d, stderr %r' % (where, rc, err))
     if 'hv: 3 VM(s) from the table at 0x84000000' not in out:
         problems.append('%s: hv did not find the VM table' % where)
-    for vm, name, kib in (('vm0', 'uart', 2048), ('vm1', 'raw', 16384), ('vm2', 'hello', 1024)):
+    for vm, name, kib in (('vm0', 'uart', 2048), ('vm1', 'raw', 65536), ('vm2', 'hello', 1024)):
         if not re.search(r"^hv: %s '%s': %d KiB RAM at GPA 0x80000000" % (vm, name, kib), out, re.M):
             problems.append('%s: no %s named %s with %d KiB' % (where, vm, name, kib))
     for vm, want in (('vm0', UART), ('vm1', UART), ('vm2', HELLO)):

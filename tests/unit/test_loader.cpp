@@ -350,3 +350,44 @@ TEST_CASE("loader: files, raw binaries and check_fits") {
 
     fs::remove_all(dir);
 }
+
+// The RISC-V Linux Image header as Documentation/riscv/boot-image-header.rst
+// lays it out: code0, code1, text_offset, image_size, flags, version, res1,
+// res2, magic "RISCV\0\0\0" (deprecated), magic2 "RSC\x05", res3.
+TEST_CASE("loader: a Linux Image is recognized by its header") {
+    namespace fs = std::filesystem;
+    Bytes h;
+    h.put(0, 0x0000006f, 4);          // code0: j . (any instruction)
+    h.put(8, 0x400000, 8);            // text_offset
+    h.put(16, 0x123000, 8);           // image_size, more than the file (.bss)
+    h.put(24, 0, 8);
+    h.put(32, 0x2, 4);                // version 0.2
+    h.put_str(0x30, "RISCV");
+    h.put(0x38, 0x05435352, 4);       // "RSC\x05"
+    h.put(0x3c, 0, 4);
+    h.b.resize(0x1000);
+    auto hdr = emu::linux_image_header(h.b);
+    REQUIRE(hdr);
+    CHECK(hdr->text_offset == 0x400000);
+    CHECK(hdr->image_size == 0x123000);
+
+    fs::path p = fs::temp_directory_path() / ("stepvisor-linux-image-" + std::to_string(::getpid()));
+    std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(h.b.data()), std::streamsize(h.b.size()));
+    Image img = emu::load_image_file(p.string(), std::nullopt);
+    CHECK(img.is_linux_image);
+    CHECK(img.entry == 0x80400000);
+    REQUIRE(img.segments.size() == 1);
+    CHECK(img.segments[0].paddr == 0x80400000);
+    CHECK(img.segments[0].memsz == 0x123000);
+    Image at = emu::load_image_file(p.string(), 0x80200000);  // a load address given wins
+    CHECK(at.segments[0].paddr == 0x80200000);
+
+    h.b[0x38] = 'X';  // without magic2 it is a plain raw binary
+    CHECK_FALSE(emu::linux_image_header(h.b));
+    std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(h.b.data()), std::streamsize(h.b.size()));
+    Image plain = emu::load_image_file(p.string(), std::nullopt);
+    CHECK_FALSE(plain.is_linux_image);
+    CHECK(plain.segments[0].paddr == 0x80000000);
+    CHECK(plain.segments[0].memsz == 0x1000);
+    fs::remove(p);
+}

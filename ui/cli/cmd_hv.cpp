@@ -6,6 +6,7 @@
 // there at boot and creates those VMs, taking guest RAM from the pool the
 // table names (RAM above the images). Without the table (QEMU, `stepvisor
 // run`), hv runs its built-in guests.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,6 +30,7 @@ namespace {
 
 constexpr const char* kFwJump = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin";
 using hvtable::kMiB;
+constexpr uint64_t kRawVmLoadAddr = hvtable::kGuestRam + 0x200000;
 
 const char* const kHvHelp =
     "usage: stepvisor hv [options] --vm IMAGE[,OPTS] [--vm IMAGE[,OPTS] ...]\n"
@@ -37,13 +39,16 @@ const char* const kHvHelp =
     "fw_jump and runs one VM per --vm with IMAGE as its kernel, in VS-mode. Each\n"
     "VM has RAM at guest-physical 0x80000000, an emulated ns16550a UART at\n"
     "0x10000000 and hv's SBI; its console lines are labelled [vmN]; typed input\n"
-    "goes to vm0, and Ctrl-] typed three times moves it to the next VM. An ELF image\n"
-    "is loaded at its physical addresses, a raw binary at 0x80000000 (or addr=);\n"
+    "goes to vm0 (from a terminal or a pipe), and Ctrl-] typed three times moves it to\n"
+    "the next VM. An ELF image is loaded at its physical addresses, a Linux Image at\n"
+    "0x80000000 + the text_offset of its header, another raw binary at 0x80200000\n"
+    "(as QEMU virt's -kernel places it) or addr=; a VM that has printed nothing after\n"
+    "a few seconds gets a hint on standard error naming its load address and entry;\n"
     "vCPU 0 starts at the entry with a0 = 0 and a1 = a device tree from hv.\n"
     "Without --vm, hv runs its built-in guests.\n"
     "\n"
     "  --vm IMAGE[,mem=SIZE][,vcpus=N][,share=PCT][,addr=GPA][,name=NAME][,dev=DEVS]\n"
-    "                       mem: the VM's RAM (default 16M); vcpus 1..4 (default 1);\n"
+    "                       mem: the VM's RAM (default 64M); vcpus 1..4 (default 1);\n"
     "                       share: the most of a hart each vCPU may use, in percent\n"
     "                       (default 100; 50 = a 1 GHz vCPU on a 2 GHz hart); addr: a raw\n"
     "                       image's load address and entry; name: hv's name for it;\n"
@@ -52,7 +57,7 @@ const char* const kHvHelp =
     "  --no-htinst          hv decodes trapped MMIO accesses by reading the guest's\n"
     "                       instruction (HLVX) even when htinst holds it\n"
     "  --bios FW            the SBI firmware (default: Debian's " "opensbi fw_jump.bin)\n"
-    "  --stdin              feed piped standard input to the console\n"
+    "  --stdin              feed standard input to the console even when it is a file\n"
     "  --qemu-files DIR     run nothing: write DIR/hv.elf and DIR/vms.bin (the VM table) and\n"
     "                       print the QEMU command that runs the same set-up\n"
     "  --until-output TEXT  stop (exit 0) when the console has printed TEXT\n"
@@ -120,8 +125,12 @@ VmSpec parse_vm(const std::string& text) {
 // Loads the image and checks that it fits in the VM's RAM.
 void load_vm_image(VmSpec& s) {
     if (!std::filesystem::is_regular_file(s.path)) throw emu::LoadError(s.path + ": no such file");
-    emu::Image img = emu::load_image_file(s.path, s.addr.value_or(hvtable::kGuestRam));
+    emu::Image img = emu::load_image_file(s.path, s.addr);
     if (img.is_elf && s.addr) throw UsageError("--vm " + s.path + ": addr= is for raw images; an ELF image says its own");
+    if (!img.is_elf && !img.is_linux_image && !s.addr) {
+        // Where QEMU virt's -kernel and OpenSBI fw_jump put a raw S-mode image.
+        img.segments[0].paddr = img.entry = kRawVmLoadAddr;
+    }
     hvtable::set_image(s.vm, img, s.path);
 }
 
@@ -148,13 +157,60 @@ int write_qemu_files(const std::string& dir, std::span<const unsigned char> hv, 
     return 0;
 }
 
+// Which VMs have printed a line of their own ("[LABEL] ..." from hv's
+// console), so that a silent one can be pointed out to the user.
+class SilentVmHint {
+public:
+    explicit SilentVmHint(const std::vector<hvtable::Vm>& vms) : vms_(vms), printed_(vms.size(), false) {}
+    void byte(uint8_t b) {
+        if (b == '\n') { line_.clear(); return; }
+        if (line_.size() < 24) line_.push_back(char(b));
+        if (b != ']' || line_.size() < 5 || line_.compare(0, 3, "[vm") != 0) return;
+        unsigned k = 0;
+        for (size_t i = 3; i + 1 < line_.size(); i++) {
+            if (line_[i] < '0' || line_[i] > '9') return;
+            k = k * 10 + unsigned(line_[i] - '0');
+        }
+        if (k < printed_.size()) printed_[k] = true;
+    }
+    // After kAfterSeconds, one line per VM that has printed nothing yet.
+    void tick(double seconds) {
+        if (told_ || seconds < kAfterSeconds) return;
+        told_ = true;
+        for (size_t k = 0; k < vms_.size(); k++) {
+            if (printed_[k]) continue;
+            const hvtable::Vm& v = vms_[k];
+            std::fprintf(stderr,
+                         "\r\nstepvisor: hint: vm%zu '%s' has printed nothing in %.0f s; its image is loaded at GPA %s "
+                         "and entered at %s. If it is linked for another address, give --vm IMAGE,addr=GPA; "
+                         "if it prints through another device than the ns16550a at 0x10000000 or SBI, nothing shows.\r\n",
+                         k, v.name.c_str(), kAfterSeconds, hex(v.load_gpa).c_str(), hex(v.entry).c_str());
+        }
+    }
+
+private:
+    static constexpr double kAfterSeconds = 5;
+    const std::vector<hvtable::Vm>& vms_;
+    std::vector<bool> printed_;
+    std::string line_;
+    bool told_ = false;
+};
+
+// Standard input feeds the console when it is a terminal or a pipe (or a
+// socket); a file or /dev/null only with --stdin.
+bool stdin_is_interactive() {
+    struct stat st;
+    if (isatty(0)) return true;
+    return fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
 }  // namespace
 
 int cmd_hv(const std::vector<std::string>& args) {
     MachineOptions opt;
     opt.config.isa = {};
     if (std::string err = emu::IsaConfig::parse("rv64gch", opt.config.isa); !err.empty()) throw UsageError(err);
-    bool mem_given = false, no_htinst = false, feed_stdin = isatty(0);
+    bool mem_given = false, no_htinst = false, feed_stdin = stdin_is_interactive();
     std::string bios = kFwJump, until_output, qemu_dir;
     std::vector<VmSpec> vms;
     GdbOptions gdb_opt;
@@ -201,7 +257,9 @@ int cmd_hv(const std::vector<std::string>& args) {
     if (!qemu_dir.empty()) return write_qemu_files(qemu_dir, *hv_elf, table, opt.config.ram_size, bios, vms.empty());
 
     emu::Machine* mp = nullptr;
-    opt.config.console = stdout_console(until_output, &mp);
+    SilentVmHint hint(table_vms);
+    auto to_stdout = stdout_console(until_output, &mp);
+    opt.config.console = [&hint, to_stdout](uint8_t b) { hint.byte(b); to_stdout(b); };
     emu::Machine::BootSpec spec;
     spec.firmware = emu::load_image_file(bios, emu::kDefaultRawLoadAddr);
     spec.kernel = emu::parse_elf(*hv_elf, "hv");  // linked at 0x80200000, where fw_jump jumps
@@ -218,7 +276,8 @@ int cmd_hv(const std::vector<std::string>& args) {
         gdb = std::make_unique<GdbStub>(*m, *dbg, uint16_t(gdb_opt.port));
     }
     Console console(feed_stdin);
-    Outcome o = run_to_end(*m, opt, nullptr, &console, gdb.get(), gdb_opt.wait);
+    Outcome o = run_to_end(*m, opt, nullptr, &console, gdb.get(), gdb_opt.wait,
+                           [&](double s) { hint.tick(s); return Between::Run; });
     std::fflush(stdout);
     // What the demo devices sent: they are not the console.
     if (!m->uart1_output().empty()) std::fprintf(stderr, "stepvisor: the second UART sent: %s", m->uart1_output().c_str());

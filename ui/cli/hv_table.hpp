@@ -18,7 +18,7 @@ struct Vm {
     std::string name;             // at most 15 characters
     std::vector<uint8_t> bytes;   // the image from load_gpa on (gaps and .bss zero-filled)
     uint64_t load_gpa = kGuestRam, entry = kGuestRam;
-    uint64_t mem = 16 * kMiB;     // RAM at kGuestRam
+    uint64_t mem = 64 * kMiB;     // RAM at kGuestRam (what U-Boot needs to start)
     unsigned vcpus = 1, share = 100;
     uint32_t flags = 0;           // HV_VM_*
     uint32_t devices = 0;         // HV_DEV_*

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 
 #include "console.hpp"
@@ -25,7 +26,7 @@ std::function<void(uint8_t)> stdout_console(std::string until_output, emu::Machi
 }
 
 Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic<bool>* cancel, Console* console,
-                   GdbStub* gdb, bool wait_for_gdb) {
+                   GdbStub* gdb, bool wait_for_gdb, const std::function<Between(double)>& between) {
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     // Slices short enough that typed input reaches the guest promptly.
@@ -33,11 +34,12 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
     uint64_t remaining = opt.max_insns ? opt.max_insns : ~0ull;
     Outcome o;
     emu::StopReason r = emu::StopReason::Limit;
-    bool timed_out = false, left = false, killed = false;
+    bool timed_out = false, left = false, killed = false, quit = false;
     bool waiting = gdb && wait_for_gdb;
     if (waiting) std::fprintf(stderr, "stepvisor: waiting for gdb on localhost:%u\n", unsigned(gdb->port()));
+    auto since_start = [&] { return std::chrono::duration<double>(clock::now() - t0).count(); };
     auto over = [&] {
-        const double s = std::chrono::duration<double>(clock::now() - t0).count();
+        const double s = since_start();
         return (opt.timeout_s > 0 && s >= opt.timeout_s) || (cancel && cancel->load());
     };
     while (remaining > 0) {
@@ -57,6 +59,20 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
         r = m.run(chunk);
         std::fflush(stdout);  // a prompt without a newline must reach the user now
         if (console && !console->pump(m)) { left = true; break; }
+        Between b = between ? between(since_start()) : Between::Run;
+        while (b == Between::Pause && !over()) {
+            if (console && !console->pump(m)) { left = true; break; }
+            if (console && console->input_open()) {
+                console->wait_for_input(5);
+            } else {
+                struct timespec ts = {0, 5'000'000};
+                nanosleep(&ts, nullptr);
+            }
+            b = between(since_start());
+        }
+        if (left) break;
+        if (b == Between::Quit) { quit = true; break; }
+        if (m.halted()) r = emu::StopReason::Halted;
         const bool late = over();
         if (r == emu::StopReason::Idle && console && console->input_open() && !late) {
             console->wait_for_input(20);  // nothing runs until a key arrives
@@ -73,6 +89,11 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
     if (left || killed) {
         o.exit_code = kExitPass;
         o.message = left ? "left at the user's request (Ctrl-A X)" : "killed from gdb";
+        return o;
+    }
+    if (quit) {
+        o.exit_code = kExitPass;
+        o.message = "quit through the management socket";
         return o;
     }
     switch (r) {

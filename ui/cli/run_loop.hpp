@@ -24,12 +24,20 @@ struct Outcome {
 // (when not empty), the machine *machine halts with exit code 0.
 std::function<void(uint8_t)> stdout_console(std::string until_output, emu::Machine* const* machine);
 
+// What the caller's hook between slices wants next.
+enum class Between { Run, Pause, Quit };
+
 // `console` (optional) feeds terminal input to the guest between slices and
 // keeps an idle machine waiting for input instead of ending the run.
 // `gdb` (optional): while a debugger is connected it controls the machine;
 // with wait_for_gdb nothing runs before one has connected. The limits hold
 // throughout, time stopped in the debugger included.
+// `between` (optional) is called after every slice with the seconds since
+// the start: Pause keeps the machine stopped (the hook is called again every
+// few milliseconds; the limits hold, paused time included), Quit ends the
+// run as if the machine had powered off with code 0.
 Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic<bool>* cancel = nullptr,
-                   Console* console = nullptr, GdbStub* gdb = nullptr, bool wait_for_gdb = false);
+                   Console* console = nullptr, GdbStub* gdb = nullptr, bool wait_for_gdb = false,
+                   const std::function<Between(double)>& between = nullptr);
 
 }  // namespace cli
