@@ -2,6 +2,7 @@
 // write mask of each CSR next to its definition, and the aliases (sstatus,
 // sie/sip, hie/hip, the vs* CSRs standing in for s* while V=1).
 #include "hart.hpp"
+#include "commit_log.hpp"
 #include "isa/csr.hpp"
 #include "machine.hpp"
 
@@ -413,6 +414,7 @@ bool Hart::csr_read(uint16_t addr, uint64_t& value, bool for_write) {
 bool Hart::csr_write(uint16_t addr, uint64_t value) {
     if (virt && h_ext) addr = virtualized(addr);
     csr_write_raw(addr, value);
+    if (commit_) commit_->csr_written(addr);
     return true;
 }
 

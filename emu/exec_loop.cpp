@@ -164,6 +164,7 @@ debug_checks:
         first = false;
         if (triggers_armed_ && CALL(trigger_fires(Access::Fetch, pc_))) TRAPPED();
         if (LIKELY((pc_ & ~(kPageSize - 1)) == fva) && LIKELY((d = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1].d)->len != 0)) {
+            if (commit_) commit_insn_ = *d;
             cyc += d->cost;
             npc = pc_ + d->len;
             goto* kLabels[size_t(d->op)];
@@ -178,6 +179,9 @@ slow_fetch:
         RELOAD();
         if (!c) TRAPPED();
         d = &c->d;
+    }
+    if constexpr (kDebug) {
+        if (commit_) commit_insn_ = *d;
     }
     cyc += d->cost;
     npc = pc_ + d->len;

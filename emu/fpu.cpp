@@ -43,6 +43,8 @@
 // instruction that writes an f register or accrues a flag makes mstatus.FS
 // Dirty (and vsstatus.FS while V=1).
 #include "fpu_soft.hpp"
+#include "commit_log.hpp"
+#include "isa/csr.hpp"
 #include "hart.hpp"
 
 namespace emu {
@@ -176,6 +178,7 @@ bool Hart::exec_fp(const isa::Decoded& d) {
     }
     if (fl) {
         csr.fflags |= fl;
+        if (commit_) commit_->csr_written(uint16_t(isa::Csr::FFLAGS));
         dirty();
     }
     return true;

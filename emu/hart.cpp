@@ -2,6 +2,7 @@
 // interrupts, trap entry and trap return.
 #include "hart.hpp"
 
+#include "commit_log.hpp"
 #include "machine.hpp"
 
 namespace emu {
@@ -95,10 +96,26 @@ uint64_t Hart::run(uint64_t cycle_limit, uint64_t max_insns) {
         }
         deadline_ = std::min(cycle_limit, next_timer_cycle_);
         uint64_t budget = max_insns - executed;
-        executed += (has_breakpoints || triggers_armed_) ? exec_loop<true>(budget) : exec_loop<false>(budget);
+        if (__builtin_expect(commit_ != nullptr, 0)) executed += step_logged();
+        else executed += (has_breakpoints || triggers_armed_) ? exec_loop<true>(budget) : exec_loop<false>(budget);
         if (has_breakpoints && m_.at_breakpoint(pc)) break;
     }
     return executed;
+}
+
+// One instruction between the tracer's begin and end (the checking loop
+// with a budget of one records what it decoded).
+uint64_t Hart::step_logged() {
+    commit_->begin(*this);
+    const uint64_t n = exec_loop<true>(1);
+    commit_->end(*this, commit_insn_, n);
+    return n;
+}
+
+void Hart::attach_commit_tracer(CommitTracer* t) {
+    commit_ = t;
+    flush_tlb();  // no host pointers in the TLB: every load and store reaches the slow path
+    interrupt_state_changed();
 }
 
 namespace {
@@ -145,6 +162,7 @@ void Hart::raise(uint64_t cause, uint64_t tval, uint64_t tval2, uint64_t tinst, 
 }
 
 void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tval2, uint64_t tinst, bool gva) {
+    if (__builtin_expect(commit_ != nullptr, 0)) commit_->trapped();
     const Priv from = priv;
     const bool from_v = virt;
     const uint64_t bit = 1ull << cause;

@@ -18,6 +18,7 @@
 namespace emu {
 
 class Machine;
+class CommitTracer;
 
 // CSR storage. Fields hold exactly the bits that exist; aliases (sstatus,
 // sie/sip, hie/hip, vs* while V=1) are views computed in csr.cpp.
@@ -148,6 +149,11 @@ public:
     bool debug_read_virt(uint64_t va, void* buf, size_t len);
     bool debug_write_virt(uint64_t va, const void* buf, size_t len);
 
+    // The commit log (emu/commit_log.hpp): while a tracer is attached the
+    // hart runs one instruction at a time, loads and stores take the slow
+    // path, and the tracer hears of every write; null detaches.
+    void attach_commit_tracer(CommitTracer* t);
+
     // Debugger watchpoints (Machine::add_watchpoint) armed: every load and
     // store takes the slow path, where the machine checks them.
     void set_watching(bool on);
@@ -188,6 +194,8 @@ private:
     template <typename T> bool store(uint64_t va, uint64_t v);
     bool load_slow(uint64_t va, unsigned size, uint64_t& out, bool hlv = false, bool hlvx = false);
     bool store_slow(uint64_t va, unsigned size, uint64_t v, bool hsv = false);
+    bool load_access(uint64_t va, unsigned size, uint64_t& out, bool hlv, bool hlvx);
+    bool store_access(uint64_t va, unsigned size, uint64_t v, bool hsv);
     // Translate one access; on success pa (and host when host-backed), else raises.
     bool translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8_t*& host, bool virt_access,
                    Priv eff_priv, bool hlvx, bool fill_tlb, unsigned idx);
@@ -236,6 +244,9 @@ private:
     bool fp_fast_ = false;           // see update_fp_fast()
     bool triggers_armed_ = false;    // any debug trigger armed: checking loop, slow loads/stores
     bool watching_ = false;          // debugger watchpoints set: slow loads/stores
+    CommitTracer* commit_ = nullptr; // see attach_commit_tracer()
+    isa::Decoded commit_insn_{};     // the instruction a logged step executed
+    uint64_t step_logged();
     bool watch_stop();
     bool debug_data_pa(uint64_t va, uint64_t& pa);
     bool trigger_fires(Access kind, uint64_t addr);

@@ -1,6 +1,7 @@
 // The instructions that leave the hot loop (emu/exec_loop.cpp): CSR access,
 // system instructions, atomics, and the hypervisor loads and stores.
 #include "hart.hpp"
+#include "commit_log.hpp"
 #include "machine.hpp"
 
 
@@ -128,7 +129,11 @@ bool Hart::exec_amo(const isa::Decoded& d) {
         bool ok = lr_valid && lr_addr == va;
         lr_valid = false;
         if (ok) {
-            if (host) { std::memcpy(host, &x[d.rs2], size); stored(pa, size); }
+            if (host) {
+                std::memcpy(host, &x[d.rs2], size);
+                stored(pa, size);
+                if (commit_) commit_->store(va, x[d.rs2], size);
+            }
             else if (!store_slow(va, size, x[d.rs2])) return false;
         }
         x[d.rd] = ok ? 0 : 1;
@@ -156,8 +161,14 @@ bool Hart::exec_amo(const isa::Decoded& d) {
         break;
     default: illegal(d); return false;
     }
-    if (host) { std::memcpy(host, &nv, size); stored(pa, size); }
-    else if (!store_slow(va, size, nv)) return false;
+    if (commit_) commit_->load(va);
+    if (host) {
+        std::memcpy(host, &nv, size);
+        stored(pa, size);
+        if (commit_) commit_->store(va, nv, size);
+    } else if (!store_slow(va, size, nv)) {
+        return false;
+    }
     x[d.rd] = o;
     return true;
 }

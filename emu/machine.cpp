@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "commit_log.hpp"
 #include "devices/bootrom.hpp"
 #include "devices/clint.hpp"
 #include "devices/htif.hpp"
@@ -145,7 +146,19 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
     }
 }
 
-Machine::~Machine() = default;
+Machine::~Machine() {
+    for (auto& h : harts_) h->attach_commit_tracer(nullptr);
+}
+
+void Machine::set_commit_log(CommitLog* log) {
+    for (auto& h : harts_) h->attach_commit_tracer(nullptr);
+    commit_tracers_.clear();
+    if (!log) return;
+    for (auto& h : harts_) {
+        commit_tracers_.push_back(std::make_unique<CommitTracer>(*log));
+        h->attach_commit_tracer(commit_tracers_.back().get());
+    }
+}
 
 void Machine::load(const Image& image) { boot(BootSpec{image, std::nullopt, {}, {}}); }
 

@@ -94,6 +94,9 @@ enum class StopReason {
     Idle,          // every hart waits in WFI and nothing can wake it
 };
 
+class CommitLog;
+class CommitTracer;
+
 class Machine {
 public:
     explicit Machine(MachineConfig cfg);
@@ -135,6 +138,10 @@ public:
     // (summed over harts). Deterministic: the same image and calls give the
     // same run, cycle for cycle.
     StopReason run(uint64_t max_insns);
+
+    // Every instruction any hart retires goes to `log` in Spike's
+    // --log-commits format (emu/commit_log.hpp); null stops. The log is the caller's.
+    void set_commit_log(CommitLog* log);
 
     // Stop conditions.
     void stop_on(EventKind k) { stop_mask_ |= 1u << unsigned(k); }
@@ -186,6 +193,7 @@ private:
     Bus bus_;
     EventLog events_;
     std::vector<std::unique_ptr<Hart>> harts_;
+    std::vector<std::unique_ptr<CommitTracer>> commit_tracers_;
     std::unique_ptr<dev::Clint> clint_;
     std::unique_ptr<dev::Uart16550> uart_, uart1_;
     std::unique_ptr<dev::SriovConsole> sriov_;

@@ -2,6 +2,7 @@
 // PMP, and the slow paths of fetch, load and store.
 #include "hart.hpp"
 #include "isa/tinst.hpp"
+#include "commit_log.hpp"
 #include "machine.hpp"
 
 namespace emu {
@@ -79,7 +80,7 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
         if (fast) host = &r->bytes[ppage - r->base] + (pa & (kPageSize - 1));
         if (acc == Access::Write) code = r->code[page].get();
     }
-    if (fill_tlb && tlb_enabled && !hlvx && !triggers_armed_ && !watching_ && pmp.uniform_over_page(ppage, p)) {
+    if (fill_tlb && tlb_enabled && !hlvx && !triggers_armed_ && !watching_ && !commit_ && pmp.uniform_over_page(ppage, p)) {
         te.vpn = vpn;
         te.tag = tag_[idx];
         te.ppage = ppage;
@@ -138,6 +139,16 @@ bool Hart::watch_stop() {
 }
 
 bool Hart::load_slow(uint64_t va, unsigned size, uint64_t& out, bool hlv, bool hlvx) {
+    if (__builtin_expect(commit_ != nullptr, 0)) commit_->load(va);
+    return load_access(va, size, out, hlv, hlvx);
+}
+
+bool Hart::store_slow(uint64_t va, unsigned size, uint64_t val, bool hsv) {
+    if (__builtin_expect(commit_ != nullptr, 0)) commit_->store(va, val, size);
+    return store_access(va, size, val, hsv);
+}
+
+bool Hart::load_access(uint64_t va, unsigned size, uint64_t& out, bool hlv, bool hlvx) {
     if (UNLIKELY_WATCHING && m_.watched_access(*this, va, size, false)) return watch_stop();
     if (UNLIKELY_TRIGGERS && trigger_fires(Access::Read, va)) return false;
     const bool v = hlv ? true : data_virt_;
@@ -149,7 +160,7 @@ bool Hart::load_slow(uint64_t va, unsigned size, uint64_t& out, bool hlv, bool h
         uint64_t val = 0;
         for (unsigned i = 0; i < size; ++i) {
             uint64_t b;
-            if (!load_slow(va + i, 1, b, hlv, hlvx)) return false;
+            if (!load_access(va + i, 1, b, hlv, hlvx)) return false;
             val |= b << (8 * i);
         }
         out = val;
@@ -181,7 +192,7 @@ bool Hart::load_slow(uint64_t va, unsigned size, uint64_t& out, bool hlv, bool h
     return true;
 }
 
-bool Hart::store_slow(uint64_t va, unsigned size, uint64_t val, bool hsv) {
+bool Hart::store_access(uint64_t va, unsigned size, uint64_t val, bool hsv) {
     if (UNLIKELY_WATCHING && m_.watched_access(*this, va, size, true)) return watch_stop();
     if (UNLIKELY_TRIGGERS && trigger_fires(Access::Write, va)) return false;
     const bool v = hsv ? true : data_virt_;
@@ -195,7 +206,7 @@ bool Hart::store_slow(uint64_t va, unsigned size, uint64_t val, bool hsv) {
         for (unsigned i = 0; i < size; ++i)
             if (!translate(va + i, Access::Write, 1, pa, host, v, p, false, true, idx)) return false;
         for (unsigned i = 0; i < size; ++i)
-            if (!store_slow(va + i, 1, (val >> (8 * i)) & 0xff, hsv)) return false;
+            if (!store_access(va + i, 1, (val >> (8 * i)) & 0xff, hsv)) return false;
         return true;
     }
     uint64_t pa;

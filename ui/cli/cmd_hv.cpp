@@ -211,14 +211,15 @@ int cmd_hv(const std::vector<std::string>& args) {
     opt.config.isa = {};
     if (std::string err = emu::IsaConfig::parse("rv64gch", opt.config.isa); !err.empty()) throw UsageError(err);
     bool mem_given = false, no_htinst = false, feed_stdin = stdin_is_interactive();
-    std::string bios = kFwJump, until_output, qemu_dir;
+    std::string bios = kFwJump, until_output, qemu_dir, commit_log;
     std::vector<VmSpec> vms;
     GdbOptions gdb_opt;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "-h" || a == "--help") { std::fputs(kHvHelp, stdout); std::fputs(kGdbOptionsHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
+        if (a == "-h" || a == "--help") { std::fputs(kHvHelp, stdout); std::fputs(kGdbOptionsHelp, stdout); std::fputs(kCommitLogHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
         if (a == "--mem") mem_given = true;
-        if (parse_machine_option(args, i, opt) || parse_gdb_option(args, i, gdb_opt)) continue;
+        if (parse_machine_option(args, i, opt) || parse_gdb_option(args, i, gdb_opt) ||
+            parse_commit_log_option(args, i, commit_log)) continue;
         if (a == "--vm") vms.push_back(parse_vm(value_of(args, i)));
         else if (a == "--bios") bios = value_of(args, i);
         else if (a == "--no-htinst") no_htinst = true;
@@ -263,9 +264,11 @@ int cmd_hv(const std::vector<std::string>& args) {
     emu::Machine::BootSpec spec;
     spec.firmware = emu::load_image_file(bios, emu::kDefaultRawLoadAddr);
     spec.kernel = emu::parse_elf(*hv_elf, "hv");  // linked at 0x80200000, where fw_jump jumps
+    std::unique_ptr<emu::CommitLog> commits;  // outlives the machine that writes to it
     auto m = std::make_unique<emu::Machine>(opt.config);
     mp = m.get();
     m->boot(spec);
+    commits = attach_commit_log(*m, commit_log);
     if (!vms.empty() && !hvtable::write(*m, table))
         throw UsageError("hv: the VM table does not fit in RAM");
 

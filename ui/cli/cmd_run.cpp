@@ -62,13 +62,14 @@ int cmd_run(const std::vector<std::string>& args) {
     bool stats = false;
     BootOptions boot;
     GdbOptions gdb_opt;
-    std::string signature, file, dump_dtb, until_output;
+    std::string signature, file, dump_dtb, until_output, commit_log;
     bool feed_stdin = isatty(0);
     unsigned gran = 4;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "-h" || a == "--help") { std::fputs(kRunHelp, stdout); std::fputs(kBootOptionsHelp, stdout); std::fputs(kGdbOptionsHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
-        if (parse_machine_option(args, i, opt) || parse_boot_option(args, i, boot) || parse_gdb_option(args, i, gdb_opt)) continue;
+        if (a == "-h" || a == "--help") { std::fputs(kRunHelp, stdout); std::fputs(kBootOptionsHelp, stdout); std::fputs(kGdbOptionsHelp, stdout); std::fputs(kCommitLogHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
+        if (parse_machine_option(args, i, opt) || parse_boot_option(args, i, boot) || parse_gdb_option(args, i, gdb_opt) ||
+            parse_commit_log_option(args, i, commit_log)) continue;
         if (a == "--stats") stats = true;
         else if (a == "--signature") signature = value_of(args, i);
         else if (a == "--signature-granularity") {
@@ -93,6 +94,7 @@ int cmd_run(const std::vector<std::string>& args) {
     emu::Machine* mp = nullptr;
     opt.config.console = stdout_console(until_output, &mp);
     emu::Image img;
+    std::unique_ptr<emu::CommitLog> commits;  // outlives the machine that writes to it
     std::unique_ptr<emu::Machine> m;
     if (!boot.bios.empty() || (boot.any() && dump_dtb.empty())) {
         m = make_booted_machine(opt, boot, &img);
@@ -110,6 +112,7 @@ int cmd_run(const std::vector<std::string>& args) {
             throw UsageError("--dump-dtb: cannot write '" + dump_dtb + "'");
         if (file.empty() && boot.bios.empty()) return 0;
     }
+    commits = attach_commit_log(*m, commit_log);
     std::unique_ptr<DebugSession> dbg;
     std::unique_ptr<GdbStub> gdb;
     if (gdb_opt.enabled()) {

@@ -23,6 +23,29 @@ const char* const kMachineOptionsHelp =
     "  --max-insns N    stop after N instructions (exit code 3)\n"
     "  --timeout SEC    stop after SEC seconds of host time (exit code 3)\n";
 
+const char* const kCommitLogHelp =
+    "commit log:\n"
+    "  --log-commits FILE  write each retired instruction to FILE as Spike's --log-commits\n"
+    "                   does (privilege, pc, encoding, registers, CSRs and memory written,\n"
+    "                   addresses read); FILE.gz is gzip-compressed. Runs one instruction\n"
+    "                   at a time\n";
+
+bool parse_commit_log_option(const std::vector<std::string>& args, size_t& i, std::string& path) {
+    if (args[i] != "--log-commits") return false;
+    path = value_of(args, i);
+    if (path.empty()) throw UsageError("--log-commits: empty file name");
+    return true;
+}
+
+std::unique_ptr<emu::CommitLog> attach_commit_log(emu::Machine& m, const std::string& path) {
+    if (path.empty()) return nullptr;
+    std::string err;
+    auto log = emu::CommitLog::open(path, err);
+    if (!log) throw UsageError(err);
+    m.set_commit_log(log.get());
+    return log;
+}
+
 uint64_t parse_u64(const std::string& text, const std::string& what) {
     if (text.empty()) throw UsageError(what + ": empty number");
     errno = 0;

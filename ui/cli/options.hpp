@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "emu/commit_log.hpp"
 #include "emu/machine.hpp"
 
 namespace cli {
@@ -28,6 +29,13 @@ struct MachineOptions {
 // Consumes argv[i] (and its value) if it is a machine option; returns false otherwise.
 bool parse_machine_option(const std::vector<std::string>& args, size_t& i, MachineOptions& opt);
 extern const char* const kMachineOptionsHelp;
+
+// --log-commits FILE (run, hv): Spike's commit log, gzip-compressed when FILE ends in .gz.
+bool parse_commit_log_option(const std::vector<std::string>& args, size_t& i, std::string& path);
+extern const char* const kCommitLogHelp;
+// The log opened for writing and attached to the machine, or null when `path`
+// is empty; UsageError naming the path when it cannot be created.
+std::unique_ptr<emu::CommitLog> attach_commit_log(emu::Machine& m, const std::string& path);
 
 uint64_t parse_u64(const std::string& text, const std::string& what);  // decimal or 0x hex
 uint64_t parse_size(const std::string& text, const std::string& what);  // 64M, 1G, 4096, 0x1000
