@@ -22,63 +22,11 @@ constexpr uint64_t kQuantum = 1000;
 constexpr uint64_t kSingleSlice = 1'000'000;
 }  // namespace
 
-std::string IsaConfig::parse(const std::string& text, IsaConfig& out) {
-    std::string s;
-    for (char c : text) s += char(std::tolower(static_cast<unsigned char>(c)));
-    if (s.rfind("rv64", 0) != 0) return "ISA string '" + text + "' must start with rv64";
-    IsaConfig c;
-    c.m = c.a = c.c = c.f = c.d = c.h = false;
-    size_t i = 4;
-    bool base = false;
-    for (; i < s.size() && s[i] != '_'; ++i) {
-        switch (s[i]) {
-        case 'i': base = true; break;
-        case 'g': base = c.m = c.a = c.f = c.d = true; break;
-        case 'm': c.m = true; break;
-        case 'a': c.a = true; break;
-        case 'c': c.c = true; break;
-        case 'f': c.f = true; break;
-        case 'd': c.d = c.f = true; break;
-        case 'h': c.h = true; break;
-        case 's': case 'u': break;  // S and U modes are always present
-        default: return std::string("ISA string '") + text + "': extension '" + s[i] + "' is not supported";
-        }
-    }
-    if (!base) return "ISA string '" + text + "' has no base (i or g)";
-    while (i < s.size()) {
-        size_t j = s.find('_', i + 1);
-        std::string ext = s.substr(i + 1, j == std::string::npos ? std::string::npos : j - i - 1);
-        if (!ext.empty() && ext != "zicsr" && ext != "zifencei" && ext != "zicntr" && ext != "sstc")
-            return "ISA string '" + text + "': extension '" + ext + "' is not supported";
-        if (j == std::string::npos) break;
-        i = j;
-    }
-    out = c;
-    return {};
+std::string IsaConfig::parse(const std::string& text, IsaConfig& out, std::string* note) {
+    return isa::parse_isa_string(text, out.ext, note);
 }
 
-std::string IsaConfig::str() const {
-    std::string s = "rv64i";
-    if (m) s += 'm';
-    if (a) s += 'a';
-    if (f) s += 'f';
-    if (d) s += 'd';
-    if (c) s += 'c';
-    if (h) s += 'h';
-    return s;
-}
-
-uint64_t MachineConfig::misa() const {
-    auto bit = [](char c) { return 1ull << (c - 'a'); };
-    uint64_t v = (2ull << 62) | bit('i') | bit('s') | bit('u');
-    if (isa.m) v |= bit('m');
-    if (isa.a) v |= bit('a');
-    if (isa.c) v |= bit('c');
-    if (isa.f) v |= bit('f');
-    if (isa.d) v |= bit('d');
-    if (isa.h) v |= bit('h');
-    return v;
-}
+uint64_t MachineConfig::misa() const { return (2ull << 62) | isa::misa_extensions(isa.ext); }
 
 Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
     if (cfg_.harts == 0) cfg_.harts = 1;
@@ -140,7 +88,7 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
         htif_->tohost_written(v);
     };
     for (unsigned i = 0; i < cfg_.harts; ++i) {
-        harts_.push_back(std::make_unique<Hart>(*this, i, cfg_.isa.h, cfg_.isa.sstc));
+        harts_.push_back(std::make_unique<Hart>(*this, i, cfg_.isa.has(isa::Ext::H), cfg_.isa.has(isa::Ext::Sstc)));
         harts_.back()->tlb_enabled = cfg_.tlb;
         harts_.back()->reset(map::kBootRom);
     }
@@ -236,9 +184,8 @@ std::vector<uint8_t> Machine::make_device_tree(const std::string& bootargs, uint
                                                uint64_t initrd_size) const {
     FdtConfig c;
     c.harts = cfg_.harts;
-    c.isa = cfg_.isa.str();
-    c.extensions = {"zicsr", "zifencei", "zicntr"};
-    if (cfg_.isa.sstc) c.extensions.push_back("sstc");
+    c.isa = isa::isa_base(cfg_.isa.ext);
+    c.extensions = isa::isa_multi_letter(cfg_.isa.ext);
     c.ram_base = map::kRam;
     c.ram_size = cfg_.ram_size;
     c.bootargs = bootargs;

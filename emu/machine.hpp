@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "bus.hpp"
+#include "isa/extensions.hpp"
 #include "events.hpp"
 #include "hart.hpp"
 #include "loader.hpp"
@@ -51,13 +52,12 @@ constexpr uint64_t kRam = 0x80000000;
 }  // namespace map
 
 struct IsaConfig {
-    bool m = true, a = true, c = true, f = true, d = true, h = false;
-    bool sstc = true;  // stimecmp/vstimecmp; without it they do not exist and menvcfg.STCE is 0
-    // Parses "rv64imac", "rv64gc", "rv64imach", "rv64gch" (letters after rv64,
-    // with g = imafd and zicsr/zifencei accepted after underscores).
-    // Returns an error message, or empty on success.
-    static std::string parse(const std::string& text, IsaConfig& out);
-    std::string str() const;
+    isa::ExtSet ext = isa::default_extensions();
+    bool has(isa::Ext e) const { return ext.has(e); }
+    // An ISA string or profile name (isa::parse_isa_string); returns an error
+    // message, or empty on success. *note: what a profile leaves out.
+    static std::string parse(const std::string& text, IsaConfig& out, std::string* note = nullptr);
+    std::string str() const { return isa::isa_string(ext); }
 };
 
 struct MachineConfig {

@@ -5,6 +5,8 @@
 #include <span>
 #include <string_view>
 
+#include "extensions.hpp"
+
 namespace isa {
 
 enum class Op : uint8_t {
@@ -22,7 +24,6 @@ enum class Format : uint8_t {
     FLOAD, FSTORE, R4, FR_RM, FR, F1_RM, F2X_RM, F2X, FCMP, X2F_RM, X2F,
 };
 
-enum class Ext : uint8_t { I, M, A, Zicsr, Zifencei, Priv, H, F, D };
 
 struct InsnInfo {
     Op op;

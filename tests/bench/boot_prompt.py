@@ -21,7 +21,7 @@ if not (os.path.exists(FW) and os.path.exists(UBOOT)):
     sys.exit(77)
 
 t0 = time.perf_counter()
-p = subprocess.run([stepvisor, "run", "--stats", "--isa", "rv64gch", "--bios", FW, "--kernel", UBOOT,
+p = subprocess.run([stepvisor, "run", "--stats", "--bios", FW, "--kernel", UBOOT,
                     "--until-output", "=> ", "--timeout", "300"], capture_output=True, text=True)
 sv_wall = time.perf_counter() - t0
 stats = [l for l in p.stderr.splitlines() if l.startswith("stats:")]

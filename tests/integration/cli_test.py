@@ -124,17 +124,34 @@ n = [int(l.split("instructions=")[1].split()[0]) for l in err.splitlines() if l.
 check(rc == 0 and n and 20000 < n[0] < 20200,
       "a syscon reset restarts the program at once and --stats counts both boots", f"rc={rc} {err!r}")
 
-# --no-sstc: harts without Sstc, and a device tree that says so.
-with tempfile.TemporaryDirectory() as d:
-    isa = {}
-    for opt in ([], ["--no-sstc"]):
+# --isa and --no-sstc: the device tree's riscv,isa shows exactly the harts' extensions.
+def dtb_isa(*opts):
+    with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "m.dtb")
-        rc, out, err = run("run", *opt, "--dump-dtb", path)
+        rc, out, err = run("run", *opts, "--dump-dtb", path)
         blob = open(path, "rb").read() if rc == 0 and os.path.exists(path) else b""
-        at = blob.find(b"rv64imafdc_")
-        isa[bool(opt)] = blob[at:blob.find(b"\0", at)].decode() if at >= 0 else ""
-    check(isa[False].endswith("_sstc") and isa[True] and "sstc" not in isa[True],
-          "the device tree's riscv,isa lists Sstc, and not with --no-sstc", str(isa))
+        at = blob.find(b"rv64i")
+        return blob[at:blob.find(b"\0", at)].decode() if at >= 0 else ""
+
+
+rc, out, err = run("run", "--help")
+listed = out.split("Default: every extension below:", 1)[-1].split("  --mem", 1)[0].split()
+default = dtb_isa()
+check(default.split("_") == listed and default.startswith("rv64imafdch_") and "_sstc" in default,
+      "the default riscv,isa has H and Sstc and is what --help lists", f"{default!r} vs {listed}")
+check(dtb_isa("--isa", "rv64gc") == "rv64imafdc_zicntr_zicsr_zifencei",
+      "--isa rv64gc turns every other extension off", dtb_isa("--isa", "rv64gc"))
+nosstc = dtb_isa("--no-sstc")
+check(nosstc and "sstc" not in nosstc and nosstc == default.replace("_sstc", ""),
+      "--no-sstc takes Sstc out of the default and of riscv,isa", nosstc)
+check(dtb_isa("--isa", "rv64gch_sstc") == "rv64imafdch_zicntr_zicsr_zifencei_sstc",
+      "--isa rv64gch_sstc as written", dtb_isa("--isa", "rv64gch_sstc"))
+rc, out, err = run("run", "--isa", "rv64gc_zicsr_zfoo", pass_a)
+one_line_error(rc, err, 2, "'zfoo'", "an unknown extension in --isa is named")
+rc, out, err = run("run", "--isa", "rva23s64_v", pass_a)
+one_line_error(rc, err, 2, "'v'", "asking for V names it as not implemented")
+rc, out, err = run("run", "--isa", "rva23s64", pass_a)
+check(rc == 0, "a profile name runs a program", f"rc={rc} {err!r}")
 
 # --no-tlb: the same program retires the same instructions; only walks, and
 # so cycles, grow. --demo-devices: the second UART and the SR-IOV console

@@ -59,7 +59,7 @@ check(ours is not None and objdump_text is not None and " ".join(ours.group(1).s
       "the stop line's disassembly equals objdump's", f"ours={ours and ours.group(1)!r} objdump={objdump_text!r}")
 
 priv = by_cmd.get("until priv", "")
-check(re.search(r"priv M -> S", priv) is not None, "until priv reports the drop from M to S", priv)
+check(re.search(r"priv M -> HS", priv) is not None, "until priv reports the drop from M to HS (the default ISA has H)", priv)
 
 satp_line = re.search(r"satp = 0x([0-9a-f]+)", by_cmd.get("csr satp", ""))
 check(satp_line is not None, "csr satp prints the register", by_cmd.get("csr satp", ""))

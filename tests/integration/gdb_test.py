@@ -39,7 +39,7 @@ def session(script, harts=1, gui=False):
     -batch on script; returns (gdb output split at 'echo ==NAME==' marks,
     stepvisor's output, exit code, the whole gdb output)."""
     port = free_port()
-    machine = ["--isa", "rv64gch", "--harts", str(harts), "--bios", sbi, "--kernel", hv, "--gdb", str(port)]
+    machine = ["--harts", str(harts), "--bios", sbi, "--kernel", hv, "--gdb", str(port)]
     if gui:
         cmd = ["xvfb-run", "-a", stepvisor, "gui"] + machine
     else:

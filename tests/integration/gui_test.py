@@ -3,7 +3,7 @@
 
 1. the built-in benchmark (no FILE): step to the first trap, open the walk of
    a data address through satp, save a screenshot and the GUI's state;
-2. the H-extension self-test (hext.elf, --isa rv64gch): step to the third VM
+2. the H-extension self-test (hext.elf, on the default ISA with H): step to the third VM
    exit, select it in the VM-exit table, open the two-stage walk of a guest
    address, save a screenshot and the state.
 
@@ -216,7 +216,7 @@ dump-state {out_dir}/gui-trap.json
 
     # 2. hext.elf: the third VM exit, selected in the table, and a two-stage walk.
     steps = "until vmexit\nuntil vmexit\nuntil vmexit\n"
-    gui_out = run_gui(stepvisor, ["--isa", "rv64gch", hext], steps + f"""
+    gui_out = run_gui(stepvisor, [hext], steps + f"""
 select-exit last
 translate 0x40000000 gva
 show exits
@@ -227,7 +227,7 @@ screenshot {out_dir}/gui-timeline.png
 """, out_dir, "gui-vmexit")
     state = json.load(open(f"{out_dir}/gui-vmexit.json"))
     check_screenshot(f"{out_dir}/gui-vmexit.png", state, "vmexit")
-    cli = run_debug(stepvisor, ["--isa", "rv64gch", hext], steps + "pt 0x40000000\n", out_dir, "cli-vmexit")
+    cli = run_debug(stepvisor, [hext], steps + "pt 0x40000000\n", out_dir, "cli-vmexit")
     cli_events = re.findall(r"^event: (.*)$", cli, re.M)
     check(len(cli_events) == 3, f"vmexit: the CLI stopped on 3 VM exits ({len(cli_events)})")
     sel = state["selected"]
@@ -248,7 +248,7 @@ screenshot {out_dir}/gui-timeline.png
 
     # 3. The hypervisor on OpenSBI: VM exits of real VMs.
     if hv and bios and os.path.exists(bios):
-        run_gui(stepvisor, ["--isa", "rv64gch", "--mem", "256M", "--bios", bios, "--kernel", hv],
+        run_gui(stepvisor, ["--mem", "256M", "--bios", bios, "--kernel", hv],
                 "until vmexit\n" * 5 + f"""
 select-exit last
 show exits
@@ -267,7 +267,7 @@ dump-state {out_dir}/gui-hv.json
     # 2b. The same session driven by the pointer: click a VM exit's marker on
     # the timeline and a row of the table, then the "trap" button; the trap the
     # GUI stops on must be the CLI's next trap after the third VM exit.
-    run_gui(stepvisor, ["--isa", "rv64gch", hext], steps + f"""
+    run_gui(stepvisor, [hext], steps + f"""
 show timeline
 wait 2
 click-item exit-marker-1
@@ -285,7 +285,7 @@ screenshot {out_dir}/gui-click3.png
     s3 = json.load(open(f"{out_dir}/gui-click3.json"))
     check(s1["selected_exit_row"] == 1, f"click: the marker of exit 1 selects row 1 ({s1['selected_exit_row']})")
     check(s2["selected_exit_row"] == 0, f"click: the table's row 0 selects exit 0 ({s2['selected_exit_row']})")
-    cli = run_debug(stepvisor, ["--isa", "rv64gch", hext], steps + "until trap\n", out_dir, "cli-click")
+    cli = run_debug(stepvisor, [hext], steps + "until trap\n", out_dir, "cli-click")
     cli_events = re.findall(r"^event: (.*)$", cli, re.M)
     sel = s3["selected"]
     check(sel and cli_events and sel["kind"] == "trap" and sel["line"] == cli_events[-1],

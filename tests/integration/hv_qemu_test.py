@@ -266,7 +266,7 @@ def main():
             return 77
         if a.stepvisor:
             runs.append(('stepvisor' + tag, sstc, harts,
-                         [a.stepvisor, 'run', '--isa', 'rv64gch', '--mem', '256M', '--harts', str(harts)] +
+                         [a.stepvisor, 'run', '--mem', '256M', '--harts', str(harts)] +
                          ([] if sstc else ['--no-sstc']) + ['--bios', a.bios, '--kernel', a.stepvisor_kernel]))
 
     expect, ticks = expected_lines(a.guests_src)

@@ -37,7 +37,7 @@ for what, path in [("STEPVISOR_LINUX_IMAGE", image), ("STEPVISOR_LINUX_INITRD", 
 
 failures = []
 for fw, harts in [(FW, 1), (FW, 4)] + ([(own_sbi, 4)] if own_sbi else []):
-    cmd = [stepvisor, "run", "--stats", "--isa", "rv64gch", "--harts", str(harts),
+    cmd = [stepvisor, "run", "--stats", "--harts", str(harts),
            "--timeout", "240", "--bios", fw, "--kernel", image, "--initrd", initrd,
            "--append", "console=ttyS0 earlycon"]
     print("$ " + " ".join(cmd), flush=True)

@@ -43,7 +43,7 @@ def qemu_cmd(bios, kernel, sstc=True):
 
 runs = {}
 for sstc in (True, False):
-    rc, out = run([stepvisor, "run", "--isa", "rv64gch", "--harts", "4"] + ([] if sstc else ["--no-sstc"]) +
+    rc, out = run([stepvisor, "run", "--harts", "4"] + ([] if sstc else ["--no-sstc"]) +
                   ["--bios", sbi, "--kernel", sbitest])
     runs["stepvisor" + ("" if sstc else " --no-sstc")] = (rc, out)
 have_qemu = qemu and os.path.exists(qemu)
@@ -67,7 +67,7 @@ for name, (rc, out) in runs.items():
         check(want == got, f"{name}: the same lines as {oracle}", "; ".join(diff) or f"{len(want)} vs {len(got)} lines")
 
 # hv on firmware/sbi with four harts.
-rc, out = run([stepvisor, "run", "--isa", "rv64gch", "--harts", "4", "--bios", sbi, "--kernel", hv])
+rc, out = run([stepvisor, "run", "--harts", "4", "--bios", sbi, "--kernel", hv])
 check(rc == 0 and "on stepvisor sbi" in out and "hv: all VMs have stopped; powering off" in out,
       "hv boots on firmware/sbi (4 harts) on stepvisor and powers off", out[-1500:])
 if have_qemu:

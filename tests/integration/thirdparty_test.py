@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Third-party hypervisors as checks of the H extension: Xvisor with its
 basic-firmware guest, and Bao with its bare-metal guest, each run under Debian's
-OpenSBI fw_jump on stepvisor (rv64gch, Sstc on) the way their documentation runs
+OpenSBI fw_jump on stepvisor (the default ISA: H and Sstc on) the way their documentation runs
 them on QEMU virt, on one and on four harts. The guest must reach its prompt and
 answer what is typed at it.
 
@@ -40,7 +40,7 @@ def type_line(s, text):
 
 
 def start(harts, args):
-    cmd = [stepvisor, "run", "--stats", "--isa", "rv64gch", "--harts", str(harts),
+    cmd = [stepvisor, "run", "--stats", "--harts", str(harts),
            "--stdin", "--timeout", "600", "--bios", FW] + args
     print("$ " + " ".join(cmd), flush=True)
     return ConsoleSession(cmd, drop_cr=True)

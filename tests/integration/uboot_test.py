@@ -18,7 +18,7 @@ if not (os.path.exists(FW) and os.path.exists(UBOOT)):
     print(f"skipped: install Debian's opensbi and u-boot-qemu ({FW}, {UBOOT})")
     sys.exit(77)
 
-con = ConsoleSession([stepvisor, "run", "--stdin", "--stats", "--harts", harts, "--isa", "rv64gch",
+con = ConsoleSession([stepvisor, "run", "--stdin", "--stats", "--harts", harts,
                       "--bios", FW, "--kernel", UBOOT, "--timeout", "240"])
 wait_for, send = con.wait_for, con.send
 

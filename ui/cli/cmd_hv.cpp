@@ -208,8 +208,6 @@ bool stdin_is_interactive() {
 
 int cmd_hv(const std::vector<std::string>& args) {
     MachineOptions opt;
-    opt.config.isa = {};
-    if (std::string err = emu::IsaConfig::parse("rv64gch", opt.config.isa); !err.empty()) throw UsageError(err);
     bool mem_given = false, no_htinst = false, feed_stdin = stdin_is_interactive();
     std::string bios = kFwJump, until_output, qemu_dir, commit_log;
     std::vector<VmSpec> vms;
@@ -237,7 +235,7 @@ int cmd_hv(const std::vector<std::string>& args) {
                              " is missing (install the Debian package opensbi, or give --bios FW)");
         throw emu::LoadError(bios + ": no such file");
     }
-    if (!opt.config.isa.h) throw UsageError("hv: the hypervisor needs the H extension (--isa rv64gch)");
+    if (!opt.config.isa.has(isa::Ext::H)) throw UsageError("hv: the hypervisor needs the H extension (h in --isa)");
 
     // The table and the images, then the pool for guest RAM and G-stage tables.
     std::vector<hvtable::Vm> table_vms;

@@ -128,7 +128,7 @@ void DebugSession::report_stop(emu::StopReason r, uint64_t first_event, std::ost
     case emu::StopReason::Event:
         for (const auto& e : m_.events().since(first_event))
             if (watched_ & (1u << unsigned(e.kind)))
-                out << "event: [cycle " << e.cycle << "] hart" << unsigned(e.hart) << " " << emu::describe(e, m_.config().isa.h) << "\n";
+                out << "event: [cycle " << e.cycle << "] hart" << unsigned(e.hart) << " " << emu::describe(e, m_.config().isa.has(isa::Ext::H)) << "\n";
         break;
     case emu::StopReason::Limit: break;
     }
@@ -223,7 +223,7 @@ void DebugSession::disas(uint64_t addr, uint64_t n, std::ostream& out) {
 void DebugSession::events(uint64_t n, std::ostream& out) {
     for (const auto& e : m_.events().last(std::min<uint64_t>(n, 100000)))
         out << "#" << e.seq << " [cycle " << e.cycle << "] hart" << unsigned(e.hart) << " "
-            << emu::describe(e, m_.config().isa.h) << "\n";
+            << emu::describe(e, m_.config().isa.has(isa::Ext::H)) << "\n";
 }
 
 }  // namespace cli

@@ -157,7 +157,7 @@ void GdbStub::stopped(const GdbStop& s) {
         for (const auto& e : m().events().since(event_seq_))
             if (e.kind == *goal_.kind)
                 text += "event: [cycle " + std::to_string(e.cycle) + "] hart" + std::to_string(e.hart) + " " +
-                        emu::describe(e, m().config().isa.h) + "\n";
+                        emu::describe(e, m().config().isa.has(isa::Ext::H)) + "\n";
         console(text);
     }
     disarm();

@@ -8,9 +8,8 @@
 
 namespace cli {
 
-const char* const kMachineOptionsHelp =
-    "machine options:\n"
-    "  --isa STR        ISA string: rv64gc (default, = rv64imafdc), rv64gch, rv64imac, ...\n"
+namespace {
+const std::string kMachineOptionsText = "machine options:\n" + isa::isa_help() +
     "  --mem SIZE       RAM size at 0x80000000, e.g. 64M, 1G (default 256M)\n"
     "  --harts N        number of harts (default 1)\n"
     "  --no-sstc        harts without Sstc: no stimecmp/vstimecmp, timers only through the\n"
@@ -22,6 +21,8 @@ const char* const kMachineOptionsHelp =
     "  --load-addr ADDR run FILE as a raw binary placed at ADDR (e.g. 0x80000000)\n"
     "  --max-insns N    stop after N instructions (exit code 3)\n"
     "  --timeout SEC    stop after SEC seconds of host time (exit code 3)\n";
+}  // namespace
+const char* const kMachineOptionsHelp = kMachineOptionsText.c_str();
 
 const char* const kCommitLogHelp =
     "commit log:\n"
@@ -84,15 +85,17 @@ const std::string& value_of(const std::vector<std::string>& args, size_t& i) {
 bool parse_machine_option(const std::vector<std::string>& args, size_t& i, MachineOptions& opt) {
     const std::string& a = args[i];
     if (a == "--isa") {
-        std::string err = emu::IsaConfig::parse(value_of(args, i), opt.config.isa);
+        std::string note;
+        std::string err = emu::IsaConfig::parse(value_of(args, i), opt.config.isa, &note);
         if (!err.empty()) throw UsageError(err);
+        if (!note.empty()) std::fprintf(stderr, "note: %s\n", note.c_str());
     } else if (a == "--mem") {
         uint64_t s = parse_size(value_of(args, i), "--mem");
         if (s < (1ull << 20) || s > (64ull << 30) || (s & 0xfff))
             throw UsageError("--mem: size must be a multiple of 4K between 1M and 64G");
         opt.config.ram_size = s;
     } else if (a == "--no-sstc") {
-        opt.config.isa.sstc = false;
+        opt.config.isa.ext.remove(isa::Ext::Sstc);
     } else if (a == "--no-tlb") {
         opt.config.tlb = false;
     } else if (a == "--demo-devices") {

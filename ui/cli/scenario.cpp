@@ -330,7 +330,7 @@ hvtable::Vm guest(const std::string& image, const std::string& name, uint64_t me
 }
 
 std::unique_ptr<emu::Machine> build_hv_machine(emu::MachineConfig cfg, const HvSetup& setup) {
-    cfg.isa.h = true;
+    cfg.isa.ext.add(isa::Ext::H);
     cfg.harts = setup.harts;
     hvtable::Table table;
     if (!setup.vms.empty()) {

@@ -196,7 +196,7 @@ struct HvSetup {
 // ("hello", "ticker", ...), at GPA 0x8000_0000; name defaults to the image's.
 hvtable::Vm guest(const std::string& image, const std::string& name = "", uint64_t mem = 4 * hvtable::kMiB,
                   unsigned vcpus = 1, unsigned share = 100);
-// The machine: rv64gch, the firmware at 0x8000_0000 and hv.elf at
+// The machine: the given ISA with H, the firmware at 0x8000_0000 and hv.elf at
 // 0x8020_0000 (both embedded in the binary), the VM table when there are VMs.
 std::unique_ptr<emu::Machine> build_hv_machine(emu::MachineConfig cfg, const HvSetup& setup = {});
 // An embedded ELF image by name ("hv", "sbi"); std::runtime_error when absent.

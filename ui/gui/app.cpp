@@ -337,7 +337,7 @@ void draw_control(App& a, Rect r) {
     if (s.ips() > 0) std::snprintf(speed, sizeof speed, "%.1f MIPS", s.ips() / 1e6);
     ImGui::Text("%s  |  %llu instructions, cycle %llu  |  %s  |  %llu events  |  %s", s.image_name().c_str(),
                 (unsigned long long)m.instructions(), (unsigned long long)m.cycles(), speed,
-                (unsigned long long)m.events().total(), m.config().isa.str().c_str());
+                (unsigned long long)m.events().total(), isa::isa_base(m.config().isa.ext).c_str());
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("MIPS: instructions per second of host time while running (the last run or slice);\n"
                           "cycles follow the documented cycle model, not the host clock");

@@ -228,7 +228,7 @@ void exit_table(App& a) {
     Session& s = a.s;
     const auto& ex = s.exits();
     if (!s.h_enabled()) {
-        ImGui::TextDisabled("No H extension on this machine (run with --isa rv64gch): no VM exits.");
+        ImGui::TextDisabled("No H extension on this machine (the default ISA has it; --isa rv64gc turns it off): no VM exits.");
         return;
     }
     ImGui::Text("%zu VM exits (traps from VS/VU to HS or M)", ex.size());

@@ -93,7 +93,7 @@ public:
     cli::DebugSession& debugger() { return *dbg_; }
     const emu::Image& image() const { return cfg_.image; }
     const std::string& image_name() const { return cfg_.image_name; }
-    bool h_enabled() const { return m_->config().isa.h; }
+    bool h_enabled() const { return m_->config().isa.has(isa::Ext::H); }
     unsigned hart_index() const { return cur_hart_; }
     emu::Hart& hart() { return m_->hart(cur_hart_); }
     void select_hart(unsigned h);

@@ -24,7 +24,7 @@ trap 'rm -rf "$T"' EXIT
     echo "select-exit 130"
     echo "screenshot $OUT/gui-hv-exits.png"
 } > "$T/hv"
-eval "$GUI" --isa rv64gch --mem 256M --bios "$FW" --kernel "$B/hv/hv.elf" --script "$T/hv" --exit-after-script > /dev/null
+eval "$GUI" --mem 256M --bios "$FW" --kernel "$B/hv/hv.elf" --script "$T/hv" --exit-after-script > /dev/null
 
 # 2. A guest-page fault under two-stage translation: the nested walk as a grid.
 {
@@ -34,7 +34,7 @@ eval "$GUI" --isa rv64gch --mem 256M --bios "$FW" --kernel "$B/hv/hv.elf" --scri
     echo "translate 0x60000000 gva"
     echo "screenshot $OUT/gui-nested-walk.png"
 } > "$T/walk"
-eval "$GUI" --isa rv64gch "$B/firmware/tests/h_gstage_sv39x4.elf" --script "$T/walk" --exit-after-script > /dev/null
+eval "$GUI" "$B/firmware/tests/h_gstage_sv39x4.elf" --script "$T/walk" --exit-after-script > /dev/null
 
 # 3. The built-in program: Sv39 tables coalesced into ranges, CSRs decoded.
 {
