@@ -17,6 +17,9 @@ public:
     bool read(uint64_t offset, unsigned size, uint64_t& value) override;
     // Always false: ROM is not writable.
     bool write(uint64_t offset, unsigned size, uint64_t value) override;
+    // The contents are given at construction and never change.
+    void save(StateOut&) const override {}
+    void restore(StateIn&) override {}
 
     const std::vector<uint8_t>& bytes() const { return bytes_; }
     uint64_t size() const { return bytes_.size(); }

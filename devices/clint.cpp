@@ -83,3 +83,24 @@ bool Clint::write(uint64_t offset, unsigned size, uint64_t value) {
 }
 
 }  // namespace dev
+
+namespace dev {
+
+void Clint::save(StateOut& out) const {
+    out.vec(msip_);
+    out.vec(mtimecmp_);
+    out.u64(offset_);
+}
+
+void Clint::restore(StateIn& in) {
+    auto msip = in.vec<uint8_t>(msip_.size());
+    auto cmp = in.vec<uint64_t>(mtimecmp_.size());
+    uint64_t off = in.u64();
+    for (uint8_t b : msip)
+        if (b > 1) throw StateError("clint: msip is neither 0 nor 1");
+    msip_ = std::move(msip);
+    mtimecmp_ = std::move(cmp);
+    offset_ = off;
+}
+
+}  // namespace dev

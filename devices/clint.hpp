@@ -34,6 +34,8 @@ public:
     std::string_view name() const override { return "clint"; }
     bool read(uint64_t offset, unsigned size, uint64_t& value) override;
     bool write(uint64_t offset, unsigned size, uint64_t value) override;
+    void save(StateOut& out) const override;
+    void restore(StateIn& in) override;
 
     unsigned harts() const { return unsigned(msip_.size()); }
     bool msip(unsigned hart) const { return hart < msip_.size() && msip_[hart]; }

@@ -161,3 +161,29 @@ void Htif::identify(uint64_t command) {
 }
 
 }  // namespace dev
+
+namespace dev {
+
+void Htif::save(StateOut& out) const {
+    out.u64(input_.size());
+    for (uint8_t b : input_) out.u8(b);
+    out.u64(pending_reads_);
+    out.u64(ignored_);
+    out.boolean(exit_code_.has_value());
+    out.u64(exit_code_.value_or(0));
+}
+
+void Htif::restore(StateIn& in) {
+    uint64_t n = in.u64();
+    if (n > in.left()) throw StateError("htif: truncated input queue");
+    const uint8_t* b = in.take(n);
+    uint64_t reads = in.u64(), ignored = in.u64();
+    bool has_exit = in.boolean();
+    uint64_t code = in.u64();
+    input_.assign(b, b + n);
+    pending_reads_ = size_t(reads);
+    ignored_ = ignored;
+    exit_code_ = has_exit ? std::optional<uint64_t>(code) : std::nullopt;
+}
+
+}  // namespace dev

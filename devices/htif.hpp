@@ -37,6 +37,8 @@
 #include <functional>
 #include <optional>
 
+#include "devices/state.hpp"
+
 namespace dev {
 
 class Htif {
@@ -61,6 +63,10 @@ public:
     // magic_mem outside memory): counted, never fatal.
     uint64_t ignored_commands() const { return ignored_; }
     void reset();
+    // Snapshots: the queued input and the pending reads; restore checks
+    // everything before it changes anything (dev::StateError).
+    void save(StateOut& out) const;
+    void restore(StateIn& in);
 
 private:
     void syscall(uint64_t magic_addr);

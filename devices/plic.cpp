@@ -186,3 +186,48 @@ bool Plic::write(uint64_t offset, unsigned size, uint64_t value) {
 }
 
 }  // namespace dev
+
+namespace dev {
+
+void Plic::save(StateOut& out) const {
+    out.vec(priority_);
+    out.vec(level_);
+    out.vec(pending_);
+    out.vec(claimer_);
+    out.vec(claim_seq_);
+    out.u64(seq_);
+    for (const auto& e : enable_) out.vec(e);
+    out.vec(threshold_);
+    out.vec(out_);
+}
+
+void Plic::restore(StateIn& in) {
+    const size_t n = priority_.size();
+    auto prio = in.vec<uint32_t>(n);
+    auto level = in.vec<uint8_t>(n);
+    auto pending = in.vec<uint8_t>(n);
+    auto claimer = in.vec<int>(n);
+    auto claim_seq = in.vec<uint64_t>(n);
+    uint64_t seq = in.u64();
+    std::vector<std::vector<uint32_t>> enable;
+    for (const auto& e : enable_) enable.push_back(in.vec<uint32_t>(e.size()));
+    auto threshold = in.vec<uint32_t>(threshold_.size());
+    auto out = in.vec<uint8_t>(out_.size());
+    for (uint32_t p : prio)
+        if (p > kMaxPriority) throw StateError("plic: a priority above " + std::to_string(kMaxPriority));
+    for (uint32_t t : threshold)
+        if (t > kMaxPriority) throw StateError("plic: a threshold above " + std::to_string(kMaxPriority));
+    for (int c : claimer)
+        if (c < -1 || c >= int(threshold_.size())) throw StateError("plic: a source claimed by no context");
+    priority_ = std::move(prio);
+    level_ = std::move(level);
+    pending_ = std::move(pending);
+    claimer_ = std::move(claimer);
+    claim_seq_ = std::move(claim_seq);
+    seq_ = seq;
+    enable_ = std::move(enable);
+    threshold_ = std::move(threshold);
+    out_ = std::move(out);
+}
+
+}  // namespace dev

@@ -60,6 +60,8 @@ public:
     std::string_view name() const override { return "plic"; }
     bool read(uint64_t offset, unsigned size, uint64_t& value) override;
     bool write(uint64_t offset, unsigned size, uint64_t value) override;
+    void save(StateOut& out) const override;
+    void restore(StateIn& in) override;
 
     // A device's interrupt line (sources 1 .. sources()-1; others ignored).
     void set_source(unsigned src, bool level);

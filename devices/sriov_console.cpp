@@ -47,3 +47,21 @@ void SriovConsole::reset() {
 }
 
 }  // namespace dev
+
+namespace dev {
+
+void SriovConsole::save(StateOut& out) const {
+    out.u32(num_vfs_);
+    for (const auto& s : out_) out.str(s);
+}
+
+void SriovConsole::restore(StateIn& in) {
+    uint32_t n = in.u32();
+    if (n > kMaxVfs) throw StateError("sriov-console: more VFs than the device has");
+    std::array<std::string, kMaxVfs> o;
+    for (auto& s : o) s = in.str();
+    num_vfs_ = n;
+    out_ = std::move(o);
+}
+
+}  // namespace dev

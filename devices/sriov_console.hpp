@@ -32,6 +32,8 @@ public:
     std::string_view name() const override { return "sriov-console"; }
     bool read(uint64_t offset, unsigned size, uint64_t& value) override;
     bool write(uint64_t offset, unsigned size, uint64_t value) override;
+    void save(StateOut& out) const override;
+    void restore(StateIn& in) override;
 
     unsigned num_vfs() const { return num_vfs_; }
     const std::string& output(unsigned vf) const { return out_[vf]; }  // what VF vf sent

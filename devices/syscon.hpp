@@ -26,6 +26,8 @@ public:
     std::string_view name() const override { return "syscon"; }
     bool read(uint64_t offset, unsigned size, uint64_t& value) override;
     bool write(uint64_t offset, unsigned size, uint64_t value) override;
+    void save(StateOut& out) const override;
+    void restore(StateIn& in) override;
 
 private:
     std::function<void(Kind, uint32_t)> on_event_;

@@ -173,3 +173,26 @@ bool Uart16550::write(uint64_t offset, unsigned size, uint64_t value) {
 }
 
 }  // namespace dev
+
+namespace dev {
+
+void Uart16550::save(StateOut& out) const {
+    out.u64(rx_.size());
+    for (uint8_t b : rx_) out.u8(b);
+    for (uint8_t r : {ier_, lcr_, mcr_, scr_, dll_, dlm_, fcr_, msr_delta_}) out.u8(r);
+    out.boolean(thr_ipending_);
+}
+
+void Uart16550::restore(StateIn& in) {
+    uint64_t n = in.u64();
+    if (n > in.left()) throw StateError("uart: truncated receive queue");
+    const uint8_t* rx = in.take(n);
+    uint8_t r[8];
+    in.raw(r, sizeof r);
+    bool thr = in.boolean();
+    rx_.assign(rx, rx + n);
+    ier_ = r[0], lcr_ = r[1], mcr_ = r[2], scr_ = r[3], dll_ = r[4], dlm_ = r[5], fcr_ = r[6], msr_delta_ = r[7];
+    thr_ipending_ = thr;
+}
+
+}  // namespace dev

@@ -43,6 +43,8 @@ public:
     std::string_view name() const override { return "uart16550"; }
     bool read(uint64_t offset, unsigned size, uint64_t& value) override;
     bool write(uint64_t offset, unsigned size, uint64_t value) override;
+    void save(StateOut& out) const override;
+    void restore(StateIn& in) override;
 
     void push_input(uint8_t byte);
     size_t input_pending() const { return rx_.size(); }

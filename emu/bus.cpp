@@ -59,6 +59,7 @@ void Bus::note_store(HostRegion& r, uint64_t pa, unsigned len, uint64_t value) {
     uint64_t first = (pa - r.base) >> kPageShift, last = (pa - r.base + len - 1) >> kPageShift;
     for (uint64_t p = first; p <= last; ++p) {
         if (!r.slow_store[p]) continue;
+        r.slow_store[p] &= uint8_t(~kCleanPage);
         if (r.slow_store[p] & 1) invalidate_code(r, pa, len);
         if ((r.slow_store[p] & 2) && on_watch)
             for (uint64_t w : watched_)
@@ -77,6 +78,7 @@ bool Bus::write_block(uint64_t pa, const void* buf, size_t len) {
     HostRegion* r = region(pa, len);
     if (!r) return false;
     std::memcpy(&r->bytes[pa - r->base], buf, len);
+    if (tracking_) mark_dirty(*r, pa, len);
     for (uint64_t off = 0; off < len; off += kPageSize) {
         uint64_t page = (pa - r->base + off) >> kPageShift;
         if (r->code[page]) r->code[page]->clear();
@@ -107,6 +109,25 @@ void Bus::invalidate_code(HostRegion& r, uint64_t pa, unsigned len) {
         auto& p = r.code[(a - r.base) >> kPageShift];
         if (p) DecodedPage::forget(p->slot[(a & (kPageSize - 1)) >> 1]);
     }
+}
+
+void Bus::mark_dirty(HostRegion& r, uint64_t pa, size_t len) {
+    if (!len) return;
+    const uint64_t first = (pa - r.base) >> kPageShift, last = (pa - r.base + len - 1) >> kPageShift;
+    for (uint64_t p = first; p <= last; ++p) r.slow_store[p] &= uint8_t(~kCleanPage);
+}
+
+void Bus::track_dirty() {
+    tracking_ = true;
+    for (auto& r : regions_)
+        for (auto& b : r->slow_store) b |= kCleanPage;
+}
+
+std::vector<uint64_t> Bus::dirty_pages(const HostRegion& r) const {
+    std::vector<uint64_t> out;
+    for (uint64_t p = 0; p < r.slow_store.size(); ++p)
+        if (!(r.slow_store[p] & kCleanPage)) out.push_back(p);
+    return out;
 }
 
 void Bus::watch(uint64_t pa) {

@@ -52,8 +52,11 @@ struct HostRegion {
     // Per 4 KiB page: decoded instructions (null until code runs there),
     // and whether stores must take the slow path (code or watched page).
     std::vector<std::unique_ptr<DecodedPage>> code;
-    std::vector<uint8_t> slow_store;  // bit 0: has code, bit 1: watched
+    std::vector<uint8_t> slow_store;  // bit 0: has code, bit 1: watched, bit 2 (kCleanPage): see Bus::track_dirty
 };
+
+// slow_store bit: the page has not been stored to since Bus::track_dirty().
+constexpr uint8_t kCleanPage = 4;
 
 struct DeviceWindow {
     uint64_t base, size;
@@ -92,6 +95,14 @@ public:
     // mappings of that physical page.
     std::function<void(uint64_t page_pa)> on_page_slowed;
 
+    // Dirty-page tracking for snapshots: every page of every region becomes
+    // clean; the first store to a clean page (which the harts must send down
+    // the slow path: Hart::slow_all_stores) makes it dirty again.
+    void track_dirty();
+    bool tracking() const { return tracking_; }
+    // Pages stored to since track_dirty(), as page numbers within region r.
+    std::vector<uint64_t> dirty_pages(const HostRegion& r) const;
+
     // Watched addresses: a store to one calls on_watch after it lands in memory.
     void watch(uint64_t pa);
     std::function<void(uint64_t pa, uint64_t value)> on_watch;
@@ -101,6 +112,8 @@ private:
     std::vector<std::unique_ptr<HostRegion>> regions_;
     std::vector<DeviceWindow> devices_;
     std::vector<uint64_t> watched_;
+    bool tracking_ = false;
+    void mark_dirty(HostRegion& r, uint64_t pa, size_t len);
 };
 
 }  // namespace emu

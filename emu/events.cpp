@@ -1,6 +1,7 @@
 #include "events.hpp"
 
 #include <cstdio>
+#include <cstring>
 
 #include "isa/causes.hpp"
 #include "isa/csr.hpp"
@@ -37,8 +38,39 @@ std::vector<Event> EventLog::last(size_t n) const {
 std::vector<Event> EventLog::since(uint64_t from) const {
     std::vector<Event> out;
     uint64_t oldest = next_ > ring_.size() ? next_ - ring_.size() : 0;
-    for (uint64_t s = std::max(from, oldest); s < next_; ++s) out.push_back(ring_[s % ring_.size()]);
+    for (uint64_t s = std::max(from, oldest); s < next_; ++s) {
+        const Event& e = ring_[s % ring_.size()];
+        if (e.seq == s) out.push_back(e);  // else lost to a later run since undone
+    }
     return out;
+}
+
+void EventLog::save(dev::StateOut& o, bool ring) const {
+    o.u64(next_);
+    o.raw(counts_, sizeof counts_);
+    o.raw(traps_, sizeof traps_);
+    o.raw(interrupts_, sizeof interrupts_);
+    o.raw(transitions_, sizeof transitions_);
+    std::vector<Event> kept = ring ? since(0) : std::vector<Event>{};
+    o.vec(kept);
+}
+
+void EventLog::restore(dev::StateIn& in) {
+    const uint64_t next = in.u64();
+    uint64_t counts[size_t(EventKind::Count)], traps[64], intr[64], trans[5][5];
+    in.raw(counts, sizeof counts);
+    in.raw(traps, sizeof traps);
+    in.raw(intr, sizeof intr);
+    in.raw(trans, sizeof trans);
+    auto kept = in.vec_up_to<Event>(ring_.size());
+    for (const Event& e : kept)
+        if (e.seq >= next || size_t(e.kind) >= size_t(EventKind::Count)) throw dev::StateError("event log: an event after its end");
+    next_ = next;
+    std::memcpy(counts_, counts, sizeof counts);
+    std::memcpy(traps_, traps, sizeof traps);
+    std::memcpy(interrupts_, intr, sizeof intr);
+    std::memcpy(transitions_, trans, sizeof trans);
+    for (const Event& e : kept) ring_[e.seq % ring_.size()] = e;
 }
 
 std::string describe(const Event& e, bool h) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "devices/state.hpp"
 #include "priv.hpp"
 
 namespace emu {
@@ -70,6 +71,12 @@ public:
     std::vector<Event> last(size_t n) const;
     // Events with seq >= from that are still in the ring.
     std::vector<Event> since(uint64_t from) const;
+
+    // Snapshots: the position and the tallies, and with `ring` the events
+    // still in the ring. Restored without them, the ring keeps only the
+    // events older than the position that later ones did not overwrite.
+    void save(dev::StateOut& out, bool ring) const;
+    void restore(dev::StateIn& in);
 
 private:
     std::vector<Event> ring_;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bus.hpp"
+#include "devices/state.hpp"
 #include "pmp.hpp"
 #include "priv.hpp"
 #include "tlb.hpp"
@@ -161,6 +162,17 @@ public:
     // The TLB's filled entries as they stand, decoded, for viewers.
     std::vector<TlbView> tlb_entries() const;
 
+    // Snapshots (hart_state.cpp): the architectural state, the counters,
+    // and the caches the cycle model depends on (the TLB's entries, the
+    // current fetch page), so a restored hart goes on cycle for cycle as the
+    // saved one did. restore() checks what it reads before it assigns
+    // (dev::StateError).
+    void save(dev::StateOut& out) const;
+    void restore(dev::StateIn& in);
+    // Every TLB write entry loses its host pointer, so the next store to each
+    // page takes the slow path, where the bus notes the page dirty.
+    void slow_all_stores();
+
     // Drops every TLB entry (PMP or context changes).
     void flush_tlb() { tlb_.flush_all(); fetch_page_va_ = 1; }
     // Drops fast store mappings of a physical page (it became code or watched).
@@ -200,6 +212,7 @@ private:
     bool translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8_t*& host, bool virt_access,
                    Priv eff_priv, bool hlvx, bool fill_tlb, unsigned idx);
     const CachedInsn* fetch_slow();
+    void refast(TlbEntry& te, Access acc);
     bool amo_address(uint64_t va, unsigned size, uint64_t& pa, uint8_t*& host);
 
     bool exec_csr(const isa::Decoded& d);
@@ -233,6 +246,7 @@ private:
     // Fast fetch: the decoded page of the current virtual code page.
     uint64_t fetch_page_va_ = 1;  // 1 = none (never page aligned)
     DecodedPage* fetch_page_ = nullptr;
+    uint64_t fetch_page_pa_ = 0;  // the physical page fetch_page_ decodes
     CachedInsn straddle_{};       // a 32-bit instruction crossing a page boundary
     uint64_t deadline_ = 0;       // exec_loop runs while cycle < deadline_
     uint64_t next_timer_cycle_ = ~0ull;

@@ -11,6 +11,7 @@
 #include "devices/syscon.hpp"
 #include "devices/uart16550.hpp"
 #include "fdt.hpp"
+#include "history.hpp"
 
 namespace emu {
 
@@ -87,6 +88,7 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
         bus_.write_block(pa, &zero, 8);  // command taken
         htif_->tohost_written(v);
     };
+    hart_steps_.assign(cfg_.harts, 0);
     for (unsigned i = 0; i < cfg_.harts; ++i) {
         harts_.push_back(std::make_unique<Hart>(*this, i, cfg_.isa.has(isa::Ext::H), cfg_.isa.has(isa::Ext::Sstc)));
         harts_.back()->tlb_enabled = cfg_.tlb;
@@ -212,6 +214,7 @@ void Machine::reset() {
 }
 
 void Machine::console_out(uint8_t b) {
+    if (muted_) return;
     if (cfg_.console) {
         cfg_.console(b);
         return;
@@ -252,7 +255,7 @@ void Machine::emit(Hart& h, Event e) {
     e.cycle = h.cycle;
     e.instret = h.instret;
     events_.push(e);
-    if (stop_mask_ & (1u << unsigned(e.kind))) {
+    if ((stop_mask_ & (1u << unsigned(e.kind))) || events_.total() == stop_seq_ + 1) {
         if (!stop_) { stop_reason_ = StopReason::Event; stop_hart_ = h.id; }
         stop_ = true;
         h.interrupt_state_changed();
@@ -290,6 +293,7 @@ bool Machine::watched_access(Hart& h, uint64_t va, unsigned size, bool write) {
             stop_hart_ = h.id;
         }
         watch_hit_ = {h.id, std::max(va, w.addr), w, h.pc, h.instret};
+        phantom_step_ = true;
         stop_ = true;
         h.interrupt_state_changed();
         return true;
@@ -314,7 +318,46 @@ uint64_t Machine::cycles() const {
     return c;
 }
 
+// The run in slices that end where the history takes its next snapshot
+// and where recorded input is due; the slicing changes nothing in the run.
 StopReason Machine::run(uint64_t max_insns) {
+    if (halted_) return StopReason::Halted;
+    uint64_t done = 0;
+    for (;;) {
+        if (history_) history_->at_step(*this);
+        deliver_inputs();
+        uint64_t n = max_insns - done;
+        if (next_input_ < inputs_.size()) n = std::min(n, inputs_[next_input_].step - steps_);
+        if (history_) n = std::min(n, history_->steps_to_next(*this));
+        if (n == 0) return StopReason::Limit;
+        const uint64_t before = steps_;
+        StopReason r = run_slice(n);
+        done += steps_ - before;
+        if (r == StopReason::Idle && next_input_ < inputs_.size() && inputs_[next_input_].step == steps_) continue;
+        if (r != StopReason::Limit || done >= max_insns) {
+            if (history_) history_->at_step(*this);
+            return r;
+        }
+    }
+}
+
+void Machine::deliver_inputs() {
+    while (next_input_ < inputs_.size() && inputs_[next_input_].step <= steps_) {
+        const InputEvent& e = inputs_[next_input_++];
+        if (e.step != steps_) continue;  // before a restored state: already in it
+        set_schedule(e.schedule);
+        uart_->push_input(e.byte);
+    }
+}
+
+void Machine::console_input(uint8_t byte) {
+    if (next_input_ < inputs_.size()) forget_future_input();
+    inputs_.push_back({steps_, byte, schedule()});
+    next_input_ = inputs_.size();
+    uart_->push_input(byte);
+}
+
+StopReason Machine::run_slice(uint64_t max_insns) {
     if (halted_) return StopReason::Halted;
     stop_ = false;
     stop_reason_ = StopReason::Limit;
@@ -339,6 +382,12 @@ StopReason Machine::run(uint64_t max_insns) {
             Hart& h = *harts_[i];
             uint64_t n = h.run(round_end_, max_insns - done);
             done += n;
+            // An instruction a watchpoint stopped before it did anything is
+            // not a step: it runs when resumed.
+            const uint64_t stepped = n - (phantom_step_ && n ? 1 : 0);
+            phantom_step_ = false;
+            steps_ += stepped;
+            hart_steps_[i] += stepped;
             if (!single) h.lr_valid = false;
             if (h.has_breakpoints && at_breakpoint(h.pc) && n > 0) {
                 if (!stop_) { stop_reason_ = StopReason::Breakpoint; stop_hart_ = i; }

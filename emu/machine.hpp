@@ -85,6 +85,18 @@ struct WatchHit {
     uint64_t pc = ~0ull, instret = 0;  // the instruction stopped before it
 };
 
+class History;
+
+// A byte typed at the guest's console, with where the run was when it came:
+// replaying the run delivers it at the same step. The schedule (each hart's
+// cycle, the round of turns) is kept too, since while every hart idles in
+// WFI waiting for input the cycles advance with host time.
+struct InputEvent {
+    uint64_t step = 0;
+    uint8_t byte = 0;
+    std::vector<uint8_t> schedule;
+};
+
 enum class StopReason {
     Halted,        // poweroff / HTIF exit: see exit_code()
     Limit,         // the instruction budget of this run() call was used
@@ -146,6 +158,9 @@ public:
     // Stop conditions.
     void stop_on(EventKind k) { stop_mask_ |= 1u << unsigned(k); }
     void clear_stop_conditions() { stop_mask_ = 0; }
+    uint32_t stop_mask() const { return stop_mask_; }
+    void set_stop_mask(uint32_t m) { stop_mask_ = m; }
+    const std::set<uint64_t>& breakpoints() const { return breakpoints_; }
     void add_breakpoint(uint64_t pc);
     void remove_breakpoint(uint64_t pc);
     void clear_breakpoints();
@@ -170,6 +185,47 @@ public:
     uint64_t instructions_since_power_on() const { return retired_before_reset_ + instructions(); }
     uint64_t cycles_since_power_on() const { return cycles_before_reset_ + cycles(); }
 
+    // Instructions executed (retired or trapped), all harts, since power-on:
+    // the position in the run that snapshots and replay count in.
+    uint64_t steps() const { return steps_; }
+    uint64_t hart_steps(unsigned i) const { return hart_steps_[i]; }
+
+    // Console input from the user (the terminal, the GUI): to the UART, and
+    // into the input log that replay delivers from.
+    void console_input(uint8_t byte);
+    const std::vector<InputEvent>& input_log() const { return inputs_; }
+    // While muted (replaying what already happened) console output is dropped.
+    void mute_console(bool on) { muted_ = on; }
+
+    // Snapshots (emu/snapshot.cpp): everything but memory and the decoded
+    // instructions, i.e. harts, devices, the event log's position and
+    // tallies (its ring too with `with_ring`), counters, the schedule.
+    void save_state(dev::StateOut& out, bool with_ring) const;
+    // Checks what it reads before each part changes (dev::StateError); a
+    // caller that must not half-apply a bad snapshot applies it to a scratch
+    // machine of the same configuration first (emu::load_snapshot does).
+    void restore_state(dev::StateIn& in);
+    // Which halfword slots of which code pages hold decoded instructions
+    // (they decide whether a fetch looks at the TLB, so the cycle count),
+    // and putting them back by decoding memory again.
+    void save_decoded(dev::StateOut& out) const;
+    void restore_decoded(dev::StateIn& in);
+    // "harts=1 ram=256M isa=rv64imafdch ...": what a snapshot must match.
+    std::string fingerprint() const;
+    // The history that takes periodic snapshots while the machine runs
+    // (emu/history.hpp), or none.
+    void set_history(History* h) { history_ = h; }
+    History* history() const { return history_; }
+    // Replay: deliver the input log from entry `next` on (History's seek).
+    void set_next_input(size_t next) { next_input_ = next; }
+    size_t next_input() const { return next_input_; }
+    // Drops the input log after the current position: the run has left the
+    // recorded one (new input, a debugger's write).
+    void forget_future_input() { inputs_.resize(next_input_); }
+    // Stop the run right after the event with this sequence number is
+    // logged (~0: none), as stop_on() stops after an event of a kind.
+    void stop_at_event(uint64_t seq) { stop_seq_ = seq; }
+
     // For harts and devices.
     void emit(Hart& h, Event e);
     // Whether the access hits a watchpoint (the hart then stops before it).
@@ -186,6 +242,10 @@ public:
     dev::Plic& plic() { return *plic_; }
 
 private:
+    StopReason run_slice(uint64_t max_insns);
+    void deliver_inputs();
+    std::vector<uint8_t> schedule() const;
+    void set_schedule(const std::vector<uint8_t>& s);
     void devices_changed();
     void console_out(uint8_t b);
 
@@ -226,6 +286,14 @@ private:
     int exit_code_ = 0;
     std::string halt_reason_;
     unsigned current_ = 0;
+    uint64_t steps_ = 0;
+    std::vector<uint64_t> hart_steps_;
+    std::vector<InputEvent> inputs_;
+    size_t next_input_ = 0;
+    bool muted_ = false;
+    uint64_t stop_seq_ = ~0ull;
+    bool phantom_step_ = false;  // a watchpoint stopped the hart's last instruction before it did anything
+    History* history_ = nullptr;
 };
 
 }  // namespace emu

@@ -23,6 +23,7 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
     // A hit on an entry without a host pointer (a device page, or a page
     // whose stores must be observed): translation is cached, access is slow.
     if (!hlvx && te.vpn == vpn && te.tag == tag_[idx]) {
+        if (!te.host && acc != Access::Fetch) refast(te, acc);
         pa = te.ppage | (va & (kPageSize - 1));
         host = te.host ? te.host + (va & (kPageSize - 1)) : nullptr;
         return true;
@@ -76,11 +77,15 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
         uint64_t page = (ppage - r->base) >> kPageShift;
         // Stores to watched pages (HTIF tohost) and to ROM take the slow path;
         // stores to code pages are fast but drop the decoded instructions they hit.
-        bool fast = !(acc == Access::Write && ((r->slow_store[page] & 2) || !r->writable));
+        bool fast = !(acc == Access::Write && ((r->slow_store[page] & (2 | kCleanPage)) || !r->writable));
         if (fast) host = &r->bytes[ppage - r->base] + (pa & (kPageSize - 1));
         if (acc == Access::Write) code = r->code[page].get();
     }
-    if (fill_tlb && tlb_enabled && !hlvx && !triggers_armed_ && !watching_ && !commit_ && pmp.uniform_over_page(ppage, p)) {
+    // Debugger watchpoints send loads and stores down the slow path by
+    // leaving entries without host pointers; the TLB fills as it always
+    // does, so watching changes nothing in the cycle count.
+    if (watching_ && acc != Access::Fetch) host = nullptr;
+    if (fill_tlb && tlb_enabled && !hlvx && !triggers_armed_ && !commit_ && pmp.uniform_over_page(ppage, p)) {
         te.vpn = vpn;
         te.tag = tag_[idx];
         te.ppage = ppage;
@@ -116,6 +121,18 @@ uint64_t Hart::explicit_tinst(uint64_t fault_va, Access acc) const {
 void Hart::stored(uint64_t pa, unsigned size) {
     HostRegion* r = bus_.region(pa, size);
     if (r && (r->slow_store[(pa - r->base) >> kPageShift] & 1)) bus_.invalidate_code(*r, pa, size);
+}
+
+// An entry left without its host pointer by watching or dirty tracking
+// gets it back once neither applies (a store, once its page is dirty).
+void Hart::refast(TlbEntry& te, Access acc) {
+    if (watching_ || triggers_armed_) return;
+    HostRegion* r = bus_.region(te.ppage, kPageSize);
+    if (!r) return;
+    if (acc == Access::Write &&
+        (!r->writable || (r->slow_store[(te.ppage - r->base) >> kPageShift] & (2 | kCleanPage))))
+        return;
+    te.host = &r->bytes[te.ppage - r->base];
 }
 
 void Hart::drop_fast_stores(uint64_t page_pa) {
@@ -291,6 +308,7 @@ const CachedInsn* Hart::fetch_slow() {
     if (pmp.uniform_over_page(pa & ~(kPageSize - 1), priv)) {
         fetch_page_va_ = va & ~(kPageSize - 1);
         fetch_page_ = page;
+        fetch_page_pa_ = pa & ~(kPageSize - 1);
     }
     return &c;
 }
@@ -375,7 +393,10 @@ bool Hart::debug_write_virt(uint64_t va, const void* buf, size_t len) {
 
 void Hart::set_watching(bool on) {
     watching_ = on;
-    flush_tlb();  // armed: loads and stores must reach the slow path
+    if (on)  // loads and stores must reach the slow path
+        for (auto& idx : tlb_.e)
+            for (unsigned a : {unsigned(Access::Read), unsigned(Access::Write)})
+                for (auto& t : idx[a]) t.host = nullptr;
     interrupt_state_changed();
 }
 

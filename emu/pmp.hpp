@@ -25,6 +25,11 @@ public:
     // Whether the whole 4 KiB page at `page` gets the same answer as `check`
     // for every address in it (so a TLB entry may cache the result).
     bool uniform_over_page(uint64_t page, Priv priv) const;
+    // Snapshots: every entry as saved, locks included.
+    void load(const uint8_t (&c)[kEntries], const uint64_t (&a)[kEntries]) {
+        for (unsigned i = 0; i < kEntries; ++i) cfg[i] = c[i], addr[i] = a[i];
+        recompute();
+    }
 
 private:
     void recompute();

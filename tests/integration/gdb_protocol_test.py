@@ -121,7 +121,8 @@ replies = {
     "Z2,80000000,0": "E01",      # zero length
     "G00": "E01",
     "c zz": "E01",
-    "bs": "",                    # no reverse execution offered
+    "bs": "T05thread:1;replaylog:begin;",  # nothing has run: the start of the history
+    "bx": "",                    # no such b packet
 }
 for pkt, want in replies.items():
     got = c.ask(pkt)

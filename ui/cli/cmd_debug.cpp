@@ -24,11 +24,11 @@ namespace {
 int cmd_debug(const std::vector<std::string>& args) {
     MachineOptions opt;
     BootOptions boot;
-    std::string file, commands;
+    std::string file, commands, restore;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "-h" || a == "--help") { std::fputs(kDebugUsage, stdout); std::fputs(kDebugCommands, stdout); std::fputs(kBootOptionsHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
-        if (parse_machine_option(args, i, opt) || parse_boot_option(args, i, boot)) continue;
+        if (a == "-h" || a == "--help") { std::fputs(kDebugUsage, stdout); std::fputs(kDebugCommands, stdout); std::fputs(kBootOptionsHelp, stdout); std::fputs(kRestoreOptionHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
+        if (parse_machine_option(args, i, opt) || parse_boot_option(args, i, boot) || parse_restore_option(args, i, restore)) continue;
         if (a == "--commands") commands = value_of(args, i);
         else if (!a.empty() && a[0] == '-') throw UsageError("debug: unknown option " + a + " (see stepvisor debug --help)");
         else if (file.empty()) file = a;
@@ -39,6 +39,8 @@ int cmd_debug(const std::vector<std::string>& args) {
         throw UsageError("debug: no image given (usage: stepvisor debug [options] FILE, or --bios FW [--kernel FILE])");
     emu::Image img;
     auto m = boot.any() ? make_booted_machine(opt, boot, &img) : make_machine(opt, file, &img);
+    restore_snapshot(*m, restore);
+    emu::History history(*m);  // reverse execution
     DebugSession s(*m, img);
     std::ifstream script;
     std::istream* in = &std::cin;

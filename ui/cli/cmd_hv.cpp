@@ -20,6 +20,7 @@
 #include "console.hpp"
 #include "debug_session.hpp"
 #include "gdb_stub.hpp"
+#include "reverse.hpp"
 #include "hv_table.hpp"
 #include "hv/handover.h"
 #include "run_loop.hpp"
@@ -209,15 +210,15 @@ bool stdin_is_interactive() {
 int cmd_hv(const std::vector<std::string>& args) {
     MachineOptions opt;
     bool mem_given = false, no_htinst = false, feed_stdin = stdin_is_interactive();
-    std::string bios = kFwJump, until_output, qemu_dir, commit_log;
+    std::string bios = kFwJump, until_output, qemu_dir, commit_log, restore;
     std::vector<VmSpec> vms;
     GdbOptions gdb_opt;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "-h" || a == "--help") { std::fputs(kHvHelp, stdout); std::fputs(kGdbOptionsHelp, stdout); std::fputs(kCommitLogHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
+        if (a == "-h" || a == "--help") { std::fputs(kHvHelp, stdout); std::fputs(kRestoreOptionHelp, stdout); std::fputs(kGdbOptionsHelp, stdout); std::fputs(kCommitLogHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
         if (a == "--mem") mem_given = true;
         if (parse_machine_option(args, i, opt) || parse_gdb_option(args, i, gdb_opt) ||
-            parse_commit_log_option(args, i, commit_log)) continue;
+            parse_commit_log_option(args, i, commit_log) || parse_restore_option(args, i, restore)) continue;
         if (a == "--vm") vms.push_back(parse_vm(value_of(args, i)));
         else if (a == "--bios") bios = value_of(args, i);
         else if (a == "--no-htinst") no_htinst = true;
@@ -270,11 +271,17 @@ int cmd_hv(const std::vector<std::string>& args) {
     if (!vms.empty() && !hvtable::write(*m, table))
         throw UsageError("hv: the VM table does not fit in RAM");
 
+    restore_snapshot(*m, restore);
+    std::unique_ptr<emu::History> history;
+    std::unique_ptr<HistoryReverse> reverse;
     std::unique_ptr<DebugSession> dbg;
     std::unique_ptr<GdbStub> gdb;
     if (gdb_opt.enabled()) {  // the debugger's symbols are hv's
+        history = std::make_unique<emu::History>(*m);
+        reverse = std::make_unique<HistoryReverse>(*history);
         dbg = std::make_unique<DebugSession>(*m, *spec.kernel);
         gdb = std::make_unique<GdbStub>(*m, *dbg, uint16_t(gdb_opt.port));
+        gdb->set_reverse(reverse.get());
     }
     Console console(feed_stdin);
     Outcome o = run_to_end(*m, opt, nullptr, &console, gdb.get(), gdb_opt.wait,

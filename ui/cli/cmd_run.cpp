@@ -8,6 +8,7 @@
 #include "console.hpp"
 #include "debug_session.hpp"
 #include "gdb_stub.hpp"
+#include "reverse.hpp"
 #include "run_loop.hpp"
 
 namespace cli {
@@ -62,14 +63,14 @@ int cmd_run(const std::vector<std::string>& args) {
     bool stats = false;
     BootOptions boot;
     GdbOptions gdb_opt;
-    std::string signature, file, dump_dtb, until_output, commit_log;
+    std::string signature, file, dump_dtb, until_output, commit_log, restore;
     bool feed_stdin = isatty(0);
     unsigned gran = 4;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "-h" || a == "--help") { std::fputs(kRunHelp, stdout); std::fputs(kBootOptionsHelp, stdout); std::fputs(kGdbOptionsHelp, stdout); std::fputs(kCommitLogHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
+        if (a == "-h" || a == "--help") { std::fputs(kRunHelp, stdout); std::fputs(kBootOptionsHelp, stdout); std::fputs(kRestoreOptionHelp, stdout); std::fputs(kGdbOptionsHelp, stdout); std::fputs(kCommitLogHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
         if (parse_machine_option(args, i, opt) || parse_boot_option(args, i, boot) || parse_gdb_option(args, i, gdb_opt) ||
-            parse_commit_log_option(args, i, commit_log)) continue;
+            parse_commit_log_option(args, i, commit_log) || parse_restore_option(args, i, restore)) continue;
         if (a == "--stats") stats = true;
         else if (a == "--signature") signature = value_of(args, i);
         else if (a == "--signature-granularity") {
@@ -112,12 +113,18 @@ int cmd_run(const std::vector<std::string>& args) {
             throw UsageError("--dump-dtb: cannot write '" + dump_dtb + "'");
         if (file.empty() && boot.bios.empty()) return 0;
     }
+    restore_snapshot(*m, restore);
     commits = attach_commit_log(*m, commit_log);
+    std::unique_ptr<emu::History> history;
+    std::unique_ptr<HistoryReverse> reverse;
     std::unique_ptr<DebugSession> dbg;
     std::unique_ptr<GdbStub> gdb;
     if (gdb_opt.enabled()) {
+        history = std::make_unique<emu::History>(*m);
+        reverse = std::make_unique<HistoryReverse>(*history);
         dbg = std::make_unique<DebugSession>(*m, img);
         gdb = std::make_unique<GdbStub>(*m, *dbg, uint16_t(gdb_opt.port));
+        gdb->set_reverse(reverse.get());
     }
     Console console(feed_stdin);
     Outcome o = run_to_end(*m, opt, nullptr, &console, gdb.get(), gdb_opt.wait);

@@ -64,12 +64,12 @@ bool Console::pump(emu::Machine& m) {
         if (raw_ && escape_) {
             escape_ = false;
             if (c == 'x' || c == 'X') return false;
-            if (c != 0x01) m.uart().push_input(0x01);  // Ctrl-A Ctrl-A sends one Ctrl-A
+            if (c != 0x01) m.console_input(0x01);  // Ctrl-A Ctrl-A sends one Ctrl-A
         } else if (raw_ && c == 0x01) {
             escape_ = true;
             continue;
         }
-        m.uart().push_input(c);
+        m.console_input(c);
     }
     return true;
 }

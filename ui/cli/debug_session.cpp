@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "emu/snapshot.hpp"
 #include "isa/csr.hpp"
 #include "isa/disasm.hpp"
 #include "options.hpp"
@@ -35,6 +36,13 @@ const char* const kDebugCommands =
     "  disas [ADDR] [N]         N instructions (default 8) from ADDR (default pc)\n"
     "  events [N]               the last N events (default 20)\n"
     "  hart N                   select the hart the commands look at\n"
+    "  snapshot save FILE       write the whole machine to FILE (zlib-compressed, checksummed)\n"
+    "  snapshot load FILE       go on from a snapshot of this machine (a bad file changes nothing)\n"
+    "  reverse-step [N]         go back N instructions (default 1)\n"
+    "  reverse until KIND       go back to the latest earlier stop `until KIND` would make\n"
+    "  reverse until pc ADDR    go back to the latest time a hart was about to execute ADDR\n"
+    "  history                  what reverse execution keeps: snapshots, interval, memory\n"
+    "  memhash                  a hash of all memory, to compare runs\n"
     "  quit                     leave\n";
 
 namespace {
@@ -74,6 +82,14 @@ bool DebugSession::execute(const std::string& line, std::ostream& out) {
         else if (cmd == "pt") { need(a, 1, "pt VADDR"); pt(parse_u64(a[0], "pt"), out); }
         else if (cmd == "disas" || cmd == "d") disas(a.empty() ? hart().pc : parse_u64(a[0], "disas"), a.size() > 1 ? parse_u64(a[1], "disas") : 8, out);
         else if (cmd == "events" || cmd == "e") events(a.empty() ? 20 : parse_u64(a[0], "events"), out);
+        else if (cmd == "snapshot") snapshot(a, out);
+        else if (cmd == "reverse-step" || cmd == "rs") reverse_step(a.empty() ? 1 : parse_u64(a[0], "reverse-step"), out);
+        else if (cmd == "reverse") {
+            if (a.empty() || a[0] != "until") throw UsageError("usage: reverse until KIND|pc ADDR");
+            reverse_until({a.begin() + 1, a.end()}, out);
+        }
+        else if (cmd == "history") history(out);
+        else if (cmd == "memhash") out << "memhash " << hex(emu::memory_hash(m_), 16) << "\n";
         else if (cmd == "hart") { need(a, 1, "hart N"); select_hart(parse_u64(a[0], "hart"), out); }
         else out << "unknown command '" << cmd << "' (try help)\n";
     } catch (const UsageError& e) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "emu/history.hpp"
 #include "emu/machine.hpp"
 
 namespace cli {
@@ -39,6 +40,12 @@ private:
     void pt(uint64_t va, std::ostream& out);
     void disas(uint64_t addr, uint64_t n, std::ostream& out);
     void events(uint64_t n, std::ostream& out);
+    // debug_history.cpp: snapshots and reverse execution.
+    void snapshot(const std::vector<std::string>& a, std::ostream& out);
+    void reverse_step(uint64_t n, std::ostream& out);
+    void reverse_until(const std::vector<std::string>& a, std::ostream& out);
+    void history(std::ostream& out);
+    emu::History& need_history();
 
     emu::Machine& m_;
     unsigned cur_ = 0;

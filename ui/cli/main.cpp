@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "emu/snapshot.hpp"
 #include "options.hpp"
 #include "ui/gui/gui.hpp"
 
@@ -48,6 +49,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "stepvisor: unknown command '%s' (try stepvisor help)\n", cmd.c_str());
         return cli::kExitUsage;
     } catch (const emu::LoadError& e) {
+        std::fprintf(stderr, "stepvisor: %s\n", e.what());
+        return cli::kExitUsage;
+    } catch (const emu::SnapshotError& e) {
         std::fprintf(stderr, "stepvisor: %s\n", e.what());
         return cli::kExitUsage;
     } catch (const cli::UsageError& e) {

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "emu/snapshot.hpp"
+
 namespace cli {
 
 namespace {
@@ -171,6 +173,24 @@ std::unique_ptr<emu::Machine> make_booted_machine(const MachineOptions& opt, con
     m->boot(spec);
     if (firmware_out) *firmware_out = spec.firmware;
     return m;
+}
+
+}  // namespace cli
+
+namespace cli {
+
+const char* const kRestoreOptionHelp =
+    "  --restore FILE       start from a snapshot (`snapshot save FILE` in stepvisor debug) of\n"
+    "                       this machine with these images, instead of from reset\n";
+
+bool parse_restore_option(const std::vector<std::string>& args, size_t& i, std::string& path) {
+    if (args[i] != "--restore") return false;
+    path = value_of(args, i);
+    return true;
+}
+
+void restore_snapshot(emu::Machine& m, const std::string& path) {
+    if (!path.empty()) emu::load_snapshot(m, path);
 }
 
 }  // namespace cli

@@ -54,6 +54,12 @@ extern const char* const kBootOptionsHelp;
 std::unique_ptr<emu::Machine> make_booted_machine(const MachineOptions& opt, const BootOptions& boot,
                                                   emu::Image* firmware_out = nullptr);
 
+// --restore FILE (run, debug, hv): the machine starts from a snapshot that
+// `snapshot save` wrote; a bad one is refused (emu::SnapshotError) unchanged.
+bool parse_restore_option(const std::vector<std::string>& args, size_t& i, std::string& path);
+extern const char* const kRestoreOptionHelp;
+void restore_snapshot(emu::Machine& m, const std::string& path);  // nothing when path is empty
+
 // Builds the machine and loads the image: LoadError / UsageError on bad input.
 std::unique_ptr<emu::Machine> make_machine(const MachineOptions& opt, const std::string& path,
                                            emu::Image* image_out = nullptr);

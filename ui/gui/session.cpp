@@ -569,7 +569,7 @@ std::optional<uint64_t> Session::symbol_address(const std::string& name) const {
 // ---------------------------------------------------------------- console
 
 void Session::send_input(const std::string& bytes) {
-    for (char c : bytes) m_->uart().push_input(uint8_t(c));
+    for (char c : bytes) m_->console_input(uint8_t(c));
     ++generation_;
     if (idle_) {  // the run that waited for input goes on
         idle_ = false;
