@@ -22,6 +22,38 @@ namespace {
 
 inline uint64_t sx32(uint64_t v) { return uint64_t(int64_t(int32_t(uint32_t(v)))); }
 
+// Zbb/Zbc/Zbkb/Zbkx operations without a single C++ operator.
+inline uint64_t rotl64(uint64_t v, unsigned n) { n &= 63; return n ? (v << n) | (v >> (64 - n)) : v; }
+inline uint32_t rotl32(uint32_t v, unsigned n) { n &= 31; return n ? (v << n) | (v >> (32 - n)) : v; }
+// The 128-bit carry-less product of a and b.
+inline unsigned __int128 clmul128(uint64_t a, uint64_t b) {
+    unsigned __int128 r = 0;
+    for (unsigned i = 0; i < 64; ++i)
+        if ((b >> i) & 1) r ^= static_cast<unsigned __int128>(a) << i;
+    return r;
+}
+inline uint64_t orc_b(uint64_t v) {
+    uint64_t r = 0;
+    for (unsigned i = 0; i < 64; i += 8)
+        if ((v >> i) & 0xff) r |= 0xffull << i;
+    return r;
+}
+inline uint64_t brev8(uint64_t v) {
+    v = ((v & 0x5555555555555555ull) << 1) | ((v >> 1) & 0x5555555555555555ull);
+    v = ((v & 0x3333333333333333ull) << 2) | ((v >> 2) & 0x3333333333333333ull);
+    return ((v & 0x0f0f0f0f0f0f0f0full) << 4) | ((v >> 4) & 0x0f0f0f0f0f0f0f0full);
+}
+// xperm4/xperm8: each `bits`-wide element of idx selects an element of v (0 when out of range).
+inline uint64_t xperm(uint64_t v, uint64_t idx, unsigned bits) {
+    const uint64_t m = (1ull << bits) - 1;
+    uint64_t r = 0;
+    for (unsigned i = 0; i < 64; i += bits) {
+        const uint64_t sel = (idx >> i) & m;
+        if (sel * bits < 64) r |= ((v >> (sel * bits)) & m) << i;
+    }
+    return r;
+}
+
 // A store hit decoded instructions: forget the ones it may have overwritten.
 inline void invalidate_slots(DecodedPage* p, uint64_t off, unsigned size) {
     uint64_t lo = off >= 2 ? (off - 2) >> 1 : 0, hi = (off + size - 1) >> 1;
@@ -64,6 +96,7 @@ void Hart::prepare(CachedInsn& c) {
     switch (isa::info(d.op).format) {
     case F::R: case F::I: case F::SHIFT: case F::SHIFTW: case F::LOAD: case F::U: case F::J: case F::JALR:
     case F::CSR: case F::CSRI: case F::AMO: case F::LR: case F::HLV: case F::F2X_RM: case F::F2X: case F::FCMP:
+    case F::R1:
         if (d.rd == 0) d.rd = kZeroSink;
         break;
     default: break;
@@ -325,6 +358,7 @@ L_REMUW: {
     RD = sx32(b == 0 ? a : a % b);
     NEXT();
 }
+#include "exec_bitmanip.inc"
 L_CSRRW: L_CSRRS: L_CSRRC: L_CSRRWI: L_CSRRSI: L_CSRRCI:
     suppress_instret_ = false;
     if (!CALL(exec_csr(*d))) TRAPPED();
@@ -442,6 +476,15 @@ F_FSD:
 #define OTHER_Zicsr(id)
 #define OTHER_Zifencei(id)
 #define OTHER_Priv(id)
+#define OTHER_Zba(id)
+#define OTHER_Zbb(id)
+#define OTHER_Zbb_or_Zbkb(id)
+#define OTHER_Zbc(id)
+#define OTHER_Zbc_or_Zbkc(id)
+#define OTHER_Zbs(id)
+#define OTHER_Zbkb(id)
+#define OTHER_Zbkx(id)
+#define OTHER_Zicond(id)
     // Every A, H, F and D instruction lands here.
 #include "isa/instructions.def"
 #undef INSN

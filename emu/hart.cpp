@@ -10,6 +10,8 @@ namespace emu {
 Hart::Hart(Machine& m, unsigned hart_id, bool h, bool has_sstc)
     : id(hart_id), h_ext(h), sstc(has_sstc), m_(m), bus_(m.bus()) {
     init_dispatch();
+    for (unsigned e = 0; e < 64; ++e)
+        if (m_.config().isa.has(isa::Ext(e))) ext_present_ |= 1ull << e;
 }
 
 void Hart::reset(uint64_t start_pc) {

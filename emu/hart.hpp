@@ -255,6 +255,9 @@ private:
     const isa::Decoded* cur_insn_ = nullptr;  // the instruction a slow path runs for (set on leaving the hot loop)
     uint64_t explicit_tinst(uint64_t fault_va, Access acc) const;
     bool c_enabled_ = true;          // misa.C: compressed instructions legal
+    // Whether the configuration has the instruction's extension (IsaConfig::has), by isa::Ext.
+    uint64_t ext_present_ = 0;
+    bool allowed(const isa::Decoded& d) const { return (ext_present_ >> unsigned(isa::info(d.op).ext)) & 1; }
     bool fp_fast_ = false;           // see update_fp_fast()
     bool triggers_armed_ = false;    // any debug trigger armed: checking loop, slow loads/stores
     bool watching_ = false;          // debugger watchpoints set: slow loads/stores

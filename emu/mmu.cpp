@@ -293,6 +293,7 @@ const CachedInsn* Hart::fetch_slow() {
             }
             pc = va;
             straddle_.d = isa::decode(raw);
+            if (!allowed(straddle_.d)) straddle_.d.op = isa::Op::ILLEGAL;
             prepare(straddle_);
             return &straddle_;
         }
@@ -303,7 +304,7 @@ const CachedInsn* Hart::fetch_slow() {
     DecodedPage* page = bus_.decoded_page(*r, pa);
     CachedInsn& c = page->slot[(pa & (kPageSize - 1)) >> 1];
     c.d = isa::decode(raw);
-    if (!c_enabled_ && c.d.len == 2) c.d.op = isa::Op::ILLEGAL;  // misa.C clear
+    if ((!c_enabled_ && c.d.len == 2) || !allowed(c.d)) c.d.op = isa::Op::ILLEGAL;  // misa.C clear, or not configured
     prepare(c);
     if (pmp.uniform_over_page(pa & ~(kPageSize - 1), priv)) {
         fetch_page_va_ = va & ~(kPageSize - 1);

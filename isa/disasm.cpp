@@ -244,7 +244,8 @@ std::string text32(const Decoded& d, uint64_t pc, const SymbolLookup& lookup, bo
         return Text(name)(X(rd))(X(rs1))(num(imm)).s;
 
     case Format::SHIFT: case Format::SHIFTW:
-        return Text(aliases ? without_i(name) : std::string(name))(X(rd))(X(rs1))(hex(uint64_t(imm))).s;
+        // slli.uw keeps its name (objdump has no "sll.uw").
+        return Text(aliases && d.op != Op::SLLI_UW ? without_i(name) : std::string(name))(X(rd))(X(rs1))(hex(uint64_t(imm))).s;
 
     case Format::R:
         if (aliases) {
@@ -256,6 +257,7 @@ std::string text32(const Decoded& d, uint64_t pc, const SymbolLookup& lookup, bo
                 if (rs1 == 0) return Text("sgtz")(X(rd))(X(rs2)).s;
                 break;
             case Op::SLTU: if (rs1 == 0) return Text("snez")(X(rd))(X(rs2)).s; break;
+            case Op::ADD_UW: if (rs2 == 0) return Text("zext.w")(X(rd))(X(rs1)).s; break;
             default: break;
             }
         }
@@ -306,6 +308,8 @@ std::string text32(const Decoded& d, uint64_t pc, const SymbolLookup& lookup, bo
         }
         return Text(name)(X(rd))(csr_text(csr))(uimm).s;
     }
+
+    case Format::R1: return Text(name)(X(rd))(X(rs1)).s;
 
     case Format::NONE: return std::string(name);
 

@@ -17,6 +17,9 @@ enum class Ext : uint8_t {
 #undef EXT
     Count,
     Priv = Count,  // instruction-table rows of the privileged architecture (always present)
+    // Instruction-table rows in two extensions, present when either is.
+    Zbb_or_Zbkb,
+    Zbc_or_Zbkc,
 };
 
 enum Profile : uint8_t { RVA22 = 1, RVA23 = 2 };
@@ -37,7 +40,14 @@ const ExtInfo* find_extension(std::string_view name);
 class ExtSet {
 public:
     constexpr ExtSet() = default;
-    bool has(Ext e) const { return e == Ext::Priv || (bits_ >> unsigned(e) & 1); }
+    bool has(Ext e) const {
+        switch (e) {
+        case Ext::Priv: return true;
+        case Ext::Zbb_or_Zbkb: return has(Ext::Zbb) || has(Ext::Zbkb);
+        case Ext::Zbc_or_Zbkc: return has(Ext::Zbc) || has(Ext::Zbkc);
+        default: return bits_ >> unsigned(e) & 1;
+        }
+    }
     void add(Ext e) { bits_ |= 1ull << unsigned(e); }
     void remove(Ext e) { bits_ &= ~(1ull << unsigned(e)); }
     bool operator==(const ExtSet&) const = default;

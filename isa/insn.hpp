@@ -22,6 +22,7 @@ enum class Format : uint8_t {
     R, I, SHIFT, SHIFTW, LOAD, STORE, B, U, J, JALR, CSR, CSRI, NONE, FENCE,
     AMO, LR, SFENCE, HLV, HSV,
     FLOAD, FSTORE, R4, FR_RM, FR, F1_RM, F2X_RM, F2X, FCMP, X2F_RM, X2F,
+    R1,  // rd, rs1 (clz, sext.b, rev8, ...)
 };
 
 

@@ -1,0 +1,118 @@
+// The ISA configuration's multi-letter unprivileged extensions: parsed from
+// --isa, listed in the device tree's riscv,isa only when on, and their
+// instructions illegal when off.
+#include <doctest/doctest.h>
+
+#include <libfdt.h>
+
+#include <cstring>
+#include <string>
+
+#include "emu/machine.hpp"
+
+namespace {
+
+constexpr uint64_t kBase = 0x80000000;
+
+emu::IsaConfig config(const std::string& s) {
+    emu::IsaConfig c;
+    const std::string err = emu::IsaConfig::parse(s, c);
+    REQUIRE_MESSAGE(err.empty(), err);
+    return c;
+}
+
+std::string dt_isa(const std::string& s) {
+    emu::MachineConfig cfg;
+    cfg.ram_size = 1 << 20;
+    cfg.isa = config(s);
+    emu::Machine m(cfg);
+    m.boot({emu::Image{}, std::nullopt, {}, ""});
+    const auto& b = m.device_tree();
+    const int off = fdt_path_offset(b.data(), "/cpus/cpu@0");
+    REQUIRE(off >= 0);
+    auto* p = static_cast<const char*>(fdt_getprop(b.data(), off, "riscv,isa", nullptr));
+    REQUIRE(p != nullptr);
+    return p;
+}
+
+// Runs one instruction at kBase in M-mode; the mcause it left (~0 when it executed).
+uint64_t run_one(const std::string& s, uint32_t insn) {
+    emu::MachineConfig cfg;
+    cfg.ram_size = 1 << 20;
+    cfg.isa = config(s);
+    emu::Machine m(cfg);
+    emu::Image img;
+    img.entry = kBase;
+    emu::Segment seg;
+    seg.paddr = kBase;
+    seg.data.resize(4);
+    std::memcpy(seg.data.data(), &insn, 4);
+    seg.memsz = 4;
+    img.segments.push_back(seg);
+    m.load(img);
+    m.hart(0).pc = kBase;  // past the boot ROM
+    m.hart(0).csr.mcause = ~0ull;
+    m.run(1);
+    return m.hart(0).csr.mcause;
+}
+
+}  // namespace
+
+TEST_CASE("isa: the bit-manipulation and Zicond extensions are in the default ISA, not in rv64gc") {
+    using isa::Ext;
+    const Ext ours[] = {Ext::Zba, Ext::Zbb, Ext::Zbc, Ext::Zbs, Ext::Zbkb, Ext::Zbkc, Ext::Zbkx, Ext::Zicond};
+    const emu::IsaConfig def;
+    const emu::IsaConfig gc = config("rv64gc");
+    for (Ext e : ours) {
+        CHECK(def.has(e));
+        CHECK_FALSE(gc.has(e));
+    }
+    const auto some = config("rv64gc_zbkb");
+    CHECK(some.has(Ext::Zbb_or_Zbkb));
+    CHECK_FALSE(some.has(Ext::Zbb));
+    CHECK_FALSE(some.has(Ext::Zbc_or_Zbkc));
+}
+
+TEST_CASE("isa: riscv,isa lists an extension exactly when it is on") {
+    const std::string plain = dt_isa("rv64gc");
+    CHECK(plain.find("_zb") == std::string::npos);
+    CHECK(plain.find("_zicond") == std::string::npos);
+    const std::string some = dt_isa("rv64gc_zbb_zicond");
+    CHECK(some.find("_zbb") != std::string::npos);
+    CHECK(some.find("_zicond") != std::string::npos);
+    CHECK(some.find("_zba") == std::string::npos);
+    const std::string all = dt_isa("rv64gc_zba_zbb_zbc_zbs_zbkb_zbkc_zbkx_zicond");
+    for (const char* e : {"_zba", "_zbb", "_zbc", "_zbs", "_zbkb", "_zbkc", "_zbkx", "_zicond"})
+        CHECK_MESSAGE(all.find(e) != std::string::npos, all, " lacks ", e);
+}
+
+TEST_CASE("isa: an instruction of an extension that is off is illegal") {
+    constexpr uint64_t kIllegal = 2;
+    // Encodings as GNU objdump 2.40 reads them (czero.eqz, which it lacks, from the Zicond spec).
+    constexpr uint32_t kClz = 0x60059513;      // clz a0,a1
+    constexpr uint32_t kZextH = 0x0805c53b;    // zext.h a0,a1 (Zbb; Zbkb's packw a0,a1,zero)
+    constexpr uint32_t kRor = 0x60c5d533;      // ror a0,a1,a2 (Zbb and Zbkb)
+    constexpr uint32_t kClmul = 0x0ac59533;    // clmul a0,a1,a2 (Zbc and Zbkc)
+    constexpr uint32_t kClmulr = 0x0ac5a533;   // clmulr a0,a1,a2 (Zbc only)
+    constexpr uint32_t kShAdd = 0x20c5a533;    // sh1add a0,a1,a2
+    constexpr uint32_t kBset = 0x28c59533;     // bset a0,a1,a2
+    constexpr uint32_t kXperm8 = 0x28c5c533;   // xperm8 a0,a1,a2
+    constexpr uint32_t kCzero = 0x0ec5d533;    // czero.eqz a0,a1,a2
+    CHECK(run_one("rv64gc", kClz) == kIllegal);
+    CHECK(run_one("rv64gc_zbb", kClz) == ~0ull);
+    CHECK(run_one("rv64gc_zbkb", kClz) == kIllegal);
+    CHECK(run_one("rv64gc_zbkb", kZextH) == ~0ull);
+    CHECK(run_one("rv64gc_zbkb", kRor) == ~0ull);
+    CHECK(run_one("rv64gc_zba", kRor) == kIllegal);
+    CHECK(run_one("rv64gc_zbkc", kClmul) == ~0ull);
+    CHECK(run_one("rv64gc_zbkc", kClmulr) == kIllegal);
+    CHECK(run_one("rv64gc_zbc", kClmulr) == ~0ull);
+    CHECK(run_one("rv64gc", kShAdd) == kIllegal);
+    CHECK(run_one("rv64gc_zba", kShAdd) == ~0ull);
+    CHECK(run_one("rv64gc_zba", kBset) == kIllegal);
+    CHECK(run_one("rv64gc_zbs", kBset) == ~0ull);
+    CHECK(run_one("rv64gc_zbkb", kXperm8) == kIllegal);
+    CHECK(run_one("rv64gc_zbkx", kXperm8) == ~0ull);
+    CHECK(run_one("rv64gc", kCzero) == kIllegal);
+    CHECK(run_one("rv64gc_zicond", kCzero) == ~0ull);
+}
