@@ -88,10 +88,9 @@ void Machine::set_schedule(const std::vector<uint8_t>& s) {
 
 std::string Machine::fingerprint() const {
     char b[256];
-    std::snprintf(b, sizeof b, "harts=%u ram=%lluK isa=%s%s%s%s", cfg_.harts, (unsigned long long)(cfg_.ram_size >> 10),
-                  cfg_.isa.str().c_str(), cfg_.isa.sstc ? "" : " no-sstc", cfg_.tlb ? "" : " no-tlb",
-                  cfg_.demo_devices ? " demo-devices" : "");
-    std::string s = b;
+    std::snprintf(b, sizeof b, "harts=%u ram=%lluK%s%s", cfg_.harts, (unsigned long long)(cfg_.ram_size >> 10),
+                  cfg_.tlb ? "" : " no-tlb", cfg_.demo_devices ? " demo-devices" : "");
+    std::string s = b + std::string(" isa=") + cfg_.isa.str();
     if (boot_) {
         uint64_t h = 0xcbf29ce484222325ull;
         auto add = [&](const Image& img) {

@@ -184,6 +184,43 @@ check(reg(parts.get("hb", ""), "pc") == symbols["vcpu_enter"] and "Hardware assi
       and "Z1,%x" % symbols["vcpu_enter"] in parts.get("hb", ""),
       "hbreak vcpu_enter (Z1) stops at nm's address", parts.get("hb"))
 
+# ---- reverse execution: reverse-stepi back across a VM exit into the
+# guest, reverse-continue back to the previous breakpoint hit
+parts, out, code, transcript = session("""monitor until vmexit
+echo ==exit==\\n
+continue
+info registers pc priv virt sepc hstatus
+monitor regs
+echo ==rsi==\\n
+reverse-stepi
+info registers pc priv virt
+break hv_trap_vector
+echo ==hit1==\\n
+continue
+monitor regs
+echo ==hit2==\\n
+continue
+monitor regs
+echo ==rc==\\n
+reverse-continue
+info registers pc priv virt
+monitor regs
+""")
+print(transcript)
+e = parts.get("exit", "")
+check(reg(e, "pc") == symbols["hv_trap_vector"] and reg(e, "virt") == 0 and "vmexit VS -> HS" in e,
+      "monitor until vmexit: stopped in hv's trap handler, virt 0", e)
+r = parts.get("rsi", "")
+check(reg(r, "pc") == reg(e, "sepc") and reg(r, "priv") == 1 and reg(r, "virt") == 1,
+      "reverse-stepi across the VM exit: back in the guest (priv 1, virt 1) at the sepc the exit saved", r + e)
+cycles = [re.search(r"cycle (\d+)", parts.get(k, "") or "") for k in ("hit1", "hit2", "rc")]
+rc = parts.get("rc", "")
+check(all(cycles) and reg(rc, "pc") == symbols["hv_trap_vector"] and cycles[2].group(1) == cycles[0].group(1)
+      and cycles[1].group(1) != cycles[0].group(1),
+      "reverse-continue goes back to the previous hit of break hv_trap_vector (the same cycle as then)",
+      "\n".join(parts.get(k, "") for k in ("hit1", "hit2", "rc")))
+check(code == 0, "the reverse session ends with kill", out[-400:])
+
 # ---- two harts are two threads
 parts, out, code, transcript = session("""echo ==threads==\\n
 info threads

@@ -61,7 +61,7 @@ void DebugSession::reverse_until(const std::vector<std::string>& a, std::ostream
                 if (it.back().kind == k) {
                     const auto& e = it.back();
                     out << "event: [cycle " << e.cycle << "] hart" << unsigned(e.hart) << " "
-                        << emu::describe(e, m_.config().isa.h) << "\n";
+                        << emu::describe(e, m_.config().isa.has(isa::Ext::H)) << "\n";
                     break;
                 }
         }
