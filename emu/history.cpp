@@ -126,6 +126,7 @@ void History::take() {
     }
     next_due_ = m_.steps() + interval_;
     enforce_limits();
+    base_ = snaps_.size() - 1;
 }
 
 // Snapshot k goes; its pages that k+1 does not have are k+1's now (they
@@ -144,7 +145,10 @@ void History::merge_into_next(size_t k) {
 void History::enforce_limits() {
     while ((snaps_.size() > limits_.max_snapshots || bytes_ > limits_.max_bytes) && snaps_.size() > 2) {
         if (interval_ < kMaxInterval) {
-            for (size_t k = (snaps_.size() - 2) | 1; k >= 1 && k + 1 < snaps_.size(); k -= 2) {
+            // Every odd one but the newest: 1, 3, 5, ... from the top down.
+            size_t k = snaps_.size() - 2;
+            if (k % 2 == 0) --k;
+            for (; k >= 1; k -= 2) {
                 merge_into_next(k);
                 if (k < 2) break;
             }
@@ -206,6 +210,7 @@ void History::truncate_after(size_t k) {
         bytes_ -= snaps_.back()->bytes;
         snaps_.pop_back();
     }
+    base_ = std::min(base_, k);
     next_due_ = snaps_[k]->step + interval_;
 }
 

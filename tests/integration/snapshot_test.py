@@ -80,6 +80,13 @@ check("[vm" in rest and first + rest == whole, "console output: run N, then rest
       f"N+M:\n{whole[-600:]}\nN then M:\n{(first + rest)[-600:]}")
 
 
+# ---- far back: many snapshots behind the present
+far, _, _ = debug(f"step {N}\nreverse-step {N - 2_500_001}\n" + DUMP)
+fwd, _, _ = debug("step 2500001\n" + DUMP)
+check(last_dump(far) is not None and last_dump(far) == last_dump(fwd),
+      f"reverse-step from step {N} to 2500001: the state a forward run has there",
+      f"forward:\n{last_dump(fwd)}\nreverse:\n{last_dump(far)}")
+
 # ---- bad snapshots: one line, non-zero exit, nothing changed
 def bad(name, data, extra=()):
     path = os.path.join(tmp, name)

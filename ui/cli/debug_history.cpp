@@ -7,6 +7,15 @@
 
 namespace cli {
 
+namespace {
+std::string since(std::chrono::steady_clock::time_point t0) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.1f ms",
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    return b;
+}
+}  // namespace
+
 emu::History& DebugSession::need_history() {
     if (!m_.history()) throw UsageError("no history is kept for this machine: reverse execution is off");
     return *m_.history();
@@ -15,32 +24,32 @@ emu::History& DebugSession::need_history() {
 void DebugSession::snapshot(const std::vector<std::string>& a, std::ostream& out) {
     if (a.size() != 2 || (a[0] != "save" && a[0] != "load")) throw UsageError("usage: snapshot save|load FILE");
     try {
+        const auto t0 = std::chrono::steady_clock::now();
         if (a[0] == "save") {
             const uint64_t bytes = emu::save_snapshot(m_, a[1]);
-            out << "saved " << a[1] << ": " << bytes << " bytes at step " << m_.steps() << "\n";
+            out << "saved " << a[1] << ": " << bytes << " bytes at step " << m_.steps() << " (" << since(t0) << ")\n";
             return;
         }
-        const auto t0 = std::chrono::steady_clock::now();
         emu::load_snapshot(m_, a[1]);
-        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         if (m_.history()) m_.history()->restart();
-        char b[64];
-        std::snprintf(b, sizeof b, " (%.1f ms)", ms);
-        out << "restored " << a[1] << ": step " << m_.steps() << b << "\n";
+        out << "restored " << a[1] << ": step " << m_.steps() << " (" << since(t0) << ")\n";
         where(out);
     } catch (const emu::SnapshotError& e) {
         throw UsageError(e.what());
     }
 }
 
+
 void DebugSession::reverse_step(uint64_t n, std::ostream& out) {
     emu::History& h = need_history();
+    const auto t0 = std::chrono::steady_clock::now();
     const uint64_t now = m_.steps();
     if (n > now - h.start()) {
         h.seek(h.start());
         out << "at the start of the history (step " << m_.steps() << ")\n";
     } else {
         h.seek(now - n);
+        out << "back " << n << " steps to step " << m_.steps() << " (" << since(t0) << ")\n";
     }
     where(out);
 }
@@ -48,6 +57,7 @@ void DebugSession::reverse_step(uint64_t n, std::ostream& out) {
 void DebugSession::reverse_until(const std::vector<std::string>& a, std::ostream& out) {
     emu::History& h = need_history();
     if (a.empty()) throw UsageError("usage: reverse until trap|interrupt|xret|priv|vmexit|vmentry|atp|tlbfill|wfi|pc ADDR");
+    const auto t0 = std::chrono::steady_clock::now();
     emu::History::Found f;
     if (a[0] == "pc") {
         if (a.size() < 2) throw UsageError("usage: reverse until pc ADDR");
@@ -67,6 +77,7 @@ void DebugSession::reverse_until(const std::vector<std::string>& a, std::ostream
         }
     }
     if (f == emu::History::Found::Start) out << "not found: at the start of the history (step " << m_.steps() << ")\n";
+    else out << "back to step " << m_.steps() << " (" << since(t0) << ")\n";
     where(out);
 }
 
