@@ -24,7 +24,7 @@ bool SriovConsole::read(uint64_t offset, unsigned size, uint64_t& value) {
     uint64_t reg = 0;
     int vf = vf_of(offset, reg);
     if (vf < 0) return false;
-    value = reg == 0x04 ? 1 : reg == 0x08 ? uint32_t(out_[unsigned(vf)].size()) : 0;
+    value = reg == 0x04 ? 1 : reg == 0x08 ? uint32_t(out_[unsigned(vf)].sent()) : 0;
     return true;
 }
 
@@ -37,7 +37,7 @@ bool SriovConsole::write(uint64_t offset, unsigned size, uint64_t value) {
     uint64_t reg = 0;
     int vf = vf_of(offset, reg);
     if (vf < 0) return false;
-    if (reg == 0x00) out_[unsigned(vf)].push_back(char(value & 0xff));
+    if (reg == 0x00) out_[unsigned(vf)].push(char(value & 0xff));
     return true;
 }
 

@@ -11,15 +11,16 @@
 // VF k page (at base + VF_OFFSET + k * VF_STRIDE), once enabled:
 //   0x00 TX          (w)   a byte to send: it goes to VF k's output
 //   0x04 STATUS      (r)   bit 0: ready to send (always 1)
-//   0x08 SENT        (r)   bytes sent so far
+//   0x08 SENT        (r)   bytes sent so far (the device keeps the last 64K of them)
 // Accesses to a VF that is not enabled fail (an access fault), as a
 // function that does not exist on the bus would.
 #pragma once
 #include <array>
 #include <cstdint>
-#include <string>
+#include <string_view>
 
 #include "devices/device.hpp"
+#include "devices/output_tail.hpp"
 
 namespace dev {
 
@@ -36,13 +37,13 @@ public:
     void restore(StateIn& in) override;
 
     unsigned num_vfs() const { return num_vfs_; }
-    const std::string& output(unsigned vf) const { return out_[vf]; }  // what VF vf sent
+    std::string_view output(unsigned vf) const { return out_[vf].text(); }  // the last bytes VF vf sent
     void reset();
 
 private:
     int vf_of(uint64_t offset, uint64_t& reg) const;  // -1: the PF or an absent VF
     unsigned num_vfs_ = 0;
-    std::array<std::string, kMaxVfs> out_;
+    std::array<OutputTail, kMaxVfs> out_;
 };
 
 }  // namespace dev

@@ -70,14 +70,14 @@ void Bus::note_store(HostRegion& r, uint64_t pa, unsigned len, uint64_t value) {
 bool Bus::read_block(uint64_t pa, void* buf, size_t len) {
     HostRegion* r = region(pa, len);
     if (!r) return false;
-    std::memcpy(buf, &r->bytes[pa - r->base], len);
+    if (len) std::memcpy(buf, &r->bytes[pa - r->base], len);  // an empty block may come with no buffer
     return true;
 }
 
 bool Bus::write_block(uint64_t pa, const void* buf, size_t len) {
     HostRegion* r = region(pa, len);
     if (!r) return false;
-    std::memcpy(&r->bytes[pa - r->base], buf, len);
+    if (len) std::memcpy(&r->bytes[pa - r->base], buf, len);  // an empty block may come with no buffer
     if (tracking_) mark_dirty(*r, pa, len);
     for (uint64_t off = 0; off < len; off += kPageSize) {
         uint64_t page = (pa - r->base + off) >> kPageShift;

@@ -1,12 +1,14 @@
 #include "emu/loader.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 
 namespace emu {
 
@@ -51,6 +53,64 @@ std::string_view machine_name(uint16_t m) {
     default: return {};
     }
 }
+
+std::string larger_than(uint64_t n, const std::string& room, uint64_t max_bytes) {
+    return std::to_string(n) + " bytes, larger than " + room + " (" + std::to_string(max_bytes) + " bytes)";
+}
+
+// An input file opened without blocking and known to be a regular file of a
+// known size before a byte of it is read.
+class InputFile {
+public:
+    InputFile(const std::string& path, const std::string& what) : path_(path) {
+        // O_NONBLOCK: opening a FIFO nobody writes to returns at once (and is refused below).
+        fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd_ < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
+        struct stat st {};
+        if (::fstat(fd_, &st) != 0) fail(path, std::string("cannot stat: ") + std::strerror(errno));
+        const char* kind = S_ISDIR(st.st_mode)    ? "a directory"
+                           : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
+                           : S_ISCHR(st.st_mode)  ? "a character device"
+                           : S_ISBLK(st.st_mode)  ? "a block device"
+                           : S_ISSOCK(st.st_mode) ? "a socket"
+                           : S_ISREG(st.st_mode)  ? nullptr
+                                                  : "not a regular file";
+        if (kind) fail(path, std::string("is ") + kind + ", not " + what);
+        size_ = uint64_t(st.st_size);
+        if (size_ == 0) fail(path, "empty file");
+    }
+    ~InputFile() {
+        if (map_ != MAP_FAILED) ::munmap(map_, size_t(size_));
+        if (fd_ >= 0) ::close(fd_);
+    }
+    InputFile(const InputFile&) = delete;
+    InputFile& operator=(const InputFile&) = delete;
+
+    uint64_t size() const { return size_; }
+    // The whole file, mapped read-only: pages are read only when touched.
+    std::span<const uint8_t> map() {
+        if (map_ == MAP_FAILED) map_ = ::mmap(nullptr, size_t(size_), PROT_READ, MAP_PRIVATE, fd_, 0);
+        if (map_ == MAP_FAILED) fail(path_, std::string("cannot map: ") + std::strerror(errno));
+        return {static_cast<const uint8_t*>(map_), size_t(size_)};
+    }
+    std::vector<uint8_t> read(uint64_t at, uint64_t n) {
+        std::vector<uint8_t> out(static_cast<size_t>(n));
+        for (uint64_t done = 0; done < n;) {
+            ssize_t got = ::pread(fd_, out.data() + done, size_t(n - done), off_t(at + done));
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) fail(path_, std::string("read error: ") + std::strerror(errno));
+            if (got == 0) fail(path_, "shrank while being read");
+            done += uint64_t(got);
+        }
+        return out;
+    }
+
+private:
+    std::string path_;
+    int fd_ = -1;
+    uint64_t size_ = 0;
+    void* map_ = MAP_FAILED;
+};
 
 // Bounds-checked little-endian reads from the file image.
 class Reader {
@@ -160,7 +220,7 @@ std::optional<uint64_t> Image::symbol(std::string_view name) const {
     return it->second;
 }
 
-Image parse_elf(std::span<const uint8_t> bytes, const std::string& what) {
+Image parse_elf(std::span<const uint8_t> bytes, const std::string& what, uint64_t max_bytes, const std::string& room) {
     Reader r(bytes);
     static constexpr uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
     if (bytes.size() < 4 || !std::equal(magic, magic + 4, bytes.begin())) fail(what, "not an ELF file");
@@ -202,6 +262,15 @@ Image parse_elf(std::span<const uint8_t> bytes, const std::string& what) {
     struct Placed { uint64_t vaddr; size_t index; unsigned ph; };
     std::vector<Placed> placed;
     bool entry_set = false;
+    uint64_t file_bytes = 0;  // the segments' data, before any of it is copied
+    for (unsigned i = 0; i < phnum; ++i) {
+        uint64_t ph = phoff + uint64_t(i) * kPhdrSize;
+        if (r.u32(ph) != kPtLoad || r.u64(ph + 40) == 0) continue;
+        uint64_t filesz = std::min(r.u64(ph + 32), uint64_t(bytes.size()));
+        file_bytes += filesz;
+        if (file_bytes > max_bytes)
+            fail(what, "loadable segments hold at least " + larger_than(file_bytes, room, max_bytes));
+    }
     for (unsigned i = 0; i < phnum; ++i) {
         uint64_t ph = phoff + uint64_t(i) * kPhdrSize;
         if (r.u32(ph) != kPtLoad) continue;
@@ -228,6 +297,7 @@ Image parse_elf(std::span<const uint8_t> bytes, const std::string& what) {
         img.segments.push_back(std::move(s));
     }
     if (img.segments.empty()) fail(what, "no loadable (PT_LOAD) segments");
+    if (entry & 1) fail(what, "entry address " + hex(entry) + " is odd (instructions start on 2-byte boundaries)");
     img.entry = entry;
 
     // Sort by physical address and reject overlaps.
@@ -253,21 +323,19 @@ Image parse_elf(std::span<const uint8_t> bytes, const std::string& what) {
     return img;
 }
 
-Image load_image_file(const std::string& path, std::optional<uint64_t> raw_load_addr) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, not an image file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(path, std::string("cannot open: ") + std::strerror(errno));
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) fail(path, "read error");
-    if (bytes.empty()) fail(path, "empty file");
-
+Image load_image_file(const std::string& path, std::optional<uint64_t> raw_load_addr, uint64_t max_bytes,
+                      const std::string& room) {
+    InputFile file(path, "an image file");
     static constexpr uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
-    if (bytes.size() >= 4 && std::equal(magic, magic + 4, bytes.begin())) return parse_elf(bytes, path);
+    std::span<const uint8_t> mapped = file.map();
+    if (mapped.size() >= 4 && std::equal(magic, magic + 4, mapped.begin())) return parse_elf(mapped, path, max_bytes, room);
+    if (file.size() > max_bytes) fail(path, "raw image of " + larger_than(file.size(), room, max_bytes));
+    std::vector<uint8_t> bytes = file.read(0, file.size());
 
     Image img;
     std::optional<LinuxImageHeader> linux = linux_image_header(bytes);
     uint64_t addr = raw_load_addr.value_or(linux ? kDefaultRawLoadAddr + linux->text_offset : kDefaultRawLoadAddr);
+    if (addr & 1) fail(path, "load address " + hex(addr) + " is odd (instructions start on 2-byte boundaries)");
     if (addr + (bytes.size() - 1) < addr) fail(path, "raw image at " + hex(addr) + " wraps around the address space");
     img.entry = addr;
     Segment s;
@@ -281,6 +349,27 @@ Image load_image_file(const std::string& path, std::optional<uint64_t> raw_load_
     s.data = std::move(bytes);
     img.segments.push_back(std::move(s));
     return img;
+}
+
+std::vector<uint8_t> read_input_file(const std::string& path, uint64_t max_bytes, const std::string& what,
+                                     const std::string& room) {
+    InputFile file(path, (std::string("aeiou").find(what[0]) == std::string::npos ? "a " : "an ") + what);
+    if (file.size() > max_bytes)
+        fail(path, what + " of " + larger_than(file.size(), room, max_bytes));
+    return file.read(0, file.size());
+}
+
+std::vector<std::string> read_input_lines(const std::string& path, const std::string& what) {
+    std::vector<uint8_t> bytes = read_input_file(path, kMaxScriptBytes, what, "a script's limit");
+    std::vector<std::string> lines;
+    for (size_t at = 0; at < bytes.size();) {
+        size_t nl = at;
+        while (nl < bytes.size() && bytes[nl] != '\n') ++nl;
+        lines.emplace_back(bytes.begin() + ptrdiff_t(at), bytes.begin() + ptrdiff_t(nl));
+        if (!lines.back().empty() && lines.back().back() == '\r') lines.back().pop_back();
+        at = nl + 1;
+    }
+    return lines;
 }
 
 std::optional<LinuxImageHeader> linux_image_header(std::span<const uint8_t> b) {

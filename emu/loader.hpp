@@ -42,15 +42,37 @@ struct Image {
 };
 
 inline constexpr uint64_t kDefaultRawLoadAddr = 0x8000'0000;
+// The most a machine's RAM can hold (--mem's upper bound): the default limit on
+// what an input file may bring into memory.
+inline constexpr uint64_t kMaxLoadBytes = 64ull << 30;
 
 // Parses an ELF64 little-endian RISC-V executable (ET_EXEC, or ET_DYN as
 // position-independent firmware such as OpenSBI is linked).
-// `what` names the file in messages.
-Image parse_elf(std::span<const uint8_t> bytes, const std::string& what);
+// `what` names the file in messages. The segments' file sizes may sum to at
+// most max_bytes (the RAM they must fit in), checked before any is copied.
+Image parse_elf(std::span<const uint8_t> bytes, const std::string& what, uint64_t max_bytes = kMaxLoadBytes,
+                const std::string& room = "RAM");
 
 // ELF when the file starts with "\x7fELF", otherwise a raw binary loaded at
 // raw_load_addr (default 0x8000_0000) with entry = that address.
-Image load_image_file(const std::string& path, std::optional<uint64_t> raw_load_addr = std::nullopt);
+// Only a regular file is read (a FIFO, a device or /dev/zero is refused
+// before anything blocks or grows), and nothing bigger than max_bytes: a raw
+// image's size, or the sum of an ELF's segment file sizes, is checked before
+// any of it is read into memory. The ELF itself is mapped, not read, so its
+// symbols and debug sections cost no memory of their own.
+// `room` names what max_bytes is in messages.
+Image load_image_file(const std::string& path, std::optional<uint64_t> raw_load_addr = std::nullopt,
+                      uint64_t max_bytes = kMaxLoadBytes, const std::string& room = "RAM");
+
+// The contents of a regular file of at most max_bytes, with the same checks;
+// `what` says what the file is (an "initrd"), `room` what it must fit in
+// ("RAM"), both for messages.
+std::vector<uint8_t> read_input_file(const std::string& path, uint64_t max_bytes, const std::string& what,
+                                     const std::string& room);
+// A script (debugger commands, a GUI script) as lines of text, at most
+// kMaxScriptBytes of it.
+inline constexpr uint64_t kMaxScriptBytes = 16ull << 20;
+std::vector<std::string> read_input_lines(const std::string& path, const std::string& what);
 
 // The RISC-V Linux Image header of a raw image: text_offset and image_size
 // (little-endian at offsets 8 and 16), when the magics "RISCV\0\0\0" (offset

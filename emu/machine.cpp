@@ -59,7 +59,7 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
     bus_.add_device(map::kUart0, map::kUartSize, uart_.get());
     bus_.add_device(map::kPlic, map::kPlicSize, plic_.get());
     if (cfg_.demo_devices) {
-        uart1_ = std::make_unique<dev::Uart16550>([this](uint8_t b) { uart1_out_.push_back(char(b)); },
+        uart1_ = std::make_unique<dev::Uart16550>([this](uint8_t b) { uart1_out_.push(char(b)); },
                                                   [this] { plic_->set_source(map::kUart1Irq, uart1_->irq()); });
         sriov_ = std::make_unique<dev::SriovConsole>();
         bus_.add_device(map::kUart1, map::kUartSize, uart1_.get());
@@ -420,6 +420,7 @@ StopReason Machine::run_slice(uint64_t max_insns) {
     }
     if (single) round_open_ = false;
     current_ = 0;
+    steps_ += done;
     return stop_ ? stop_reason_ : StopReason::Limit;
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "bus.hpp"
+#include "devices/output_tail.hpp"
 #include "isa/extensions.hpp"
 #include "events.hpp"
 #include "hart.hpp"
@@ -184,6 +185,9 @@ public:
     // SBI reboot resets the harts' counters, not these).
     uint64_t instructions_since_power_on() const { return retired_before_reset_ + instructions(); }
     uint64_t cycles_since_power_on() const { return cycles_before_reset_ + cycles(); }
+    // Instructions executed by run() since the machine was built, those that
+    // trapped included: what run()'s budget (and --max-insns) counts.
+    uint64_t steps() const { return steps_; }
 
     // Instructions executed (retired or trapped), all harts, since power-on:
     // the position in the run that snapshots and replay count in.
@@ -237,7 +241,7 @@ public:
     void halt(int code, std::string reason);
     dev::Uart16550& uart() { return *uart_; }
     // The demo devices (MachineConfig::demo_devices), or null.
-    const std::string& uart1_output() const { return uart1_out_; }
+    std::string_view uart1_output() const { return uart1_out_.text(); }  // its last 64K
     const dev::SriovConsole* sriov() const { return sriov_.get(); }
     dev::Plic& plic() { return *plic_; }
 
@@ -257,7 +261,7 @@ private:
     std::unique_ptr<dev::Clint> clint_;
     std::unique_ptr<dev::Uart16550> uart_, uart1_;
     std::unique_ptr<dev::SriovConsole> sriov_;
-    std::string uart1_out_;
+    dev::OutputTail uart1_out_;
     std::unique_ptr<dev::Plic> plic_;
     std::unique_ptr<dev::Syscon> syscon_;
     std::unique_ptr<dev::Htif> htif_;
@@ -276,6 +280,7 @@ private:
     StopReason stop_reason_ = StopReason::Limit;
     bool halted_ = false;
     uint64_t retired_before_reset_ = 0, cycles_before_reset_ = 0;
+    uint64_t steps_ = 0;
     // run()'s round of turns, kept across calls (see run()).
     bool round_open_ = false, round_idle_ = true;
     uint64_t round_end_ = 0;

@@ -352,9 +352,14 @@ uint64_t save_snapshot(Machine& m, const std::string& path) {
 
 void load_snapshot(Machine& m, const std::string& path) {
     const std::string what = "snapshot " + path + ": ";
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw SnapshotError(what + "cannot read (" + errno_text() + ")");
-    std::vector<uint8_t> file((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    // The state is at most the RAM and the devices' state beside it: a bound before anything is read or allocated.
+    const uint64_t most = 2 * m.config().ram_size + (64ull << 20);
+    std::vector<uint8_t> file;
+    try {
+        file = read_input_file(path, most, "snapshot", "what a snapshot of this machine can be");
+    } catch (const LoadError& e) {
+        throw SnapshotError(std::string("snapshot ") + e.what());
+    }
     if (file.size() < 8 || std::memcmp(file.data(), kMagic, 8) != 0) {
         if (file.size() < 8 && std::memcmp(file.data(), kMagic, file.size()) == 0)
             throw SnapshotError(what + "truncated (" + std::to_string(file.size()) + " bytes)");
@@ -374,7 +379,7 @@ void load_snapshot(Machine& m, const std::string& path) {
         throw SnapshotError(what + "truncated (" + std::to_string(file.size()) + " of " +
                             std::to_string(kHeaderSize + csize) + " bytes)");
     if (csize < file.size() - kHeaderSize) throw SnapshotError(what + "corrupt (bytes after the end of the snapshot)");
-    if (size > (uint64_t(1) << 40)) throw SnapshotError(what + "corrupt (an impossible size)");
+    if (size > most) throw SnapshotError(what + "corrupt (an impossible size)");
     std::vector<uint8_t> raw(size);
     uLongf got = size;
     if (uncompress(raw.data(), &got, file.data() + kHeaderSize, csize) != Z_OK || got != size)

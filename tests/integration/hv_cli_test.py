@@ -69,8 +69,9 @@ for extra, how in (([], 'htinst'), (['--no-htinst'], 'read')):
 # Bad input: exit 2, one line naming the problem.
 open('/tmp/hv_cli_test_big.bin', 'wb').write(b'\x13' * (3 << 20))
 open('/tmp/hv_cli_test_bad.elf', 'wb').write(b'\x7fELF' + b'\0' * 12)
-for args, text in ((['--vm', '/nonexistent/kernel.bin'], 'no such file'),
-                   (['--vm', '/tmp/hv_cli_test_big.bin,mem=2M'], 'does not fit the VM\'s RAM'),
+for args, text in ((['--vm', '/nonexistent/kernel.bin'], 'No such file or directory'),
+                   (['--vm', '/tmp'], '/tmp: is a directory'),
+                   (['--vm', '/tmp/hv_cli_test_big.bin,mem=2M'], 'larger than the VM\'s RAM (2097152 bytes)'),
                    (['--vm', hello_bin + ',cpus=2'], 'unknown option'),
                    (['--vm', hello_bin + ',mem=2G'], 'mem must be'),
                    (['--vm', '/tmp/hv_cli_test_bad.elf'], 'hv_cli_test_bad.elf'),

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -137,6 +138,13 @@ std::vector<uint8_t> sample() {
 }
 
 }  // namespace
+
+TEST_CASE("loader: an odd entry address is refused, not rounded down") {
+    auto odd = make_elf(0x80000001, {{0x80000000, 0x80000000, {0x13, 0, 0, 0}, 4}}, {});
+    CHECK(error_of(odd) == "img.elf: entry address 0x80000001 is odd (instructions start on 2-byte boundaries)");
+    auto even = make_elf(0x80000002, {{0x80000000, 0x80000000, {0x13, 0, 0, 0}, 4}}, {});
+    CHECK(error_of(even) == "(no error)");
+}
 
 TEST_CASE("loader: parses entry, segments and symbols") {
     Image img = emu::parse_elf(sample(), "img.elf");
@@ -336,6 +344,22 @@ TEST_CASE("loader: files, raw binaries and check_fits") {
     truncated.resize(40);
     CHECK(msg([&] { emu::load_image_file(write("t.elf", truncated), std::nullopt); }).find("t.elf: truncated ELF header") !=
           std::string::npos);
+
+    // Only regular files, and nothing larger than the RAM it must fit in, checked before reading.
+    fs::path fifo = dir / "fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(msg([&] { emu::load_image_file(fifo.string(), std::nullopt); }) == fifo.string() + ": is a FIFO (named pipe), not an image file");
+    CHECK(msg([&] { emu::load_image_file("/dev/zero", std::nullopt); }) == "/dev/zero: is a character device, not an image file");
+    CHECK(msg([&] { emu::read_input_file(fifo.string(), 100, "initrd", "RAM"); }) == fifo.string() + ": is a FIFO (named pipe), not an initrd");
+    std::string big = write("big.bin", std::vector<uint8_t>(4097, 0x13));
+    CHECK(msg([&] { emu::load_image_file(big, 0x80000000, 4096); }) == big + ": raw image of 4097 bytes, larger than RAM (4096 bytes)");
+    CHECK(msg([&] { emu::read_input_file(big, 4096, "initrd", "RAM"); }) == big + ": initrd of 4097 bytes, larger than RAM (4096 bytes)");
+    CHECK(emu::read_input_file(big, 4097, "initrd", "RAM").size() == 4097);
+    // sample()'s segments hold 8 + 3 bytes of file data.
+    CHECK(msg([&] { emu::parse_elf(sample(), "a.elf", 10); }) == "a.elf: loadable segments hold at least 11 bytes, larger than RAM (10 bytes)");
+    CHECK(emu::parse_elf(sample(), "a.elf", 11).segments.size() == 2);
+    std::string script = write("cmds", {'s', 't', 'e', 'p', '\r', '\n', '\n', 'q'});
+    CHECK(emu::read_input_lines(script, "command file") == std::vector<std::string>{"step", "", "q"});
 
     // check_fits
     emu::check_fits(img, 0x80000000, 0x8000000, "a.elf");

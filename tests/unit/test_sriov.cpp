@@ -38,3 +38,15 @@ TEST_CASE("sriov console: each VF's bytes go to its own output") {
     CHECK(d.num_vfs() == 0);
     CHECK(d.output(0).empty());
 }
+
+TEST_CASE("sriov console: a VF written without end keeps its last 64K, SENT counts every byte") {
+    SriovConsole d;
+    REQUIRE(d.write(0x04, 4, 1));
+    const size_t n = 3 * dev::OutputTail::kKeep + 5;
+    for (size_t i = 0; i < n; ++i) REQUIRE(d.write(0x1000, 1, uint64_t('a' + i % 26)));
+    CHECK(d.output(0).size() == dev::OutputTail::kKeep);
+    CHECK(d.output(0).back() == char('a' + (n - 1) % 26));
+    CHECK(d.output(0).front() == char('a' + (n - dev::OutputTail::kKeep) % 26));
+    uint64_t v = 0;
+    CHECK((d.read(0x1008, 4, v) && v == n));
+}

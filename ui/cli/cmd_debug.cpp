@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -18,6 +17,19 @@
 namespace cli {
 namespace {
 
+// One command line from a stream, bounded: a stream without newlines
+// (/dev/zero) is refused instead of filling memory.
+bool read_command_line(std::istream& in, std::string& line) {
+    constexpr size_t kMaxLine = 64 << 10;
+    line.clear();
+    for (int c; (c = in.get()) != EOF;) {
+        if (c == '\n') return true;
+        if (line.size() == kMaxLine)
+            throw UsageError("debug: a command line longer than " + std::to_string(kMaxLine) + " bytes");
+        line.push_back(char(c));
+    }
+    return !line.empty();
+}
 
 }  // namespace
 
@@ -37,28 +49,29 @@ int cmd_debug(const std::vector<std::string>& args) {
     if (!file.empty() && boot.any()) throw UsageError("debug: give either FILE or --bios FW [--kernel FILE], not both");
     if (file.empty() && !boot.any())
         throw UsageError("debug: no image given (usage: stepvisor debug [options] FILE, or --bios FW [--kernel FILE])");
+    std::vector<std::string> script;
+    if (!commands.empty()) script = emu::read_input_lines(commands, "command file");
     emu::Image img;
     auto m = boot.any() ? make_booted_machine(opt, boot, &img) : make_machine(opt, file, &img);
     restore_snapshot(*m, restore);
     emu::History history(*m);  // reverse execution
-    DebugSession s(*m, img);
-    std::ifstream script;
-    std::istream* in = &std::cin;
-    if (!commands.empty()) {
-        script.open(commands);
-        if (!script) throw UsageError("debug: cannot read command file '" + commands + "'");
-        in = &script;
-    }
+    DebugSession s(*m, img, opt.max_insns, opt.timeout_s);
     const bool interactive = commands.empty() && isatty(0);
     s.where(std::cout);
     std::string line;
-    while (true) {
+    for (size_t next = 0;;) {
         if (interactive) { std::cout << "(stepvisor) " << std::flush; }
-        if (!std::getline(*in, line)) break;
+        if (!commands.empty()) {
+            if (next == script.size()) break;
+            line = script[next++];
+        } else if (!read_command_line(std::cin, line)) {
+            break;
+        }
         if (!interactive && !line.empty() && line[0] != '#') std::cout << "> " << line << "\n";
         if (!s.execute(line, std::cout)) break;
         std::cout << std::flush;
     }
+    if (s.limit_reached()) return kExitLimit;
     return 0;
 }
 

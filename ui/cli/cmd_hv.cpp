@@ -125,8 +125,7 @@ VmSpec parse_vm(const std::string& text) {
 
 // Loads the image and checks that it fits in the VM's RAM.
 void load_vm_image(VmSpec& s) {
-    if (!std::filesystem::is_regular_file(s.path)) throw emu::LoadError(s.path + ": no such file");
-    emu::Image img = emu::load_image_file(s.path, s.addr);
+    emu::Image img = emu::load_image_file(s.path, s.addr, s.vm.mem, "the VM's RAM");
     if (img.is_elf && s.addr) throw UsageError("--vm " + s.path + ": addr= is for raw images; an ELF image says its own");
     if (!img.is_elf && !img.is_linux_image && !s.addr) {
         // Where QEMU virt's -kernel and OpenSBI fw_jump put a raw S-mode image.
@@ -279,7 +278,7 @@ int cmd_hv(const std::vector<std::string>& args) {
     if (gdb_opt.enabled()) {  // the debugger's symbols are hv's
         history = std::make_unique<emu::History>(*m);
         reverse = std::make_unique<HistoryReverse>(*history);
-        dbg = std::make_unique<DebugSession>(*m, *spec.kernel);
+        dbg = std::make_unique<DebugSession>(*m, *spec.kernel, opt.max_insns, opt.timeout_s);
         gdb = std::make_unique<GdbStub>(*m, *dbg, uint16_t(gdb_opt.port));
         gdb->set_reverse(reverse.get());
     }
@@ -288,10 +287,11 @@ int cmd_hv(const std::vector<std::string>& args) {
                            [&](double s) { hint.tick(s); return Between::Run; });
     std::fflush(stdout);
     // What the demo devices sent: they are not the console.
-    if (!m->uart1_output().empty()) std::fprintf(stderr, "stepvisor: the second UART sent: %s", m->uart1_output().c_str());
-    for (unsigned k = 0; m->sriov() && k < m->sriov()->num_vfs(); k++)
-        if (!m->sriov()->output(k).empty())
-            std::fprintf(stderr, "stepvisor: SR-IOV VF %u sent: %s", k, m->sriov()->output(k).c_str());
+    auto sent = [](const std::string& who, std::string_view text) {
+        if (!text.empty()) std::fprintf(stderr, "stepvisor: %s sent: %.*s", who.c_str(), int(text.size()), text.data());
+    };
+    sent("the second UART", m->uart1_output());
+    for (unsigned k = 0; m->sriov() && k < m->sriov()->num_vfs(); k++) sent("SR-IOV VF " + std::to_string(k), m->sriov()->output(k));
     if (!o.message.empty()) std::fprintf(stderr, "stepvisor: hv: %s\n", o.message.c_str());
     return o.exit_code;
 }

@@ -37,13 +37,19 @@ const char* const kRunHelp =
     "  --stdin              feed piped standard input to the UART as it arrives\n";
 
 
-void write_signature(emu::Machine& m, const emu::Image& img, const std::string& path, unsigned gran) {
+// The signature region [begin_signature, end_signature) of the image.
+std::pair<uint64_t, uint64_t> signature_range(const emu::Image& img) {
     auto b = img.symbol("begin_signature"), e = img.symbol("end_signature");
     if (!b || !e || *e < *b) throw UsageError("--signature: the image has no begin_signature/end_signature symbols");
+    return {*b, *e};
+}
+
+void write_signature(emu::Machine& m, const emu::Image& img, const std::string& path, unsigned gran) {
+    auto [b, e] = signature_range(img);
     std::ofstream out(path);
     if (!out) throw UsageError("--signature: cannot write '" + path + "'");
-    std::vector<uint8_t> bytes(*e - *b);
-    if (!m.bus().read_block(*b, bytes.data(), bytes.size()))
+    std::vector<uint8_t> bytes(e - b);
+    if (!m.bus().read_block(b, bytes.data(), bytes.size()))
         throw UsageError("--signature: the signature region is outside RAM");
     for (size_t off = 0; off < bytes.size(); off += gran) {
         std::string line;
@@ -91,6 +97,9 @@ int cmd_run(const std::vector<std::string>& args) {
     if (file.empty() && !boot.any() && dump_dtb.empty())
         throw UsageError("run: no image given (usage: stepvisor run [options] FILE)");
 
+    if (!signature.empty()) check_writable(signature, "--signature");
+    if (!dump_dtb.empty()) check_writable(dump_dtb, "--dump-dtb");
+
     // Output goes to the terminal; --until-output watches it.
     emu::Machine* mp = nullptr;
     opt.config.console = stdout_console(until_output, &mp);
@@ -106,6 +115,7 @@ int cmd_run(const std::vector<std::string>& args) {
         m->boot({emu::Image{}, std::nullopt, {}, boot.append});
     }
     mp = m.get();
+    if (!signature.empty()) signature_range(img);  // an image without the symbols is refused before the run
     if (!dump_dtb.empty()) {
         const auto& dtb = m->device_tree();
         std::ofstream out(dump_dtb, std::ios::binary);
@@ -122,7 +132,7 @@ int cmd_run(const std::vector<std::string>& args) {
     if (gdb_opt.enabled()) {
         history = std::make_unique<emu::History>(*m);
         reverse = std::make_unique<HistoryReverse>(*history);
-        dbg = std::make_unique<DebugSession>(*m, img);
+        dbg = std::make_unique<DebugSession>(*m, img, opt.max_insns, opt.timeout_s);
         gdb = std::make_unique<GdbStub>(*m, *dbg, uint16_t(gdb_opt.port));
         gdb->set_reverse(reverse.get());
     }

@@ -104,6 +104,7 @@ int cmd_test(const std::vector<std::string>& args) {
         else paths.push_back(a);
     }
     if (paths.empty()) throw UsageError("test: no programs given (usage: stepvisor test [options] PATHS...)");
+    if (!junit.empty()) check_writable(junit, "--junit");
     std::vector<Result> results;
     for (const auto& p : paths) {
         std::error_code ec;

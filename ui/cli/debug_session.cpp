@@ -16,6 +16,7 @@ const char* const kDebugUsage =
     "\n"
     "Loads FILE and stops before its first instruction. Reads commands from the\n"
     "terminal, from --commands FILE, or from standard input when it is not a terminal.\n"
+    "Exit status: 0, 2 bad input, 3 when --max-insns or --timeout stopped a command.\n"
     "\n"
     "debug options:\n"
     "  --commands FILE  read commands from FILE\n"
@@ -27,7 +28,10 @@ const char* const kDebugCommands =
     "  until trap|interrupt|xret|priv|vmexit|vmentry|atp|tlbfill|wfi\n"
     "                           run until the next event of that kind\n"
     "  until pc ADDR            run until a hart is about to execute ADDR\n"
-    "  continue                 run until a breakpoint, the end, or 100M instructions\n"
+    "  continue                 run until a breakpoint or the end\n"
+    "                           (step, until and continue run at most 100M instructions each;\n"
+    "                           --max-insns and --timeout bound the whole session, which then\n"
+    "                           runs nothing more and exits with code 3)\n"
     "  break ADDR | delete ADDR set or remove a breakpoint\n"
     "  regs                     integer registers, pc and privilege mode\n"
     "  csr NAME|ADDR            one CSR\n"
@@ -57,7 +61,8 @@ void need(const std::vector<std::string>& a, size_t n, const char* usage) {
 
 }  // namespace
 
-DebugSession::DebugSession(emu::Machine& m, const emu::Image& img) : m_(m) {
+DebugSession::DebugSession(emu::Machine& m, const emu::Image& img, uint64_t max_insns, double timeout_s)
+    : m_(m), max_insns_(max_insns), timeout_s_(timeout_s), t0_(std::chrono::steady_clock::now()), steps0_(m.steps()) {
     for (const auto& [name, addr] : img.symbols) by_addr_.emplace(addr, name);
 }
 
@@ -73,7 +78,7 @@ bool DebugSession::execute(const std::string& line, std::ostream& out) {
         if (cmd == "help" || cmd == "h") out << kDebugCommands;
         else if (cmd == "step" || cmd == "s" || cmd == "si") step(a.empty() ? 1 : parse_u64(a[0], "step"), out);
         else if (cmd == "until" || cmd == "u") until(a, out);
-        else if (cmd == "continue" || cmd == "c") run_and_report(kRunLimit, out);
+        else if (cmd == "continue" || cmd == "c") run_and_report(~0ull, out);
         else if (cmd == "break" || cmd == "b") { need(a, 1, "break ADDR"); m_.add_breakpoint(parse_u64(a[0], "break")); out << "breakpoint at " << a[0] << "\n"; }
         else if (cmd == "delete") { need(a, 1, "delete ADDR"); m_.remove_breakpoint(parse_u64(a[0], "delete")); }
         else if (cmd == "regs" || cmd == "r") regs(out);
@@ -151,10 +156,36 @@ void DebugSession::report_stop(emu::StopReason r, uint64_t first_event, std::ost
     where(out);
 }
 
-void DebugSession::run_and_report(uint64_t limit, std::ostream& out) {
-    uint64_t first = m_.events().total();
-    emu::StopReason r = m_.run(limit);
-    if (r == emu::StopReason::Limit && limit == kRunLimit) out << "stopped after " << limit << " instructions\n";
+std::string DebugSession::limit_text() const {
+    const uint64_t used = m_.steps() - steps0_;
+    if (max_insns_ && used >= max_insns_) return "--max-insns " + std::to_string(max_insns_) + " reached";
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+    if (timeout_s_ > 0 && s >= timeout_s_) return "--timeout reached after " + std::to_string(s).substr(0, 5) + " s";
+    return {};
+}
+
+void DebugSession::run_and_report(uint64_t n, std::ostream& out) {
+    const uint64_t first = m_.events().total();
+    // One command runs at most kRunLimit instructions and what is left of the
+    // session's --max-insns, in slices short enough that --timeout is noticed.
+    constexpr uint64_t kSlice = 1'000'000;
+    uint64_t want = std::min(n, kRunLimit);
+    if (max_insns_) want = std::min(want, max_insns_ - std::min(max_insns_, m_.steps() - steps0_));
+    emu::StopReason r = emu::StopReason::Limit;
+    std::string limit = limit_text();
+    for (uint64_t done = 0; limit.empty() && done < want;) {
+        const uint64_t before = m_.steps();
+        r = m_.run(std::min(want - done, kSlice));
+        done += m_.steps() - before;
+        if (r != emu::StopReason::Limit || m_.steps() == before) break;
+        limit = limit_text();
+    }
+    if (!limit.empty()) {
+        limit_reached_ = true;
+        out << "stopped: " << limit << " (the session runs nothing more)\n";
+    } else if (r == emu::StopReason::Limit && want < n) {
+        out << "stopped after " << want << " instructions (a command runs at most " << kRunLimit << ")\n";
+    }
     report_stop(r, first, out);
 }
 
@@ -173,7 +204,7 @@ void DebugSession::until(const std::vector<std::string>& a, std::ostream& out) {
         uint64_t addr = parse_u64(a[1], "until pc");
         bool had = m_.at_breakpoint(addr);
         m_.add_breakpoint(addr);
-        run_and_report(kRunLimit, out);
+        run_and_report(~0ull, out);
         if (!had) m_.remove_breakpoint(addr);
         return;
     }
@@ -181,7 +212,7 @@ void DebugSession::until(const std::vector<std::string>& a, std::ostream& out) {
     if (!emu::event_kind_by_name(a[0], k)) throw UsageError("until: unknown condition '" + a[0] + "'");
     m_.stop_on(k);
     watched_ = 1u << unsigned(k);
-    run_and_report(kRunLimit, out);
+    run_and_report(~0ull, out);
     m_.clear_stop_conditions();
     watched_ = 0;
 }

@@ -2,6 +2,7 @@
 // GUI's --script: one object per session over a Machine, executing one
 // command line at a time and writing its answer to a stream.
 #pragma once
+#include <chrono>
 #include <map>
 #include <ostream>
 #include <string>
@@ -17,7 +18,9 @@ extern const char* const kDebugCommands;  // the command list
 
 class DebugSession {
 public:
-    DebugSession(emu::Machine& m, const emu::Image& img);
+    // max_insns and timeout_s (0: none) bound everything the session runs,
+    // counted from its creation.
+    DebugSession(emu::Machine& m, const emu::Image& img, uint64_t max_insns = 0, double timeout_s = 0);
     // Executes one command line; returns false on quit.
     bool execute(const std::string& line, std::ostream& out);
     // "hartN MODE PC: instruction" for the selected hart.
@@ -26,12 +29,15 @@ public:
     std::string insn_text(uint64_t pc);
     std::string symbol_for(uint64_t addr) const;
     unsigned selected_hart() const { return cur_; }
+    // A command stopped at --max-insns or --timeout.
+    bool limit_reached() const { return limit_reached_; }
 
 private:
     emu::Hart& hart() { return m_.hart(cur_); }
     void select_hart(uint64_t n, std::ostream& out);
     void report_stop(emu::StopReason r, uint64_t first_event, std::ostream& out);
-    void run_and_report(uint64_t limit, std::ostream& out);
+    void run_and_report(uint64_t n, std::ostream& out);
+    std::string limit_text() const;  // which session limit is used up, "" when none
     void step(uint64_t n, std::ostream& out);
     void until(const std::vector<std::string>& a, std::ostream& out);
     void regs(std::ostream& out);
@@ -51,6 +57,11 @@ private:
     unsigned cur_ = 0;
     uint32_t watched_ = 0;
     std::multimap<uint64_t, std::string> by_addr_;
+    uint64_t max_insns_;
+    double timeout_s_;
+    std::chrono::steady_clock::time_point t0_;
+    uint64_t steps0_;
+    bool limit_reached_ = false;
 };
 
 }  // namespace cli

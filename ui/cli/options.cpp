@@ -3,8 +3,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "emu/snapshot.hpp"
 
@@ -21,7 +22,9 @@ const std::string kMachineOptionsText = "machine options:\n" + isa::isa_help() +
     "  --demo-devices   add the lecture's devices: a second ns16550a at 0x10001000 and the\n"
     "                   SR-IOV-style console at 0x10010000 (not on QEMU virt)\n"
     "  --load-addr ADDR run FILE as a raw binary placed at ADDR (e.g. 0x80000000)\n"
-    "  --max-insns N    stop after N instructions (exit code 3)\n"
+    "  --max-insns N    stop after N instructions executed (exit code 3); one that traps\n"
+    "                   counts too, so a trap loop is bounded, while --stats and test report\n"
+    "                   instructions retired (minstret), which leaves those out; N >= 1\n"
     "  --timeout SEC    stop after SEC seconds of host time (exit code 3)\n";
 }  // namespace
 const char* const kMachineOptionsHelp = kMachineOptionsText.c_str();
@@ -79,6 +82,14 @@ std::string hex(uint64_t v, int width) {
     return b;
 }
 
+void check_writable(const std::string& path, const std::string& option) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw UsageError(option + ": '" + path + "' is a directory");
+    // Opened for appending, so an existing file keeps its contents until it is written.
+    std::ofstream probe(path, std::ios::app);
+    if (!probe) throw UsageError(option + ": cannot write '" + path + "': " + std::strerror(errno));
+}
+
 const std::string& value_of(const std::vector<std::string>& args, size_t& i) {
     if (i + 1 >= args.size()) throw UsageError("option " + args[i] + " needs a value");
     return args[++i];
@@ -110,6 +121,7 @@ bool parse_machine_option(const std::vector<std::string>& args, size_t& i, Machi
         opt.load_addr = parse_u64(value_of(args, i), "--load-addr");
     } else if (a == "--max-insns") {
         opt.max_insns = parse_u64(value_of(args, i), "--max-insns");
+        if (opt.max_insns == 0) throw UsageError("--max-insns: must be at least 1 (leave it out for no limit)");
     } else if (a == "--timeout") {
         const std::string& v = value_of(args, i);
         char* end = nullptr;
@@ -123,7 +135,7 @@ bool parse_machine_option(const std::vector<std::string>& args, size_t& i, Machi
 }
 
 std::unique_ptr<emu::Machine> make_machine(const MachineOptions& opt, const std::string& path, emu::Image* image_out) {
-    emu::Image image = emu::load_image_file(path, opt.load_addr.value_or(emu::kDefaultRawLoadAddr));
+    emu::Image image = emu::load_image_file(path, opt.load_addr.value_or(emu::kDefaultRawLoadAddr), opt.config.ram_size);
     if (!image.is_elf && !opt.load_addr)
         throw emu::LoadError(path + ": not an ELF file (to run a raw binary, give its address with --load-addr)");
     emu::check_fits(image, emu::map::kRam, opt.config.ram_size, path);
@@ -155,20 +167,22 @@ bool parse_boot_option(const std::vector<std::string>& args, size_t& i, BootOpti
     return true;
 }
 
-std::unique_ptr<emu::Machine> make_booted_machine(const MachineOptions& opt, const BootOptions& boot,
-                                                  emu::Image* firmware_out) {
+emu::Machine::BootSpec load_boot_files(const MachineOptions& opt, const BootOptions& boot) {
     if (boot.bios.empty())
         throw UsageError("--kernel, --initrd and --append need --bios FW (the firmware that starts the kernel)");
     emu::Machine::BootSpec spec;
-    spec.firmware = emu::load_image_file(boot.bios, emu::kDefaultRawLoadAddr);
+    const uint64_t ram = opt.config.ram_size;
+    spec.firmware = emu::load_image_file(boot.bios, emu::kDefaultRawLoadAddr, ram);
     if (!boot.kernel.empty())
-        spec.kernel = emu::load_image_file(boot.kernel, emu::Machine::kernel_load_address(spec.firmware));
-    if (!boot.initrd.empty()) {
-        std::ifstream f(boot.initrd, std::ios::binary);
-        if (!f) throw emu::LoadError(boot.initrd + ": cannot open initrd");
-        spec.initrd.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-    }
+        spec.kernel = emu::load_image_file(boot.kernel, emu::Machine::kernel_load_address(spec.firmware), ram);
+    if (!boot.initrd.empty()) spec.initrd = emu::read_input_file(boot.initrd, ram, "initrd", "RAM");
     spec.bootargs = boot.append;
+    return spec;
+}
+
+std::unique_ptr<emu::Machine> make_booted_machine(const MachineOptions& opt, const BootOptions& boot,
+                                                  emu::Image* firmware_out) {
+    emu::Machine::BootSpec spec = load_boot_files(opt, boot);
     auto m = std::make_unique<emu::Machine>(opt.config);
     m->boot(spec);
     if (firmware_out) *firmware_out = spec.firmware;

@@ -40,6 +40,8 @@ std::unique_ptr<emu::CommitLog> attach_commit_log(emu::Machine& m, const std::st
 uint64_t parse_u64(const std::string& text, const std::string& what);  // decimal or 0x hex
 uint64_t parse_size(const std::string& text, const std::string& what);  // 64M, 1G, 4096, 0x1000
 std::string hex(uint64_t v, int width = 0);  // 0x-prefixed, zero-padded to width digits
+// UsageError "OPTION: cannot write 'PATH': why" unless PATH can be written: checked before the work.
+void check_writable(const std::string& path, const std::string& option);
 const std::string& value_of(const std::vector<std::string>& args, size_t& i);  // argument after an option
 
 // Booting firmware and a kernel as on QEMU's virt machine (run, debug).
@@ -50,6 +52,8 @@ struct BootOptions {
 };
 bool parse_boot_option(const std::vector<std::string>& args, size_t& i, BootOptions& opt);
 extern const char* const kBootOptionsHelp;
+// The files of --bios FW [--kernel FILE] [--initrd FILE], each bounded by the RAM it must fit in.
+emu::Machine::BootSpec load_boot_files(const MachineOptions& opt, const BootOptions& boot);
 // The machine booted from --bios FW [--kernel ...]; the firmware image goes to *firmware_out.
 std::unique_ptr<emu::Machine> make_booted_machine(const MachineOptions& opt, const BootOptions& boot,
                                                   emu::Image* firmware_out = nullptr);

@@ -117,7 +117,8 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
             o.message = "stopped after " + std::to_string(o.seconds).substr(0, 5) + " s (--timeout), " +
                         std::to_string(o.instructions) + " instructions retired";
         else
-            o.message = "stopped after " + std::to_string(opt.max_insns) + " instructions (--max-insns) without finishing";
+            o.message = "stopped after " + std::to_string(opt.max_insns) + " instructions (--max-insns) without finishing, " +
+                        std::to_string(o.instructions) + " retired";
         if (gdb) gdb->limit_reached(o.message);
         break;
     }

@@ -432,20 +432,12 @@ int cmd_gui(const std::vector<std::string>& args) {
     Session::Config cfg;
     cfg.options = opt;
     for (const auto& f : symbol_files) {
-        emu::Image si = emu::load_image_file(f);
+        emu::Image si = emu::load_image_file(f, std::nullopt, opt.config.ram_size);
         if (!si.is_elf) throw emu::LoadError(f + ": --symbols wants an ELF file");
         cfg.symbol_images.push_back(std::move(si));
     }
     if (!bios.empty()) {
-        emu::Machine::BootSpec spec;
-        spec.firmware = emu::load_image_file(bios, emu::kDefaultRawLoadAddr);
-        if (!kernel.empty()) spec.kernel = emu::load_image_file(kernel, emu::Machine::kernel_load_address(spec.firmware));
-        if (!initrd.empty()) {
-            std::ifstream in(initrd, std::ios::binary);
-            if (!in) throw cli::UsageError("gui: cannot read initrd '" + initrd + "'");
-            spec.initrd.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        }
-        spec.bootargs = append;
+        emu::Machine::BootSpec spec = cli::load_boot_files(opt, {bios, kernel, initrd, append, !append.empty()});
         cfg.image = spec.firmware;
         auto base = [](const std::string& f) { return f.substr(f.find_last_of('/') == std::string::npos ? 0 : f.find_last_of('/') + 1); };
         cfg.image_name = base(bios) + (kernel.empty() ? "" : " + " + base(kernel));
@@ -459,14 +451,14 @@ int cmd_gui(const std::vector<std::string>& args) {
         cfg.image = emu::parse_elf(*bytes, "bench-s-quick");
         cfg.image_name = "bench-s-quick (built in)";
     } else {
-        cfg.image = emu::load_image_file(file, opt.load_addr.value_or(emu::kDefaultRawLoadAddr));
+        cfg.image = emu::load_image_file(file, opt.load_addr.value_or(emu::kDefaultRawLoadAddr), opt.config.ram_size);
         if (!cfg.image.is_elf && !opt.load_addr)
             throw emu::LoadError(file + ": not an ELF file (to run a raw binary, give its address with --load-addr)");
         cfg.image_name = file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1);
     }
     if (!cfg.boot && cfg.scenario.empty()) emu::check_fits(cfg.image, emu::map::kRam, opt.config.ram_size, file.empty() ? "bench-s-quick" : file);
     Script script;
-    if (!script_path.empty()) script.lines = read_lines(script_path);
+    if (!script_path.empty()) script.lines = emu::read_input_lines(script_path, "script");
 
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
         std::fprintf(stderr, "stepvisor: gui: cannot open a window: %s (no display? try xvfb-run)\n", SDL_GetError());

@@ -4,6 +4,7 @@
 #include <SDL_opengl.h>
 #include <stb_image_write.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -20,6 +21,15 @@ SDL_Window* g_window = nullptr;
 
 namespace {
 
+// A whole decimal or 0x number in [lo, hi]; nothing for anything else ("-1", "5x").
+std::optional<uint64_t> number_in(const std::string& text, uint64_t lo, uint64_t hi) {
+    if (text.empty() || text[0] == '-' || text[0] == '+') return std::nullopt;
+    errno = 0;
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(text.c_str(), &end, 0);
+    if (errno || *end || v < lo || v > hi) return std::nullopt;
+    return v;
+}
 
 std::string jstr(const std::string& s) {
     std::string o = "\"";
@@ -209,6 +219,18 @@ bool Script::advance(App& a) {
     return true;
 }
 
+bool Script::number(App& a, const std::string& cmd, const std::string& text, uint64_t lo, uint64_t hi,
+                    const char* unit, uint64_t& out) {
+    auto v = number_in(text, lo, hi);
+    if (!v) {
+        fail(a, cmd + ": '" + text + "' is not " + unit + " from " + std::to_string(lo) + " to " +
+                    std::to_string(hi));
+        return false;
+    }
+    out = *v;
+    return true;
+}
+
 void Script::fail(App& a, const std::string& msg) {
     std::cout << "error: " << msg << "\n";
     a.s.log("error: " + msg + "\n");
@@ -256,7 +278,11 @@ bool Script::gui_command(App& a, const std::string& cmd, const std::vector<std::
         if (arg.size() > 2 && arg[2] == "right") c.button = SDL_BUTTON_RIGHT;
         if (arg.size() > 2 && arg[2] == "double") c.clicks = 2;
         c.frames = 2;
-        SDL_WarpMouseInWindow(g_window, int(std::strtol(arg[0].c_str(), nullptr, 0)), int(std::strtol(arg[1].c_str(), nullptr, 0)));
+        uint64_t x, y;
+        if (!number(a, cmd, arg[0], 0, uint64_t(a.width), "a pixel position", x) ||
+            !number(a, cmd, arg[1], 0, uint64_t(a.height), "a pixel position", y))
+            return true;
+        SDL_WarpMouseInWindow(g_window, int(x), int(y));
         click = c;
         return true;
     }
@@ -279,7 +305,9 @@ bool Script::gui_command(App& a, const std::string& cmd, const std::vector<std::
         return true;
     }
     if (cmd == "wait") {
-        wait = arg.empty() ? 1 : int(std::strtol(arg[0].c_str(), nullptr, 0));
+        uint64_t frames = 1;
+        if (!arg.empty() && !number(a, cmd, arg[0], 0, 100'000, "a frame count", frames)) return true;
+        wait = int(frames);
         return true;
     }
     if (cmd == "quit" || cmd == "exit" || cmd == "q") {
@@ -291,7 +319,8 @@ bool Script::gui_command(App& a, const std::string& cmd, const std::vector<std::
         return true;
     }
     if (cmd == "run-for") {
-        const long ms = arg.empty() ? 500 : std::strtol(arg[0].c_str(), nullptr, 0);
+        uint64_t ms = 500;
+        if (!arg.empty() && !number(a, cmd, arg[0], 0, 3'600'000, "a time in milliseconds", ms)) return true;
         s.run_continue();
         run_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
         run_timed = true;
@@ -315,8 +344,11 @@ bool Script::gui_command(App& a, const std::string& cmd, const std::vector<std::
         if (ex.empty()) { fail(a, "select-exit: no VM exits yet"); return true; }
         size_t i = ex.size() - 1;
         if (!arg.empty() && arg[0] == "first") i = 0;
-        else if (!arg.empty() && arg[0] != "last") i = size_t(std::strtoull(arg[0].c_str(), nullptr, 0));
-        if (i >= ex.size()) { fail(a, "select-exit: no row " + arg[0]); return true; }
+        else if (!arg.empty() && arg[0] != "last") {
+            uint64_t row;
+            if (!number(a, cmd, arg[0], 0, ex.size() - 1, "a row", row)) return true;
+            i = size_t(row);
+        }
         s.select(ex[i].exit.seq);
         a.show_tab("VM exits");
         a.scroll_exits = true;
@@ -326,7 +358,7 @@ bool Script::gui_command(App& a, const std::string& cmd, const std::vector<std::
     if (cmd == "select-event") {
         if (s.history().empty()) { fail(a, "select-event: no events yet"); return true; }
         uint64_t seq = s.history().back().seq;
-        if (!arg.empty() && arg[0] != "last") seq = std::strtoull(arg[0].c_str(), nullptr, 0);
+        if (!arg.empty() && arg[0] != "last" && !number(a, cmd, arg[0], 0, ~0ull, "an event number", seq)) return true;
         if (!s.find_event(seq)) { fail(a, "select-event: event " + std::to_string(seq) + " is not in the log"); return true; }
         s.select(seq);
         std::cout << "selected " << s.event_line(*s.find_event(seq)) << "\n";
@@ -346,8 +378,10 @@ bool Script::gui_command(App& a, const std::string& cmd, const std::vector<std::
     if (cmd == "zoom") {
         // The timeline shows the last N cycles (and follows), or everything: zoom fit.
         if (arg.empty()) { fail(a, "zoom CYCLES|fit"); return true; }
+        uint64_t span = 0;
+        if (arg[0] != "fit" && !number(a, cmd, arg[0], 1, 1ull << 53, "a cycle count", span)) return true;
         a.tl_follow = true;
-        a.tl_span = arg[0] == "fit" ? 0 : double(std::strtoull(arg[0].c_str(), nullptr, 0));
+        a.tl_span = double(span);
         a.show_tab("Timeline");
         return true;
     }
@@ -385,12 +419,5 @@ bool Script::gui_command(App& a, const std::string& cmd, const std::vector<std::
 }
 
 
-std::vector<std::string> read_lines(const std::string& path) {
-    std::ifstream f(path);
-    if (!f) throw cli::UsageError("gui: cannot read script '" + path + "'");
-    std::vector<std::string> lines;
-    for (std::string l; std::getline(f, l);) lines.push_back(l);
-    return lines;
-}
 
 }  // namespace gui

@@ -45,6 +45,9 @@ public:
 
 private:
     void fail(App& a, const std::string& msg);
+    // The argument as a number in [lo, hi] of `unit`; otherwise fails naming cmd and returns false.
+    bool number(App& a, const std::string& cmd, const std::string& text, uint64_t lo, uint64_t hi, const char* unit,
+                uint64_t& out);
     bool gui_command(App& a, const std::string& cmd, const std::vector<std::string>& arg, bool& more);
 };
 
@@ -52,7 +55,5 @@ private:
 bool dump_state(App& a, const std::string& path);
 // The window's pixels as a PNG.
 bool save_png(const std::string& path, int w, int h);
-// A script file's lines; cli::UsageError when it cannot be read.
-std::vector<std::string> read_lines(const std::string& path);
 
 }  // namespace gui
