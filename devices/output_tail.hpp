@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "devices/state.hpp"
+
 namespace dev {
 
 class OutputTail {
@@ -25,6 +27,19 @@ public:
     uint64_t sent() const { return sent_; }
     bool empty() const { return sent_ == 0; }
     void clear() { buf_.clear(); sent_ = 0; }
+
+    // Snapshots: the tail and the count.
+    void save(StateOut& out) const {
+        out.str(std::string(text()));
+        out.u64(sent_);
+    }
+    void restore(StateIn& in) {
+        std::string t = in.str(kKeep);
+        uint64_t sent = in.u64();
+        if (sent < t.size()) throw StateError("an output tail longer than what was sent");
+        buf_ = std::move(t);
+        sent_ = sent;
+    }
 
 private:
     std::string buf_;

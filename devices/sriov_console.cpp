@@ -52,14 +52,14 @@ namespace dev {
 
 void SriovConsole::save(StateOut& out) const {
     out.u32(num_vfs_);
-    for (const auto& s : out_) out.str(s);
+    for (const auto& s : out_) s.save(out);
 }
 
 void SriovConsole::restore(StateIn& in) {
     uint32_t n = in.u32();
     if (n > kMaxVfs) throw StateError("sriov-console: more VFs than the device has");
-    std::array<std::string, kMaxVfs> o;
-    for (auto& s : o) s = in.str();
+    std::array<OutputTail, kMaxVfs> o;
+    for (auto& s : o) s.restore(in);
     num_vfs_ = n;
     out_ = std::move(o);
 }

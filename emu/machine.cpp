@@ -420,7 +420,6 @@ StopReason Machine::run_slice(uint64_t max_insns) {
     }
     if (single) round_open_ = false;
     current_ = 0;
-    steps_ += done;
     return stop_ ? stop_reason_ : StopReason::Limit;
 }
 

@@ -185,10 +185,6 @@ public:
     // SBI reboot resets the harts' counters, not these).
     uint64_t instructions_since_power_on() const { return retired_before_reset_ + instructions(); }
     uint64_t cycles_since_power_on() const { return cycles_before_reset_ + cycles(); }
-    // Instructions executed by run() since the machine was built, those that
-    // trapped included: what run()'s budget (and --max-insns) counts.
-    uint64_t steps() const { return steps_; }
-
     // Instructions executed (retired or trapped), all harts, since power-on:
     // the position in the run that snapshots and replay count in.
     uint64_t steps() const { return steps_; }
@@ -280,7 +276,6 @@ private:
     StopReason stop_reason_ = StopReason::Limit;
     bool halted_ = false;
     uint64_t retired_before_reset_ = 0, cycles_before_reset_ = 0;
-    uint64_t steps_ = 0;
     // run()'s round of turns, kept across calls (see run()).
     bool round_open_ = false, round_idle_ = true;
     uint64_t round_end_ = 0;

@@ -121,7 +121,7 @@ void Machine::save_state(dev::StateOut& o, bool with_ring) const {
     o.u64(cycles_before_reset_);
     o.vec(schedule());
     o.boolean(reset_requested_);
-    o.str(uart1_out_);
+    uart1_out_.save(o);
     o.u64(bus_.devices().size());
     for (const auto& w : bus_.devices()) {
         dev::StateOut d;
@@ -146,7 +146,8 @@ void Machine::restore_state(dev::StateIn& in) {
     const uint64_t retired = in.u64(), cycles = in.u64();
     auto sched = in.vec_up_to<uint8_t>(1u << 16);
     const bool reset_req = in.boolean();
-    std::string uart1 = in.str();
+    dev::OutputTail uart1;
+    uart1.restore(in);
     if (in.u64() != bus_.devices().size()) throw dev::StateError("another set of devices");
     for (const auto& w : bus_.devices()) {
         std::string name = in.str(64);

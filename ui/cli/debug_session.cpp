@@ -62,7 +62,7 @@ void need(const std::vector<std::string>& a, size_t n, const char* usage) {
 }  // namespace
 
 DebugSession::DebugSession(emu::Machine& m, const emu::Image& img, uint64_t max_insns, double timeout_s)
-    : m_(m), max_insns_(max_insns), timeout_s_(timeout_s), t0_(std::chrono::steady_clock::now()), steps0_(m.steps()) {
+    : m_(m), max_insns_(max_insns), timeout_s_(timeout_s), t0_(std::chrono::steady_clock::now()) {
     for (const auto& [name, addr] : img.symbols) by_addr_.emplace(addr, name);
 }
 
@@ -157,8 +157,7 @@ void DebugSession::report_stop(emu::StopReason r, uint64_t first_event, std::ost
 }
 
 std::string DebugSession::limit_text() const {
-    const uint64_t used = m_.steps() - steps0_;
-    if (max_insns_ && used >= max_insns_) return "--max-insns " + std::to_string(max_insns_) + " reached";
+    if (max_insns_ && used_ >= max_insns_) return "--max-insns " + std::to_string(max_insns_) + " reached";
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
     if (timeout_s_ > 0 && s >= timeout_s_) return "--timeout reached after " + std::to_string(s).substr(0, 5) + " s";
     return {};
@@ -170,14 +169,16 @@ void DebugSession::run_and_report(uint64_t n, std::ostream& out) {
     // session's --max-insns, in slices short enough that --timeout is noticed.
     constexpr uint64_t kSlice = 1'000'000;
     uint64_t want = std::min(n, kRunLimit);
-    if (max_insns_) want = std::min(want, max_insns_ - std::min(max_insns_, m_.steps() - steps0_));
+    if (max_insns_) want = std::min(want, max_insns_ - std::min(max_insns_, used_));
     emu::StopReason r = emu::StopReason::Limit;
     std::string limit = limit_text();
     for (uint64_t done = 0; limit.empty() && done < want;) {
         const uint64_t before = m_.steps();
         r = m_.run(std::min(want - done, kSlice));
-        done += m_.steps() - before;
-        if (r != emu::StopReason::Limit || m_.steps() == before) break;
+        const uint64_t ran = m_.steps() - before;
+        done += ran;
+        used_ += ran;
+        if (r != emu::StopReason::Limit || ran == 0) break;
         limit = limit_text();
     }
     if (!limit.empty()) {

@@ -60,7 +60,7 @@ private:
     uint64_t max_insns_;
     double timeout_s_;
     std::chrono::steady_clock::time_point t0_;
-    uint64_t steps0_;
+    uint64_t used_ = 0;  // instructions the session's commands ran (reverse execution gives none back)
     bool limit_reached_ = false;
 };
 
