@@ -236,6 +236,27 @@ void History::seek(uint64_t n) {
     replay_to(n);
 }
 
+void History::seek_cycle(uint64_t cycle) {
+    const uint64_t now = m_.steps();
+    if (cycle >= m_.cycles_since_power_on()) return;
+    size_t k = 0;
+    for (size_t j = 0; j < snaps_.size(); ++j)
+        if (snaps_[j]->cycle <= cycle && snaps_[j]->step <= now) k = j;
+    restore(k);
+    truncate_after(k);
+    Aside aside(m_);
+    replaying_ = true;
+    // Every instruction costs a cycle at least: coarse runs, then single steps.
+    while (m_.steps() < now && m_.cycles_since_power_on() < cycle) {
+        const uint64_t left = cycle - m_.cycles_since_power_on();
+        const uint64_t n = std::min(now - m_.steps(), std::max<uint64_t>(1, left / 64));
+        const uint64_t before = m_.steps();
+        StopReason r = m_.run(n);
+        if (m_.steps() == before || r == StopReason::Halted) break;
+    }
+    replaying_ = false;
+}
+
 History::Found History::back_to_event(EventKind kind) {
     const uint64_t now_step = m_.steps(), now_ev = m_.events().total();
     const uint64_t c = m_.events().count(kind);

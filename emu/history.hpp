@@ -52,6 +52,9 @@ public:
     uint64_t start() const;  // the earliest step it can go back to
     // Back (or forward) to step n, start() <= n; beyond the present it runs on.
     void seek(uint64_t n);
+    // Back to the first step at which the machine's cycle count (since power-on)
+    // has reached `cycle`; at the latest, where it is now.
+    void seek_cycle(uint64_t cycle);
     // The latest state before the present in which `stop` holds, found by
     // replaying from each snapshot in turn (newest first); false (and at
     // start()) when there is none. `stop` is called before every step with

@@ -354,6 +354,46 @@ dump-state {out_dir}/gui-{name}.json
         check(sc and sc["reached"] >= 2 and got == want,
               f"scenario {name}: the GUI reached checkpoints 1 and 2 ({sc and sc['reached']} in all) at cycles {got} (demo: {want})")
 
+    # 7. Going back: Shift+F11, then the Back button, step back across hext's
+    # third VM exit into the guest; the harts are where `stepvisor debug`'s
+    # reverse-step puts them and where a forward run of as many steps stops.
+    # A click on the timeline goes back to an earlier cycle.
+    steps = "until vmexit\n" * 3
+    run_gui(stepvisor, [hext], steps + f"""
+dump-state {out_dir}/gui-back0.json
+key Shift+F11
+click-item back
+show timeline
+dump-state {out_dir}/gui-back.json
+screenshot {out_dir}/gui-back.png
+click-item timeline
+dump-state {out_dir}/gui-click.json
+""", out_dir, "gui-back")
+    try:
+        at_exit, back, click = (json.load(open(f"{out_dir}/gui-{n}.json")) for n in ("back0", "back", "click"))
+    except (OSError, ValueError):
+        at_exit = back = click = None
+    check(at_exit and back, "back: the GUI saved its state at the exit and after going back")
+    if at_exit and back:
+        check_screenshot(f"{out_dir}/gui-back.png", back, "back")
+        cli = run_debug(stepvisor, [hext], steps + "history\nreverse-step 2\nregs\n", out_dir, "cli-back")
+        now = re.findall(r"steps \d+ \.\. (\d+)", cli)
+        regs = re.findall(r"^pc  (0x[0-9a-f]+)  mode (\S+)  cycle (\d+)  instret (\d+)", cli, re.M)
+        h0, h1 = at_exit["harts"][0], back["harts"][0]
+        check(h0["mode"] == "M" and h1["mode"] in ("VS", "VU"),
+              f"back: from the exit in {h0['mode']} two steps back into the guest ({h1['mode']})")
+        check(regs and (h1["pc"], h1["mode"], str(h1["cycle"]), str(h1["instret"])) == tuple(
+            [hex(int(regs[-1][0], 16))] + list(regs[-1][1:])),
+              f"back: Shift+F11 and Back land where reverse-step 2 does ({h1} vs {regs[-1:]})")
+        if now:
+            fwd = run_debug(stepvisor, [hext], f"step {int(now[0]) - 2}\nregs\n", out_dir, "cli-forward")
+            fregs = re.findall(r"^pc  (0x[0-9a-f]+)  mode (\S+)  cycle (\d+)  instret (\d+)", fwd, re.M)
+            check(fregs and regs and fregs[-1] == regs[-1], f"back: a forward run of {int(now[0]) - 2} steps stops there too")
+    if back and click:
+        check(0 < click["harts"][0]["cycle"] < back["harts"][0]["cycle"],
+              f"back: a click on the timeline went back to cycle {click['harts'][0]['cycle']} "
+              f"(from {back['harts'][0]['cycle']})")
+
     print(f"screenshots in {out_dir}")
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0

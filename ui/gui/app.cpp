@@ -64,8 +64,9 @@ const char* const kUsage =
     "    reset                    rebuild the machine\n"
     "  --exit-after-script  leave when the script is done (exit code 1 if a command failed)\n"
     "\n"
-    "keys: F5 run/continue, Shift+F5 pause, F10 step over, F11 step, F9 breakpoint at the\n"
-    "cursor, Ctrl+F10 run to the cursor, Ctrl+R reset, Ctrl+Q quit\n"
+    "keys: F5 run/continue, Shift+F5 pause, F10 step over, F11 step, Shift+F10/Shift+F11 the\n"
+    "same backwards, F9 breakpoint at the cursor, Ctrl+F10 run to the cursor, Ctrl+R reset,\n"
+    "Ctrl+Q quit; a click on the timeline goes back to that cycle\n"
     "\n";
 
 
@@ -203,7 +204,9 @@ void App::shortcuts_from_key(int sc, bool shift, bool ctrl) {
     if (sc == SDL_SCANCODE_F5 && shift) s.pause();
     else if (sc == SDL_SCANCODE_F5) { if (!s.running()) s.run_continue(); }
     else if (sc == SDL_SCANCODE_F10 && ctrl) { if (cursor) s.run_to(*cursor); }
+    else if (sc == SDL_SCANCODE_F10 && shift) s.reverse_step_over();
     else if (sc == SDL_SCANCODE_F10) s.step_over();
+    else if (sc == SDL_SCANCODE_F11 && shift) s.reverse_step(1);
     else if (sc == SDL_SCANCODE_F11) s.step(1);
     else if (sc == SDL_SCANCODE_F9) { if (cursor) s.toggle_breakpoint(*cursor); }
     else if (sc == SDL_SCANCODE_R && ctrl) s.reset();
@@ -231,6 +234,8 @@ void draw_menu(App& a) {
         ImGui::Separator();
         if (ImGui::MenuItem("Step instruction", "F11", false, !run)) s.step(1);
         if (ImGui::MenuItem("Step over call", "F10", false, !run)) s.step_over();
+        if (ImGui::MenuItem("Step back", "Shift+F11", false, !run && s.can_go_back())) s.reverse_step(1);
+        if (ImGui::MenuItem("Step back over call", "Shift+F10", false, !run && s.can_go_back())) s.reverse_step_over();
         if (ImGui::MenuItem(("Step " + std::to_string(a.step_n) + " instructions").c_str(), nullptr, false, !run)) s.step(uint64_t(a.step_n));
         ImGui::Separator();
         if (ImGui::MenuItem("To next trap", nullptr, false, !run)) s.run_until(emu::EventKind::Trap);
@@ -285,6 +290,11 @@ void draw_control(App& a, Rect r) {
     ImGui::BeginDisabled(!run);
     if (ImGui::Button("Pause (Shift+F5)")) s.pause();
     a.note_item("pause");
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(run || !s.can_go_back());
+    if (ImGui::Button("Back (Shift+F11)")) s.reverse_step(1);
+    a.note_item("back");
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(run);

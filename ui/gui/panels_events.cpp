@@ -48,6 +48,10 @@ void draw_marker(ImDrawList* dl, float x, float y, emu::EventKind k, bool select
     if (selected) dl->AddRect(ImVec2(x - 6, y - 2), ImVec2(x + 6, y + 9), IM_COL32(255, 230, 80, 255), 0, 0, 2);
 }
 
+// Markers sit in this band at the top of a hart's lane; below it a click
+// goes back in time instead of selecting one.
+constexpr float kMarkerBand = 14;
+
 void timeline(App& a) {
     Session& s = a.s;
     emu::Machine& m = s.machine();
@@ -66,7 +70,7 @@ void timeline(App& a) {
     ImGui::SameLine();
     ImGui::Checkbox("follow", &a.tl_follow);
     ImGui::SameLine();
-    ImGui::TextDisabled("wheel: zoom, drag: pan, click a marker: select");
+    ImGui::TextDisabled("wheel: zoom, drag: pan, click a marker: select, elsewhere: go back there");
 
     double span = a.tl_span > 0 ? a.tl_span : double(now);
     if (a.tl_follow || a.tl_span <= 0) a.tl_start = std::max(0.0, double(now) - span);
@@ -112,6 +116,8 @@ void timeline(App& a) {
 
     dl->PushClipRect(p0, ImVec2(p0.x + width, p0.y + total_h), true);
     std::optional<emu::Event> hover_event;
+    std::optional<double> back_to;   // the cycle under the mouse, away from markers
+    std::optional<uint64_t> go_back;
     const emu::Event* sel_ptr = nullptr;
     std::optional<emu::Event> sel;
     if (s.selected()) sel = s.find_event(*s.selected());
@@ -173,7 +179,7 @@ void timeline(App& a) {
                 }
                 last_x = x;
             }
-            if (hovered && mouse.y >= ly && mouse.y < ly + lane_h) {
+            if (hovered && mouse.y >= ly && mouse.y < ly + kMarkerBand) {
                 // The nearest marker; at the same place a VM exit wins over its trap.
                 const float d = std::fabs(mouse.x - x);
                 if (d < best_d - 0.01f || (d < best_d + 0.01f && mi->kind == emu::EventKind::VmExit)) {
@@ -193,7 +199,13 @@ void timeline(App& a) {
                 if (best_hover->kind == emu::EventKind::VmExit) a.scroll_exits = true;
             }
         }
+        if (!best_hover && hovered && mouse.y >= ly && mouse.y < ly + lane_h && mouse.x >= x0)
+            back_to = start + double(mouse.x - x0) / plot_w * span;
     }
+    // A click on the timeline away from a marker goes back to that cycle.
+    if (back_to && *back_to < double(now) && !s.running() && ImGui::IsMouseReleased(0) &&
+        ImGui::GetIO().MouseDragMaxDistanceSqr[0] < 16)
+        go_back = uint64_t(*back_to);
     // Axis.
     const float ay = p0.y + lanes * lane_h;
     double step = std::pow(10.0, std::floor(std::log10(std::max(span / 6, 1.0))));
@@ -205,8 +217,11 @@ void timeline(App& a) {
         dl->AddText(ImVec2(x + 2, ay + 2), IM_COL32(160, 160, 160, 255), cycles_text(c, step).c_str());
     }
     dl->PopClipRect();
+    a.note_rect("timeline", x0, p0.y, plot_w, lanes * lane_h);
     ImGui::EndChild();
     if (hover_event) ImGui::SetTooltip("#%" PRIu64 " %s", hover_event->seq, s.event_line(*hover_event).c_str());
+    else if (back_to && *back_to < double(now)) ImGui::SetTooltip("click: back to cycle %.0f", *back_to);
+    if (go_back) s.go_to_cycle(*go_back);
 
     // Legend.
     struct L { const char* n; emu::EventKind k; };

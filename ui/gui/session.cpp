@@ -61,6 +61,9 @@ Session::Session(Config cfg) : cfg_(std::move(cfg)) {
 }
 
 void Session::build() {
+    if (gdb_) gdb_->set_reverse(nullptr);
+    rev_.reset();
+    hist_.reset();
     emu::MachineConfig mc = cfg_.options.config;
     mc.console = [this](uint8_t b) {
         if (b == '\r') return;
@@ -91,7 +94,12 @@ void Session::build() {
         else m_->load(cfg_.image);
     }
     dbg_ = std::make_unique<cli::DebugSession>(*m_, symbol_image_);
-    if (gdb_) gdb_->attach(*m_, *dbg_);
+    hist_ = std::make_unique<emu::History>(*m_);
+    rev_ = std::make_unique<cli::HistoryReverse>(*hist_);
+    if (gdb_) {
+        gdb_->attach(*m_, *dbg_);
+        gdb_->set_reverse(rev_.get());
+    }
     for (uint64_t b : breakpoints_) m_->add_breakpoint(b);
     if (cur_hart_ >= m_->hart_count()) cur_hart_ = 0;
     if (cur_hart_) {
@@ -421,8 +429,9 @@ bool Session::execute(const std::string& line, std::ostream& out) {
     std::istringstream in(line);
     std::string cmd, arg;
     in >> cmd >> arg;
+    const bool back = cmd == "reverse-step" || cmd == "rs" || cmd == "reverse" || cmd == "snapshot";
     const bool runs = cmd == "step" || cmd == "s" || cmd == "si" || cmd == "until" || cmd == "u" || cmd == "continue" ||
-                      cmd == "c";
+                      cmd == "c" || back;
     if (runs) {
         pause();
         snapshot();
@@ -442,10 +451,11 @@ bool Session::execute(const std::string& line, std::ostream& out) {
         } catch (const cli::UsageError&) {
         }
     }
+    if (back) rewind_events();
     if (runs) {
         sync_events();
         ++generation_;
-        status_ = "paused";
+        status_ = back ? "back at step " + std::to_string(m_->steps()) : "paused";
         emu::EventKind k;
         if ((cmd == "until" || cmd == "u") && emu::event_kind_by_name(arg, k)) {
             for (const auto& e : m_->events().since(first))
@@ -512,6 +522,74 @@ void Session::add_event(const emu::Event& e) {
         exits_[*open_exit_[e.hart]].entry = e;
         open_exit_[e.hart].reset();
     }
+}
+
+bool Session::can_go_back() const { return hist_ && m_->steps() > hist_->start(); }
+
+void Session::reverse_step(uint64_t n) {
+    pause();
+    if (!can_go_back()) { status_ = "at the start of the history"; return; }
+    snapshot();
+    const uint64_t now = m_->steps();
+    hist_->seek(now - std::min(n, now - hist_->start()));
+    rewind_events();
+    status_ = "back " + std::to_string(now - m_->steps()) + " instruction(s), to step " + std::to_string(m_->steps());
+}
+
+// Back one instruction; when that was a return, on back to the call it
+// returns from (the instruction just before the return's target).
+void Session::reverse_step_over() {
+    pause();
+    if (!can_go_back()) { status_ = "at the start of the history"; return; }
+    const uint64_t target = hart().pc;
+    reverse_step(1);
+    uint32_t raw = 0;
+    if (!read_insn(hart().pc, raw)) return;
+    const isa::Decoded d = isa::decode(raw);
+    if (d.op != isa::Op::JALR || d.rd != 0 || d.rs1 != 1) return;  // ret = jalr x0, 0(ra)
+    for (uint64_t len : {4, 2}) {
+        uint32_t call = 0;
+        if (!read_insn(target - len, call)) continue;
+        const isa::Decoded c = isa::decode(call);
+        if (c.len == len && (c.op == isa::Op::JAL || c.op == isa::Op::JALR) && c.rd == 1) {
+            hist_->back_to_pc(target - len);
+            rewind_events();
+            status_ = "back over the call at " + cli::hex(target - len) + ", to step " + std::to_string(m_->steps());
+            return;
+        }
+    }
+}
+
+void Session::go_to_cycle(uint64_t cycle) {
+    pause();
+    if (!hist_) return;
+    snapshot();
+    hist_->seek_cycle(cycle);
+    rewind_events();
+    status_ = "back to cycle " + std::to_string(m_->cycles_since_power_on()) + ", step " + std::to_string(m_->steps());
+}
+
+void Session::rewind_events() {
+    const uint64_t total = m_->events().total();
+    std::vector<emu::Event> keep;
+    for (const auto& e : history_)
+        if (e.seq < total) keep.push_back(e);
+    for (const auto& e : tlb_fills_)
+        if (e.seq < total) keep.push_back(e);
+    std::sort(keep.begin(), keep.end(), [](const emu::Event& a, const emu::Event& b) { return a.seq < b.seq; });
+    history_.clear();
+    tlb_fills_.clear();
+    for (auto& t : tracks_) {
+        t.changes.clear();
+        t.markers.clear();
+    }
+    exits_.clear();
+    open_exit_.assign(m_->hart_count(), std::nullopt);
+    last_hgatp_.assign(m_->hart_count(), std::nullopt);
+    for (const auto& e : keep) add_event(e);
+    next_seq_ = total;
+    if (selected_ && *selected_ >= total) selected_.reset();
+    ++generation_;
 }
 
 std::optional<emu::Event> Session::find_event(uint64_t seq) const {

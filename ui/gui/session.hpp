@@ -15,9 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "emu/history.hpp"
 #include "emu/machine.hpp"
 #include "ui/cli/debug_session.hpp"
 #include "ui/cli/gdb_stub.hpp"
+#include "ui/cli/reverse.hpp"
 #include "ui/cli/options.hpp"
 #include "ui/cli/scenario.hpp"
 
@@ -113,11 +115,22 @@ public:
     // Rebuilds the session around a lecture scenario (scen::find name).
     void open_scenario(const std::string& name);
     void pause();
+    // Going back (the machine's history of snapshots, emu/history.hpp): n
+    // instructions; over a call (back past a return, to the call); to the
+    // first step at which the machine had run `cycle` cycles (the timeline).
+    bool can_go_back() const;
+    void reverse_step(uint64_t n);
+    void reverse_step_over();
+    void go_to_cycle(uint64_t cycle);
+    const emu::History* history_keeper() const { return hist_.get(); }
     // The machine moves: a run of the GUI's own, or one a connected gdb asked for.
     bool running() const { return own_running() || (gdb_ && gdb_->running()); }
     // A gdb stub served between frames (tick): gdb stops the machine when it
     // connects, and the GUI's Pause interrupts a run gdb asked for.
-    void set_gdb(cli::GdbStub* gdb) { gdb_ = gdb; }
+    void set_gdb(cli::GdbStub* gdb) {
+        gdb_ = gdb;
+        if (gdb_) gdb_->set_reverse(rev_.get());
+    }
     bool gdb_connected() const { return gdb_ && gdb_->connected(); }
     // Every hart waits in WFI with nothing to wake it: the run resumes when
     // console input arrives (send_input), or ends with pause().
@@ -183,6 +196,7 @@ private:
     void start(Goal g);
     void finish(emu::StopReason r, uint64_t first_event);
     void add_event(const emu::Event& e);
+    void rewind_events();  // the machine went back: forget later events, rebuild the tracks
     std::string stop_text(emu::StopReason r) const;
 
     Config cfg_;
@@ -191,6 +205,8 @@ private:
     emu::Machine* m_ = nullptr;
     size_t scen_console_ = 0;                // run_->console() bytes copied to console_
     std::unique_ptr<cli::DebugSession> dbg_;
+    std::unique_ptr<emu::History> hist_;  // after the machine: destroyed first
+    std::unique_ptr<cli::HistoryReverse> rev_;
     unsigned cur_hart_ = 0;
     uint64_t generation_ = 1;
 
