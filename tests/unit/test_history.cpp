@@ -25,10 +25,20 @@ constexpr uint64_t kBase = 0x80000000;
 constexpr uint32_t kEcho[] = {0x100002b7, 0x00010e17, 0x0052c303, 0x00137313, 0xfe030ce3,
                               0x0002c383, 0x007e0023, 0x001e0e13, 0xfe9ff06f};
 constexpr uint64_t kEchoBuf = kBase + 0x10004;
+// The same, sleeping in WFI until the UART interrupts through the PLIC
+// (source 10 at priority 1, enabled for hart 0's M context, IER.ERBFI,
+// mie.MEIE), claimed and completed after each byte; the bytes go to
+// 0x80010034 on. Encodings as GNU objdump reads them.
+constexpr uint32_t kWfiEcho[] = {0x0c0002b7, 0x00100313, 0x0262a423, 0x0c0023b7, 0x40000313, 0x0063a023,
+                                 0x10000e37, 0x00100313, 0x006e00a3, 0x00001337, 0x8003031b, 0x30432073,
+                                 0x0c200fb7, 0x00010e97, 0x10500073, 0x005e4303, 0x00137313, 0xfe030ae3,
+                                 0x000e4383, 0x007e8023, 0x001e8e93, 0x004faf03, 0x01efa223, 0xfddff06f};
+constexpr uint64_t kWfiEchoBuf = kBase + 0x10034;
 
-template <size_t N> std::unique_ptr<emu::Machine> machine(const uint32_t (&program)[N]) {
+template <size_t N> std::unique_ptr<emu::Machine> machine(const uint32_t (&program)[N], unsigned harts = 1) {
     emu::MachineConfig cfg;
     cfg.ram_size = 1 << 20;
+    cfg.harts = harts;
     cfg.console = [](uint8_t) {};
     auto m = std::make_unique<emu::Machine>(cfg);
     emu::Image img;
@@ -44,9 +54,9 @@ template <size_t N> std::unique_ptr<emu::Machine> machine(const uint32_t (&progr
 }
 std::unique_ptr<emu::Machine> machine() { return machine(kProgram); }
 
-std::string echoed(emu::Machine& m) {
+std::string echoed(emu::Machine& m, uint64_t at = kEchoBuf) {
     char b[8] = {};
-    REQUIRE(m.bus().read_block(kEchoBuf, b, 7));
+    REQUIRE(m.bus().read_block(at, b, 7));
     return b;
 }
 
@@ -134,4 +144,49 @@ TEST_CASE("history: console input is delivered again at the step it came") {
     m->console_input('c');
     m->run(1500);
     CHECK(echoed(*m) == "ac");
+}
+
+TEST_CASE("history: input that came while the hart idled is replayed on the cycle it came") {
+    auto m = machine(kWfiEcho);
+    emu::History h(*m, {64 << 20, 16, 100});
+    REQUIRE(m->run(10'000) == emu::StopReason::Idle);  // in WFI, nothing armed
+    const uint64_t slept = m->hart(0).cycle;
+    // Host time passes (a front end polls the terminal): idle rounds move the cycles on.
+    for (int i = 0; i < 3; ++i) CHECK(m->run(1000) == emu::StopReason::Idle);
+    CHECK(m->hart(0).cycle > slept);
+    m->console_input('x');
+    CHECK(m->run(1000) == emu::StopReason::Idle);
+    REQUIRE(echoed(*m, kWfiEchoBuf) == "x");
+    const uint64_t steps = m->steps(), cycle = m->hart(0).cycle, hash = emu::memory_hash(*m);
+    uint64_t x[32];
+    std::memcpy(x, m->hart(0).x, sizeof x);
+
+    h.seek(5);
+    CHECK(echoed(*m, kWfiEchoBuf) == "");
+    CHECK(m->run(10'000) == emu::StopReason::Idle);  // the input is delivered on the way
+    CHECK(echoed(*m, kWfiEchoBuf) == "x");
+    CHECK(m->steps() == steps);
+    CHECK(m->hart(0).cycle == cycle);
+    CHECK(emu::memory_hash(*m) == hash);
+    for (unsigned i = 0; i < 32; ++i) CHECK(m->hart(0).x[i] == x[i]);
+}
+
+TEST_CASE("history: one instruction back on one hart of two (gdb's reverse-stepi on a thread)") {
+    auto m = machine(kProgram, 2);
+    emu::History h(*m, {64 << 20, 16, 700});
+    m->run(20'000);
+    for (unsigned hart : {1u, 0u}) {
+        const uint64_t mine = m->hart_steps(hart), others = m->hart_steps(1 - hart);
+        REQUIRE(h.back_on_hart(hart, 1) == emu::History::Found::Yes);
+        CHECK(m->hart_steps(hart) == mine - 1);
+        CHECK(m->hart_steps(1 - hart) <= others);
+        auto straight = machine(kProgram, 2);
+        straight->run(m->steps());
+        same_state(*m, *straight);
+        CHECK(straight->hart(1).pc == m->hart(1).pc);
+        CHECK(straight->hart(1).cycle == m->hart(1).cycle);
+        // The very next step is that hart's.
+        m->run(1);
+        CHECK(m->hart_steps(hart) == mine);
+    }
 }
