@@ -351,6 +351,16 @@ void draw_control(App& a, Rect r) {
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("MIPS: instructions per second of host time while running (the last run or slice);\n"
                           "cycles follow the documented cycle model, not the host clock");
+    if (const emu::History* h = s.history_keeper()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("|  history: %zu snapshot%s, %.1f MiB", h->count(), h->count() == 1 ? "" : "s",
+                            double(h->bytes()) / (1 << 20));
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Back (Shift+F11) restores the latest snapshot before the step and runs forward to it.\n"
+                              "One snapshot every %llu instructions, at most %u of them and %.0f MiB; from step %llu on.",
+                              (unsigned long long)h->interval(), h->limits().max_snapshots,
+                              double(h->limits().max_bytes) / (1 << 20), (unsigned long long)h->start());
+    }
     a.end_panel();
 }
 
