@@ -240,6 +240,16 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
         w.end();
     }
 
+    if (cfg.mgmt_mailbox) {
+        // Not on QEMU virt: machine.hpp's map::kMgmt, for the hypervisor only.
+        w.begin("mgmt@" + hex(0x10020000));
+        w.u32("interrupts", 12);
+        w.u32("interrupt-parent", plic_ph);
+        w.cells("reg", reg(0x10020000, 0x1000));
+        w.str("compatible", "stepvisor,mgmt-mailbox");
+        w.end();
+    }
+
     w.begin("test@" + hex(kTest));
     w.u32("phandle", test_ph);
     w.cells("reg", reg(kTest, kTestSize));

@@ -42,6 +42,7 @@ struct FdtConfig {
     std::string mmu_type = "riscv,sv48";                 // the largest satp mode; empty: no mmu-type
     std::string model = "riscv-virtio,qemu";             // / model (OpenSBI prints it as the platform name)
     unsigned plic_ndev = 96;                             // riscv,ndev: highest PLIC source id (QEMU virt: 96)
+    bool mgmt_mailbox = false;                           // the management mailbox (hv/mgmt.h)
     bool demo_devices = false;                           // the second UART and the SR-IOV-style console
 };
 

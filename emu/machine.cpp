@@ -7,6 +7,7 @@
 #include "devices/bootrom.hpp"
 #include "devices/clint.hpp"
 #include "devices/htif.hpp"
+#include "devices/mgmt_mailbox.hpp"
 #include "devices/plic.hpp"
 #include "devices/syscon.hpp"
 #include "devices/uart16550.hpp"
@@ -64,6 +65,13 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
         sriov_ = std::make_unique<dev::SriovConsole>();
         bus_.add_device(map::kUart1, map::kUartSize, uart1_.get());
         bus_.add_device(map::kSriov, dev::SriovConsole::kSize, sriov_.get());
+    }
+    if (cfg_.mgmt_mailbox) {
+        mgmt_ = std::make_unique<dev::MgmtMailbox>([this] {
+            plic_->set_source(map::kMgmtIrq, mgmt_->irq());
+            devices_changed();
+        });
+        bus_.add_device(map::kMgmt, dev::MgmtMailbox::kSize, mgmt_.get());
     }
     htif_ = std::make_unique<dev::Htif>(
         [this](uint64_t pa, void* buf, size_t len) { return bus_.read_block(pa, buf, len); },
@@ -194,6 +202,7 @@ std::vector<uint8_t> Machine::make_device_tree(const std::string& bootargs, uint
     if (initrd_size) c.initrd = std::make_pair(initrd_start, initrd_start + initrd_size);
     c.timebase_hz = CycleModel::kTimebaseHz;
     c.demo_devices = cfg_.demo_devices;
+    c.mgmt_mailbox = cfg_.mgmt_mailbox;
     return build_device_tree(c);
 }
 
@@ -206,6 +215,7 @@ void Machine::reset() {
     uart_->reset();
     if (uart1_) uart1_->reset();
     if (sriov_) sriov_->reset();
+    if (mgmt_) mgmt_->reset();
     plic_->reset();
     halted_ = false;
     exit_code_ = 0;

@@ -31,6 +31,7 @@ class Plic;
 class Uart16550;
 class Syscon;
 class Htif;
+class MgmtMailbox;
 }  // namespace dev
 
 namespace emu {
@@ -48,6 +49,10 @@ constexpr unsigned kUart0Irq = 10;
 constexpr uint64_t kUart1 = 0x10001000;
 constexpr unsigned kUart1Irq = 11;
 constexpr uint64_t kSriov = 0x10010000;
+// With MachineConfig::mgmt_mailbox (not on QEMU virt): the management
+// mailbox only a hypervisor sees (devices/mgmt_mailbox.hpp, hv/mgmt.h).
+constexpr uint64_t kMgmt = 0x10020000;
+constexpr unsigned kMgmtIrq = 12;
 constexpr uint64_t kUart0 = 0x10000000, kUartSize = 0x100;
 constexpr uint64_t kRam = 0x80000000;
 }  // namespace map
@@ -67,6 +72,7 @@ struct MachineConfig {
     IsaConfig isa;
     bool tlb = true;   // false: no translation is cached (every access walks), for comparisons
     bool demo_devices = false;  // the lecture's devices: map::kUart1 and map::kSriov
+    bool mgmt_mailbox = false;  // map::kMgmt, for the management socket's per-VM commands
     std::function<void(uint8_t)> console;  // UART/HTIF output; default: stdout
     uint64_t misa() const;
 };
@@ -238,8 +244,10 @@ public:
     dev::Uart16550& uart() { return *uart_; }
     // The demo devices (MachineConfig::demo_devices), or null.
     std::string_view uart1_output() const { return uart1_out_.text(); }  // its last 64K
+    uint64_t uart1_sent() const { return uart1_out_.sent(); }           // every byte it ever sent
     const dev::SriovConsole* sriov() const { return sriov_.get(); }
     dev::Plic& plic() { return *plic_; }
+    dev::MgmtMailbox* mgmt_mailbox() { return mgmt_.get(); }  // null without MachineConfig::mgmt_mailbox
 
 private:
     StopReason run_slice(uint64_t max_insns);
@@ -257,6 +265,7 @@ private:
     std::unique_ptr<dev::Clint> clint_;
     std::unique_ptr<dev::Uart16550> uart_, uart1_;
     std::unique_ptr<dev::SriovConsole> sriov_;
+    std::unique_ptr<dev::MgmtMailbox> mgmt_;
     dev::OutputTail uart1_out_;
     std::unique_ptr<dev::Plic> plic_;
     std::unique_ptr<dev::Syscon> syscon_;

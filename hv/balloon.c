@@ -57,6 +57,7 @@ static uint64_t demand(void) {
  * less what hv already has free: so it inflates while others wait and
  * deflates once pages come back that nobody wants. */
 static uint64_t target(const struct vm *vm) {
+    if (vm->mgmt.balloon_set) return vm->mgmt.balloon_target;   /* the management controller's word */
     uint64_t want = vm->balloon.held + demand();
     return want > nr_free ? want - nr_free : 0;
 }
@@ -116,6 +117,8 @@ struct sbiret balloon_hcall(struct vcpu *v, long fid) {
     }
     return (struct sbiret){SBI_ERR_NOT_SUPPORTED, 0};
 }
+
+uint64_t balloon_target_of(const struct vm *vm) { return target(vm); }
 
 void balloon_print(void) {
     for (unsigned k = 0; k < nr_vms; k++) {

@@ -146,6 +146,7 @@ void guest_console_flush(struct guest_console *gc) {
 }
 
 void guest_console_putc(struct guest_console *gc, char c) {
+    gc->bytes++;
     if (c == '\r') return;
     if (c == '\n') {
         guest_console_emit(gc);

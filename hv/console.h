@@ -11,6 +11,7 @@ struct guest_console {
     const char *label;        /* printed as "[label] " before each line */
     unsigned len;
     unsigned shown;           /* of line[], already printed (a prompt) */
+    uint64_t bytes;           /* every byte the guest printed */
     char line[GUEST_LINE_MAX];
 };
 

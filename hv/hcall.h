@@ -31,3 +31,6 @@ struct sbiret pvcon_hcall(struct vcpu *v, long fid);
 struct sbiret balloon_hcall(struct vcpu *v, long fid);
 /* balloon.c: what each VM gave and took, printed at shutdown. */
 void balloon_print(void);
+/* The pages vm's balloon should hold now. */
+struct vm;
+uint64_t balloon_target_of(const struct vm *vm);

@@ -12,19 +12,29 @@
 #define PLIC_CLAIM(ctx) (PLIC_THRESHOLD(ctx) + 4)
 #define MAX_ROUTES 8
 
-static struct route { unsigned host, guest; struct vm *vm; } routes[MAX_ROUTES];
+static struct route { unsigned host, guest; struct vm *vm; void (*own)(void); } routes[MAX_ROUTES];
 static unsigned nr_routes, context;   /* the S context (2 * hart + 1) that takes them */
 
 static volatile uint32_t *reg(uint64_t a) { return (volatile uint32_t *)a; }
 
-void irq_route(unsigned host_irq, struct vm *vm, unsigned guest_irq) {
-    if (nr_routes == MAX_ROUTES || !host_irq || host_irq >= 32 || !guest_irq || guest_irq >= VPLIC_SOURCES) return;
-    routes[nr_routes++] = (struct route){host_irq, guest_irq, vm};
+static void take(unsigned host_irq) {
     context = 2 * hart_id() + 1;
     *reg(PLIC_PRIORITY(host_irq)) = 1;
     *reg(PLIC_THRESHOLD(context)) = 0;
     *reg(PLIC_ENABLE(context)) |= 1u << host_irq;
     csr_set(sie, MIP_SEIP);
+}
+
+void irq_own(unsigned host_irq, void (*handler)(void)) {
+    if (nr_routes == MAX_ROUTES || !host_irq || host_irq >= 32) return;
+    routes[nr_routes++] = (struct route){host_irq, 0, 0, handler};
+    take(host_irq);
+}
+
+void irq_route(unsigned host_irq, struct vm *vm, unsigned guest_irq) {
+    if (nr_routes == MAX_ROUTES || !host_irq || host_irq >= 32 || !guest_irq || guest_irq >= VPLIC_SOURCES) return;
+    routes[nr_routes++] = (struct route){host_irq, guest_irq, vm, 0};
+    take(host_irq);
     kprintf("hv: %s: the machine's interrupt %u goes to its PLIC source %u\n", vm->label, host_irq, guest_irq);
 }
 
@@ -34,6 +44,11 @@ void irq_handle(void) {
         struct route *r = 0;
         for (unsigned i = 0; i < nr_routes; i++)
             if (routes[i].host == id) r = &routes[i];
+        if (r && r->own) {   /* hv's own device: handled, then completed */
+            r->own();
+            *reg(PLIC_CLAIM(context)) = id;
+            continue;
+        }
         if (!r || r->vm->stopped) {
             *reg(PLIC_CLAIM(context)) = id;   /* nobody's: complete it at once */
             continue;
@@ -46,7 +61,7 @@ void irq_handle(void) {
 
 void irq_guest_completed(struct vm *vm, unsigned guest_irq) {
     for (unsigned i = 0; i < nr_routes; i++)
-        if (routes[i].vm == vm && routes[i].guest == guest_irq) {
+        if (routes[i].vm && routes[i].vm == vm && routes[i].guest == guest_irq) {
             vplic_set_level(vm, guest_irq, false);   /* the device raises it anew if it still wants */
             *reg(PLIC_CLAIM(context)) = routes[i].host;
         }

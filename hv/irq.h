@@ -10,6 +10,9 @@ struct vm;
 
 /* Routes the machine's PLIC source host_irq to vm's vPLIC source guest_irq. */
 void irq_route(unsigned host_irq, struct vm *vm, unsigned guest_irq);
+/* The machine's PLIC source host_irq is hv's own device's: handler runs
+ * when it interrupts (on this hart, which takes them all). */
+void irq_own(unsigned host_irq, void (*handler)(void));
 /* A supervisor external interrupt is pending: claim it and pass it on. */
 void irq_handle(void);
 /* The guest completed guest_irq at its vPLIC (vplic.c). */

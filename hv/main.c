@@ -7,6 +7,7 @@
 #include "console.h"
 #include "fdt.h"
 #include "hart.h"
+#include "mgmt_mailbox.h"
 #include "mm.h"
 #include "passthru.h"
 #include "riscv.h"
@@ -70,6 +71,7 @@ void hv_main(uint64_t hartid, const void *fdt) {
     if (fdt_valid(fdt)) handover_read(fdt, &cfgs, &n);
     for (unsigned i = 0; i < n; i++) vm_create(&cfgs[i]);
     passthru_assign(fdt);
+    mgmt_init(fdt);
     hv_lock();   /* the others print too, from now on */
     unsigned others = start_secondaries(hartid);
     kprintf("hv: running on %u hart(s)\n", others + 1);

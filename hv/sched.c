@@ -10,6 +10,7 @@
 #include "exit.h"
 #include "hart.h"
 #include "input.h"
+#include "mgmt_mailbox.h"
 #include "irq.h"
 #include "riscv.h"
 #include "sbi.h"
@@ -82,7 +83,7 @@ static void account(struct vcpu *v, uint64_t now) {
 }
 
 static bool can_run(const struct vcpu *v) {
-    return v->state == VCPU_RUNNABLE && !v->throttled &&
+    return v->state == VCPU_RUNNABLE && !v->throttled && !v->vm->mgmt.paused && !v->vm->mgmt.reset_pending &&
            (v->running_on < 0 || v->running_on == (int)hart_id()) &&
            (v == this_pcpu()->loaded || !v->vm->stopped);
 }
@@ -179,7 +180,8 @@ static void program_timer(uint64_t when) {
 static bool idle(void) {
     struct pcpu *p = this_pcpu();
     uint64_t when = next_timer_event(0, false);
-    if (when == UINT64_MAX && !any_running_elsewhere()) return false;
+    /* A VM the management controller paused waits for it, not for a timer. */
+    if (when == UINT64_MAX && !any_running_elsewhere() && !mgmt_may_wake()) return false;
     program_timer(when);
     p->idle = true;
     hv_unlock();
@@ -214,13 +216,14 @@ void sched_run(void) {
 
     for (;;) {
         uint64_t now = read_time();
+        mgmt_poll();   /* resets the management controller asked for, once those vCPUs are off their harts */
         new_period(now);
         deliver_timers(now);
         if (now >= next_input_poll) {
             input_poll();   /* so the switch keys work while the guest does not read */
             next_input_poll = now + slice_len();
         }
-        if (!v || !can_run(v) || now >= p->slice_end) {
+        if (!v || !can_run(v) || now >= p->slice_end || v->reload) {
             struct vcpu *next = pick_next();
             if (!next) {
                 if (v) {

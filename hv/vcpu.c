@@ -84,6 +84,10 @@ void vcpu_load(struct vcpu *v) {
 }
 
 void vcpu_put(struct vcpu *v) {
+    if (v->reload) {   /* restarted since it was loaded: the hart's copy is stale */
+        hart_set_loaded_vcpu(0);
+        return;
+    }
     v->vs.vsstatus = csr_read(vsstatus);
     v->vs.vsie = csr_read(vsie);
     v->vs.vstvec = csr_read(vstvec);

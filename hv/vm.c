@@ -13,6 +13,26 @@ unsigned nr_vms;
 
 #define MiB (1024ull * 1024)
 
+/* The image in the VM's RAM, its device tree, and its vCPUs as at
+ * power-on; returns the device tree's GPA (0: none). */
+static uint64_t vm_boot(struct vm *vm) {
+    const struct vm_config *cfg = vm->config;
+    uint64_t image_size = (uint64_t)(cfg->image_end - cfg->image);
+    uint64_t load = cfg->load_gpa ? cfg->load_gpa : GUEST_RAM_BASE;
+    uint64_t entry = cfg->entry_gpa ? cfg->entry_gpa : load;
+    memcpy(vm->ram + (load - vm->ram_gpa), cfg->image, image_size);
+    /* As on a real machine: a0 = hart id, a1 = the device tree, which hv
+     * writes at the top of the VM's RAM (unless the image is there). */
+    uint64_t fdt = fdt_build_for_vm(vm);
+    if (fdt && fdt < load + image_size) fdt = 0;
+    for (unsigned i = 0; i < cfg->vcpus; i++) {
+        vcpu_init(&vm->vcpus[i], vm, i, entry, i, fdt);
+        /* Secondary vCPUs wait for an SBI HSM hart_start from the guest. */
+        vm->vcpus[i].state = i == 0 ? VCPU_RUNNABLE : VCPU_OFF;
+    }
+    return fdt;
+}
+
 struct vm *vm_create(const struct vm_config *cfg) {
     if (nr_vms == VM_MAX) {
         kprintf("hv: %s: no room, at most %u VMs\n", cfg->name, VM_MAX);
@@ -54,7 +74,6 @@ struct vm *vm_create(const struct vm_config *cfg) {
                 cfg->name, mm_used(), mm_total());
         return 0;
     }
-    memcpy(vm->ram + (load - vm->ram_gpa), cfg->image, image_size);
 
     /* VMID 0 is left unused so that, when the hart has enough VMID bits,
      * every VM's G-stage TLB entries stay apart and switching needs no fence. */
@@ -64,16 +83,8 @@ struct vm *vm_create(const struct vm_config *cfg) {
 
     vm->nr_vcpus = cfg->vcpus;
     vm->share_pct = cfg->share_pct && cfg->share_pct < 100 ? cfg->share_pct : 100;
-    /* As on a real machine: a0 = hart id, a1 = the device tree, which hv
-     * writes at the top of the VM's RAM (unless the image is there). */
-    uint64_t fdt = fdt_build_for_vm(vm);
-    if (fdt && fdt < load + image_size) fdt = 0;
-    for (unsigned i = 0; i < cfg->vcpus; i++) {
-        vcpu_init(&vm->vcpus[i], vm, i, entry, i, fdt);
-        /* Secondary vCPUs wait for an SBI HSM hart_start from the guest. */
-        vm->vcpus[i].state = i == 0 ? VCPU_RUNNABLE : VCPU_OFF;
-        sched_add(&vm->vcpus[i]);
-    }
+    uint64_t fdt = vm_boot(vm);
+    for (unsigned i = 0; i < cfg->vcpus; i++) sched_add(&vm->vcpus[i]);
     nr_vms++;
     kprintf("hv: %s '%s': %lu KiB RAM at GPA %p (host %p), image %lu bytes, "
             "%u vCPU(s), VMID %u, hgatp %p\n",
@@ -99,6 +110,35 @@ void vm_stop(struct vm *vm, const char *why) {
     guest_console_flush(&vm->console);
     kprintf("hv: %s stopped: %s\n", vm->label, why);
     input_vm_stopped(vm);
+}
+
+bool vm_reset(struct vm *vm) {
+    if (vm->balloon.held || vm->balloon.extra) return false;   /* its pages are not all its own */
+    guest_console_flush(&vm->console);
+    memset(vm->ram, 0, vm->ram_size);
+    vuart_init(&vm->uart);
+    memset(&vm->vplic, 0, sizeof vm->vplic);
+    vm->pvcon_ring = 0;
+    vm->balloon.driver = false;
+    vm->balloon.want = 0;
+    struct { uint64_t run_total, started_at; int last_hart; } keep[VM_MAX_VCPUS];
+    for (unsigned i = 0; i < vm->nr_vcpus; i++)
+        keep[i].run_total = vm->vcpus[i].run_total, keep[i].started_at = vm->vcpus[i].started_at,
+        keep[i].last_hart = vm->vcpus[i].last_hart;
+    vm_boot(vm);
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        struct vcpu *v = &vm->vcpus[i];
+        v->run_total = keep[i].run_total;
+        v->started_at = keep[i].started_at;
+        v->last_hart = keep[i].last_hart;
+        v->reload = true;   /* a hart that still holds its old VS CSRs loads these */
+    }
+    vm->stopped = false;
+    vm->mgmt.paused = vm->mgmt.reset_pending = false;
+    vm->mgmt.resets++;
+    kprintf("hv: %s reset by the management controller\n", vm->label);
+    hart_kick_idle();
+    return true;
 }
 
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len) {

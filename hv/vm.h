@@ -55,6 +55,12 @@ struct vm {
         uint64_t extra;       /* pages hv mapped for it beyond its RAM */
         uint64_t given, taken;
     } balloon;
+    /* The management controller's (mgmt_mailbox.c): paused, a reset it
+     * asked for until no vCPU runs, and its balloon target. */
+    struct {
+        bool paused, reset_pending, balloon_set;
+        uint64_t balloon_target, resets;
+    } mgmt;
     void *pvcon_ring;         /* the paravirtual console's ring (pvcon.c), host address */
     uint64_t pvcon_bytes;     /* bytes it took by hypercall */
 };
@@ -71,6 +77,11 @@ bool handover_read(const void *fdt, const struct vm_config **cfgs, unsigned *n);
 
 struct vm *vm_create(const struct vm_config *cfg);
 void vm_stop(struct vm *vm, const char *why);
+/* The VM starts over, as at power-on: RAM cleared, its image and device
+ * tree written again, vCPU 0 at the entry, the others off, its emulated
+ * devices reset. Only while none of its vCPUs runs; false (and nothing
+ * done) while its balloon holds pages or it holds others'. */
+bool vm_reset(struct vm *vm);
 /* Host pointer to [gpa, gpa+len) of guest RAM, or 0 when any of it is
  * outside, or no longer the VM's own page there (given to the balloon). */
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len);

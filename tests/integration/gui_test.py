@@ -15,6 +15,8 @@ for the same commands, and the walk must match the debugger's `pt`.
 4. (below) --scenario isolation: to the first checkpoint, reported reached.
 5. (below) checkpoints passed by plain debugger commands are marked too.
 6. (below) every lecture scenario opens and pauses at its first two checkpoints.
+8. (below) --mgmt: the management socket served between frames: the GUI
+   starts paused, cont and stop are its Run and Pause, quit closes it.
 
 3. with --hv and --bios: the hypervisor (hv/) booted by OpenSBI, to its fifth
    VM exit: a VS -> HS exit of a VM with a VMID, drawn in the table.
@@ -393,6 +395,49 @@ dump-state {out_dir}/gui-click.json
         check(0 < click["harts"][0]["cycle"] < back["harts"][0]["cycle"],
               f"back: a click on the timeline went back to cycle {click['harts'][0]['cycle']} "
               f"(from {back['harts'][0]['cycle']})")
+
+    # 8. The management socket between frames.
+    sock = os.path.join(out_dir, "gui-mgmt.sock")
+    if os.path.exists(sock):
+        os.unlink(sock)
+    gui = subprocess.Popen(["xvfb-run", "-a", stepvisor, "gui", "--size", f"{W}x{H}", "--mgmt", "unix:" + sock],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import socket, time
+        for _ in range(300):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.1)
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        c.settimeout(30)
+        c.connect(sock)
+        f = c.makefile("rwb")
+
+        def ask(cmd):
+            f.write((json.dumps({"execute": cmd}) + "\n").encode())
+            f.flush()
+            while True:
+                m = json.loads(f.readline())
+                if "event" not in m:
+                    return m
+                seen.append(m["event"])
+
+        seen = []
+        json.loads(f.readline())  # the greeting
+        ask("qmp_capabilities")
+        st0 = ask("query-status")["return"]
+        ask("cont")
+        time.sleep(0.5)
+        n = ask("x-stepvisor-query-harts")["return"][0]["instret"]
+        ask("stop")
+        st1 = ask("query-status")["return"]
+        ask("quit")
+        check(st0["status"] == "paused" and st1["status"] == "paused" and n > 0 and seen == ["RESUME", "STOP", "SHUTDOWN"],
+              f"gui --mgmt: starts paused, cont runs it ({n} instructions), stop pauses, events {seen}")
+        check(gui.wait(timeout=60) == 0, "gui --mgmt: quit closes the GUI")
+    except (OSError, ValueError, subprocess.TimeoutExpired) as e:
+        check(False, f"gui --mgmt: {e}")
+        gui.kill()
 
     print(f"screenshots in {out_dir}")
     print(f"{len(failures)} failure(s)")

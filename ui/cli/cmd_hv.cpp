@@ -21,6 +21,7 @@
 #include "debug_session.hpp"
 #include "gdb_stub.hpp"
 #include "reverse.hpp"
+#include "mgmt_headless.hpp"
 #include "hv_table.hpp"
 #include "hv/handover.h"
 #include "run_loop.hpp"
@@ -212,12 +213,14 @@ int cmd_hv(const std::vector<std::string>& args) {
     std::string bios = kFwJump, until_output, qemu_dir, commit_log, restore;
     std::vector<VmSpec> vms;
     GdbOptions gdb_opt;
+    std::optional<MgmtAddress> mgmt_addr;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "-h" || a == "--help") { std::fputs(kHvHelp, stdout); std::fputs(kRestoreOptionHelp, stdout); std::fputs(kGdbOptionsHelp, stdout); std::fputs(kCommitLogHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
+        if (a == "-h" || a == "--help") { std::fputs(kHvHelp, stdout); std::fputs(kRestoreOptionHelp, stdout); std::fputs(kGdbOptionsHelp, stdout); std::fputs(kMgmtOptionsHelp, stdout); std::fputs(kCommitLogHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
         if (a == "--mem") mem_given = true;
         if (parse_machine_option(args, i, opt) || parse_gdb_option(args, i, gdb_opt) ||
-            parse_commit_log_option(args, i, commit_log) || parse_restore_option(args, i, restore)) continue;
+            parse_commit_log_option(args, i, commit_log) || parse_restore_option(args, i, restore) ||
+            parse_mgmt_option(args, i, mgmt_addr)) continue;
         if (a == "--vm") vms.push_back(parse_vm(value_of(args, i)));
         else if (a == "--bios") bios = value_of(args, i);
         else if (a == "--no-htinst") no_htinst = true;
@@ -256,8 +259,13 @@ int cmd_hv(const std::vector<std::string>& args) {
     if (!qemu_dir.empty()) return write_qemu_files(qemu_dir, *hv_elf, table, opt.config.ram_size, bios, vms.empty());
 
     emu::Machine* mp = nullptr;
+    std::unique_ptr<HeadlessMgmt> mgmt;
+    if (mgmt_addr) {
+        mgmt = std::make_unique<HeadlessMgmt>(*mgmt_addr, &mp);
+        opt.config.mgmt_mailbox = true;  // the per-VM commands' way to hv
+    }
     SilentVmHint hint(table_vms);
-    auto to_stdout = stdout_console(until_output, &mp);
+    auto to_stdout = tapped_console(stdout_console(until_output, &mp), mgmt.get());
     opt.config.console = [&hint, to_stdout](uint8_t b) { hint.byte(b); to_stdout(b); };
     emu::Machine::BootSpec spec;
     spec.firmware = emu::load_image_file(bios, emu::kDefaultRawLoadAddr);
@@ -284,8 +292,13 @@ int cmd_hv(const std::vector<std::string>& args) {
     }
     Console console(feed_stdin);
     Outcome o = run_to_end(*m, opt, nullptr, &console, gdb.get(), gdb_opt.wait,
-                           [&](double s) { hint.tick(s); return Between::Run; });
+                           [&](double s) {
+                               hint.tick(s);
+                               return mgmt ? mgmt->between() : Between::Run;
+                           },
+                           mgmt != nullptr);
     std::fflush(stdout);
+    if (mgmt) mgmt->ended(*m);
     // What the demo devices sent: they are not the console.
     auto sent = [](const std::string& who, std::string_view text) {
         if (!text.empty()) std::fprintf(stderr, "stepvisor: %s sent: %.*s", who.c_str(), int(text.size()), text.data());

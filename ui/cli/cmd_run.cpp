@@ -9,6 +9,7 @@
 #include "debug_session.hpp"
 #include "gdb_stub.hpp"
 #include "reverse.hpp"
+#include "mgmt_headless.hpp"
 #include "run_loop.hpp"
 
 namespace cli {
@@ -69,14 +70,17 @@ int cmd_run(const std::vector<std::string>& args) {
     bool stats = false;
     BootOptions boot;
     GdbOptions gdb_opt;
+    std::optional<MgmtAddress> mgmt_addr;
     std::string signature, file, dump_dtb, until_output, commit_log, restore;
     bool feed_stdin = isatty(0);
     unsigned gran = 4;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "-h" || a == "--help") { std::fputs(kRunHelp, stdout); std::fputs(kBootOptionsHelp, stdout); std::fputs(kRestoreOptionHelp, stdout); std::fputs(kGdbOptionsHelp, stdout); std::fputs(kCommitLogHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
+        if (a == "-h" || a == "--help") { std::fputs(kRunHelp, stdout); std::fputs(kBootOptionsHelp, stdout); std::fputs(kRestoreOptionHelp, stdout); std::fputs(kGdbOptionsHelp, stdout); std::fputs(kMgmtOptionsHelp, stdout); std::fputs(kCommitLogHelp, stdout); std::fputs(kMachineOptionsHelp, stdout); return 0; }
         if (parse_machine_option(args, i, opt) || parse_boot_option(args, i, boot) || parse_gdb_option(args, i, gdb_opt) ||
-            parse_commit_log_option(args, i, commit_log) || parse_restore_option(args, i, restore)) continue;
+            parse_commit_log_option(args, i, commit_log) || parse_restore_option(args, i, restore) ||
+            parse_mgmt_option(args, i, mgmt_addr))
+            continue;
         if (a == "--stats") stats = true;
         else if (a == "--signature") signature = value_of(args, i);
         else if (a == "--signature-granularity") {
@@ -102,7 +106,9 @@ int cmd_run(const std::vector<std::string>& args) {
 
     // Output goes to the terminal; --until-output watches it.
     emu::Machine* mp = nullptr;
-    opt.config.console = stdout_console(until_output, &mp);
+    std::unique_ptr<HeadlessMgmt> mgmt;
+    if (mgmt_addr && (!file.empty() || !boot.bios.empty())) mgmt = std::make_unique<HeadlessMgmt>(*mgmt_addr, &mp);
+    opt.config.console = tapped_console(stdout_console(until_output, &mp), mgmt.get());
     emu::Image img;
     std::unique_ptr<emu::CommitLog> commits;  // outlives the machine that writes to it
     std::unique_ptr<emu::Machine> m;
@@ -137,8 +143,11 @@ int cmd_run(const std::vector<std::string>& args) {
         gdb->set_reverse(reverse.get());
     }
     Console console(feed_stdin);
-    Outcome o = run_to_end(*m, opt, nullptr, &console, gdb.get(), gdb_opt.wait);
+    std::function<Between(double)> between;
+    if (mgmt) between = [&](double) { return mgmt->between(); };
+    Outcome o = run_to_end(*m, opt, nullptr, &console, gdb.get(), gdb_opt.wait, between, mgmt != nullptr);
     std::fflush(stdout);
+    if (mgmt) mgmt->ended(*m);
     if (!signature.empty()) write_signature(*m, img, signature, gran);
     if (stats) {
         double mips = o.seconds > 0 ? double(o.instructions) / o.seconds / 1e6 : 0;

@@ -26,7 +26,7 @@ std::function<void(uint8_t)> stdout_console(std::string until_output, emu::Machi
 }
 
 Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic<bool>* cancel, Console* console,
-                   GdbStub* gdb, bool wait_for_gdb, const std::function<Between(double)>& between) {
+                   GdbStub* gdb, bool wait_for_gdb, const std::function<Between(double)>& between, bool serving) {
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     // Slices short enough that typed input reaches the guest promptly.
@@ -55,7 +55,8 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
             if (over()) { timed_out = true; break; }
             continue;
         }
-        uint64_t chunk = std::min(remaining, gdb ? kChunk / 20 : kChunk);  // with a stub: notice gdb promptly
+        // With a stub or a socket: notice gdb and management clients promptly.
+        uint64_t chunk = std::min(remaining, gdb || serving ? kChunk / 20 : kChunk);
         r = m.run(chunk);
         std::fflush(stdout);  // a prompt without a newline must reach the user now
         if (console && !console->pump(m)) { left = true; break; }
@@ -76,6 +77,11 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
         const bool late = over();
         if (r == emu::StopReason::Idle && console && console->input_open() && !late) {
             console->wait_for_input(20);  // nothing runs until a key arrives
+            continue;
+        }
+        if (r == emu::StopReason::Idle && serving && !late) {
+            struct timespec ts = {0, 5'000'000};  // nothing runs until a command or a key
+            nanosleep(&ts, nullptr);
             continue;
         }
         if (r != emu::StopReason::Limit) break;

@@ -35,9 +35,11 @@ enum class Between { Run, Pause, Quit };
 // `between` (optional) is called after every slice with the seconds since
 // the start: Pause keeps the machine stopped (the hook is called again every
 // few milliseconds; the limits hold, paused time included), Quit ends the
-// run as if the machine had powered off with code 0.
+// run as if the machine had powered off with code 0. With `serving` the
+// hook serves a socket: slices are short so that it answers promptly, and an
+// idle machine waits (for the hook's commands) instead of ending the run.
 Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic<bool>* cancel = nullptr,
                    Console* console = nullptr, GdbStub* gdb = nullptr, bool wait_for_gdb = false,
-                   const std::function<Between(double)>& between = nullptr);
+                   const std::function<Between(double)>& between = nullptr, bool serving = false);
 
 }  // namespace cli

@@ -18,6 +18,7 @@
 #include "gui.hpp"
 #include "isa/causes.hpp"
 #include "ui/cli/options.hpp"
+#include "ui/cli/qmp.hpp"
 #include "ui/embedded.hpp"
 
 namespace gui {
@@ -405,6 +406,7 @@ void draw_harts(App& a, Rect r) {
 int cmd_gui(const std::vector<std::string>& args) {
     cli::MachineOptions opt;
     cli::GdbOptions gdb_opt;
+    std::optional<cli::MgmtAddress> mgmt_addr;
     std::string file, scenario, script_path, bios, kernel, initrd, append;
     std::vector<std::string> symbol_files;
     bool exit_after = false;
@@ -414,10 +416,13 @@ int cmd_gui(const std::vector<std::string>& args) {
         if (x == "-h" || x == "--help") {
             std::fputs(kUsage, stdout);
             std::fputs(cli::kGdbOptionsHelp, stdout);
+            std::fputs(cli::kMgmtOptionsHelp, stdout);
             std::fputs(cli::kMachineOptionsHelp, stdout);
             return 0;
         }
-        if (cli::parse_machine_option(args, i, opt) || cli::parse_gdb_option(args, i, gdb_opt)) continue;
+        if (cli::parse_machine_option(args, i, opt) || cli::parse_gdb_option(args, i, gdb_opt) ||
+            cli::parse_mgmt_option(args, i, mgmt_addr))
+            continue;
         if (x == "--script") script_path = cli::value_of(args, i);
         else if (x == "--exit-after-script") exit_after = true;
         else if (x == "--scenario") scenario = cli::value_of(args, i);
@@ -537,13 +542,28 @@ int cmd_gui(const std::vector<std::string>& args) {
             session.set_gdb(gdb.get());
         }
         App app(session, w, h);
+        // The management socket, served between frames: its stop and cont are the Pause and Run buttons.
+        std::unique_ptr<cli::QmpServer> mgmt;
+        if (mgmt_addr) {
+            mgmt = std::make_unique<cli::QmpServer>(*mgmt_addr, cli::MgmtControl{
+                [&session]() -> emu::Machine& { return session.machine(); },
+                [&session] { return session.running(); },
+                [&session] { session.pause(); },
+                [&session] { session.run_continue(); },
+                [&session] { session.reset(); },
+                [&app] { app.quit = true; },
+            });
+            session.set_console_tap([m = mgmt.get()](uint8_t b) { m->console_byte(b); });
+            app.s.log("management socket: " + mgmt_addr->text + "\n");
+        }
         app.s.log("stepvisor gui: " + session.image_name() + ", " + session.machine().config().isa.str() + ", " +
                   std::to_string(session.machine().hart_count()) + " hart(s)\n");
         int busy = 5;  // frames to draw before waiting for input again
         while (!app.quit) {
             SDL_Event ev;
             const bool idle = !session.running() && !session.gdb_connected() && script.done() && busy <= 0;
-            if (idle && SDL_WaitEventTimeout(&ev, 250)) {
+            // With a management socket, idle frames still come often enough to answer it.
+            if (idle && SDL_WaitEventTimeout(&ev, mgmt ? 20 : 250)) {
                 ImGui_ImplSDL2_ProcessEvent(&ev);
                 if (ev.type == SDL_QUIT) app.quit = true;
                 if (ev.type == SDL_KEYDOWN && !ev.key.repeat)
@@ -563,6 +583,7 @@ int cmd_gui(const std::vector<std::string>& args) {
                 busy = 3;
             }
             if (!script.done() && !script.advance(app)) app.quit = true;
+            if (mgmt) mgmt->poll();
             if (exit_after && script.done()) break;
             session.tick(12.0);
             if (session.running()) busy = 2;

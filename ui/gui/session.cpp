@@ -66,6 +66,7 @@ void Session::build() {
     hist_.reset();
     emu::MachineConfig mc = cfg_.options.config;
     mc.console = [this](uint8_t b) {
+        if (console_tap_) console_tap_(b);
         if (b == '\r') return;
         console_ += char(b);
         if (console_.size() > (1u << 20)) console_.erase(0, console_.size() - (1u << 19));
@@ -144,8 +145,10 @@ void Session::sync_scenario() {
     run_->sync();  // checkpoints passed by a plain step or run, too
     const std::string& c = run_->console();
     if (c.size() > scen_console_) {
-        for (size_t i = scen_console_; i < c.size(); ++i)
+        for (size_t i = scen_console_; i < c.size(); ++i) {
+            if (console_tap_) console_tap_(uint8_t(c[i]));
             if (c[i] != '\r') console_ += c[i];
+        }
         scen_console_ = c.size();
         if (console_.size() > (1u << 20)) console_.erase(0, console_.size() - (1u << 19));
     }

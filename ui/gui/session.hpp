@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -179,6 +180,8 @@ public:
 
     // ---- console and log ----
     const std::string& console() const { return console_; }
+    // Sees every byte the console prints (the management socket's ring).
+    void set_console_tap(std::function<void(uint8_t)> tap) { console_tap_ = std::move(tap); }
     void send_input(const std::string& bytes);
     const std::string& log() const { return log_; }
     void log(const std::string& text);
@@ -236,6 +239,7 @@ private:
     std::vector<std::pair<uint64_t, std::string>> symbols_;  // sorted by address
     emu::Image symbol_image_;  // every image's symbols, for the debugger's disassembly
     std::string console_;
+    std::function<void(uint8_t)> console_tap_;
     std::string log_;
     std::optional<ScenarioView> scenario_;
 };
