@@ -45,6 +45,12 @@ public:
     void at_step(Machine& m);
     uint64_t steps_to_next(const Machine& m) const;
 
+    // The machine was changed by hand at the present (a debugger wrote a
+    // register or memory): a snapshot now, so going back and forward again
+    // keeps the change.
+    void changed() {
+        if (!replaying_) take();
+    }
     // Forgets everything and starts again from the machine's state now
     // (after a snapshot was loaded, or the machine was changed by hand).
     void restart();

@@ -190,3 +190,16 @@ TEST_CASE("history: one instruction back on one hart of two (gdb's reverse-stepi
         CHECK(m->hart_steps(hart) == mine);
     }
 }
+
+TEST_CASE("history: a register written by hand stays written when the run is replayed") {
+    auto m = machine();
+    emu::History h(*m, {64 << 20, 16, 1000});
+    m->run(3500);
+    m->hart(0).x[10] = 0x1234;  // a0: the program never touches it
+    h.changed();
+    m->run(2000);
+    h.seek(4000);
+    CHECK(m->hart(0).x[10] == 0x1234);
+    h.seek(3000);
+    CHECK(m->hart(0).x[10] == 0);
+}

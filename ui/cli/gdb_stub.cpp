@@ -5,6 +5,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "emu/history.hpp"
 #include "gdb_regs.hpp"
 #include "options.hpp"
 
@@ -263,8 +264,13 @@ void GdbStub::handle(const std::string& p) {
     case 'q': case 'Q': query(p); return;
     case 'H': set_thread(p); return;
     case 'T': reply(tid_of(p.substr(1)) > 0 ? "OK" : "E01"); return;
-    case 'g': case 'G': case 'p': case 'P': registers(p); return;
-    case 'm': case 'M': case 'X': memory(p); return;
+    case 'g': case 'p': registers(p); return;
+    case 'm': memory(p); return;
+    case 'G': case 'P': case 'M': case 'X':
+        // A write by hand: the machine's history keeps it (a snapshot now).
+        if (p[0] == 'G' || p[0] == 'P') registers(p); else memory(p);
+        if (m().history()) m().history()->changed();
+        return;
     case 'Z': case 'z': breakpoint(p); return;
     case 'c': case 'C': case 's': case 'S': resume(p); return;
     case 'v':
