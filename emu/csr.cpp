@@ -18,12 +18,18 @@ constexpr uint64_t kSstatusWritable = mstatus::SIE | mstatus::SPIE | mstatus::SP
 constexpr uint64_t kMedelegMask = 0xb3ff;              // exceptions 0-9, 12, 13, 15 (11 never)
 constexpr uint64_t kMedelegH = (1ull << 10) | (0xfull << 20);  // VS ecall, guest-page faults, virtual instruction
 constexpr uint64_t kHedelegMask = 0xb1ff;              // 0-8, 12, 13, 15
-constexpr uint64_t kEnvcfgFIOM = 1, kEnvcfgSTCE = 1ull << 63;
+constexpr uint64_t kEnvcfgSTCE = isa::envcfg::STCE;
 
 uint64_t with_sd(uint64_t s) {
     bool dirty = ((s & mstatus::FS) == mstatus::FS) || ((s & mstatus::XS) == mstatus::XS) ||
                  ((s & mstatus::VS) == mstatus::VS);
     return dirty ? (s | mstatus::SD) : (s & ~mstatus::SD);
+}
+// envcfg writes: CBIE's reserved encoding 10 leaves the field as it was (WARL).
+uint64_t envcfg_write(uint64_t old, uint64_t v, uint64_t mask) {
+    namespace env = isa::envcfg;
+    if (env::cbie(v) == 2) v = (v & ~env::CBIE) | (old & env::CBIE);
+    return (old & ~mask) | (v & mask);
 }
 uint64_t legal_tvec(uint64_t v) { return (v & 3) >= 2 ? v & ~3ull : v; }
 // While V=1, the supervisor CSRs with a VS counterpart are that counterpart
@@ -207,6 +213,12 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     }
     const uint64_t hideleg = h_ext ? csr.hideleg : 0;
     const bool has_f = csr.misa & (1u << 5);
+    namespace env = isa::envcfg;
+    // The envcfg fields of every level, then the ones menvcfg enables for henvcfg.
+    const uint64_t envcfg_common = env::FIOM | (ext.has(isa::Ext::Zicbom) ? env::CBIE | env::CBCFE : 0) |
+                                   (ext.has(isa::Ext::Zicboz) ? env::CBZE : 0);
+    const uint64_t envcfg_m = (sstc ? env::STCE : 0) | (ext.has(isa::Ext::Svpbmt) ? env::PBMTE : 0) |
+                              (ext.has(isa::Ext::Svadu) ? env::ADUE : 0);
     auto atp_event = [&](uint16_t which, uint64_t value) {
         Event e;
         e.kind = EventKind::AtpWrite;
@@ -236,7 +248,7 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     }
     case Csr::STVEC: csr.stvec = legal_tvec(v); break;
     case Csr::SCOUNTEREN: csr.scounteren = v & 0xffffffff; break;
-    case Csr::SENVCFG: csr.senvcfg = v & kEnvcfgFIOM; break;
+    case Csr::SENVCFG: csr.senvcfg = envcfg_write(csr.senvcfg, v, envcfg_common); break;
     case Csr::SSCRATCH: csr.sscratch = v; break;
     case Csr::SEPC: csr.sepc = v & ~1ull; break;
     case Csr::SCAUSE: csr.scause = v; break;
@@ -266,10 +278,13 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     case Csr::HTIMEDELTA: csr.htimedelta = v; interrupt_state_changed(); break;
     case Csr::HCOUNTEREN: csr.hcounteren = v & 0xffffffff; break;
     case Csr::HGEIE: break;  // GEILEN = 0: no guest external interrupt lines
-    case Csr::HENVCFG:
-        csr.henvcfg = (v & kEnvcfgFIOM) | (v & csr.menvcfg & kEnvcfgSTCE);
+    case Csr::HENVCFG: {
+        const uint64_t old = csr.henvcfg;
+        csr.henvcfg = envcfg_write(old, v, envcfg_common | (csr.menvcfg & envcfg_m));
+        if ((old ^ csr.henvcfg) & (env::PBMTE | env::ADUE)) flush_tlb();
         interrupt_state_changed();
         break;
+    }
     case Csr::HTVAL: csr.htval = v; break;
     case Csr::HIP:
         csr.hvip = (csr.hvip & ~irq::bit(irq::VSSI)) | (v & irq::bit(irq::VSSI));
@@ -342,11 +357,14 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     }
     case Csr::MTVEC: csr.mtvec = legal_tvec(v); break;
     case Csr::MCOUNTEREN: csr.mcounteren = v & 0xffffffff; break;
-    case Csr::MENVCFG:
-        csr.menvcfg = v & (kEnvcfgFIOM | (sstc ? kEnvcfgSTCE : 0));
-        if (!(csr.menvcfg & kEnvcfgSTCE)) csr.henvcfg &= ~kEnvcfgSTCE;
+    case Csr::MENVCFG: {
+        const uint64_t old = csr.menvcfg;
+        csr.menvcfg = envcfg_write(old, v, envcfg_common | envcfg_m);
+        csr.henvcfg &= ~(envcfg_m & ~csr.menvcfg);  // read-only zero in henvcfg while clear here
+        if ((old ^ csr.menvcfg) & (env::PBMTE | env::ADUE)) flush_tlb();
         interrupt_state_changed();
         break;
+    }
     case Csr::MCOUNTINHIBIT: {
         uint64_t nv = v & 5;
         if ((nv & 1) && !(csr.mcountinhibit & 1)) csr.mcycle_frozen = mcycle_value();

@@ -109,6 +109,9 @@ bool Hart::exec_other(const isa::Decoded& d) {
     case isa::Ext::H:
         return (d.op == Op::HFENCE_VVMA || d.op == Op::HFENCE_GVMA) ? exec_system(d) : exec_hlsv(d);
     case isa::Ext::F: case isa::Ext::D: return exec_fp(d);
+    case isa::Ext::Zicbom: case isa::Ext::Zicboz: return exec_cbo(d);
+    case isa::Ext::Zicbop: return true;  // prefetch hints: nothing to do
+    case isa::Ext::Svinval: return exec_system(d);
     default: illegal(d); return false;
     }
 }
@@ -485,7 +488,11 @@ F_FSD:
 #define OTHER_Zbkb(id)
 #define OTHER_Zbkx(id)
 #define OTHER_Zicond(id)
-    // Every A, H, F and D instruction lands here.
+#define OTHER_Zicbom(id) L_##id:
+#define OTHER_Zicboz(id) L_##id:
+#define OTHER_Zicbop(id) L_##id:
+#define OTHER_Svinval(id) L_##id:
+    // Every A, H, F and D instruction (and the rarer extensions') lands here.
 #include "isa/instructions.def"
 #undef INSN
     if (!CALL(exec_other(*d))) TRAPPED();

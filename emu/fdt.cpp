@@ -190,6 +190,8 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
         w.str("status", "okay");
         w.str("compatible", "riscv");
         w.str("riscv,isa", isa);
+        if (cfg.cbom_block) w.u32("riscv,cbom-block-size", cfg.cbom_block);
+        if (cfg.cboz_block) w.u32("riscv,cboz-block-size", cfg.cboz_block);
         if (!cfg.mmu_type.empty()) w.str("mmu-type", cfg.mmu_type);
         w.begin("interrupt-controller");
         w.u32("#address-cells", 0);

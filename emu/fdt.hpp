@@ -35,6 +35,8 @@ struct FdtConfig {
     // order given (list them in canonical order: Z* first, then S*, then X*).
     std::string isa = "rv64imafdch";
     std::vector<std::string> extensions;  // e.g. {"zicsr", "zifencei", "zicntr", "sstc"}
+    // riscv,cbom-block-size and riscv,cboz-block-size (Zicbom, Zicboz); 0: omitted.
+    uint32_t cbom_block = 0, cboz_block = 0;
     uint64_t ram_base = 0x8000'0000, ram_size = 128ull << 20;
     std::string bootargs;                                // /chosen/bootargs, omitted when empty
     std::optional<std::pair<uint64_t, uint64_t>> initrd; // [start, end): linux,initrd-start/-end

@@ -8,10 +8,12 @@
 namespace emu {
 
 Hart::Hart(Machine& m, unsigned hart_id, bool h, bool has_sstc)
-    : id(hart_id), h_ext(h), sstc(has_sstc), m_(m), bus_(m.bus()) {
+    : id(hart_id), h_ext(h), sstc(has_sstc), ext(m.config().isa.ext), m_(m), bus_(m.bus()) {
     init_dispatch();
     for (unsigned e = 0; e < 64; ++e)
         if (m_.config().isa.has(isa::Ext(e))) ext_present_ |= 1ull << e;
+    // Zicbop's prefetches are ori x0 encodings: without Zicbop they are that ori, a no-op too.
+    ext_present_ |= 1ull << unsigned(isa::Ext::Zicbop);
 }
 
 void Hart::reset(uint64_t start_pc) {
@@ -27,6 +29,10 @@ void Hart::reset(uint64_t start_pc) {
     csr.hstatus = h_ext ? (2ull << 32) : 0;
     csr.vsstatus = 2ull << 32;
     csr.mideleg = h_ext ? irq::VS_BITS : 0;
+    // As QEMU resets them: page-based memory types and hardware A/D updates
+    // on for software that predates the enables (henvcfg stays zero).
+    csr.menvcfg = (ext.has(isa::Ext::Svpbmt) ? isa::envcfg::PBMTE : 0) |
+                  (ext.has(isa::Ext::Svadu) ? isa::envcfg::ADUE : 0);
     pmp = Pmp{};
     triggers = Triggers{};
     triggers_armed_ = false;
@@ -160,6 +166,13 @@ bool Hart::take_interrupt() {
 }
 
 void Hart::raise(uint64_t cause, uint64_t tval, uint64_t tval2, uint64_t tinst, bool gva) {
+    if (cmo_store_faults_) {
+        cause = cause == LOAD_PAGE_FAULT         ? STORE_PAGE_FAULT
+              : cause == LOAD_ACCESS             ? STORE_ACCESS
+              : cause == LOAD_GUEST_PAGE_FAULT   ? STORE_GUEST_PAGE_FAULT
+                                                 : cause;
+        tinst = 0;
+    }
     trap_entry(cause, false, tval, tval2, tinst, gva);
 }
 

@@ -58,6 +58,7 @@ WalkMemory debug_walk_memory(Bus& bus);
 class Hart {
 public:
     Hart(Machine& m, unsigned id, bool h_ext, bool sstc = true);
+    static constexpr unsigned kCacheBlock = 64;  // bytes a Zicbom/Zicboz operation covers (Zic64b)
 
     // ---- architectural state (public for the debugger and tests) ----
     // x[32] is not architectural: instructions that write x0 are cached with
@@ -91,6 +92,7 @@ public:
     const unsigned id;
     const bool h_ext;
     const bool sstc;  // Sstc: stimecmp, vstimecmp, menvcfg.STCE
+    const isa::ExtSet ext;  // the machine's extensions
 
     void reset(uint64_t start_pc);
 
@@ -221,6 +223,7 @@ private:
     bool exec_hlsv(const isa::Decoded& d);
     bool exec_fp(const isa::Decoded& d);  // F and D (emu/fpu.cpp)
     bool exec_other(const isa::Decoded& d);  // A, H loads/stores, F, D: out of the hot loop
+    bool exec_cbo(const isa::Decoded& d);    // Zicbom, Zicboz (emu/cbo.cpp)
     void sfence(bool vs, uint64_t vaddr, bool all);
     void illegal(const isa::Decoded& d);
     void virtual_instruction(const isa::Decoded& d);
@@ -243,6 +246,7 @@ private:
     unsigned fetch_idx_ = IDX_M, data_idx_ = IDX_M;
     Priv data_priv_ = Priv::M;
     bool data_virt_ = false;
+    bool cmo_store_faults_ = false;  // cbo.clean/flush/inval: load faults are reported as store faults
     // Fast fetch: the decoded page of the current virtual code page.
     uint64_t fetch_page_va_ = 1;  // 1 = none (never page aligned)
     DecodedPage* fetch_page_ = nullptr;

@@ -36,12 +36,16 @@ bool Hart::exec_csr(const isa::Decoded& d) {
 
 void Hart::sfence(bool vs, uint64_t vaddr, bool all) {
     const unsigned lo = vs ? IDX_VS : IDX_S, hi = vs ? IDX_VU : IDX_U;
+    const bool napot = ext.has(isa::Ext::Svnapot);
     for (unsigned idx = lo; idx <= hi; ++idx) {
         if (all) { tlb_.flush_idx(idx); continue; }
-        const uint64_t vpn = vaddr >> kPageShift;
-        for (auto& arr : tlb_.e[idx]) {
-            TlbEntry& t = arr[vpn & (kTlbSize - 1)];
-            if (t.vpn == vpn) t.vpn = ~0ull;
+        // Entries are 4 KiB; a fence inside a Svnapot range drops all 16 of its pages.
+        const uint64_t first = (vaddr >> kPageShift) & (napot ? ~0xfull : ~0ull);
+        for (uint64_t vpn = first; vpn < first + (napot ? 16 : 1); ++vpn) {
+            for (auto& arr : tlb_.e[idx]) {
+                TlbEntry& t = arr[vpn & (kTlbSize - 1)];
+                if (t.vpn == vpn) t.vpn = ~0ull;
+            }
         }
     }
     fetch_page_va_ = 1;
@@ -87,20 +91,30 @@ bool Hart::exec_system(const isa::Decoded& d) {
             m_.emit(*this, e);
         }
         return true;
+    case Op::SFENCE_W_INVAL:
+    case Op::SFENCE_INVAL_IR:  // orderings only: this TLB is never behind the page tables
+        if (U) { virt ? virtual_instruction(d) : illegal(d); return false; }
+        return true;
+    case Op::SINVAL_VMA:
     case Op::SFENCE_VMA:
         if (U) { virt ? virtual_instruction(d) : illegal(d); return false; }
         if (uint64_t f = tvm_fault()) { f == ILLEGAL_INSTRUCTION ? illegal(d) : virtual_instruction(d); return false; }
         sfence(virt, x[d.rs1], d.rs1 == 0);
         return true;
+    case Op::HINVAL_VVMA:
+    case Op::HINVAL_GVMA:
     case Op::HFENCE_VVMA:
     case Op::HFENCE_GVMA:
         if (!h_ext) { illegal(d); return false; }
         if (virt) { virtual_instruction(d); return false; }
         if (U) { illegal(d); return false; }
-        if (d.op == Op::HFENCE_GVMA && tvm_fault()) { illegal(d); return false; }  // V=0 here: TVM
+        if (const bool g = d.op == Op::HFENCE_GVMA || d.op == Op::HINVAL_GVMA; g && tvm_fault()) {
+            illegal(d);  // V=0 here: TVM
+            return false;
+        }
         // The TLB caches guest-virtual -> host-physical, so a G-stage fence
         // by guest physical address must drop every VS entry.
-        sfence(true, x[d.rs1], d.op == Op::HFENCE_GVMA || d.rs1 == 0);
+        sfence(true, x[d.rs1], d.op == Op::HFENCE_GVMA || d.op == Op::HINVAL_GVMA || d.rs1 == 0);
         return true;
     default:
         illegal(d);

@@ -196,6 +196,8 @@ std::vector<uint8_t> Machine::make_device_tree(const std::string& bootargs, uint
     c.harts = cfg_.harts;
     c.isa = isa::isa_base(cfg_.isa.ext);
     c.extensions = isa::isa_multi_letter(cfg_.isa.ext);
+    if (cfg_.isa.has(isa::Ext::Zicbom)) c.cbom_block = Hart::kCacheBlock;
+    if (cfg_.isa.has(isa::Ext::Zicboz)) c.cboz_block = Hart::kCacheBlock;
     c.ram_base = map::kRam;
     c.ram_size = cfg_.ram_size;
     c.bootargs = bootargs;

@@ -325,6 +325,10 @@ WalkRequest Hart::walk_request(uint64_t va, Access acc, Priv p, bool v) const {
     rq.sum = v ? (csr.vsstatus & mstatus::SUM) : (csr.mstatus & mstatus::SUM);
     rq.mxr = (csr.mstatus & mstatus::MXR) || (v && (csr.vsstatus & mstatus::MXR));
     rq.gmxr = csr.mstatus & mstatus::MXR;
+    namespace env = isa::envcfg;
+    const uint64_t first_env = v ? csr.henvcfg : csr.menvcfg;
+    rq.first = {ext.has(isa::Ext::Svnapot), bool(first_env & env::PBMTE), bool(first_env & env::ADUE)};
+    rq.g = {ext.has(isa::Ext::Svnapot), bool(csr.menvcfg & env::PBMTE), bool(csr.menvcfg & env::ADUE)};
     return rq;
 }
 

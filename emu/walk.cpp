@@ -94,10 +94,14 @@ public:
                 if (!s.gstage && req.virt && pte::valid(v) && pte::leaf(v))
                     rec->gpa = (pte::addr(v) & ~(pte::page_size(i) - 1)) | (va & (pte::page_size(i) - 1));
             }
+            const PteFeatures& f = s.gstage ? req.g : req.first;
             if (!(v & pte::V) || (!(v & pte::R) && (v & pte::W)) || (v & pte::RESERVED))
                 return fault(s);
+            if (((v & pte::N) && !f.napot) || (pte::pbmt(v) && !f.pbmt) || pte::pbmt(v) == 3)
+                return fault(s);
             if (!(v & (pte::R | pte::X))) {  // pointer to the next level
-                if (v & (pte::A | pte::D | pte::U)) return fault(s);  // reserved in non-leaf PTEs
+                // A, D, U, N and PBMT are reserved in non-leaf PTEs.
+                if (v & (pte::A | pte::D | pte::U | pte::N | pte::PBMT)) return fault(s);
                 a = pte::addr(v);
                 continue;
             }
@@ -114,13 +118,21 @@ public:
             if (acc == Access::Read && req.hlvx) r = v & pte::X;  // both stages
             bool ok = acc == Access::Fetch ? bool(v & pte::X) : acc == Access::Write ? bool(v & pte::W) : r;
             if (!ok) return fault(s);
-            // Misaligned superpage.
             uint64_t ppn = pte::ppn(v);
             uint64_t low = (1ull << (9 * i)) - 1;
+            if (v & pte::N) {
+                // Svnapot: only the 64 KiB encoding at level 0 is defined; the
+                // page's PPN[3:0] come from the address.
+                if (i != 0 || (ppn & 0xf) != pte::NAPOT64K_PPN_LOW) return fault(s);
+                ppn = (ppn & ~0xfull) | ((va >> 12) & 0xf);
+                if (rec && !s.gstage && req.virt) rec->gpa = (ppn << 12) | (va & 0xfff);
+            }
+            // Misaligned superpage.
             if (ppn & low) return fault(s);
-            // A/D: updated by hardware (the walker sets A, and D on a store).
+            // A/D: set by the walker with Svadu's ADUE, else Svade: a page fault.
             bool store = acc == Access::Write;
             if (!(v & pte::A) || (store && !(v & pte::D))) {
+                if (!f.adue) return fault(s);
                 uint64_t nv = v | pte::A | (store ? pte::D : 0);
                 if (req.update_ad) {
                     if (!s.gstage && req.virt) {

@@ -38,6 +38,13 @@ struct WalkMemory {
     std::function<bool(uint64_t pa, uint64_t value)> write_pte;
 };
 
+// What one stage's PTEs may use: the ISA's extensions as menvcfg/henvcfg enable them.
+struct PteFeatures {
+    bool napot = false;  // Svnapot: N marks a 64 KiB range; without it bit 63 is reserved
+    bool pbmt = false;   // Svpbmt and PBMTE: the PBMT field; without it bits 62:61 are reserved
+    bool adue = true;    // Svadu and ADUE: the walker sets A and D; false: Svade's page faults
+};
+
 struct WalkRequest {
     uint64_t va = 0;
     Access access = Access::Read;
@@ -50,6 +57,8 @@ struct WalkRequest {
     bool gmxr = false;          // MXR for the G-stage: mstatus.MXR
     bool hlvx = false;          // HLVX: execute permission stands in for read
     bool update_ad = true;      // false for debugger look-ups: no memory writes
+    PteFeatures first;          // satp's or vsatp's stage
+    PteFeatures g;              // the G-stage
 };
 
 struct WalkResult {

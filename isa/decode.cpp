@@ -219,6 +219,7 @@ Decoded decode(uint32_t raw) {
     case Format::SHIFTW: d.imm = bit(bits, 24, 20); break;
     case Format::CSR: case Format::CSRI: d.imm = bits >> 20; break;
     case Format::FENCE: d.imm = bits >> 20; break;  // fm, pred, succ
+    case Format::PREFETCH: d.imm = sext(bits >> 20, 12) & ~31ll; break;  // offset[11:5]
     default: break;
     }
     return d;

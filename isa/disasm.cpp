@@ -328,8 +328,13 @@ std::string text32(const Decoded& d, uint64_t pc, const SymbolLookup& lookup, bo
         return t(paren(rs1)).s;
     }
 
+    case Format::CBO: return Text(name)(paren(rs1)).s;
+    case Format::PREFETCH: return Text(name)(mem(imm, rs1)).s;
+
     case Format::SFENCE:
-        if (aliases && rs2 == 0) return rs1 == 0 ? std::string(name) : Text(name)(X(rs1)).s;
+        // objdump 2.40 shortens sfence.vma and hfence.* but not sinval.vma and hinval.*.
+        if (aliases && rs2 == 0 && row.ext != Ext::Svinval)
+            return rs1 == 0 ? std::string(name) : Text(name)(X(rs1)).s;
         return Text(name)(X(rs1))(X(rs2)).s;
 
     case Format::HLV: return Text(name)(X(rd))(paren(rs1)).s;

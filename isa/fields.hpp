@@ -79,7 +79,12 @@ namespace pte {
 constexpr uint64_t V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128;
 constexpr uint64_t FLAGS = 0xff;
 constexpr uint64_t PPN_MASK = ((1ull << 44) - 1) << 10;
-constexpr uint64_t RESERVED = 0xffc0000000000000ull;  // bits 63:54: N, PBMT, reserved (not implemented here)
+constexpr uint64_t RESERVED = 0x1fc0000000000000ull;  // bits 60:54
+constexpr uint64_t PBMT = 3ull << 61;   // Svpbmt: 0 PMA, 1 NC, 2 IO, 3 reserved
+constexpr uint64_t N = 1ull << 63;      // Svnapot: a naturally aligned power-of-two range
+// Svnapot's one defined size: a level-0 leaf with N and PPN[3:0] = 1000 maps 64 KiB.
+constexpr uint64_t NAPOT64K_PPN_LOW = 0x8;
+constexpr uint64_t pbmt(uint64_t pte) { return (pte & PBMT) >> 61; }
 constexpr uint64_t ppn(uint64_t pte) { return (pte & PPN_MASK) >> 10; }
 constexpr uint64_t addr(uint64_t pte) { return ppn(pte) << 12; }  // next table, or the leaf's page
 constexpr bool valid(uint64_t pte) { return pte & V; }
@@ -89,6 +94,18 @@ constexpr uint64_t page_size(int level) { return 1ull << (12 + 9 * level); }
 // "VRWXUGAD": the letter for each set bit, '-' for each clear one.
 std::string flags_text(uint64_t pte);
 }  // namespace pte
+
+// ---- menvcfg, senvcfg, henvcfg (senvcfg has only FIOM and the CBO fields)
+namespace envcfg {
+constexpr uint64_t FIOM = 1;
+constexpr uint64_t CBIE = 3ull << 4;   // Zicbom cbo.inval: 00 illegal, 01 flush, 11 invalidate
+constexpr uint64_t CBCFE = 1ull << 6;  // Zicbom cbo.clean/cbo.flush
+constexpr uint64_t CBZE = 1ull << 7;   // Zicboz cbo.zero
+constexpr uint64_t ADUE = 1ull << 61;  // Svadu: hardware A/D updates
+constexpr uint64_t PBMTE = 1ull << 62; // Svpbmt
+constexpr uint64_t STCE = 1ull << 63;  // Sstc
+constexpr uint64_t cbie(uint64_t v) { return (v & CBIE) >> 4; }
+}  // namespace envcfg
 
 // ---- fields of a CSR, for viewers: name, bits, and how to read the value
 struct Field {

@@ -23,6 +23,7 @@ enum class Format : uint8_t {
     AMO, LR, SFENCE, HLV, HSV,
     FLOAD, FSTORE, R4, FR_RM, FR, F1_RM, F2X_RM, F2X, FCMP, X2F_RM, X2F,
     R1,  // rd, rs1 (clz, sext.b, rev8, ...)
+    CBO, PREFETCH,
 };
 
 

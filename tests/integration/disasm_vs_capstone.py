@@ -91,7 +91,19 @@ def _csr_number(ours, c, addr):
     return False
 
 
+def _prefetch(ours, c, addr):
+    """Capstone 5 has no Zicbop: prefetch.i/r/w off(rs1) is ori zero,rs1,off + 0/1/3 to it."""
+    m = re.fullmatch(r"ori zero,(\w+),(-?\d+)", c)
+    for o in ours:
+        p = re.fullmatch(r"prefetch\.([irw]) (-?\d+)\((\w+)\)", o)
+        if m and p and p.group(3) == m.group(1) and int(p.group(2)) + "ir.w".index(p.group(1)) == int(m.group(2)):
+            return True
+    return False
+
+
 DIFFERENCES = [
+    ("Capstone 5 has no Zicbop: it prints prefetch.i/r/w off(rs1) as the ori zero,rs1,imm they are "
+     "(checked: imm = off + 0, 1 or 3)", _prefetch),
     ("Capstone 5 has no names for the V extension's, the H extension's and some counter CSRs "
      "(vstart, hgatp, mhpmevent31h, ...): it prints their numbers (checked against isa/csrs.def where the name is there)",
      _csr_number),

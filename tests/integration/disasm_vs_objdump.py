@@ -29,7 +29,7 @@ How objdump is made to accept RV64GC + H
   objdump 2.40 has no -M arch= option; with `-b binary` it assumes rv64gc and
   prints H instructions as .4byte. So the generated streams are wrapped in a
   minimal ELF written here, whose .riscv.attributes section names the ISA
-  (rv64imafdc_h_zicsr_zifencei) and whose .text starts with a `$x` mapping
+  (rv64imafdc_h_zicbom_zicbop_zicboz_zicsr_zifencei_svinval) and whose .text starts with a `$x` mapping
   symbol (so objdump disassembles it as code) and a global symbol `start`.
   It records no privileged-spec version, so objdump uses its newest (1.12).
   For --elf images objdump reads a copy whose Tag_RISCV_priv_spec is raised
@@ -66,8 +66,8 @@ import subprocess
 import sys
 import tempfile
 
-ARCH = ("rv64i2p1_m2p0_a2p1_f2p2_d2p2_c2p0_h1p0_zicsr2p0_zifencei2p0"
-        "_zba1p0_zbb1p0_zbc1p0_zbkb1p0_zbkc1p0_zbkx1p0_zbs1p0")
+ARCH = ("rv64i2p1_m2p0_a2p1_f2p2_d2p2_c2p0_h1p0_zicbom1p0_zicbop1p0_zicboz1p0_zicsr2p0_zifencei2p0"
+        "_zba1p0_zbb1p0_zbc1p0_zbkb1p0_zbkc1p0_zbkx1p0_zbs1p0_svinval1p0")
 BASE32 = 0x0          # load address of the 32-bit stream (targets wrap below 0)
 BASE16 = 0x80000000   # load address of the 16-bit stream
 
@@ -457,6 +457,11 @@ DOCUMENTED = {
              "accepts it ('add sp,sp,0' / 'c.addi16sp sp,0') while it rejects the "
              "same reserved case of C.LUI (nzimm=0, e.g. 0x6181 -> .2byte)",
              ".2byte\t0x6101"),
+    "0035e013": ("ori with rd = x0 and rs2 field 3 is Zicbop's prefetch.w (the table's "
+                 "row, whatever the program's ISA); objdump prints it as prefetch only "
+                 "for programs whose ISA attribute names Zicbop, and rv64i_alu.elf's "
+                 "(rv64gc) does not, so it prints 'ori zero,a1,3'",
+                 "prefetch.w\t0(a1)"),
 }
 
 
