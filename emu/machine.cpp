@@ -363,9 +363,11 @@ void Machine::deliver_inputs() {
 }
 
 void Machine::console_input(uint8_t byte) {
-    if (next_input_ < inputs_.size()) forget_future_input();
-    inputs_.push_back({steps_, byte, schedule()});
-    next_input_ = inputs_.size();
+    if (history_) {  // only a history replays: without one nothing is kept
+        if (next_input_ < inputs_.size()) forget_future_input();
+        inputs_.push_back({steps_, byte, schedule()});
+        next_input_ = inputs_.size();
+    }
     uart_->push_input(byte);
 }
 

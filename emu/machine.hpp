@@ -197,7 +197,7 @@ public:
     uint64_t hart_steps(unsigned i) const { return hart_steps_[i]; }
 
     // Console input from the user (the terminal, the GUI): to the UART, and
-    // into the input log that replay delivers from.
+    // while a history is kept, into the input log that replay delivers from.
     void console_input(uint8_t byte);
     const std::vector<InputEvent>& input_log() const { return inputs_; }
     // While muted (replaying what already happened) console output is dropped.
