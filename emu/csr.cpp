@@ -429,6 +429,16 @@ bool Hart::csr_read(uint16_t addr, uint64_t& value, bool for_write) {
     return true;
 }
 
+// mip: a read returns SEIP as the OR of the software-writable bit and the
+// external interrupt controller's line, but only the software-writable bit
+// takes part in a CSRRS/CSRRC (privileged spec, mip). Otherwise a csrs on mip
+// (OpenSBI setting STIP without Sstc) would latch the PLIC's line for good.
+uint64_t Hart::csr_rmw_operand(uint16_t addr, uint64_t read) const {
+    if (Csr(addr) != Csr::MIP) return read;
+    const uint64_t seip = irq::bit(irq::SEI);
+    return (read & ~seip) | (csr.mip & seip);
+}
+
 bool Hart::csr_write(uint16_t addr, uint64_t value) {
     if (virt && h_ext) addr = virtualized(addr);
     csr_write_raw(addr, value);

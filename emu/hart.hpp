@@ -110,6 +110,8 @@ public:
     // then writes without checks (with V=1's aliases applied).
     bool csr_read(uint16_t addr, uint64_t& value, bool for_write);
     bool csr_write(uint16_t addr, uint64_t value);
+    // The old value a CSRRS/CSRRC modifies, given what csr_read returned.
+    uint64_t csr_rmw_operand(uint16_t addr, uint64_t read) const;
     // Debugger access: no privilege checks and no traps; nullopt if no such CSR.
     std::optional<uint64_t> csr_peek(uint16_t addr);
     // Debugger write, through the CSR's own write mask; false if no such CSR.

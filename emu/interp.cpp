@@ -27,7 +27,8 @@ bool Hart::exec_csr(const isa::Decoded& d) {
     uint64_t old;
     if (!csr_read(addr, old, writes)) return false;
     if (writes) {
-        uint64_t nv = is_write ? src : (d.op == Op::CSRRS || d.op == Op::CSRRSI) ? (old | src) : (old & ~src);
+        const uint64_t base = is_write ? 0 : csr_rmw_operand(addr, old);
+        uint64_t nv = is_write ? src : (d.op == Op::CSRRS || d.op == Op::CSRRSI) ? (base | src) : (base & ~src);
         csr_write(addr, nv);
     }
     x[d.rd] = old;

@@ -1,10 +1,13 @@
 // Register-level tests of the PLIC (QEMU virt layout, RISC-V PLIC spec).
 #include <doctest/doctest.h>
 
+#include <cstring>
 #include <utility>
 #include <vector>
 
 #include "devices/plic.hpp"
+#include "emu/machine.hpp"
+#include "emu/priv.hpp"
 
 using dev::Plic;
 
@@ -373,4 +376,51 @@ TEST_CASE("PLIC: small and oversized source counts are handled") {
     CHECK(big.p.context_irq(0));
     CHECK(big.rd(pend(31)) == 0x80000000);
     CHECK(big.rd(claim(0)) == 1023);
+}
+
+// The privileged spec (mip, "Machine Interrupt Registers"): a read of mip
+// returns SEIP as the OR of the software-writable bit and the external
+// interrupt controller's signal, but only the software-writable bit takes
+// part in the read-modify-write of CSRRS and CSRRC. OpenSBI's timer (without
+// Sstc) sets mip.STIP with csrs; had that copied the PLIC's S-mode line into
+// the software bit, SEIP would stay pending after the source was completed
+// and its level fell, and the kernel would take an external interrupt whose
+// claim returns 0 again and again.
+TEST_CASE("PLIC: a csrs on mip while the S-mode line is high does not latch SEIP") {
+    // At 0x80000000 in M-mode: li t0,0x20; csrs mip,t0; csrr t1,mip; j .
+    // (encodings as GNU objdump reads them).
+    constexpr uint32_t kProgram[] = {0x02000293, 0x3442a073, 0x34402373, 0x0000006f};
+    emu::MachineConfig cfg;
+    cfg.ram_size = 1 << 20;
+    emu::Machine m(cfg);
+    emu::Image img;
+    img.entry = 0x80000000;
+    emu::Segment seg;
+    seg.paddr = img.entry;
+    seg.data.resize(sizeof kProgram);
+    std::memcpy(seg.data.data(), kProgram, sizeof kProgram);
+    seg.memsz = seg.data.size();
+    img.segments.push_back(seg);
+    m.load(img);
+
+    auto& plic = m.plic();
+    const uint64_t seip = emu::irq::bit(emu::irq::SEI), stip = emu::irq::bit(emu::irq::STI);
+    uint64_t v = 0;
+    REQUIRE(plic.write(prio(10), 4, 1));
+    REQUIRE(plic.write(enable(1), 4, 1u << 10));  // hart 0's S-mode context
+    plic.set_source(10, true);
+    REQUIRE(plic.context_irq(1));
+    REQUIRE((m.hart(0).mip_value() & seip) != 0);
+
+    CHECK(m.run(100) == emu::StopReason::Limit);  // through the boot ROM to the j .
+    CHECK((m.hart(0).x[6] & (seip | stip)) == (seip | stip));  // csrr: the line ORed in, and the STIP just set
+
+    // The kernel claims the source, the device drops its level, the kernel completes it.
+    REQUIRE(plic.read(claim(1), 4, v));
+    CHECK(v == 10);
+    plic.set_source(10, false);
+    REQUIRE(plic.write(claim(1), 4, 10));
+    CHECK_FALSE(plic.context_irq(1));
+    CHECK((m.hart(0).mip_value() & seip) == 0);
+    CHECK((m.hart(0).mip_value() & stip) != 0);
 }
