@@ -67,12 +67,17 @@ uint8_t cost_of(Op op) {
     case Op::REMUW: return CycleModel::kDiv;
     case Op::CSRRW: case Op::CSRRS: case Op::CSRRC: case Op::CSRRWI: case Op::CSRRSI: case Op::CSRRCI:
         return CycleModel::kCsr;
-    case Op::FDIV_S: case Op::FDIV_D: case Op::FSQRT_S: case Op::FSQRT_D: return CycleModel::kFpuDiv;
+    case Op::FDIV_S: case Op::FDIV_D: case Op::FSQRT_S: case Op::FSQRT_D: case Op::FDIV_H: case Op::FSQRT_H:
+        return CycleModel::kFpuDiv;
     default: break;
     }
     const auto& i = isa::info(op);
     if (i.format == isa::Format::AMO || i.format == isa::Format::LR) return CycleModel::kAmo;
-    if (i.ext == isa::Ext::F || i.ext == isa::Ext::D) return CycleModel::kFpu;
+    switch (i.ext) {
+    case isa::Ext::F: case isa::Ext::D: case isa::Ext::Zfh: case isa::Ext::Zfhmin: case isa::Ext::Zfhmin_and_D:
+        return CycleModel::kFpu;
+    default: break;
+    }
     return CycleModel::kBase;
 }
 
@@ -108,7 +113,8 @@ bool Hart::exec_other(const isa::Decoded& d) {
     case isa::Ext::A: return exec_amo(d);
     case isa::Ext::H:
         return (d.op == Op::HFENCE_VVMA || d.op == Op::HFENCE_GVMA) ? exec_system(d) : exec_hlsv(d);
-    case isa::Ext::F: case isa::Ext::D: return exec_fp(d);
+    case isa::Ext::F: case isa::Ext::D: case isa::Ext::Zfh: case isa::Ext::Zfhmin: case isa::Ext::Zfhmin_and_D:
+        return exec_fp(d);
     case isa::Ext::Zicbom: case isa::Ext::Zicboz: return exec_cbo(d);
     case isa::Ext::Zicbop: return true;  // prefetch hints: nothing to do
     case isa::Ext::Svinval: return exec_system(d);
@@ -421,7 +427,7 @@ L_ILLEGAL:
 #undef FP_BIN_S
 #define FP_FMA_D(OP, SA, SC)                                                                        \
     F_##OP : if (FP_OK() && fphost::have_fma()) {                                                   \
-        const uint64_t a = f[d->rs1], b = f[d->rs2], c = f[d->rs3];                                 \
+        const uint64_t a = f[d->rs1], b = f[d->rs2], c = f[d->rs3()];                                 \
         uint64_t r;                                                                                 \
         if (fphost::plain64(a) && fphost::plain64(b) && fphost::plain64(c) &&                       \
             fphost::run64([&] { return fphost::fma(SA fphost::as_d(a), fphost::as_d(b), SC fphost::as_d(c)); }, r, csr.fflags)) { \
@@ -437,7 +443,7 @@ L_ILLEGAL:
 #undef FP_FMA_D
 F_FMADD_S:
     if (FP_OK() && fphost::have_fma()) {
-        const uint64_t a = f[d->rs1], b = f[d->rs2], c = f[d->rs3];
+        const uint64_t a = f[d->rs1], b = f[d->rs2], c = f[d->rs3()];
         uint64_t r;
         if (fphost::plain32(a) && fphost::plain32(b) && fphost::plain32(c) &&
             fphost::run32([&] { return fphost::fmaf(fphost::as_f(a), fphost::as_f(b), fphost::as_f(c)); }, r, csr.fflags)) {
@@ -492,7 +498,10 @@ F_FSD:
 #define OTHER_Zicboz(id) L_##id:
 #define OTHER_Zicbop(id) L_##id:
 #define OTHER_Svinval(id) L_##id:
-    // Every A, H, F and D instruction (and the rarer extensions') lands here.
+#define OTHER_Zfh(id) L_##id:
+#define OTHER_Zfhmin(id) L_##id:
+#define OTHER_Zfhmin_and_D(id) L_##id:
+    // Every A, H, F, D and Zfh instruction (and the rarer extensions') lands here.
 #include "isa/instructions.def"
 #undef INSN
     if (!CALL(exec_other(*d))) TRAPPED();

@@ -56,6 +56,8 @@ constexpr uint64_t kBox = 0xffffffff00000000ull;
 constexpr uint64_t kMisaF = 1u << 5, kMisaD = 1u << 3;
 
 inline uint64_t unbox(uint64_t v) { return (v >> 32) == 0xffffffffu ? uint32_t(v) : fp::F32::CANON; }
+constexpr uint64_t kBoxH = 0xffffffffffff0000ull;
+inline uint64_t unbox_h(uint64_t v) { return (v >> 16) == 0xffffffffffffull ? uint16_t(v) : fp::F16::CANON; }
 inline uint64_t sx32(uint64_t v) { return uint64_t(int64_t(int32_t(uint32_t(v)))); }
 
 // Whether the instruction has a rounding-mode field (funct3 = rm).
@@ -71,6 +73,7 @@ bool has_rm(isa::Format f) {
 }  // namespace
 
 bool Hart::exec_fp(const isa::Decoded& d) {
+    using fp::F16;
     using fp::F32;
     using fp::F64;
     const isa::InsnInfo& in = isa::info(d.op);
@@ -91,9 +94,11 @@ bool Hart::exec_fp(const isa::Decoded& d) {
     };
     auto wf = [&](uint64_t v) { f[d.rd] = v; dirty(); };
     auto ws = [&](uint64_t v) { f[d.rd] = kBox | v; dirty(); };
+    auto wh = [&](uint64_t v) { f[d.rd] = kBoxH | v; dirty(); };
     auto wx = [&](uint64_t v) { if (d.rd != 0) x[d.rd] = v; };
-    const uint64_t s1 = unbox(f[d.rs1]), s2 = unbox(f[d.rs2]), s3 = unbox(f[d.rs3]);
-    const uint64_t d1 = f[d.rs1], d2 = f[d.rs2], d3 = f[d.rs3];
+    const uint64_t s1 = unbox(f[d.rs1]), s2 = unbox(f[d.rs2]), s3 = unbox(f[d.rs3()]);
+    const uint64_t d1 = f[d.rs1], d2 = f[d.rs2], d3 = f[d.rs3()];
+    const uint64_t h1 = unbox_h(f[d.rs1]), h2 = unbox_h(f[d.rs2]), h3 = unbox_h(f[d.rs3()]);
     unsigned fl = 0;
 
     switch (d.op) {
@@ -174,6 +179,47 @@ bool Hart::exec_fp(const isa::Decoded& d) {
     case Op::FCVT_D_LU: wf(fp::from_int<F64>(x[d.rs1], false, 64, rm, fl)); break;
     case Op::FMV_X_D: wx(f[d.rs1]); break;
     case Op::FMV_D_X: wf(x[d.rs1]); break;
+
+    // ---- half (Zfhmin, Zfh)
+    case Op::FLH: {
+        uint64_t v;
+        if (!load_slow(x[d.rs1] + uint64_t(d.imm), 2, v)) return false;
+        wh(uint16_t(v));
+        return true;
+    }
+    case Op::FSH: return store_slow(x[d.rs1] + uint64_t(d.imm), 2, uint16_t(f[d.rs2]));
+    case Op::FMV_X_H: wx(uint64_t(int64_t(int16_t(f[d.rs1])))); break;
+    case Op::FMV_H_X: wh(uint16_t(x[d.rs1])); break;
+    case Op::FCVT_S_H: ws(fp::convert<F32, F16>(h1, rm, fl)); break;
+    case Op::FCVT_H_S: wh(fp::convert<F16, F32>(s1, rm, fl)); break;
+    case Op::FCVT_D_H: wf(fp::convert<F64, F16>(h1, rm, fl)); break;
+    case Op::FCVT_H_D: wh(fp::convert<F16, F64>(d1, rm, fl)); break;
+    case Op::FMADD_H: wh(fp::fma<F16>(h1, h2, h3, false, false, rm, fl)); break;
+    case Op::FMSUB_H: wh(fp::fma<F16>(h1, h2, h3, false, true, rm, fl)); break;
+    case Op::FNMSUB_H: wh(fp::fma<F16>(h1, h2, h3, true, false, rm, fl)); break;
+    case Op::FNMADD_H: wh(fp::fma<F16>(h1, h2, h3, true, true, rm, fl)); break;
+    case Op::FADD_H: wh(fp::add<F16>(h1, h2, false, rm, fl)); break;
+    case Op::FSUB_H: wh(fp::add<F16>(h1, h2, true, rm, fl)); break;
+    case Op::FMUL_H: wh(fp::mul<F16>(h1, h2, rm, fl)); break;
+    case Op::FDIV_H: wh(fp::div<F16>(h1, h2, rm, fl)); break;
+    case Op::FSQRT_H: wh(fp::sqrt<F16>(h1, rm, fl)); break;
+    case Op::FSGNJ_H: wh((h1 & ~F16::SIGN) | (h2 & F16::SIGN)); break;
+    case Op::FSGNJN_H: wh((h1 & ~F16::SIGN) | (~h2 & F16::SIGN)); break;
+    case Op::FSGNJX_H: wh(h1 ^ (h2 & F16::SIGN)); break;
+    case Op::FMIN_H: wh(fp::fmin<F16>(h1, h2, fl)); break;
+    case Op::FMAX_H: wh(fp::fmax<F16>(h1, h2, fl)); break;
+    case Op::FEQ_H: wx(fp::feq<F16>(h1, h2, fl)); break;
+    case Op::FLT_H: wx(fp::flt<F16>(h1, h2, fl)); break;
+    case Op::FLE_H: wx(fp::fle<F16>(h1, h2, fl)); break;
+    case Op::FCLASS_H: wx(fp::classify<F16>(h1)); break;
+    case Op::FCVT_W_H: wx(fp::to_int<F16>(h1, true, 32, rm, fl)); break;
+    case Op::FCVT_WU_H: wx(fp::to_int<F16>(h1, false, 32, rm, fl)); break;
+    case Op::FCVT_L_H: wx(fp::to_int<F16>(h1, true, 64, rm, fl)); break;
+    case Op::FCVT_LU_H: wx(fp::to_int<F16>(h1, false, 64, rm, fl)); break;
+    case Op::FCVT_H_W: wh(fp::from_int<F16>(x[d.rs1], true, 32, rm, fl)); break;
+    case Op::FCVT_H_WU: wh(fp::from_int<F16>(x[d.rs1], false, 32, rm, fl)); break;
+    case Op::FCVT_H_L: wh(fp::from_int<F16>(x[d.rs1], true, 64, rm, fl)); break;
+    case Op::FCVT_H_LU: wh(fp::from_int<F16>(x[d.rs1], false, 64, rm, fl)); break;
     default: illegal(d); return false;
     }
     if (fl) {

@@ -1,5 +1,5 @@
-// IEEE 754 binary32/binary64 arithmetic in software, as RISC-V F and D define
-// it: five rounding modes (RNE, RTZ, RDN, RUP, RMM), the accrued flags NX, UF,
+// IEEE 754 binary16/binary32/binary64 arithmetic in software, as RISC-V F, D
+// and Zfh define it: five rounding modes (RNE, RTZ, RDN, RUP, RMM), the accrued flags NX, UF,
 // OF, DZ, NV with tininess detected after rounding, the canonical NaN for
 // every NaN result, and RISC-V's saturating float-to-integer conversions.
 //
@@ -9,8 +9,8 @@
 // position -- and then rounds once, in round_pack(). See emu/fpu.cpp for why
 // each operation's intermediate is exact.
 //
-// Values are passed as raw bit patterns in uint64_t (a binary32 in the low 32
-// bits, upper bits zero). Flags are ORed into `fl`. Pure functions: no host
+// Values are passed as raw bit patterns in uint64_t (a binary32 or binary16
+// in the low bits, upper bits zero). Flags are ORed into `fl`. Pure functions: no host
 // floating-point results (the host's sqrt only seeds an integer square root
 // that is then corrected exactly), no host rounding mode or flags, no
 // allocation, no exceptions.
@@ -46,6 +46,7 @@ template <int P_, int EW_> struct Format {
     static bool is_zero(uint64_t a) { return (a & ~SIGN) == 0; }
     static bool sign(uint64_t a) { return (a & SIGN) != 0; }
 };
+using F16 = Format<11, 5>;
 using F32 = Format<24, 8>;
 using F64 = Format<53, 11>;
 
@@ -390,7 +391,7 @@ template <class F> inline uint64_t from_int(uint64_t v, bool is_signed, int bits
     return round_pack<F>(sign, 0, u128(mag), rm, fl);
 }
 
-// Between formats (binary64 -> binary32 rounds; binary32 -> binary64 is exact).
+// Between formats (to a narrower one rounds; to a wider one is exact).
 template <class To, class From> inline uint64_t convert(uint64_t a, unsigned rm, unsigned& fl) {
     if (From::is_nan(a)) {
         if (From::is_snan(a)) fl |= NV;

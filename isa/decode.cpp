@@ -179,7 +179,7 @@ uint32_t expand_compressed(uint16_t c) {
     }
 }
 
-static_assert(size_t(Op::ILLEGAL) < 256, "Op must fit in a byte");
+static_assert(sizeof(Decoded) == 24, "the decoded-instruction cache holds Decoded");
 
 Decoded decode(uint32_t raw) {
     Decoded d;
@@ -201,7 +201,6 @@ Decoded decode(uint32_t raw) {
     d.rd = uint8_t(bit(bits, 11, 7));
     d.rs1 = uint8_t(bit(bits, 19, 15));
     d.rs2 = uint8_t(bit(bits, 24, 20));
-    d.rs3 = uint8_t(bit(bits, 31, 27));
     d.rm = uint8_t(bit(bits, 14, 12));
     switch (row->format) {
     case Format::I: case Format::LOAD: case Format::JALR: case Format::FLOAD:

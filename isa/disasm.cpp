@@ -154,7 +154,7 @@ std::string unknown16(uint32_t raw) { return ".2byte\t" + hex(raw & 0xffff); }
 // Encodings a table row matches but objdump 2.40 does not accept, because
 // its opcode entries also fix fields the ISA reserves: FENCE with rd/rs1 or
 // an fm other than TSO's; FENCE.I with any nonzero imm/rs1/rd; and the exact
-// widening conversions FCVT.D.S/D.W/D.WU with rm other than 0. The hart
+// widening conversions FCVT.D.S/D.W/D.WU/S.H/D.H with rm other than 0. The hart
 // executes these (the spec tells implementations to ignore the fields); the
 // text is objdump's, which keeps every bit visible.
 bool objdump_rejects(const Decoded& d) {
@@ -162,7 +162,8 @@ bool objdump_rejects(const Decoded& d) {
     case Op::FENCE:
         return d.rd != 0 || d.rs1 != 0 || ((d.bits >> 28) != 0 && d.bits != 0x8330000f);
     case Op::FENCE_I: return d.bits != 0x0000100f;
-    case Op::FCVT_D_S: case Op::FCVT_D_W: case Op::FCVT_D_WU: return d.rm != 0;
+    case Op::FCVT_D_S: case Op::FCVT_D_W: case Op::FCVT_D_WU: case Op::FCVT_S_H: case Op::FCVT_D_H:
+        return d.rm != 0;
     default: return false;
     }
 }
@@ -340,10 +341,11 @@ std::string text32(const Decoded& d, uint64_t pc, const SymbolLookup& lookup, bo
     case Format::HLV: return Text(name)(X(rd))(paren(rs1)).s;
     case Format::HSV: return Text(name)(X(rs2))(paren(rs1)).s;
 
-    case Format::R4: return Text(name)(F(rd))(F(rs1))(F(rs2))(F(d.rs3)).tail(rm_suffix(d.rm)).s;
+    case Format::R4: return Text(name)(F(rd))(F(rs1))(F(rs2))(F(d.rs3())).tail(rm_suffix(d.rm)).s;
     case Format::FR_RM: return Text(name)(F(rd))(F(rs1))(F(rs2)).tail(rm_suffix(d.rm)).s;
     case Format::F1_RM:
-        if (d.op == Op::FCVT_D_S) return Text(name)(F(rd))(F(rs1)).s;  // exact: objdump has no rm operand
+        if (d.op == Op::FCVT_D_S || d.op == Op::FCVT_S_H || d.op == Op::FCVT_D_H)
+            return Text(name)(F(rd))(F(rs1)).s;  // exact: objdump has no rm operand
         return Text(name)(F(rd))(F(rs1)).tail(rm_suffix(d.rm)).s;
     case Format::FR:
         if (aliases && rs1 == rs2) {
@@ -351,9 +353,9 @@ std::string text32(const Decoded& d, uint64_t pc, const SymbolLookup& lookup, bo
             const std::string_view fmt = name.substr(name.find('.'));
             std::string_view base;
             switch (d.op) {
-            case Op::FSGNJ_S: case Op::FSGNJ_D: base = "fmv"; break;
-            case Op::FSGNJN_S: case Op::FSGNJN_D: base = "fneg"; break;
-            case Op::FSGNJX_S: case Op::FSGNJX_D: base = "fabs"; break;
+            case Op::FSGNJ_S: case Op::FSGNJ_D: case Op::FSGNJ_H: base = "fmv"; break;
+            case Op::FSGNJN_S: case Op::FSGNJN_D: case Op::FSGNJN_H: base = "fneg"; break;
+            case Op::FSGNJX_S: case Op::FSGNJX_D: case Op::FSGNJX_H: base = "fabs"; break;
             default: break;
             }
             if (!base.empty()) return Text(std::string(base) + std::string(fmt))(F(rd))(F(rs1)).s;

@@ -20,6 +20,8 @@ enum class Ext : uint8_t {
     // Instruction-table rows in two extensions, present when either is.
     Zbb_or_Zbkb,
     Zbc_or_Zbkc,
+    // Rows that need two extensions.
+    Zfhmin_and_D,
 };
 
 enum Profile : uint8_t { RVA22 = 1, RVA23 = 2 };
@@ -45,6 +47,7 @@ public:
         case Ext::Priv: return true;
         case Ext::Zbb_or_Zbkb: return has(Ext::Zbb) || has(Ext::Zbkb);
         case Ext::Zbc_or_Zbkc: return has(Ext::Zbc) || has(Ext::Zbkc);
+        case Ext::Zfhmin_and_D: return has(Ext::Zfhmin) && has(Ext::D);
         default: return bits_ >> unsigned(e) & 1;
         }
     }

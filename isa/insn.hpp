@@ -9,7 +9,7 @@
 
 namespace isa {
 
-enum class Op : uint8_t {
+enum class Op : uint16_t {
 #define INSN(id, name, mask, match, fmt, ext) id,
 #include "instructions.def"
 #undef INSN
@@ -43,12 +43,13 @@ const InsnInfo& info(Op op);
 struct Decoded {
     Op op = Op::ILLEGAL;
     uint8_t cost = 0;  // cycles, filled in by the emulator's cycle model when it caches the instruction
-    uint8_t rd = 0, rs1 = 0, rs2 = 0, rs3 = 0;
+    uint8_t rd = 0, rs1 = 0, rs2 = 0;
     uint8_t rm = 0;   // funct3: rounding mode, or the width of loads/stores
     uint8_t len = 4;  // 2 for a compressed instruction, else 4
     int64_t imm = 0;  // sign-extended immediate; CSR address for CSR*, shamt for shifts
     uint32_t raw = 0;   // the encoding as fetched (16 bits for compressed)
     uint32_t bits = 0;  // the 32-bit form (the expansion for compressed)
+    unsigned rs3() const { return bits >> 27; }  // R4's third source
 };
 
 // Expands a 16-bit RVC encoding (RV64C, with the D-extension loads and

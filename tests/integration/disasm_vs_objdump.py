@@ -67,7 +67,7 @@ import sys
 import tempfile
 
 ARCH = ("rv64i2p1_m2p0_a2p1_f2p2_d2p2_c2p0_h1p0_zicbom1p0_zicbop1p0_zicboz1p0_zicsr2p0_zifencei2p0"
-        "_zba1p0_zbb1p0_zbc1p0_zbkb1p0_zbkc1p0_zbkx1p0_zbs1p0_svinval1p0")
+        "_zfh1p0_zfhmin1p0_zba1p0_zbb1p0_zbc1p0_zbkb1p0_zbkc1p0_zbkx1p0_zbs1p0_svinval1p0")
 BASE32 = 0x0          # load address of the 32-bit stream (targets wrap below 0)
 BASE16 = 0x80000000   # load address of the 16-bit stream
 

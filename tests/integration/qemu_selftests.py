@@ -275,6 +275,7 @@ RAM = '128M'                   # SKIP_MAP is its last page
 CPU = 'rv64,h=true,sstc=true'
 # Extensions a test needs beyond CPU, as QEMU 7.2's -cpu properties.
 CPU_EXTRA = {
+    'zfh': ',Zfh=true',
     'bitmanip': ',zba=true,zbb=true,zbc=true,zbs=true,zbkb=true,zbkc=true,zbkx=true',
     # (not for every test: with svpbmt or svnapot on, QEMU 7.2 stops faulting
     # on the reserved PTE bits 60:54, which vm.S checks)

@@ -51,6 +51,8 @@ uint64_t run_one(const std::string& s, uint32_t insn) {
     img.segments.push_back(seg);
     m.load(img);
     m.hart(0).pc = kBase;  // past the boot ROM
+    m.hart(0).csr.mstatus |= 3u << 13;  // FS = Dirty
+    m.hart(0).x[11] = kBase;             // a1: an address in RAM
     m.hart(0).csr.mcause = ~0ull;
     m.run(1);
     return m.hart(0).csr.mcause;
@@ -58,9 +60,10 @@ uint64_t run_one(const std::string& s, uint32_t insn) {
 
 }  // namespace
 
-TEST_CASE("isa: the bit-manipulation and Zicond extensions are in the default ISA, not in rv64gc") {
+TEST_CASE("isa: the bit-manipulation, Zicond and half-precision extensions are in the default ISA, not in rv64gc") {
     using isa::Ext;
-    const Ext ours[] = {Ext::Zba, Ext::Zbb, Ext::Zbc, Ext::Zbs, Ext::Zbkb, Ext::Zbkc, Ext::Zbkx, Ext::Zicond};
+    const Ext ours[] = {Ext::Zba, Ext::Zbb, Ext::Zbc, Ext::Zbs, Ext::Zbkb, Ext::Zbkc, Ext::Zbkx, Ext::Zicond,
+                        Ext::Zfh, Ext::Zfhmin};
     const emu::IsaConfig def;
     const emu::IsaConfig gc = config("rv64gc");
     for (Ext e : ours) {
@@ -71,6 +74,8 @@ TEST_CASE("isa: the bit-manipulation and Zicond extensions are in the default IS
     CHECK(some.has(Ext::Zbb_or_Zbkb));
     CHECK_FALSE(some.has(Ext::Zbb));
     CHECK_FALSE(some.has(Ext::Zbc_or_Zbkc));
+    CHECK(config("rv64gc_zfhmin").has(Ext::Zfhmin_and_D));
+    CHECK_FALSE(config("rv64imafc_zfhmin").has(Ext::Zfhmin_and_D));
 }
 
 TEST_CASE("isa: riscv,isa lists an extension exactly when it is on") {
@@ -115,4 +120,19 @@ TEST_CASE("isa: an instruction of an extension that is off is illegal") {
     CHECK(run_one("rv64gc_zbkx", kXperm8) == ~0ull);
     CHECK(run_one("rv64gc", kCzero) == kIllegal);
     CHECK(run_one("rv64gc_zicond", kCzero) == ~0ull);
+}
+
+TEST_CASE("isa: Zfhmin has the half-precision moves and conversions, Zfh the arithmetic") {
+    constexpr uint64_t kIllegal = 2;
+    constexpr uint32_t kFaddH = 0x04c5f553;   // fadd.h fa0,fa1,fa2
+    constexpr uint32_t kFlh = 0x00059507;     // flh fa0,0(a1)
+    constexpr uint32_t kFcvtDH = 0x42258553;  // fcvt.d.h fa0,fa1
+    CHECK(run_one("rv64gc", kFlh) == kIllegal);
+    CHECK(run_one("rv64gc", kFaddH) == kIllegal);
+    CHECK(run_one("rv64gc_zfhmin", kFlh) == ~0ull);
+    CHECK(run_one("rv64gc_zfhmin", kFcvtDH) == ~0ull);
+    CHECK(run_one("rv64gc_zfhmin", kFaddH) == kIllegal);
+    CHECK(run_one("rv64imafc_zfhmin", kFcvtDH) == kIllegal);  // without D
+    CHECK(run_one("rv64gc_zfh", kFaddH) == ~0ull);
+    CHECK(run_one("rv64gc_zfh", kFlh) == ~0ull);  // Zfh implies Zfhmin
 }
