@@ -67,13 +67,14 @@ def in_terminal(args, keys, wait_s, timeout=30):
     return rc, err, time.monotonic() - t0
 
 
-h = ["--isa", "rv64gch"]
+h = ["--isa", "rv64gch_sstc"]
 
 # Linux KVM's vCPU load: htimedelta = -time, vstimecmp = ~0, STCE on for HS and VS.
 wall = ends_by("--timeout", ["run", *h, "--timeout", "2", vstimer], "vstimecmp = ~0 with htimedelta")
 check(wall < 10, f"vstimecmp = ~0: --timeout 2 ends it in {wall:.2f} s wall")
 ends_by("--max-insns", ["run", *h, "--max-insns", "1000000", vstimer], "vstimecmp = ~0 with htimedelta")
 ends_by("--timeout", ["run", *h, "--harts", "2", "--timeout", "1", vstimer], "vstimecmp = ~0, two harts")
+ends_by("--timeout", ["run", "--timeout", "1", vstimer], "vstimecmp = ~0 in the default ISA")
 rc, err, wall = in_terminal(["run", *h, vstimer], b"\x01x", 0.5)
 check(rc == 0 and "Ctrl-A X" in err, f"vstimecmp = ~0: Ctrl-A X leaves ({wall:.2f} s wall)", f"rc={rc} {err!r}")
 

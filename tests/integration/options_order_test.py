@@ -80,9 +80,9 @@ def both_orders(a, b, what, expect):
           f"{isa_of(ta)} vs {isa_of(tb)}")
 
 
-both_orders(["--no-sstc"], ["--isa", "rv64gch"], "no Sstc, with H",
+both_orders(["--no-sstc"], ["--isa", "rv64gch_sstc"], "no Sstc, with H",
             lambda t: "sstc" not in isa_of(t) and isa_of(t).startswith("rv64imafdch"))
-both_orders(["--no-sstc"], ["--isa", "rv64imac"], "no Sstc, no F/D",
+both_orders(["--no-sstc"], ["--isa", "rv64imac_sstc"], "no Sstc, no F/D",
             lambda t: "sstc" not in isa_of(t) and isa_of(t).startswith("rv64imac_"))
 both_orders(["--harts", "3"], ["--isa", "rv64gch"], "three harts with H",
             lambda t: len(cpus(t)) == 3 and all(t[c]["riscv,isa"].startswith(b"rv64imafdch") for c in cpus(t)))
@@ -90,11 +90,12 @@ both_orders(["--mem", "64M"], ["--isa", "rv64gch"], "64M of RAM with H",
             lambda t: memory(t) == [struct.pack(">QQ", 0x80000000, 64 << 20)])
 both_orders(["--demo-devices"], ["--isa", "rv64gch"], "the demo devices with H",
             lambda t: "/soc/serial@10001000" in t)
-both_orders(["--harts", "2", "--no-sstc"], ["--isa", "rv64gch", "--mem", "128M"], "four options",
+both_orders(["--harts", "2", "--no-sstc"], ["--isa", "rv64gch_sstc", "--mem", "128M"], "four options",
             lambda t: len(cpus(t)) == 2 and "sstc" not in isa_of(t) and
             memory(t) == [struct.pack(">QQ", 0x80000000, 128 << 20)])
-t, _ = tree("--isa", "rv64gch")
+t, _ = tree()
 check(t is not None and isa_of(t).endswith("_sstc"), "Sstc is on by default", t and isa_of(t))
+both_orders(["--no-sstc"], [], "no Sstc in the default ISA", lambda t: "sstc" not in isa_of(t) and "h_" in isa_of(t))
 t, _ = tree("--isa", "rv64gc", "--isa", "rv64gch")
 check(t is not None and isa_of(t).startswith("rv64imafdch"), "the last --isa counts", t and isa_of(t))
 
