@@ -4,6 +4,7 @@
 
 #include "commit_log.hpp"
 #include "machine.hpp"
+#include "timer_deadline.hpp"
 
 namespace emu {
 
@@ -61,29 +62,33 @@ void Hart::set_hw_irq(unsigned bit, bool level) {
 }
 
 // Timer lines: MTIP from the CLINT, STIP from stimecmp (Sstc), VSTIP from
-// vstimecmp (with htimedelta). Also computes the cycle at which the next
+// vstimecmp (with htimedelta). Also keeps the cycle at which the next
 // comparison will become true, so the loop can stop exactly there.
 void Hart::update_timers() {
     const uint64_t now = mtime();
     next_timer_cycle_ = ~0ull;
-    auto cycle_when = [&](uint64_t target) -> uint64_t {
-        if (target <= now) return cycle;
-        uint64_t ticks = target - now;
-        if (ticks > (~0ull - cycle) / CycleModel::kCyclesPerTick) return ~0ull;
-        return cycle - cycle % CycleModel::kCyclesPerTick + ticks * CycleModel::kCyclesPerTick;
+    auto line = [&](unsigned bit, bool enabled, uint64_t cmp, uint64_t delta) {
+        const TimerDeadline d = timer_deadline(cycle, now, delta, cmp, CycleModel::kCyclesPerTick);
+        set_hw_irq(bit, enabled && d.kind == TimerDeadline::Now);
+        if (enabled && d.kind == TimerDeadline::At) next_timer_cycle_ = std::min(next_timer_cycle_, d.cycle);
     };
-    auto line = [&](unsigned bit, bool enabled, uint64_t cmp, uint64_t t) {
-        bool level = enabled && t >= cmp;
-        set_hw_irq(bit, level);
-        if (enabled && !level) next_timer_cycle_ = std::min(next_timer_cycle_, cycle_when(cmp - (t - now)));
-    };
-    line(irq::MTI, true, m_.mtimecmp(id), now);
+    line(irq::MTI, true, m_.mtimecmp(id), 0);
     const bool stce = csr.menvcfg >> 63;
-    line(irq::STI, stce, csr.stimecmp, now);
-    if (h_ext) line(irq::VSTI, stce && (csr.henvcfg >> 63), csr.vstimecmp, now + csr.htimedelta);
+    line(irq::STI, stce, csr.stimecmp, 0);
+    if (h_ext) line(irq::VSTI, stce && (csr.henvcfg >> 63), csr.vstimecmp, csr.htimedelta);
     set_hw_irq(irq::MSI, m_.msip(id));
 }
 
+uint64_t Hart::sleeps_until() {
+    if (!wfi) return cycle;
+    update_timers();
+    return (mip_value() & csr.mie) ? cycle : next_timer_cycle_;
+}
+
+// Every pass of the loop executes an instruction or moves cycle forward (a
+// sleep, an interrupt's entry), or follows one that did, so the loop ends by
+// its limits whatever the guest does: update_timers() leaves no deadline at
+// or before the current cycle.
 uint64_t Hart::run(uint64_t cycle_limit, uint64_t max_insns) {
     uint64_t executed = 0;
     while (executed < max_insns && cycle < cycle_limit && !m_.stop_requested()) {
@@ -97,12 +102,16 @@ uint64_t Hart::run(uint64_t cycle_limit, uint64_t max_insns) {
                 continue;
             }
             // Sleep until the next timer comparison or the end of the slice.
-            uint64_t wake = std::min(cycle_limit, next_timer_cycle_);
-            cycle = std::max(cycle, wake);
+            const uint64_t wake = std::min(cycle_limit, next_timer_cycle_);
+            if (wake <= cycle) break;
+            cycle = wake;
             if (wake == cycle_limit) break;
             continue;
         }
+        // A timer may have come due during an interrupt's entry: look again
+        // before the handler's first instruction.
         deadline_ = std::min(cycle_limit, next_timer_cycle_);
+        if (deadline_ <= cycle) continue;
         uint64_t budget = max_insns - executed;
         if (__builtin_expect(commit_ != nullptr, 0)) executed += step_logged();
         else executed += (has_breakpoints || triggers_armed_) ? exec_loop<true>(budget) : exec_loop<false>(budget);

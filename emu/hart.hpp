@@ -84,8 +84,12 @@ public:
     } walk_stats;
     bool tlb_enabled = true;  // false: nothing is cached, every translation walks (for comparisons)
     bool wfi = false;      // stalled in WFI
-    // Whether a timer comparison is armed that will wake a stalled hart.
-    bool can_wake() const { return next_timer_cycle_ != ~0ull; }
+    // Whether a stalled hart wakes: an interrupt enabled in mie is pending,
+    // or a timer comparison is armed that will make one pending.
+    bool can_wake() const { return next_timer_cycle_ != ~0ull || (mip_value() & csr.mie); }
+    // The cycle a hart stalled in WFI wakes at by its own timers (~0: never);
+    // its current cycle when it is not stalled or an enabled interrupt is pending.
+    uint64_t sleeps_until();
     bool lr_valid = false;
     uint64_t lr_addr = 0;
 

@@ -330,9 +330,28 @@ uint64_t Machine::cycles() const {
     return c;
 }
 
+// The end of the round that starts with the furthest hart at `from`. While
+// every hart sleeps in WFI, the rounds up to the one in which the first of
+// them wakes would each only move the clocks on: they are skipped, and the
+// round ends where the last of them would have.
+uint64_t Machine::next_round_end(uint64_t from, uint64_t length) {
+    uint64_t wake = ~0ull;
+    for (unsigned i = 0; i < harts_.size(); ++i) {
+        current_ = i;  // the CLINT's time is the current hart's
+        wake = std::min(wake, harts_[i]->sleeps_until());
+    }
+    current_ = 0;
+    uint64_t rounds = 1;
+    if (wake != ~0ull && wake > from && wake - from > length)
+        rounds = (wake - from) / length + ((wake - from) % length != 0);
+    if (rounds > (~0ull - from) / length) return ~0ull;
+    return from + rounds * length;
+}
+
 // The run in slices that end where the history takes its next snapshot
 // and where recorded input is due; the slicing changes nothing in the run.
 StopReason Machine::run(uint64_t max_insns) {
+    last_run_ = 0;
     if (halted_) return StopReason::Halted;
     uint64_t done = 0;
     for (;;) {
@@ -345,8 +364,9 @@ StopReason Machine::run(uint64_t max_insns) {
         const uint64_t before = steps_;
         StopReason r = run_slice(n);
         done += steps_ - before;
+        last_run_ = done;
         if (r == StopReason::Idle && next_input_ < inputs_.size() && inputs_[next_input_].step == steps_) continue;
-        if (r != StopReason::Limit || done >= max_insns) {
+        if (r != StopReason::Limit || done >= max_insns || yielded_) {
             if (history_) history_->at_step(*this);
             return r;
         }
@@ -377,15 +397,22 @@ StopReason Machine::run_slice(uint64_t max_insns) {
     stop_reason_ = StopReason::Limit;
     uint64_t done = 0;
     const bool single = harts_.size() == 1;
+    bool first_round = true;
+    yielded_ = false;
     while (!stop_ && done < max_insns) {
         // A round: each hart in turn runs up to the round's end cycle. With
         // several harts a round cut short (budget, a stop) is resumed by the
         // next call where it stopped, so how a run is sliced into calls does
         // not change what happens, cycle for cycle.
         if (!round_open_) {
+            if (!first_round && yield_ && yield_()) {
+                yielded_ = true;
+                break;
+            }
+            first_round = false;
             uint64_t end = 0;
             for (auto& h : harts_) end = std::max(end, h->cycle);
-            round_end_ = end + (single ? kSingleSlice : kQuantum);
+            round_end_ = next_round_end(end, single ? kSingleSlice : kQuantum);
             round_next_ = 0;
             round_idle_ = true;
             device_activity_ = false;

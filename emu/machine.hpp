@@ -157,6 +157,21 @@ public:
     // (summed over harts). Deterministic: the same image and calls give the
     // same run, cycle for cycle.
     StopReason run(uint64_t max_insns);
+    // Instructions the last run() executed (retired or trapped), summed over harts.
+    uint64_t last_run_instructions() const { return last_run_; }
+    // Asked between rounds of run(): true ends the call early (StopReason::
+    // Limit), so a caller keeps its host-side limits (wall time, a pause,
+    // typed input) however long the guest sleeps or how little it retires.
+    // Rounds are whole, so where a run is cut does not change it.
+    void set_yield(std::function<bool()> f) { yield_ = std::move(f); }
+    // A yield hook for one scope.
+    struct ScopedYield {
+        Machine& m;
+        ScopedYield(Machine& machine, std::function<bool()> f) : m(machine) { m.set_yield(std::move(f)); }
+        ~ScopedYield() { m.set_yield(nullptr); }
+        ScopedYield(const ScopedYield&) = delete;
+        ScopedYield& operator=(const ScopedYield&) = delete;
+    };
 
     // Every instruction any hart retires goes to `log` in Spike's
     // --log-commits format (emu/commit_log.hpp); null stops. The log is the caller's.
@@ -291,6 +306,10 @@ private:
     unsigned round_next_ = 0;
     bool reset_requested_ = false;
     bool device_activity_ = false;  // a device changed interrupt state during this round
+    uint64_t last_run_ = 0;
+    bool yielded_ = false;  // run_slice() gave control back through yield_
+    std::function<bool()> yield_;
+    uint64_t next_round_end(uint64_t from, uint64_t length);
     std::vector<uint8_t> make_device_tree(const std::string& bootargs, uint64_t initrd_start, uint64_t initrd_size) const;
     int exit_code_ = 0;
     std::string halt_reason_;

@@ -1,6 +1,7 @@
 // stepvisor demo [NAME]: built-in runs that need no files (their images are
 // embedded in the binary), each with narration and measured figures.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -100,7 +101,17 @@ int run_scenario(const scen::Entry& entry, const MachineOptions& opt, const std:
     std::printf("== %s: %s ==\n\n%s\n", s.name().c_str(), s.summary().c_str(), s.intro().c_str());
     const size_t nsteps = run->steps().size();
     uint64_t budget = opt.max_insns ? opt.max_insns : s.budget();
+    using clock = std::chrono::steady_clock;
+    const auto t0 = clock::now();
+    auto slice_t0 = t0;
+    emu::Machine::ScopedYield yield(run->machine(), [&] { return clock::now() - slice_t0 >= std::chrono::milliseconds(20); });
+    bool timed_out = false;
     while (!run->done() && budget) {
+        if (opt.timeout_s > 0 && std::chrono::duration<double>(clock::now() - t0).count() >= opt.timeout_s) {
+            timed_out = true;
+            break;
+        }
+        slice_t0 = clock::now();
         uint64_t before = run->machine().instructions();
         auto reached = run->advance(std::min<uint64_t>(budget, 200'000));
         budget -= std::min(budget, std::max<uint64_t>(run->machine().instructions() - before, 1));
@@ -138,11 +149,16 @@ int run_scenario(const scen::Entry& entry, const MachineOptions& opt, const std:
         std::printf("  %s  %s%s%s\n", c.ok ? "ok  " : "FAIL", c.name.c_str(), c.detail.empty() ? "" : ": ",
                     c.detail.c_str());
     std::string msg = run->stop_message();
-    if (!msg.empty()) std::fprintf(stderr, "stepvisor: demo %s: %s\n", s.name().c_str(), msg.c_str());
+    if (!msg.empty() && !timed_out) std::fprintf(stderr, "stepvisor: demo %s: %s\n", s.name().c_str(), msg.c_str());
     if (!json_path.empty()) {
         std::ofstream out(json_path, std::ios::binary);
         out << scen::to_json(*run, result);
         if (!out) throw UsageError("demo: cannot write " + json_path);
+    }
+    if (timed_out) {
+        std::fprintf(stderr, "stepvisor: demo %s: stopped after %g s (--timeout) before the scenario's end\n",
+                     s.name().c_str(), opt.timeout_s);
+        return kExitLimit;
     }
     std::printf("\n%s: %s\n", s.name().c_str(), result.ok ? "every check holds" : "a check failed");
     return result.ok ? kExitPass : kExitFail;

@@ -229,10 +229,11 @@ uint64_t GdbStub::run_slice(uint64_t budget) {
             step_done = !(progress(h) == before);
         }
     } else if (goal_.steps) {
-        // One run(1) is one instruction executed (retired or trapped).
+        // run(1) executes one instruction (retired or trapped), or none when
+        // it gave control back early (a long WFI sleep).
         for (uint64_t i = 0; i < budget && goal_.steps && r == emu::StopReason::Limit; ++i) {
             r = m().run(1);
-            if (r == emu::StopReason::Limit) --goal_.steps;
+            if (r == emu::StopReason::Limit) goal_.steps -= std::min(goal_.steps, m().last_run_instructions());
         }
         step_done = goal_.steps == 0;
     } else {

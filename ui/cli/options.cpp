@@ -95,6 +95,13 @@ const std::string& value_of(const std::vector<std::string>& args, size_t& i) {
     return args[++i];
 }
 
+namespace {
+// What every option given so far says together, whatever their order.
+void settle(MachineOptions& opt) {
+    if (opt.no_sstc) opt.config.isa.ext.remove(isa::Ext::Sstc);
+}
+}  // namespace
+
 bool parse_machine_option(const std::vector<std::string>& args, size_t& i, MachineOptions& opt) {
     const std::string& a = args[i];
     if (a == "--isa") {
@@ -102,13 +109,15 @@ bool parse_machine_option(const std::vector<std::string>& args, size_t& i, Machi
         std::string err = emu::IsaConfig::parse(value_of(args, i), opt.config.isa, &note);
         if (!err.empty()) throw UsageError(err);
         if (!note.empty()) std::fprintf(stderr, "note: %s\n", note.c_str());
+        settle(opt);
     } else if (a == "--mem") {
         uint64_t s = parse_size(value_of(args, i), "--mem");
         if (s < (1ull << 20) || s > (64ull << 30) || (s & 0xfff))
             throw UsageError("--mem: size must be a multiple of 4K between 1M and 64G");
         opt.config.ram_size = s;
     } else if (a == "--no-sstc") {
-        opt.config.isa.ext.remove(isa::Ext::Sstc);
+        opt.no_sstc = true;
+        settle(opt);
     } else if (a == "--no-tlb") {
         opt.config.tlb = false;
     } else if (a == "--demo-devices") {

@@ -42,10 +42,16 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
         const double s = since_start();
         return (opt.timeout_s > 0 && s >= opt.timeout_s) || (cancel && cancel->load());
     };
+    // Control comes back every few tens of milliseconds whatever the guest
+    // does (sleeps in WFI, traps in a loop, retires nothing), so the limits,
+    // the console's escape and the debugger are always heard.
+    auto slice_t0 = clock::now();
+    emu::Machine::ScopedYield yield(m, [&] { return clock::now() - slice_t0 >= std::chrono::milliseconds(20); });
     while (remaining > 0) {
         if (gdb && (gdb->accept(waiting ? 100 : 0) || waiting)) {
             // A debugger is connected (or awaited): it says when the machine runs.
             waiting = waiting && !gdb->connected();
+            slice_t0 = clock::now();
             const uint64_t n = gdb->service(gdb->running() ? 0 : 100, std::min(remaining, kChunk / 20));
             remaining -= n;
             std::fflush(stdout);
@@ -57,7 +63,9 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
         }
         // With a stub or a socket: notice gdb and management clients promptly.
         uint64_t chunk = std::min(remaining, gdb || serving ? kChunk / 20 : kChunk);
+        slice_t0 = clock::now();
         r = m.run(chunk);
+        remaining -= std::min(remaining, m.last_run_instructions());
         std::fflush(stdout);  // a prompt without a newline must reach the user now
         if (console && !console->pump(m)) { left = true; break; }
         Between b = between ? between(since_start()) : Between::Run;
@@ -85,10 +93,9 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
             continue;
         }
         if (r != emu::StopReason::Limit) break;
-        remaining -= chunk;
         if (late) { timed_out = true; break; }
     }
-    if (remaining == 0) r = emu::StopReason::Limit;
+    if (remaining == 0 && r != emu::StopReason::Halted) r = emu::StopReason::Limit;
     o.seconds = std::chrono::duration<double>(clock::now() - t0).count();
     o.instructions = m.instructions_since_power_on();
     o.cycles = m.cycles_since_power_on();

@@ -344,6 +344,9 @@ void Session::serve_gdb(double budget_ms) {
     // Packets for part of the frame (gdb waits for each answer); while gdb
     // has the machine running, slices of it for the frame's budget.
     const auto t0 = clock::now();
+    emu::Machine::ScopedYield yield(*m_, [&] {
+        return std::chrono::duration<double, std::milli>(clock::now() - t0).count() >= budget_ms;
+    });
     bool moved = gdb_->running();
     while (gdb_->connected() && std::chrono::duration<double, std::milli>(clock::now() - t0).count() <
                                     (gdb_->running() ? budget_ms : std::min(budget_ms, 8.0))) {
@@ -364,6 +367,10 @@ void Session::tick(double budget_ms) {
     if (!own_running()) return;
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
+    // However little the guest retires, the frame (and with it Pause) comes on time.
+    emu::Machine::ScopedYield yield(*m_, [&] {
+        return std::chrono::duration<double, std::milli>(clock::now() - t0).count() >= budget_ms;
+    });
     while (own_running()) {
         const auto c0 = clock::now();
         const uint64_t first = m_->events().total();
