@@ -33,7 +33,8 @@ def demo(name):
 # --list names every scenario with a summary.
 p = subprocess.run([exe, "demo", "--list"], capture_output=True, text=True)
 check(p.returncode == 0, "demo --list exits 0")
-for name in ("tour", "isolation", "trap-emulate", "cpu-shares", "overprovisioning", "interrupts", "memory", "ballooning", "devices"):
+for name in ("tour", "isolation", "trap-emulate", "cpu-shares", "overprovisioning", "interrupts", "memory", "ballooning", "devices",
+             "oob-management"):
     check(any(l.split()[:1] == [name] and len(l.split()) > 3 for l in p.stdout.splitlines()),
           f"demo --list names {name} with a summary")
 p = subprocess.run([exe, "demo", "no-such"], capture_output=True, text=True)
@@ -156,6 +157,30 @@ check(len(frees) >= 3 and min(frees) == frees[0] - 512 and frees[-1] == frees[0]
 check("128 came zeroed, 128 hold what was written" in out, "ballooning: hungry's pages came zeroed and work")
 check("donor: SBI console write from a page in the balloon: -3" in out,
       "ballooning: hv refuses to read a page the donor gave away (SBI_ERR_INVALID_PARAM)")
+
+
+# Row 10, out-of-band management: web and db beat every 5 ms (firmware/guests/
+# beat.c: BEAT_TIME 50000 at 10 MHz), stuck hangs with interrupts off after
+# its sixth beat (hang.c), chatty floods. The client's rules: hung after
+# 10 ms of stalled SBI calls and console (so detection takes 10 ms and at
+# most a few polls of 1 ms more); a flood above 1 KB/ms gets share 10%
+# (from 50%: the rate falls to about a fifth). Predicted: stuck's first beat
+# after the reset one beat period (5 ms) plus its boot after the reset; web
+# and db keep every beat, the client sees every line hv printed.
+out, d = demo("oob-management")
+f = d["figures"]
+checkpoints_in_order("oob-management", d)
+check(10 <= f["detect_ms"] <= 13, f"oob-management: the hang detected {f['detect_ms']:.2f} ms after it began (10 ms rule, 1 ms polls)")
+check(5 <= f["recover_ms"] <= 10, f"oob-management: stuck beat again {f['recover_ms']:.2f} ms after its reset (a 5 ms beat and a boot)")
+check(f["kept.beats_lost"] == 0 and all(f[f"kept.{v}.seen"] == f[f"kept.{v}.printed"] > 0 for v in ("web", "db", "stuck", "chatty")),
+      "oob-management: no beat of web or db lost; the client saw every line hv printed for each VM")
+check(f["kept.web.printed"] >= 10 and f["kept.db.printed"] >= 10, "oob-management: web and db beat on through the hang and the reset")
+check(f["flood.share_after"] == 10 and 0 < f["flood.after"] < f["flood.before"] / 3,
+      f"oob-management: chatty's flood fell from {f['flood.before']:.0f} to {f['flood.after']:.0f} B/ms at 10% of a hart")
+check(f["hv.boots"] == 2 and f["power_cycle_ms"] > 0 and f["qmp.event_names"] == "RESET POWERDOWN SHUTDOWN",
+      f"oob-management: power-cycled ({f['power_cycle_ms']:.1f} ms to every VM beating), events {f['qmp.event_names']}")
+check("[vm2] hang: interrupts off, spinning" in out and "hv: vm2 reset by the management controller" in out,
+      "oob-management: the narration shows the hang and hv's reset")
 
 
 # Row 5, overprovisioning: 6 vCPUs on 2 harts, each asking 1 ms in every

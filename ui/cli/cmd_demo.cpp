@@ -112,9 +112,9 @@ int run_scenario(const scen::Entry& entry, const MachineOptions& opt, const std:
             break;
         }
         slice_t0 = clock::now();
-        uint64_t before = run->machine().instructions();
+        uint64_t before = run->machine().instructions_since_power_on();
         auto reached = run->advance(std::min<uint64_t>(budget, 200'000));
-        budget -= std::min(budget, std::max<uint64_t>(run->machine().instructions() - before, 1));
+        budget -= std::min(budget, std::max<uint64_t>(run->machine().instructions_since_power_on() - before, 1));
         // Merge this slice's console lines and checkpoints by cycle.
         struct Item { uint64_t cycle; int order; std::string text; };
         std::vector<Item> items;

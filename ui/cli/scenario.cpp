@@ -23,12 +23,13 @@ std::unique_ptr<Scenario> make_overprovisioning();
 std::unique_ptr<Scenario> make_interrupts();
 std::unique_ptr<Scenario> make_memory();
 std::unique_ptr<Scenario> make_devices();
+std::unique_ptr<Scenario> make_oob_management();
 
 const std::vector<Entry>& registry() {
     static const std::vector<Entry> r = [] {
         std::vector<Entry> v;
         for (auto make : {make_isolation, make_trap_emulate, make_cpu_shares, make_overprovisioning, make_interrupts,
-                          make_memory, make_ballooning, make_devices}) {
+                          make_memory, make_ballooning, make_devices, make_oob_management}) {
             auto s = make();
             v.push_back({s->name(), s->summary(), make});
         }
@@ -84,8 +85,10 @@ ScenarioRun::ScenarioRun(std::unique_ptr<Scenario> s, emu::MachineConfig cfg) : 
     cfg.console = [this](uint8_t b) {
         console_.push_back(char(b));
         if (b == '\n') {
-            lines_.emplace_back(m_ ? m_->cycles() : 0, line_);
-            line_ends_.push_back({console_.size() - 1, m_ ? m_->cycles() : 0, m_ ? m_->instructions() : 0});
+            // Counted since power-on, so a reset from outside does not turn the clock back.
+            lines_.emplace_back(m_ ? m_->cycles_since_power_on() : 0, line_);
+            line_ends_.push_back({console_.size() - 1, m_ ? m_->cycles_since_power_on() : 0,
+                                  m_ ? m_->instructions_since_power_on() : 0});
             line_.clear();
         } else if (b != '\r') {
             line_.push_back(char(b));
@@ -132,7 +135,7 @@ void ScenarioRun::check_console(std::optional<uint64_t> until) {
         if (c.kind == Condition::Kind::Console) {
             size_t at = console_.find(c.text, console_checked_);
             if (at == std::string::npos) return;
-            Reached r{k, m_->cycles(), m_->instructions(), 0, "console: " + c.text};
+            Reached r{k, m_->cycles_since_power_on(), m_->instructions_since_power_on(), 0, "console: " + c.text};
             // The cycle of the newline that completed the line holding it.
             auto it = std::lower_bound(line_ends_.begin(), line_ends_.end(), at + c.text.size(),
                                        [](const LineEnd& l, size_t off) { return l.offset < off; });
@@ -148,7 +151,7 @@ void ScenarioRun::check_console(std::optional<uint64_t> until) {
         } else if (c.kind == Condition::Kind::Halted) {
             if (until) return;
             if (!m_->halted()) return;
-            Reached r{k, m_->cycles(), m_->instructions(), 0, "machine halted: " + m_->halt_reason()};
+            Reached r{k, m_->cycles_since_power_on(), m_->instructions_since_power_on(), 0, "machine halted: " + m_->halt_reason()};
             reached_.push_back(r);
             fresh_.push_back(r);
             scen_->at_checkpoint(k, *m_);
@@ -160,21 +163,24 @@ void ScenarioRun::check_console(std::optional<uint64_t> until) {
 
 std::vector<Reached> ScenarioRun::advance(uint64_t max_insns, bool exact) {
     fresh_.clear();
-    // Slices small enough that the event ring never wraps between scans.
-    const uint64_t slice = 20'000;
     while (max_insns && !done()) {
-        uint64_t n = std::min({slice, max_insns, scen_->budget() - used_});
+        // Slices end at whole multiples of kSlice since power-on, however
+        // the caller cuts its calls, so what between() sees is the same.
+        const uint64_t at = m_->instructions_since_power_on();
+        uint64_t n = std::min({kSlice - at % kSlice, max_insns, scen_->budget() - used_});
         m_->clear_stop_conditions();
         size_t k = reached_.size();
         if (exact && k < steps_.size() && steps_[k].when.kind == Condition::Kind::Event)
             m_->stop_on(steps_[k].when.event_kind);
-        uint64_t before = m_->instructions();
+        // Since power-on: a reset from outside (a management client) restarts the harts' counts.
+        uint64_t before = m_->instructions_since_power_on();
         last_ = m_->run(n);
-        uint64_t ran = m_->instructions() - before;
+        uint64_t ran = m_->instructions_since_power_on() - before;
         used_ += ran;
         max_insns -= std::min(max_insns, std::max<uint64_t>(ran, 1));
         scan_events();
         check_console();
+        between();
         if (exact && !fresh_.empty()) break;
         if (last_ == emu::StopReason::Breakpoint) break;
     }
@@ -182,10 +188,18 @@ std::vector<Reached> ScenarioRun::advance(uint64_t max_insns, bool exact) {
     return fresh_;
 }
 
+void ScenarioRun::between() {
+    const uint64_t at = m_->instructions_since_power_on();
+    if (at / kSlice == between_at_ / kSlice && !m_->halted()) return;  // not at the next slice's end yet
+    between_at_ = at;
+    scen_->between(*m_, console_);
+}
+
 std::vector<Reached> ScenarioRun::sync() {
     fresh_.clear();
     scan_events();
     check_console();
+    between();
     return fresh_;
 }
 
@@ -203,11 +217,11 @@ std::string ScenarioRun::stop_message() const {
 }
 
 ScenarioRun::Result ScenarioRun::finish() {
-    RunView v{*m_, console_, reached_, m_->halted(), m_->cycles(), m_->instructions(), lost_,
+    RunView v{*m_, console_, reached_, m_->halted(), m_->cycles_since_power_on(), m_->instructions_since_power_on(), lost_,
               [this](size_t at) {
                   auto it = std::lower_bound(line_ends_.begin(), line_ends_.end(), at,
                                              [](const LineEnd& l, size_t off) { return l.offset < off; });
-                  return it == line_ends_.end() ? m_->cycles() : it->cycle;
+                  return it == line_ends_.end() ? m_->cycles_since_power_on() : it->cycle;
               }};
     Result r;
     r.figures = scen_->figures(v);
@@ -264,8 +278,8 @@ std::string to_json(ScenarioRun& run, const ScenarioRun::Result& r) {
     std::string o = "{\n";
     o += "  \"scenario\": " + json_str(run.scenario().name()) + ",\n";
     o += "  \"ok\": " + std::string(r.ok ? "true" : "false") + ",\n";
-    o += "  \"cycles\": " + std::to_string(m.cycles()) + ",\n";
-    o += "  \"instructions\": " + std::to_string(m.instructions()) + ",\n";
+    o += "  \"cycles\": " + std::to_string(m.cycles_since_power_on()) + ",\n";
+    o += "  \"instructions\": " + std::to_string(m.instructions_since_power_on()) + ",\n";
     o += "  \"halted\": " + std::string(m.halted() ? "true" : "false") + ",\n";
     o += "  \"checkpoints\": [";
     for (size_t i = 0; i < run.steps().size(); ++i) {

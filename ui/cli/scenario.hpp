@@ -109,6 +109,11 @@ public:
     // Called when a checkpoint is reached, with the machine as it is then
     // (for figures about the machine's state mid-run, e.g. a G-stage map).
     virtual void at_checkpoint(size_t /*step*/, emu::Machine&) {}
+    // Called between slices of the run (every few thousand instructions,
+    // and whenever the GUI has moved the machine), with everything the
+    // console printed so far: a scenario that acts on the machine from
+    // outside (a management client) does it here.
+    virtual void between(emu::Machine&, const std::string& /*console*/) {}
     virtual std::vector<Figure> figures(const RunView& run) = 0;
     virtual std::vector<Check> checks(const std::vector<Figure>& figures, const RunView& run) = 0;
     // Instruction budget for a whole run (the scenario's configuration fits well within it).
@@ -156,7 +161,10 @@ public:
     std::string stop_message() const;  // "" when the machine powered off normally
 
 private:
+    // Slices small enough that the event ring never wraps between scans.
+    static constexpr uint64_t kSlice = 20'000;
     void scan_events();
+    void between();  // the scenario's between(), once per slice's end (and at a halt)
     // until: only console text whose line was complete by that cycle (the
     // console checkpoints that came before an event being scanned).
     void check_console(std::optional<uint64_t> until = std::nullopt);
@@ -170,7 +178,7 @@ private:
     struct LineEnd { size_t offset; uint64_t cycle, instret; };
     std::vector<LineEnd> line_ends_;  // each newline of the console: where, and when
     std::vector<Reached> reached_, fresh_;
-    uint64_t next_seq_ = 0, lost_ = 0, used_ = 0;
+    uint64_t next_seq_ = 0, lost_ = 0, used_ = 0, between_at_ = 0;
     emu::StopReason last_ = emu::StopReason::Limit;
 };
 
