@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Linux KVM on stepvisor: the KVM host built by `tests/linux/build-kernel.sh
---kvm` boots under Debian's OpenSBI fw_jump on `stepvisor run --isa rv64gch`
-with 1, 2 and 4 harts; its /init runs our VMM (tests/linux/kvm/vmm.c) on
+--kvm` boots under Debian's OpenSBI fw_jump on `stepvisor run --isa ISA`
+(rv64gch by default; rv64gch_sstc for Sstc) with 1, 2 and 4 harts; its /init runs our VMM (tests/linux/kvm/vmm.c) on
 guests from firmware/guests (hello through SBI exits, uart through MMIO exits,
 smp with two vCPUs started by KVM's SBI HSM), each guest prints its lines and
 ends with a system reset, and the host powers off (exit 0).
@@ -19,7 +19,7 @@ of STEPVISOR_LINUX_IMAGE / STEPVISOR_LINUX_INITRD (the plain build), whose
 /init prints its CPU count and powers off, which must end kvmtool and then the
 host.
 
-usage: kvm_test.py STEPVISOR [--harts 1,2,4] [--no-sstc] [--kvmtool]
+usage: kvm_test.py STEPVISOR [--harts 1,2,4] [--isa ISA] [--kvmtool]
                    [--qemu QEMU] [--qemu-plugin PLUGIN.so]
   STEPVISOR_KVM_IMAGE, STEPVISOR_KVM_INITRD   the KVM host's Image and initramfs
 Skipped (exit 77) when those (or, with --kvmtool, STEPVISOR_KVMTOOL and the
@@ -41,7 +41,7 @@ APPEND = "console=ttyS0 earlycon"
 ap = argparse.ArgumentParser()
 ap.add_argument("stepvisor")
 ap.add_argument("--harts", default="1,2,4")
-ap.add_argument("--no-sstc", action="store_true")
+ap.add_argument("--isa", default="rv64gch")
 ap.add_argument("--kvmtool", action="store_true")
 ap.add_argument("--qemu", default="")
 ap.add_argument("--qemu-plugin", default="")
@@ -200,10 +200,11 @@ def check(name, rc, out, harts):
 
 
 failures, figures = [], []
-sstc = "off" if a.no_sstc else "on"
+has_sstc = "sstc" in a.isa.split("_")
+sstc = "on" if has_sstc else "off"
 for harts in harts_list:
-    cmd = [a.stepvisor, "run", "--stats", "--isa", "rv64gch"] + (["--no-sstc"] if a.no_sstc else []) + [
-        "--harts", str(harts), "--timeout", str(a.timeout), "--bios", FW, "--kernel", image,
+    cmd = [a.stepvisor, "run", "--stats", "--isa", a.isa,
+           "--harts", str(harts), "--timeout", str(a.timeout), "--bios", FW, "--kernel", image,
         "--initrd", host_initrds[harts], "--append", APPEND]
     rc, out, err, secs = run(cmd, a.timeout + 30)
     own = check("stepvisor", rc, out, harts)
@@ -220,7 +221,7 @@ for harts in harts_list:
 
     if not a.qemu:
         continue
-    qcmd = [a.qemu, "-M", "virt", "-cpu", "rv64,h=true" + (",sstc=false" if a.no_sstc else ""),
+    qcmd = [a.qemu, "-M", "virt", "-cpu", "rv64,h=true" + ("" if has_sstc else ",sstc=false"),
             "-smp", str(harts), "-m", "256M", "-nographic", "-monitor", "none", "-serial", "stdio",
             "-bios", FW, "-kernel", image, "-initrd", host_initrds[harts], "-append", APPEND]
     qrc, qout, qerr, qsecs = run(qcmd, a.timeout)
