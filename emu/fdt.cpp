@@ -7,6 +7,8 @@
 
 #include <libfdt.h>
 
+#include "isa/hex.hpp"
+
 namespace emu {
 namespace {
 
@@ -16,12 +18,6 @@ struct NoSpace {};
 [[noreturn]] void fail(int err, const std::string& what) {
     throw std::runtime_error("device tree: " + what + ": libfdt error " + std::to_string(err) + " (" +
                              fdt_strerror(err) + ")");
-}
-
-std::string hex(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(v));
-    return buf;
 }
 
 // A thin wrapper over the sequential-write calls that turns errors into exceptions.
@@ -156,7 +152,7 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
         }
     }
     if (!cfg.bootargs.empty()) w.str("bootargs", cfg.bootargs);
-    w.str("stdout-path", "/soc/serial@" + hex(kUart0));
+    w.str("stdout-path", "/soc/serial@" + isa::hex_digits(kUart0));
     w.end();
 
     w.begin("poweroff");
@@ -173,7 +169,7 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
     w.str("compatible", "syscon-reboot");
     w.end();
 
-    w.begin("memory@" + hex(cfg.ram_base));
+    w.begin("memory@" + isa::hex_digits(cfg.ram_base));
     w.str("device_type", "memory");
     w.cells("reg", reg(cfg.ram_base, cfg.ram_size));
     w.end();
@@ -183,7 +179,7 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
     w.u32("#size-cells", 0);
     w.u32("timebase-frequency", uint32_t(cfg.timebase_hz));
     for (unsigned i = 0; i < n; ++i) {
-        w.begin("cpu@" + hex(i));
+        w.begin("cpu@" + isa::hex_digits(i));
         w.u32("phandle", cpu_ph[i]);
         w.str("device_type", "cpu");
         w.u32("reg", i);
@@ -219,7 +215,7 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
     w.str("compatible", "simple-bus");
     w.empty("ranges");
 
-    w.begin("serial@" + hex(kUart0));
+    w.begin("serial@" + isa::hex_digits(kUart0));
     w.u32("interrupts", kUart0Irq);
     w.u32("interrupt-parent", plic_ph);
     w.u32("clock-frequency", kUart0Clock);
@@ -229,14 +225,14 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
 
     if (cfg.demo_devices) {
         // Not on QEMU virt: the lecture's devices (machine.hpp, map::kUart1, kSriov).
-        w.begin("serial@" + hex(0x10001000));
+        w.begin("serial@" + isa::hex_digits(0x10001000));
         w.u32("interrupts", 11);
         w.u32("interrupt-parent", plic_ph);
         w.u32("clock-frequency", kUart0Clock);
         w.cells("reg", reg(0x10001000, 0x100));
         w.str("compatible", "ns16550a");
         w.end();
-        w.begin("sriov@" + hex(0x10010000));
+        w.begin("sriov@" + isa::hex_digits(0x10010000));
         w.cells("reg", reg(0x10010000, 0x5000));
         w.str("compatible", "stepvisor,sriov-console");
         w.end();
@@ -244,7 +240,7 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
 
     if (cfg.mgmt_mailbox) {
         // Not on QEMU virt: machine.hpp's map::kMgmt, for the hypervisor only.
-        w.begin("mgmt@" + hex(0x10020000));
+        w.begin("mgmt@" + isa::hex_digits(0x10020000));
         w.u32("interrupts", 12);
         w.u32("interrupt-parent", plic_ph);
         w.cells("reg", reg(0x10020000, 0x1000));
@@ -252,7 +248,7 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
         w.end();
     }
 
-    w.begin("test@" + hex(kTest));
+    w.begin("test@" + isa::hex_digits(kTest));
     w.u32("phandle", test_ph);
     w.cells("reg", reg(kTest, kTestSize));
     w.strs("compatible", {"sifive,test1", "sifive,test0", "syscon"});
@@ -265,7 +261,7 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
         clint_irqs.insert(clint_irqs.end(), {intc_ph[i], 3, intc_ph[i], 7});
     }
 
-    w.begin("plic@" + hex(kPlic));
+    w.begin("plic@" + isa::hex_digits(kPlic));
     w.u32("phandle", plic_ph);
     w.u32("riscv,ndev", cfg.plic_ndev);
     w.cells("reg", reg(kPlic, kPlicSize));
@@ -276,7 +272,7 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
     w.u32("#interrupt-cells", 1);
     w.end();
 
-    w.begin("clint@" + hex(kClint));
+    w.begin("clint@" + isa::hex_digits(kClint));
     w.cells("interrupts-extended", clint_irqs);
     w.cells("reg", reg(kClint, kClintSize));
     w.strs("compatible", {"sifive,clint0", "riscv,clint0"});

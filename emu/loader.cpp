@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "isa/hex.hpp"
+
 namespace emu {
 
 namespace {
@@ -24,12 +26,6 @@ constexpr uint32_t kShtSymtab = 2, kShtStrtab = 3;
 constexpr uint8_t kSttNotype = 0, kSttObject = 1, kSttFunc = 2;
 constexpr uint8_t kStbLocal = 0;
 constexpr uint16_t kShnUndef = 0, kPnXnum = 0xffff;
-
-std::string hex(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 
 [[noreturn]] void fail(const std::string& what, const std::string& problem) {
     throw LoadError(what + ": " + problem);
@@ -149,7 +145,7 @@ void read_symbols(const Reader& r, const std::string& what, Image& img) {
         fail(what, "bad section header size " + std::to_string(shentsize) + " (expected 64)");
     uint64_t table_len;
     if (!mul_ok(shnum, kShdrSize, table_len) || !r.fits(shoff, table_len))
-        fail(what, "truncated: section headers at offset " + hex(shoff) + " (" +
+        fail(what, "truncated: section headers at offset " + isa::hex(shoff) + " (" +
                        std::to_string(shnum) + " x 64 bytes) extend past end of file (" +
                        std::to_string(r.size()) + " bytes)");
 
@@ -162,7 +158,7 @@ void read_symbols(const Reader& r, const std::string& what, Image& img) {
             fail(what, "bad symbol entry size " + std::to_string(entsize) + " in section " +
                            std::to_string(i) + " (expected 24)");
         if (!r.fits(sym_off, sym_size))
-            fail(what, "truncated: symbol table at offset " + hex(sym_off) + " (" +
+            fail(what, "truncated: symbol table at offset " + isa::hex(sym_off) + " (" +
                            std::to_string(sym_size) + " bytes) extends past end of file (" +
                            std::to_string(r.size()) + " bytes)");
         if (link == 0 || link >= shnum)
@@ -174,7 +170,7 @@ void read_symbols(const Reader& r, const std::string& what, Image& img) {
                            std::to_string(link) + ", which is not a string table");
         uint64_t str_off = r.u64(st + 24), str_size = r.u64(st + 32);
         if (!r.fits(str_off, str_size))
-            fail(what, "truncated: string table at offset " + hex(str_off) + " (" +
+            fail(what, "truncated: string table at offset " + isa::hex(str_off) + " (" +
                            std::to_string(str_size) + " bytes) extends past end of file (" +
                            std::to_string(r.size()) + " bytes)");
         const char* strtab = reinterpret_cast<const char*>(r.data() + str_off);
@@ -256,7 +252,7 @@ Image parse_elf(std::span<const uint8_t> bytes, const std::string& what, uint64_
         fail(what, "bad program header size " + std::to_string(phentsize) + " (expected 56)");
     uint64_t ph_len;
     if (!mul_ok(phnum, kPhdrSize, ph_len) || !r.fits(phoff, ph_len))
-        fail(what, "truncated: program headers at offset " + hex(phoff) + " (" + std::to_string(phnum) +
+        fail(what, "truncated: program headers at offset " + isa::hex(phoff) + " (" + std::to_string(phnum) +
                        " x 56 bytes) extend past end of file (" + std::to_string(bytes.size()) + " bytes)");
 
     struct Placed { uint64_t vaddr; size_t index; unsigned ph; };
@@ -278,13 +274,13 @@ Image parse_elf(std::span<const uint8_t> bytes, const std::string& what, uint64_
         uint64_t filesz = r.u64(ph + 32), memsz = r.u64(ph + 40);
         std::string seg = "segment " + std::to_string(i);
         if (filesz > memsz)
-            fail(what, seg + ": file size " + hex(filesz) + " > memory size " + hex(memsz));
+            fail(what, seg + ": file size " + isa::hex(filesz) + " > memory size " + isa::hex(memsz));
         if (memsz == 0) continue;
         if (!r.fits(off, filesz))
-            fail(what, "truncated: " + seg + " data at offset " + hex(off) + " (" + std::to_string(filesz) +
+            fail(what, "truncated: " + seg + " data at offset " + isa::hex(off) + " (" + std::to_string(filesz) +
                            " bytes) extends past end of file (" + std::to_string(bytes.size()) + " bytes)");
         if (paddr + (memsz - 1) < paddr)
-            fail(what, seg + ": address range " + hex(paddr) + " + " + hex(memsz) + " wraps around");
+            fail(what, seg + ": address range " + isa::hex(paddr) + " + " + isa::hex(memsz) + " wraps around");
         if (!entry_set && vaddr <= entry && entry - vaddr < memsz) {
             entry = paddr + (entry - vaddr);
             entry_set = true;
@@ -297,7 +293,7 @@ Image parse_elf(std::span<const uint8_t> bytes, const std::string& what, uint64_
         img.segments.push_back(std::move(s));
     }
     if (img.segments.empty()) fail(what, "no loadable (PT_LOAD) segments");
-    if (entry & 1) fail(what, "entry address " + hex(entry) + " is odd (instructions start on 2-byte boundaries)");
+    if (entry & 1) fail(what, "entry address " + isa::hex(entry) + " is odd (instructions start on 2-byte boundaries)");
     img.entry = entry;
 
     // Sort by physical address and reject overlaps.
@@ -311,8 +307,8 @@ Image parse_elf(std::span<const uint8_t> bytes, const std::string& what, uint64_
         uint64_t a_last = a.paddr + (a.memsz - 1);
         if (b.paddr <= a_last)
             fail(what, "segments " + std::to_string(placed[order[k - 1]].ph) + " and " +
-                           std::to_string(placed[order[k]].ph) + " overlap (" + hex(a.paddr) + "-" +
-                           hex(a_last) + " and " + hex(b.paddr) + "-" + hex(b.paddr + (b.memsz - 1)) + ")");
+                           std::to_string(placed[order[k]].ph) + " overlap (" + isa::hex(a.paddr) + "-" +
+                           isa::hex(a_last) + " and " + isa::hex(b.paddr) + "-" + isa::hex(b.paddr + (b.memsz - 1)) + ")");
     }
     std::vector<Segment> sorted;
     sorted.reserve(order.size());
@@ -335,8 +331,8 @@ Image load_image_file(const std::string& path, std::optional<uint64_t> raw_load_
     Image img;
     std::optional<LinuxImageHeader> linux = linux_image_header(bytes);
     uint64_t addr = raw_load_addr.value_or(linux ? kDefaultRawLoadAddr + linux->text_offset : kDefaultRawLoadAddr);
-    if (addr & 1) fail(path, "load address " + hex(addr) + " is odd (instructions start on 2-byte boundaries)");
-    if (addr + (bytes.size() - 1) < addr) fail(path, "raw image at " + hex(addr) + " wraps around the address space");
+    if (addr & 1) fail(path, "load address " + isa::hex(addr) + " is odd (instructions start on 2-byte boundaries)");
+    if (addr + (bytes.size() - 1) < addr) fail(path, "raw image at " + isa::hex(addr) + " wraps around the address space");
     img.entry = addr;
     Segment s;
     s.paddr = addr;
@@ -344,7 +340,7 @@ Image load_image_file(const std::string& path, std::optional<uint64_t> raw_load_
     if (linux) {
         img.is_linux_image = true;
         s.memsz = std::max<uint64_t>(s.memsz, linux->image_size);
-        if (addr + (s.memsz - 1) < addr) fail(path, "Linux image at " + hex(addr) + " wraps around the address space");
+        if (addr + (s.memsz - 1) < addr) fail(path, "Linux image at " + isa::hex(addr) + " wraps around the address space");
     }
     s.data = std::move(bytes);
     img.segments.push_back(std::move(s));
@@ -392,8 +388,8 @@ void check_fits(const Image& image, uint64_t ram_base, uint64_t ram_size, const 
         uint64_t last = s.paddr + (s.memsz - 1);
         bool inside = ram_size != 0 && s.paddr >= ram_base && last >= s.paddr && last <= ram_last;
         if (!inside)
-            fail(what, "segment at " + hex(s.paddr) + " (" + std::to_string(s.memsz) +
-                           " bytes) lies outside RAM " + hex(ram_base) + "-" + hex(ram_last));
+            fail(what, "segment at " + isa::hex(s.paddr) + " (" + std::to_string(s.memsz) +
+                           " bytes) lies outside RAM " + isa::hex(ram_base) + "-" + isa::hex(ram_last));
     }
 }
 

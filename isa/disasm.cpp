@@ -14,6 +14,7 @@
 #include <cstdio>
 
 #include "csr.hpp"
+#include "hex.hpp"
 
 namespace isa {
 namespace {
@@ -58,12 +59,6 @@ constexpr CsrName kMoreCsrs[] = {
     {0xc82, "instreth"}, {0xda0, "scountovf"}, {0xdb0, "stopi"}, {0xeb0, "vstopi"},
     {0xfb0, "mtopi"},
 };
-
-std::string hex(uint64_t v) {
-    char b[24];
-    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-    return b;
-}
 
 std::string csr_text(uint64_t addr) {
     const auto a = static_cast<uint16_t>(addr & 0xfff);

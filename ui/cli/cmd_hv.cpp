@@ -26,6 +26,7 @@
 #include "hv/handover.h"
 #include "run_loop.hpp"
 #include "ui/embedded.hpp"
+#include "isa/hex.hpp"
 
 namespace cli {
 namespace {
@@ -152,7 +153,7 @@ int write_qemu_files(const std::string& dir, std::span<const unsigned char> hv, 
                       "M -nographic -bios " + bios + " -kernel " + hv_path;
     if (!builtin) {
         std::string table_path = put("vms.bin", table.bytes.data(), table.bytes.size());
-        cmd += " -device loader,file=" + table_path + ",addr=" + hex(HV_HANDOVER_ADDR) + ",force-raw=on";
+        cmd += " -device loader,file=" + table_path + ",addr=" + isa::hex(HV_HANDOVER_ADDR) + ",force-raw=on";
     }
     std::printf("%s\n", cmd.c_str());
     return 0;
@@ -185,7 +186,7 @@ public:
                          "\r\nstepvisor: hint: vm%zu '%s' has printed nothing in %.0f s; its image is loaded at GPA %s "
                          "and entered at %s. If it is linked for another address, give --vm IMAGE,addr=GPA; "
                          "if it prints through another device than the ns16550a at 0x10000000 or SBI, nothing shows.\r\n",
-                         k, v.name.c_str(), kAfterSeconds, hex(v.load_gpa).c_str(), hex(v.entry).c_str());
+                         k, v.name.c_str(), kAfterSeconds, isa::hex(v.load_gpa).c_str(), isa::hex(v.entry).c_str());
         }
     }
 

@@ -6,6 +6,7 @@
 #include "emu/snapshot.hpp"
 #include "isa/csr.hpp"
 #include "isa/disasm.hpp"
+#include "isa/hex.hpp"
 #include "options.hpp"
 #include "walk_text.hpp"
 
@@ -94,7 +95,7 @@ bool DebugSession::execute(const std::string& line, std::ostream& out) {
             reverse_until({a.begin() + 1, a.end()}, out);
         }
         else if (cmd == "history") history(out);
-        else if (cmd == "memhash") out << "memhash " << hex(emu::memory_hash(m_), 16) << "\n";
+        else if (cmd == "memhash") out << "memhash " << isa::hex(emu::memory_hash(m_), 16) << "\n";
         else if (cmd == "hart") { need(a, 1, "hart N"); select_hart(parse_u64(a[0], "hart"), out); }
         else out << "unknown command '" << cmd << "' (try help)\n";
     } catch (const UsageError& e) {
@@ -105,7 +106,7 @@ bool DebugSession::execute(const std::string& line, std::ostream& out) {
 
 void DebugSession::where(std::ostream& out) {
     emu::Hart& h = hart();
-    out << "hart" << h.id << " " << emu::priv_name(h.priv, h.virt, h.h_ext) << " " << hex(h.pc, 16) << ": "
+    out << "hart" << h.id << " " << emu::priv_name(h.priv, h.virt, h.h_ext) << " " << isa::hex(h.pc, 16) << ": "
         << insn_text(h.pc) << "\n";
 }
 
@@ -144,7 +145,7 @@ void DebugSession::report_stop(emu::StopReason r, uint64_t first_event, std::ost
     switch (r) {
     case emu::StopReason::Halted: out << "halted: " << m_.halt_reason() << " (exit code " << m_.exit_code() << ")\n"; return;
     case emu::StopReason::Breakpoint: out << "breakpoint\n"; break;
-    case emu::StopReason::Watchpoint: out << "watchpoint: hart" << m_.watch_hit().hart << " touched " << hex(m_.watch_hit().addr) << "\n"; break;
+    case emu::StopReason::Watchpoint: out << "watchpoint: hart" << m_.watch_hit().hart << " touched " << isa::hex(m_.watch_hit().addr) << "\n"; break;
     case emu::StopReason::Idle: out << "idle: every hart waits in WFI with nothing to wake it\n"; break;
     case emu::StopReason::Event:
         for (const auto& e : m_.events().since(first_event))
@@ -220,7 +221,7 @@ void DebugSession::until(const std::vector<std::string>& a, std::ostream& out) {
 
 void DebugSession::regs(std::ostream& out) {
     emu::Hart& h = hart();
-    out << "pc  " << hex(h.pc, 16) << "  mode " << emu::priv_name(h.priv, h.virt, h.h_ext)
+    out << "pc  " << isa::hex(h.pc, 16) << "  mode " << emu::priv_name(h.priv, h.virt, h.h_ext)
         << "  cycle " << h.cycle << "  instret " << h.instret << "\n";
     for (int i = 0; i < 32; i += 2) {
         char b[128];
@@ -239,13 +240,13 @@ void DebugSession::csr(const std::string& name, std::ostream& out) {
     auto v = hart().csr_peek(*addr);
     if (!v) throw UsageError("csr: " + name + " is not implemented");
     auto n = isa::csr_name(*addr);
-    out << (n ? std::string(*n) : name) << " = " << hex(*v, 16) << "\n";
+    out << (n ? std::string(*n) : name) << " = " << isa::hex(*v, 16) << "\n";
 }
 
 void DebugSession::mem(uint64_t addr, uint64_t n, std::ostream& out) {
     n = std::min<uint64_t>(n, 4096);
     for (uint64_t off = 0; off < n; off += 16) {
-        out << hex(addr + off, 16) << ":";
+        out << isa::hex(addr + off, 16) << ":";
         for (uint64_t i = off; i < std::min(n, off + 16); ++i) {
             uint8_t b;
             if (hart().debug_read_virt(addr + i, &b, 1)) { char s[4]; std::snprintf(s, sizeof s, " %02x", b); out << s; }
@@ -262,7 +263,7 @@ void DebugSession::disas(uint64_t addr, uint64_t n, std::ostream& out) {
     for (uint64_t i = 0; i < n; ++i) {
         uint16_t lo = 0;
         bool ok = hart().debug_read_virt(addr, &lo, 2);
-        out << (addr == hart().pc ? "=> " : "   ") << hex(addr, 16) << ": " << insn_text(addr) << "\n";
+        out << (addr == hart().pc ? "=> " : "   ") << isa::hex(addr, 16) << ": " << insn_text(addr) << "\n";
         if (!ok) break;
         addr += (lo & 3) == 3 ? 4 : 2;
     }

@@ -8,6 +8,7 @@
 #include "emu/history.hpp"
 #include "gdb_regs.hpp"
 #include "options.hpp"
+#include "isa/hex.hpp"
 
 namespace cli {
 
@@ -72,12 +73,6 @@ bool parse_hex(const std::string& s, uint64_t& v) {
         v = v * 16 + uint64_t(d);
     }
     return true;
-}
-
-std::string hex_num(uint64_t v) {
-    char b[24];
-    std::snprintf(b, sizeof b, "%llx", (unsigned long long)v);
-    return b;
 }
 
 // "ADDR,LEN" (and what follows ':' for M/X).
@@ -147,7 +142,7 @@ std::string GdbStub::stop_reply() {
     if (last_.reason == emu::StopReason::Watchpoint) {
         const emu::WatchHit& w = m().watch_hit();
         const char* k = w.watch.kind == emu::WatchKind::Write ? "watch" : w.watch.kind == emu::WatchKind::Read ? "rwatch" : "awatch";
-        s += std::string(k) + ":" + hex_num(w.addr) + ";";
+        s += std::string(k) + ":" + isa::hex_digits(w.addr) + ";";
     }
     return s;
 }
@@ -314,10 +309,10 @@ void GdbStub::query(const std::string& p) {
     } else if (p == "qAttached") {
         reply("1");
     } else if (p == "qC") {
-        reply("QC" + hex_num(uint64_t(last_.hart) + 1));
+        reply("QC" + isa::hex_digits(uint64_t(last_.hart) + 1));
     } else if (p == "qfThreadInfo") {
         std::string s = "m";
-        for (unsigned i = 0; i < m().hart_count(); ++i) s += (i ? "," : "") + hex_num(i + 1);
+        for (unsigned i = 0; i < m().hart_count(); ++i) s += (i ? "," : "") + isa::hex_digits(i + 1);
         reply(s);
     } else if (p == "qsThreadInfo") {
         reply("l");
@@ -371,7 +366,7 @@ bool GdbStub::arm(const std::vector<std::string>& w, std::ostream& out) {
                 g.kind = k;
             }
             armed_ = g;
-            out << "armed: gdb's next continue or stepi stops at " << (g.pc ? "pc " + hex(*g.pc) : "the next " + w[1]) << "\n";
+            out << "armed: gdb's next continue or stepi stops at " << (g.pc ? "pc " + isa::hex(*g.pc) : "the next " + w[1]) << "\n";
         } else if (c == "step" || c == "s" || c == "si") {
             Goal g;
             g.steps = w.size() > 1 ? parse_u64(w[1], "step") : 1;

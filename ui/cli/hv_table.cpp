@@ -5,16 +5,9 @@
 #include <stdexcept>
 
 #include "hv/handover.h"
+#include "isa/hex.hpp"
 
 namespace hvtable {
-
-namespace {
-std::string hex(uint64_t v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-    return b;
-}
-}  // namespace
 
 void set_image(Vm& v, const emu::Image& img, const std::string& what) {
     if (img.segments.empty()) throw emu::LoadError(what + ": the image is empty");
@@ -24,11 +17,11 @@ void set_image(Vm& v, const emu::Image& img, const std::string& what) {
         hi = std::max(hi, s.paddr + std::max<uint64_t>(s.memsz, s.data.size()));
     }
     if (lo < kGuestRam || hi > kGuestRam + v.mem || hi < lo)
-        throw emu::LoadError(what + ": the image (" + hex(lo) + "-" + hex(hi) + ", " + std::to_string(hi - lo) +
-                             " bytes) does not fit the VM's RAM " + hex(kGuestRam) + "-" + hex(kGuestRam + v.mem) +
+        throw emu::LoadError(what + ": the image (" + isa::hex(lo) + "-" + isa::hex(hi) + ", " + std::to_string(hi - lo) +
+                             " bytes) does not fit the VM's RAM " + isa::hex(kGuestRam) + "-" + isa::hex(kGuestRam + v.mem) +
                              " (give more with ,mem=SIZE)");
     if (img.entry < lo || img.entry >= hi)
-        throw emu::LoadError(what + ": entry " + hex(img.entry) + " is outside the image");
+        throw emu::LoadError(what + ": entry " + isa::hex(img.entry) + " is outside the image");
     v.load_gpa = lo;
     v.entry = img.entry;
     v.bytes.assign(hi - lo, 0);

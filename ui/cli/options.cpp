@@ -75,13 +75,6 @@ uint64_t parse_size(const std::string& text, const std::string& what) {
     return v * mult;
 }
 
-std::string hex(uint64_t v, int width) {
-    char b[32];
-    if (width) std::snprintf(b, sizeof b, "0x%0*llx", width, (unsigned long long)v);
-    else std::snprintf(b, sizeof b, "0x%llx", (unsigned long long)v);
-    return b;
-}
-
 void check_writable(const std::string& path, const std::string& option) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) throw UsageError(option + ": '" + path + "' is a directory");

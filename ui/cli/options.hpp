@@ -42,7 +42,6 @@ std::unique_ptr<emu::CommitLog> attach_commit_log(emu::Machine& m, const std::st
 
 uint64_t parse_u64(const std::string& text, const std::string& what);  // decimal or 0x hex
 uint64_t parse_size(const std::string& text, const std::string& what);  // 64M, 1G, 4096, 0x1000
-std::string hex(uint64_t v, int width = 0);  // 0x-prefixed, zero-padded to width digits
 // UsageError "OPTION: cannot write 'PATH': why" unless PATH can be written: checked before the work.
 void check_writable(const std::string& path, const std::string& option);
 const std::string& value_of(const std::vector<std::string>& args, size_t& i);  // argument after an option

@@ -57,12 +57,6 @@ double number(const std::vector<Figure>& f, const std::string& key) {
     return -1.0;
 }
 
-std::string hex(uint64_t v) {
-    char b[24];
-    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-    return b;
-}
-
 Condition Condition::on(emu::EventKind k, std::function<bool(const emu::Event&)> m) {
     Condition c;
     c.kind = Kind::Event;

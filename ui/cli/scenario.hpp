@@ -71,7 +71,6 @@ private:
 Value figure(const std::vector<Figure>& f, const std::string& key);
 // The figure as a number (int or double); -1 when absent or not a number.
 double number(const std::vector<Figure>& f, const std::string& key);
-std::string hex(uint64_t v);  // "0x1f"
 
 struct Check {
     std::string name;

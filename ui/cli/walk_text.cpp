@@ -2,6 +2,7 @@
 
 #include "options.hpp"
 #include "isa/fields.hpp"
+#include "isa/hex.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -42,8 +43,8 @@ void nested_grid(const emu::WalkRecord& rec, std::ostream& out) {
                 for (auto& l : line) l += pad(g < 0 ? "" : "  .");
                 continue;
             }
-            line[0] += pad("@" + hex(cell->pte_addr));
-            line[1] += pad("=" + hex(cell->pte));
+            line[0] += pad("@" + isa::hex(cell->pte_addr));
+            line[1] += pad("=" + isa::hex(cell->pte));
             line[2] += pad(" " + isa::pte::flags_text(cell->pte));
         }
         for (auto& l : line) out << "  " << l << "\n";
@@ -59,11 +60,11 @@ std::string walk_text(emu::Hart& h, uint64_t va) {
     const uint64_t atp = h.virt ? h.csr.vsatp : h.csr.satp;
     const char* mode = isa::atp::mode_name(isa::atp::mode(atp), false);
     const bool from_m = h.priv == emu::Priv::M;
-    out << "walk of " << hex(va) << " for a load in " << (from_m ? "S" : emu::priv_name(h.priv, h.virt, h.h_ext))
+    out << "walk of " << isa::hex(va) << " for a load in " << (from_m ? "S" : emu::priv_name(h.priv, h.virt, h.h_ext))
         << "-mode" << (from_m ? " (the hart is in M-mode)" : "") << ", "
-        << (h.virt ? "vsatp " : "satp ") << hex(atp, 16) << " (" << mode << ")";
+        << (h.virt ? "vsatp " : "satp ") << isa::hex(atp, 16) << " (" << mode << ")";
     if (h.virt) {
-        out << ", hgatp " << hex(h.csr.hgatp, 16) << " (" << isa::atp::mode_name(isa::atp::mode(h.csr.hgatp), true)
+        out << ", hgatp " << isa::hex(h.csr.hgatp, 16) << " (" << isa::atp::mode_name(isa::atp::mode(h.csr.hgatp), true)
             << ", VMID " << isa::atp::vmid(h.csr.hgatp) << ")";
     }
     out << "\n";
@@ -79,8 +80,8 @@ std::string walk_text(emu::Hart& h, uint64_t va) {
         const bool leaf = isa::pte::leaf(r.pte), valid = isa::pte::valid(r.pte);
         const uint64_t next = isa::pte::addr(r.pte);
         if (!valid) line += "  invalid";
-        else if (leaf) line += "  leaf, ppn " + hex(next);
-        else line += "  -> table " + hex(next);
+        else if (leaf) line += "  leaf, ppn " + isa::hex(next);
+        else line += "  -> table " + isa::hex(next);
         out << line << "\n";
     }
     if (w.ok) {
@@ -88,7 +89,7 @@ std::string walk_text(emu::Hart& h, uint64_t va) {
         const std::string page = size >= (1ull << 30) ? std::to_string(size >> 30) + " GiB"
                                : size >= (1ull << 20) ? std::to_string(size >> 20) + " MiB"
                                                       : std::to_string(size >> 10) + " KiB";
-        out << "  result: " << hex(va) << " -> pa " << hex(w.pa) << " (" << w.mem_reads << " memory reads, page size "
+        out << "  result: " << isa::hex(va) << " -> pa " << isa::hex(w.pa) << " (" << w.mem_reads << " memory reads, page size "
             << page << ")\n";
     }
     else out << "  result: fault, cause " << w.cause << " (" << w.mem_reads << " memory reads)\n";

@@ -8,16 +8,11 @@
 #include "isa/causes.hpp"
 #include "isa/csr.hpp"
 #include "isa/disasm.hpp"
+#include "isa/hex.hpp"
 #include "isa/insn.hpp"
 #include "isa/tinst.hpp"
 
 namespace gui {
-
-std::string hex(uint64_t v) {
-    char b[24];
-    std::snprintf(b, sizeof b, "0x%llx", (unsigned long long)v);
-    return b;
-}
 
 // ---------------------------------------------------------------- CSRs
 
@@ -57,7 +52,7 @@ void apply(std::span<const isa::Field> defs, uint64_t v, std::vector<CsrField>& 
         c.nonzero = f != 0;
         switch (d.kind) {
         case F::Flag:
-        case F::Num: c.value = f < 10 ? std::to_string(f) : hex(f); break;
+        case F::Num: c.value = f < 10 ? std::to_string(f) : isa::hex(f); break;
         case F::Priv2:
             c.value = width == 1 ? (f ? "S" : "U") : f == 3 ? "M" : f == 1 ? "S" : f == 0 ? "U" : "?";
             c.nonzero = f != 0 || width == 2;  // MPP=U is worth showing, SPP=U less so
@@ -75,7 +70,7 @@ void apply(std::span<const isa::Field> defs, uint64_t v, std::vector<CsrField>& 
             c.nonzero = true;
             break;
         }
-        case F::Addr12: c.value = hex(f) + " (root " + hex(f << 12) + ")"; break;
+        case F::Addr12: c.value = isa::hex(f) + " (root " + isa::hex(f << 12) + ")"; break;
         case F::Cause: {
             const bool intr = is_cause && (v >> 63);
             c.value = std::to_string(f) + " " + cause_text(f, intr);
@@ -121,7 +116,7 @@ std::vector<CsrField> csr_fields(uint16_t addr, uint64_t v, bool h) {
     case Csr::STVEC:
     case Csr::VSTVEC:
         out.push_back({"MODE", (v & 3) == 1 ? "Vectored" : (v & 3) == 0 ? "Direct" : "reserved", (v & 3) != 0});
-        out.push_back({"BASE", hex(v & ~3ull), true});
+        out.push_back({"BASE", isa::hex(v & ~3ull), true});
         break;
     case Csr::MCAUSE:
     case Csr::SCAUSE:
@@ -144,7 +139,7 @@ std::vector<CsrField> csr_fields(uint16_t addr, uint64_t v, bool h) {
         if (v) out.push_back({"insn", tinst_text(v), true});
         break;
     case Csr::MTVAL2:
-    case Csr::HTVAL: out.push_back({"GPA", hex(v << 2), v != 0}); break;
+    case Csr::HTVAL: out.push_back({"GPA", isa::hex(v << 2), v != 0}); break;
     case Csr::MISA: {
         std::string ext;
         for (int i = 0; i < 26; ++i)
@@ -177,7 +172,7 @@ std::string tinst_text(uint64_t t) {
     if (t == isa::kTinstPteWrite || t == 0x2020) return "implicit VS-stage PTE write, A/D update (pseudoinstruction)";
     const bool from16 = (t & 3) == 1;  // bit 1 clear: the trapping instruction was compressed
     isa::Decoded d = isa::decode(uint32_t(t | 2));
-    if (d.op == isa::Op::ILLEGAL) return ".4byte " + hex(t);
+    if (d.op == isa::Op::ILLEGAL) return ".4byte " + isa::hex(t);
     std::string text = isa::disassemble(d, 0);
     for (auto& c : text)
         if (c == '\t') c = ' ';
@@ -241,9 +236,9 @@ Translation translate(emu::Hart& h, Regime r, uint64_t addr, emu::Access acc) {
         t.context = r == Regime::Satp ? "S-mode" : r == Regime::GuestVirtual ? "VS-mode" : "G-stage only";
     }
     if (!t.virt || t.regime != Regime::GuestPhysical)
-        t.context += std::string(", ") + (t.virt ? "vsatp " : "satp ") + hex(t.atp) + " (" + atp_mode_text(t.atp, false) + ")";
+        t.context += std::string(", ") + (t.virt ? "vsatp " : "satp ") + isa::hex(t.atp) + " (" + atp_mode_text(t.atp, false) + ")";
     if (t.virt)
-        t.context += ", hgatp " + hex(t.hgatp) + " (" + atp_mode_text(t.hgatp, true) + ", VMID " +
+        t.context += ", hgatp " + isa::hex(t.hgatp) + " (" + atp_mode_text(t.hgatp, true) + ", VMID " +
                      std::to_string(isa::atp::vmid(t.hgatp)) + ")";
     if (t.virt) {
         // The guest physical address of each VS-stage PTE and of the

@@ -112,6 +112,4 @@ using TlbRow = emu::TlbView;
 const char* tlb_context_name(unsigned ctx);
 std::string tlb_tag_text(unsigned ctx, const emu::TlbTag& tag);
 
-std::string hex(uint64_t v);  // 0x-prefixed, no padding
-
 }  // namespace gui

@@ -13,6 +13,7 @@
 
 #include "gui.hpp"
 #include "isa/causes.hpp"
+#include "isa/hex.hpp"
 #include "ui/cli/options.hpp"
 
 namespace gui {
@@ -48,10 +49,10 @@ std::string event_json(Session& s, const emu::Event& e) {
     const auto row = s.exit_row_of(e.seq);
     const bool intr = e.kind == emu::EventKind::Interrupt || (row && s.exits()[*row].interrupt);
     o << "{\"seq\": " << e.seq << ", \"kind\": " << jstr(emu::event_kind_name(e.kind)) << ", \"hart\": " << unsigned(e.hart)
-      << ", \"cycle\": " << e.cycle << ", \"instret\": " << e.instret << ", \"pc\": " << jstr(hex(e.pc))
+      << ", \"cycle\": " << e.cycle << ", \"instret\": " << e.instret << ", \"pc\": " << jstr(isa::hex(e.pc))
       << ", \"cause\": " << e.cause << ", \"interrupt\": " << (intr ? "true" : "false")
       << ", \"cause_name\": " << jstr(cause_text(e.cause, intr))
-      << ", \"tval\": " << jstr(hex(e.tval)) << ", \"tval2\": " << jstr(hex(e.tval2)) << ", \"tinst\": " << jstr(hex(e.tinst))
+      << ", \"tval\": " << jstr(isa::hex(e.tval)) << ", \"tval2\": " << jstr(isa::hex(e.tval2)) << ", \"tinst\": " << jstr(isa::hex(e.tinst))
       << ", \"tinst_text\": " << jstr(tinst_text(e.tinst))
       << ", \"from\": " << jstr(emu::priv_name(e.from_priv, e.from_v, s.h_enabled()))
       << ", \"to\": " << jstr(emu::priv_name(e.to_priv, e.to_v, s.h_enabled())) << ", \"line\": " << jstr(s.event_line(e)) << "}";
@@ -85,7 +86,7 @@ bool dump_state(App& a, const std::string& path) {
     o << "},\n  \"harts\": [";
     for (unsigned i = 0; i < s.machine().hart_count(); ++i) {
         emu::Hart& h = s.machine().hart(i);
-        o << (i ? ", " : "") << "{\"mode\": " << jstr(emu::priv_name(h.priv, h.virt, h.h_ext)) << ", \"pc\": " << jstr(hex(h.pc))
+        o << (i ? ", " : "") << "{\"mode\": " << jstr(emu::priv_name(h.priv, h.virt, h.h_ext)) << ", \"pc\": " << jstr(isa::hex(h.pc))
           << ", \"cycle\": " << h.cycle << ", \"instret\": " << h.instret << "}";
     }
     o << "],\n  \"events\": " << s.machine().events().total() << ",\n  \"exits\": " << s.exits().size() << ",\n";
@@ -106,16 +107,16 @@ bool dump_state(App& a, const std::string& path) {
     o << ",\n  \"translation\": ";
     if (a.tr.valid) {
         const Translation& t = a.tr;
-        o << "{\"addr\": " << jstr(hex(t.addr)) << ", \"regime\": " << jstr(regime_name(t.regime))
+        o << "{\"addr\": " << jstr(isa::hex(t.addr)) << ", \"regime\": " << jstr(regime_name(t.regime))
           << ", \"two_stage\": " << (t.virt ? "true" : "false") << ", \"ok\": " << (t.result.ok ? "true" : "false")
-          << ", \"pa\": " << jstr(hex(t.result.pa)) << ", \"mem_reads\": " << t.result.mem_reads
+          << ", \"pa\": " << jstr(isa::hex(t.result.pa)) << ", \"mem_reads\": " << t.result.mem_reads
           << ", \"cause\": " << t.result.cause;
-        if (t.gpa) o << ", \"gpa\": " << jstr(hex(*t.gpa));
+        if (t.gpa) o << ", \"gpa\": " << jstr(isa::hex(*t.gpa));
         o << ", \"reads\": [";
         for (size_t i = 0; i < t.record.reads.size(); ++i) {
             const auto& r = t.record.reads[i];
             o << (i ? ", " : "") << "{\"stage\": " << jstr(r.gstage ? "G" : t.virt ? "VS" : "S") << ", \"level\": " << r.level
-              << ", \"vs_level\": " << r.vs_level << ", \"pte_addr\": " << jstr(hex(r.pte_addr)) << ", \"pte\": " << jstr(hex(r.pte))
+              << ", \"vs_level\": " << r.vs_level << ", \"pte_addr\": " << jstr(isa::hex(r.pte_addr)) << ", \"pte\": " << jstr(isa::hex(r.pte))
               << "}";
         }
         o << "]}";
@@ -334,8 +335,8 @@ bool Script::gui_command(App& a, const std::string& cmd, const std::vector<std::
         emu::Access acc = emu::Access::Read;
         if (arg.size() > 2) acc = arg[2] == "write" ? emu::Access::Write : arg[2] == "fetch" ? emu::Access::Fetch : emu::Access::Read;
         a.open_translation(addr, r, acc);
-        std::cout << "walk of " << hex(addr) << " (" << regime_name(r) << "): "
-                  << (a.tr.result.ok ? "pa " + hex(a.tr.result.pa) : "fault, cause " + std::to_string(a.tr.result.cause))
+        std::cout << "walk of " << isa::hex(addr) << " (" << regime_name(r) << "): "
+                  << (a.tr.result.ok ? "pa " + isa::hex(a.tr.result.pa) : "fault, cause " + std::to_string(a.tr.result.cause))
                   << ", " << a.tr.result.mem_reads << " memory reads\n";
         return true;
     }

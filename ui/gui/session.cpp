@@ -5,6 +5,7 @@
 
 #include "devices/uart16550.hpp"
 #include "isa/csr.hpp"
+#include "isa/hex.hpp"
 #include "isa/insn.hpp"
 
 namespace gui {
@@ -199,7 +200,7 @@ std::string Session::stop_text(emu::StopReason r) const {
     switch (r) {
     case emu::StopReason::Halted: return "halted: " + m_->halt_reason() + " (exit code " + std::to_string(m_->exit_code()) + ")";
     case emu::StopReason::Breakpoint: return "stopped at a breakpoint";
-    case emu::StopReason::Watchpoint: return "stopped at a watchpoint (" + cli::hex(m_->watch_hit().addr) + ")";
+    case emu::StopReason::Watchpoint: return "stopped at a watchpoint (" + isa::hex(m_->watch_hit().addr) + ")";
     case emu::StopReason::Idle: return "idle: every hart waits in WFI with nothing to wake it";
     case emu::StopReason::Event: return std::string("stopped on event: ") + emu::event_kind_name(goal_kind_);
     case emu::StopReason::Limit: return "paused";
@@ -564,7 +565,7 @@ void Session::reverse_step_over() {
         if (c.len == len && (c.op == isa::Op::JAL || c.op == isa::Op::JALR) && c.rd == 1) {
             hist_->back_to_pc(target - len);
             rewind_events();
-            status_ = "back over the call at " + cli::hex(target - len) + ", to step " + std::to_string(m_->steps());
+            status_ = "back over the call at " + isa::hex(target - len) + ", to step " + std::to_string(m_->steps());
             return;
         }
     }

@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "ui/cli/scenario.hpp"
+#include "isa/hex.hpp"
 
 namespace scen {
 namespace {
@@ -127,9 +128,9 @@ public:
         for (const auto& v : vms) {
             auto u = gstage_translate(run.machine, v.hgatp, kUart1);
             auto f = gstage_translate(run.machine, v.hgatp, kVfGpa);
-            list.add(h, "vm." + v.name + ".uart1", v.label + " " + v.name + ": GPA 0x10001000 -> " + (u ? hex(*u) : "unmapped"),
+            list.add(h, "vm." + v.name + ".uart1", v.label + " " + v.name + ": GPA 0x10001000 -> " + (u ? isa::hex(*u) : "unmapped"),
                      int64_t(u ? int64_t(*u) : -1));
-            list.add(h, "vm." + v.name + ".vf", "  GPA 0x10002000 -> " + (f ? hex(*f) : "unmapped"), int64_t(f ? int64_t(*f) : -1));
+            list.add(h, "vm." + v.name + ".vf", "  GPA 0x10002000 -> " + (f ? isa::hex(*f) : "unmapped"), int64_t(f ? int64_t(*f) : -1));
         }
         return list.take();
     }

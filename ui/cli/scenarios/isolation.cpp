@@ -14,6 +14,7 @@
 #include <tuple>
 
 #include "isa/causes.hpp"
+#include "isa/hex.hpp"
 #include "ui/cli/scenario.hpp"
 #include "ui/embedded.hpp"
 
@@ -136,7 +137,7 @@ public:
         list.add("the rogue", "rogue.fault_cause", "  cause", int64_t(fault_seen_ ? fault_.cause : 0));
         list.add("the rogue", "rogue.fault_from", "  from mode", std::string(fault_seen_ ? mode_name(fault_.from_priv, fault_.from_v) : "-"));
         list.add("the rogue", "rogue.fault_to", "  to mode", std::string(fault_seen_ ? mode_name(fault_.to_priv, fault_.to_v) : "-"));
-        list.add("the rogue", "rogue.fault_gpa", "  guest-physical address (htval << 2) = " + hex(fault_seen_ ? fault_.tval2 : 0), int64_t(fault_seen_ ? fault_.tval2 : 0));
+        list.add("the rogue", "rogue.fault_gpa", "  guest-physical address (htval << 2) = " + isa::hex(fault_seen_ ? fault_.tval2 : 0), int64_t(fault_seen_ ? fault_.tval2 : 0));
         list.add("the rogue", "rogue.fault_cycle", "  at cycle", int64_t(fault_seen_ ? fault_.cycle : 0));
         list.add("the rogue", "rogue.entries_after_fault", "VM entries into rogue after the fault", int64_t(entries_after_));
         list.add("the rogue", "rogue.stopped_by_hv", "hv stopped it for the fault",
@@ -202,7 +203,7 @@ public:
                 if (*pa < v.host || *pa >= v.host + v.ram_kib * 1024) outside_own++;
             }
             list.add("memory (host side)", "vm." + v.name + ".pages_mapped",
-                v.label + " RAM pages its G-stage maps (host " + hex(v.host) + ")", pages);
+                v.label + " RAM pages its G-stage maps (host " + isa::hex(v.host) + ")", pages);
         }
         int64_t shared = 0;
         for (const auto& [pg, who] : owners) shared += who.size() > 1;
