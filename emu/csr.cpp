@@ -61,6 +61,34 @@ bool Hart::fp_enabled() const {
     return (csr.misa & (1u << 5)) && (csr.mstatus & mstatus::FS) && (!virt || (csr.vsstatus & mstatus::FS));
 }
 
+// Smstateen/Ssstateen: whether the stateen CSRs exist, and what mstateen
+// (then hstateen, for V=1) lets the modes below reach: hstateenN/sstateenN
+// (SE) and senvcfg/henvcfg (stateen0.ENVCFG). Checked before the privilege
+// rules: what HS may not reach is illegal from VS too.
+uint64_t Hart::stateen_fault(uint16_t addr) const {
+    namespace st = isa::stateen;
+    const bool sm = ext.has(isa::Ext::Smstateen), ss = ext.has(isa::Ext::Ssstateen);
+    unsigned n = 0;
+    uint64_t bit = st::ENVCFG;
+    bool s_level = true;  // an S-level CSR, which hstateen gates too
+    if (addr >= 0x30c && addr <= 0x30f) return sm ? 0 : ILLEGAL_INSTRUCTION;
+    if (addr >= 0x60c && addr <= 0x60f) {
+        if (!ss || !h_ext) return ILLEGAL_INSTRUCTION;
+        n = addr - 0x60c, bit = st::SE, s_level = false;
+    } else if (addr >= 0x10c && addr <= 0x10f) {
+        if (!ss) return ILLEGAL_INSTRUCTION;
+        n = addr - 0x10c, bit = st::SE;
+    } else if (addr == uint16_t(isa::Csr::HENVCFG)) {
+        s_level = false;
+    } else if (addr != uint16_t(isa::Csr::SENVCFG)) {
+        return 0;
+    }
+    if (priv == Priv::M || !ss) return 0;
+    if (sm && !(csr.mstateen[n] & bit)) return ILLEGAL_INSTRUCTION;
+    if (virt && s_level && h_ext && !(csr.hstateen[n] & bit)) return VIRTUAL_INSTRUCTION;
+    return 0;
+}
+
 // Returns 0 if the current mode may perform this access, else the exception
 // cause: ILLEGAL_INSTRUCTION or VIRTUAL_INSTRUCTION.
 uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
@@ -69,6 +97,7 @@ uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
     // A write to a read-only CSR is illegal in every mode (a virtual-instruction
     // exception is only for accesses HS-mode could make).
     if (write && isa::csr_read_only(addr)) return ii;
+    if (uint64_t f = stateen_fault(addr)) return f;
     if (need == 3) {
         if (priv != Priv::M) return ii;
     } else if (need == 2) {  // hypervisor and VS CSRs
@@ -116,6 +145,9 @@ uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
 }
 
 bool Hart::csr_read_raw(uint16_t addr, uint64_t& v) {
+    if (addr >= 0x30c && addr <= 0x30f) { v = csr.mstateen[addr - 0x30c]; return true; }
+    if (addr >= 0x60c && addr <= 0x60f) { v = csr.hstateen[addr - 0x60c]; return true; }
+    if (addr >= 0x10c && addr <= 0x10f) { v = 0; return true; }       // sstateen0..3: no state of theirs here
     if (addr >= 0xc03 && addr <= 0xc1f) { v = 0; return true; }       // hpmcounter3..31
     if (addr >= 0xb03 && addr <= 0xb1f) { v = 0; return true; }       // mhpmcounter3..31
     if (addr >= 0x323 && addr <= 0x33f) { v = 0; return true; }       // mhpmevent3..31
@@ -201,6 +233,20 @@ bool Hart::csr_read_raw(uint16_t addr, uint64_t& v) {
 }
 
 void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
+    if ((addr >= 0x30c && addr <= 0x30f) || (addr >= 0x60c && addr <= 0x60f)) {
+        // The bits with state behind them: SE, and ENVCFG in stateen0.
+        namespace st = isa::stateen;
+        const unsigned n = addr & 3;
+        const uint64_t mask = n == 0 ? st::SE | st::ENVCFG : st::SE;
+        if (addr < 0x600) {
+            csr.mstateen[n] = v & mask;
+            csr.hstateen[n] &= csr.mstateen[n];  // read-only zero there while clear here
+        } else {
+            csr.hstateen[n] = v & mask & (ext.has(isa::Ext::Smstateen) ? csr.mstateen[n] : ~0ull);
+        }
+        return;
+    }
+    if (addr >= 0x10c && addr <= 0x10f) return;
     if (addr >= 0x3a0 && addr <= 0x3af) {
         if (addr <= 0x3a2) pmp.write_cfg(addr - 0x3a0, v);
         flush_tlb();

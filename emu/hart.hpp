@@ -27,6 +27,7 @@ struct CsrFile {
     uint64_t mstatus = 0, misa = 0, medeleg = 0, mideleg = 0, mie = 0, mip = 0;
     uint64_t mtvec = 0, mscratch = 0, mepc = 0, mcause = 0, mtval = 0, mtinst = 0, mtval2 = 0;
     uint64_t mcounteren = 0, mcountinhibit = 0, menvcfg = 0;
+    uint64_t mstateen[4] = {}, hstateen[4] = {};  // sstateen0..3 have no bits here: read-only zero
     uint64_t stvec = 0, sscratch = 0, sepc = 0, scause = 0, stval = 0, satp = 0, scounteren = 0, senvcfg = 0;
     uint64_t stimecmp = ~0ull;
     // H extension
@@ -234,6 +235,7 @@ private:
     void illegal(const isa::Decoded& d);
     void virtual_instruction(const isa::Decoded& d);
     uint64_t csr_access_fault(uint16_t addr, bool write);
+    uint64_t stateen_fault(uint16_t addr) const;
     // ILLEGAL_INSTRUCTION or VIRTUAL_INSTRUCTION when mstatus.TVM or
     // hstatus.VTVM traps the current mode's satp/hgatp access or fence, else 0.
     uint64_t tvm_fault() const;

@@ -107,6 +107,12 @@ constexpr uint64_t STCE = 1ull << 63;  // Sstc
 constexpr uint64_t cbie(uint64_t v) { return (v & CBIE) >> 4; }
 }  // namespace envcfg
 
+// ---- mstateen0..3, hstateen0..3 (Smstateen/Ssstateen): the state they let lower modes reach
+namespace stateen {
+constexpr uint64_t SE = 1ull << 63;      // hstateenN and sstateenN (in stateen0: SE0)
+constexpr uint64_t ENVCFG = 1ull << 62;  // stateen0: senvcfg, henvcfg
+}  // namespace stateen
+
 // ---- fields of a CSR, for viewers: name, bits, and how to read the value
 struct Field {
     std::string_view name;

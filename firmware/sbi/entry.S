@@ -110,6 +110,22 @@ enter_s_mode:
     mv a1, a2
     mret
 
+/* long try_csr_set_mstateen0(uint64_t bits): 0 when mstateen0 (Smstateen)
+   exists, else mcause. */
+    .globl try_csr_set_mstateen0
+try_csr_set_mstateen0:
+    csrr t0, mtvec
+    la t1, 1f
+    csrw mtvec, t1
+    csrs 0x30c, a0
+    li a0, 0
+    csrw mtvec, t0
+    ret
+    .align 2
+1:  csrr a0, mcause
+    csrw mtvec, t0
+    ret
+
 /* long try_csr_read_stimecmp(void): 0 when stimecmp exists, else mcause. */
     .globl try_csr_read_stimecmp
 try_csr_read_stimecmp:

@@ -63,3 +63,4 @@ void hart_software_interrupt(void);   /* M software interrupt: IPIs and fences f
 __attribute__((noreturn)) void hart_park(void);   /* a stopped hart waits for hart_start */
 __attribute__((noreturn)) void enter_s_mode(uint64_t addr, uint64_t a0, uint64_t a1);
 long try_csr_read_stimecmp(void);   /* 0 when stimecmp exists, else mcause */
+long try_csr_set_mstateen0(uint64_t bits);  /* 0 when mstateen0 exists, else mcause */

@@ -9,6 +9,9 @@ static bool sstc;   /* every hart alike */
 
 void timer_init(void) {
     unsigned hart = (unsigned)csr_read(mhartid);
+    /* Smstateen: S-mode (and a hypervisor there) may use hstateen0/sstateen0
+       (SE0) and senvcfg/henvcfg (ENVCFG), which menvcfg's fields need. */
+    (void)try_csr_set_mstateen0((1ul << 63) | (1ul << 62));
     /* menvcfg.STCE sticks only with Sstc; the CSR must exist too. */
     csr_set(0x30a, 1ul << 63);
     sstc = (csr_read(0x30a) >> 63) && try_csr_read_stimecmp() == 0;

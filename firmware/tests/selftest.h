@@ -763,9 +763,15 @@ mtrap_unexpected:
 strap_fail:
   j fail
 
-/* fail/pass: reachable from M-mode (or any mode that may store to tohost) */
+/* fail/pass: reachable from M-mode (or any mode that may store to tohost).
+   A failure before the first case (gp = 0, whose report would read as a
+   pass) is reported as case SETUP_CASE. */
+#define SETUP_CASE 0x7ff
 fail:
   fence
+  bnez gp, 1f
+  li gp, SETUP_CASE
+1:
 #ifdef SELFTEST_QEMU
   SELFTEST_REPORT_FAIL
 #else

@@ -285,6 +285,7 @@ CPU_EXTRA = {
 QEMU_LACKS = {
     'zicond': 'Zicond',
     'h_cbo': 'Zicbom and Zicboz (QEMU 8.0 added them)',
+    'h_stateen': 'Smstateen (QEMU 8.0 added it)',
 }
 
 
