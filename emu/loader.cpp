@@ -54,6 +54,17 @@ std::string larger_than(uint64_t n, const std::string& room, uint64_t max_bytes)
     return std::to_string(n) + " bytes, larger than " + room + " (" + std::to_string(max_bytes) + " bytes)";
 }
 
+// What a file that is not a regular one is ("a FIFO (named pipe)"); null for a regular file.
+const char* kind_of(mode_t mode) {
+    return S_ISDIR(mode)    ? "a directory"
+           : S_ISFIFO(mode) ? "a FIFO (named pipe)"
+           : S_ISCHR(mode)  ? "a character device"
+           : S_ISBLK(mode)  ? "a block device"
+           : S_ISSOCK(mode) ? "a socket"
+           : S_ISREG(mode)  ? nullptr
+                            : "not a regular file";
+}
+
 // An input file opened without blocking and known to be a regular file of a
 // known size before a byte of it is read.
 class InputFile {
@@ -64,13 +75,7 @@ public:
         if (fd_ < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
         struct stat st {};
         if (::fstat(fd_, &st) != 0) fail(path, std::string("cannot stat: ") + std::strerror(errno));
-        const char* kind = S_ISDIR(st.st_mode)    ? "a directory"
-                           : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
-                           : S_ISCHR(st.st_mode)  ? "a character device"
-                           : S_ISBLK(st.st_mode)  ? "a block device"
-                           : S_ISSOCK(st.st_mode) ? "a socket"
-                           : S_ISREG(st.st_mode)  ? nullptr
-                                                  : "not a regular file";
+        const char* kind = kind_of(st.st_mode);
         if (kind) fail(path, std::string("is ") + kind + ", not " + what);
         size_ = uint64_t(st.st_size);
         if (size_ == 0) fail(path, "empty file");
@@ -345,6 +350,13 @@ Image load_image_file(const std::string& path, std::optional<uint64_t> raw_load_
     s.data = std::move(bytes);
     img.segments.push_back(std::move(s));
     return img;
+}
+
+std::string special_file_kind(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return {};
+    const char* kind = kind_of(st.st_mode);
+    return kind ? kind : "";
 }
 
 std::vector<uint8_t> read_input_file(const std::string& path, uint64_t max_bytes, const std::string& what,

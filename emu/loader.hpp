@@ -69,6 +69,9 @@ Image load_image_file(const std::string& path, std::optional<uint64_t> raw_load_
 // ("RAM"), both for messages.
 std::vector<uint8_t> read_input_file(const std::string& path, uint64_t max_bytes, const std::string& what,
                                      const std::string& room);
+// What is at path when it is there and not a regular file ("a character
+// device"); "" otherwise. For outputs that replace a file.
+std::string special_file_kind(const std::string& path);
 // A script (debugger commands, a GUI script) as lines of text, at most
 // kMaxScriptBytes of it.
 inline constexpr uint64_t kMaxScriptBytes = 16ull << 20;

@@ -309,6 +309,9 @@ uint64_t memory_hash(Machine& m) {
 // ---- the file ----
 
 uint64_t save_snapshot(Machine& m, const std::string& path) {
+    // The file is written beside the path and renamed over it: never over a device, a FIFO or a directory.
+    if (std::string kind = special_file_kind(path); !kind.empty())
+        throw SnapshotError("snapshot " + path + ": is " + kind + ", not a file a snapshot may replace");
     dev::StateOut payload;
     payload.str(m.fingerprint());
     dev::StateOut state;
