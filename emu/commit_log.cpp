@@ -221,14 +221,20 @@ void CommitTracer::end(Hart& h, const isa::Decoded& d, uint64_t executed) {
     };
     for (uint16_t a : csrs_) logged_for_write(a, log_csr);
     // xRETs write their status registers whether or not a bit changes
-    // (riscv-isa-sim riscv/insns/mret.h, sret.h).
-    if (d.op == isa::Op::MRET) log_csr(uint16_t(Csr::MSTATUS));
+    // (riscv-isa-sim riscv/insns/mret.h, sret.h), vsstatus too on a return to VU.
+    if (d.op == isa::Op::MRET) {
+        log_csr(uint16_t(Csr::MSTATUS));
+        const bool to_vu = (before_.mstatus & mstatus::MPV) && !(before_.mstatus & mstatus::MPP);
+        if (to_vu) log_csr(uint16_t(Csr::VSSTATUS));
+    }
     if (d.op == isa::Op::SRET) {
         if (virt_) {
             log_csr(uint16_t(Csr::VSSTATUS));
         } else {
             if (h.h_ext) log_csr(uint16_t(Csr::HSTATUS));
             log_csr(uint16_t(Csr::MSTATUS));
+            const bool to_vu = h.h_ext && (before_.hstatus & hstatus::SPV) && !(before_.mstatus & mstatus::SPP);
+            if (to_vu) log_csr(uint16_t(Csr::VSSTATUS));
         }
     }
     for (const auto& fc : kFields)

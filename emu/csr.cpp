@@ -391,8 +391,7 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     case Csr::MISA: break;  // read-only: the extensions are fixed at start-up
     case Csr::MEDELEG: csr.medeleg = v & (kMedelegMask | (h_ext ? kMedelegH : 0)); break;
     case Csr::MIDELEG:
-        // With H, the VS-level bits are read-only one: VS interrupts always go to HS first.
-        csr.mideleg = (v & irq::S_BITS) | (h_ext ? irq::VS_BITS : 0);
+        csr.mideleg = (v & irq::S_BITS) | (h_ext ? irq::MIDELEG_H : 0);
         interrupt_state_changed();
         break;
     case Csr::MIE: {

@@ -29,7 +29,7 @@ void Hart::reset(uint64_t start_pc) {
     csr.mstatus = (2ull << 32) | (2ull << 34);
     csr.hstatus = h_ext ? (2ull << 32) : 0;
     csr.vsstatus = 2ull << 32;
-    csr.mideleg = h_ext ? irq::VS_BITS : 0;
+    csr.mideleg = h_ext ? irq::MIDELEG_H : 0;
     // As QEMU resets them: page-based memory types and hardware A/D updates
     // on for software that predates the enables (henvcfg stays zero).
     csr.menvcfg = (ext.has(isa::Ext::Svpbmt) ? isa::envcfg::PBMTE : 0) |

@@ -18,6 +18,10 @@ constexpr unsigned SSI = 1, VSSI = 2, MSI = 3, STI = 5, VSTI = 6, MTI = 7, SEI =
 constexpr uint64_t bit(unsigned n) { return 1ull << n; }
 constexpr uint64_t S_BITS = bit(SSI) | bit(STI) | bit(SEI);
 constexpr uint64_t VS_BITS = bit(VSSI) | bit(VSTI) | bit(VSEI);
+// mideleg's read-only-one bits with H: the VS-level ones (VS interrupts go to
+// HS first) and SGEIP, which GEILEN = 0 leaves to the implementation: one, as
+// Spike and QEMU have it.
+constexpr uint64_t MIDELEG_H = VS_BITS | bit(SGEI);
 constexpr uint64_t M_BITS = bit(MSI) | bit(MTI) | bit(MEI);
 }  // namespace irq
 

@@ -1,0 +1,89 @@
+// The commit log's lines against Spike's: every expected line below is
+// copied from riscv-isa-sim's own --log-commits output (spike
+// --isa=rv64gch_zicntr_sstc --log-commits, on the riscv-tests named), and
+// the record is what that instruction wrote.
+#include <doctest/doctest.h>
+
+#include "emu/commit_log.hpp"
+
+using emu::CommitRecord;
+using emu::format_commit;
+
+namespace {
+CommitRecord rec(unsigned priv, uint64_t pc, uint32_t insn, unsigned len = 4) {
+    CommitRecord r;
+    r.priv = priv;
+    r.pc = pc;
+    r.insn = insn;
+    r.len = len;
+    return r;
+}
+}  // namespace
+
+TEST_CASE("commit log: Spike's boot ROM, integer writes, loads, no writes") {
+    auto r = rec(3, 0x1000, 0x00000297);  // auipc t0, 0
+    r.reg(CommitRecord::X, 5, 0x1000);
+    CHECK(format_commit(r) == "core   0: 3 0x0000000000001000 (0x00000297) x5  0x0000000000001000");
+
+    r = rec(3, 0x1004, 0x02028593);  // addi a1, t0, 32: a two-digit register
+    r.reg(CommitRecord::X, 11, 0x1020);
+    CHECK(format_commit(r) == "core   0: 3 0x0000000000001004 (0x02028593) x11 0x0000000000001020");
+
+    r = rec(3, 0x100c, 0x0182b283);  // ld t0, 24(t0)
+    r.reg(CommitRecord::X, 5, 0x80000000);
+    r.loads.push_back(0x1018);
+    CHECK(format_commit(r) == "core   0: 3 0x000000000000100c (0x0182b283) x5  0x0000000080000000 mem 0x0000000000001018");
+
+    r = rec(3, 0x1010, 0x00028067);  // jr t0
+    CHECK(format_commit(r) == "core   0: 3 0x0000000000001010 (0x00028067)");
+}
+
+TEST_CASE("commit log: CSRs as c<number>_<name>, in Spike's key order after x, f and each other") {
+    auto r = rec(3, 0x80000178, 0x30005073);  // csrwi mstatus, 0 (rv64ui-p-add)
+    r.reg(CommitRecord::C, 0x300, 0xa00000000);
+    CHECK(format_commit(r) == "core   0: 3 0x0000000080000178 (0x30005073) c768_mstatus 0x0000000a00000000");
+
+    r = rec(3, 0x80000184, 0x00305073);  // csrwi fcsr, 0 (rv64uf-p-fadd): frm, fflags and FS Dirty
+    r.reg(CommitRecord::C, 0x300, 0x8000000a00006000);
+    r.reg(CommitRecord::C, 0x002, 0);
+    r.reg(CommitRecord::C, 0x001, 0);
+    CHECK(format_commit(r) == "core   0: 3 0x0000000080000184 (0x00305073) c1_fflags 0x0000000000000000 "
+                              "c2_frm 0x0000000000000000 c768_mstatus 0x8000000a00006000");
+
+    r = rec(0, 0x80002024, 0x001015f3);  // fsflags a1, zero: fflags (key 0x14) before x11 (0xb0)
+    r.reg(CommitRecord::X, 11, 0);
+    r.reg(CommitRecord::C, 0x001, 0);
+    CHECK(format_commit(r) == "core   0: 0 0x0000000080002024 (0x001015f3) c1_fflags 0x0000000000000000 x11 0x0000000000000000");
+
+    r = rec(0, 0x80002050, 0x00b576d3);  // fadd.s fa3, fa0, fa1: f13 NaN-boxed, after fflags
+    r.reg(CommitRecord::F, 13, 0xffffffffc49a4000);
+    r.reg(CommitRecord::C, 0x001, 1);
+    CHECK(format_commit(r) == "core   0: 0 0x0000000080002050 (0x00b576d3) c1_fflags 0x0000000000000001 f13 0xffffffffc49a4000");
+
+    r = rec(1, 0x80002164, 0x10200073);  // sret from HS (rv64si-p-csr): mstatus, then hstatus
+    r.reg(CommitRecord::C, 0x600, 0x200000000);
+    r.reg(CommitRecord::C, 0x300, 0xa000000a0);
+    CHECK(format_commit(r) == "core   0: 1 0x0000000080002164 (0x10200073) c768_mstatus 0x0000000a000000a0 c1536_hstatus 0x0000000200000000");
+
+    r = rec(3, 0x80000178, 0x30005073);  // a second write of a register keeps the last value
+    r.reg(CommitRecord::C, 0x300, 1);
+    r.reg(CommitRecord::C, 0x300, 0xa00000000);
+    CHECK(format_commit(r) == "core   0: 3 0x0000000080000178 (0x30005073) c768_mstatus 0x0000000a00000000");
+}
+
+TEST_CASE("commit log: compressed encodings, stores with their width, AMOs read then write") {
+    auto r = rec(0, 0x80004016, 0x1fe8, 2);  // c.addi4spn a0, sp, 1020 (rv64uc-p-rvc)
+    r.reg(CommitRecord::X, 10, 0x1630);
+    CHECK(format_commit(r) == "core   0: 0 0x0000000080004016 (0x1fe8) x10 0x0000000000001630");
+
+    r = rec(3, 0x80000040, 0xfc3f2223);  // sw gp, -60(t5): the word to tohost
+    r.stores.push_back({0x80001000, 1, 4});
+    CHECK(format_commit(r) == "core   0: 3 0x0000000080000040 (0xfc3f2223) mem 0x0000000080001000 0x00000001");
+
+    r = rec(0, 0x80002018, 0x00b6b72f);  // amoadd.d a4, a1, (a3) (rv64ua-p-amoadd_d)
+    r.stores.push_back({0x80003000, 0xffffffff7ffff800, 8});
+    r.loads.push_back(0x80003000);
+    r.reg(CommitRecord::X, 14, 0xffffffff80000000);
+    CHECK(format_commit(r) == "core   0: 0 0x0000000080002018 (0x00b6b72f) x14 0xffffffff80000000 "
+                              "mem 0x0000000080003000 mem 0x0000000080003000 0xffffffff7ffff800");
+}
