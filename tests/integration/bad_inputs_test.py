@@ -79,7 +79,8 @@ ROWS = [
     ("gui --script of a FIFO", ["gui", "--script", path("fifo"), pass_elf], None, 2, "is a FIFO", 10),
     ("debug: step 2^64-1 under --max-insns", ["debug", "--max-insns", "100000", "--commands", path("step-forever.cmd"), spin],
      None, 3, "stopped: --max-insns 100000 reached", 20),
-    ("debug: continue under --timeout", ["debug", "--timeout", "0.5", "--commands", path("continue.cmd"), spin], None, 3,
+    # 0.1 s: well before the 100M-instruction cap of one command, which a fast host reaches in 0.5 s.
+    ("debug: continue under --timeout", ["debug", "--timeout", "0.1", "--commands", path("continue.cmd"), spin], None, 3,
      "stopped: --timeout reached", 20),
     ("debug: until under --max-insns", ["debug", "--max-insns", "5000", "--commands", path("until.cmd"), spin], None, 3,
      "stopped: --max-insns 5000 reached", 20),
