@@ -427,7 +427,7 @@ dump-state {out_dir}/gui-click.json
         ask("qmp_capabilities")
         st0 = ask("query-status")["return"]
         ask("cont")
-        time.sleep(0.5)
+        time.sleep(0.05)
         n = ask("x-stepvisor-query-harts")["return"][0]["instret"]
         ask("stop")
         st1 = ask("query-status")["return"]
