@@ -400,8 +400,8 @@ StopReason Machine::run_slice(uint64_t max_insns) {
     bool first_round = true;
     yielded_ = false;
     while (!stop_ && done < max_insns) {
-        // A round: each hart in turn runs up to the round's end cycle. With
-        // several harts a round cut short (budget, a stop) is resumed by the
+        // A round: each hart in turn runs up to the round's end cycle. A
+        // round cut short (budget, a stop) is resumed by the
         // next call where it stopped, so how a run is sliced into calls does
         // not change what happens, cycle for cycle.
         if (!round_open_) {
@@ -429,19 +429,21 @@ StopReason Machine::run_slice(uint64_t max_insns) {
             phantom_step_ = false;
             steps_ += stepped;
             hart_steps_[i] += stepped;
-            if (!single) h.lr_valid = false;
             if (h.has_breakpoints && at_breakpoint(h.pc) && n > 0) {
                 if (!stop_) { stop_reason_ = StopReason::Breakpoint; stop_hart_ = i; }
                 stop_ = true;
             }
-            if (!h.wfi || h.can_wake()) round_idle_ = false;
             // Cut short by this call's budget or a stop: the next call goes on
-            // with this hart. Anything else ends its turn, as it always did.
-            bool cut = (done >= max_insns || stop_) && h.cycle < round_end_ && !h.wfi && !halted_;
+            // with this hart (a hart that just entered WFI sleeps to the
+            // round's end then, as it would have in one call). Anything else
+            // ends its turn, and a switch drops the hart's LR reservation.
+            bool cut = (done >= max_insns || stop_) && h.cycle < round_end_ && !halted_ && !reset_requested_;
             round_next_ = cut ? i : i + 1;
             if (cut) break;
+            if (!single) h.lr_valid = false;
+            if (!h.wfi || h.can_wake()) round_idle_ = false;
         }
-        if (round_next_ < harts_.size() && !single) break;   // resumed by the next call
+        if (round_next_ < harts_.size() && !reset_requested_) break;   // resumed by the next call
         round_open_ = false;
         if (reset_requested_) {
             // A reset through the syscon: the machine starts over, the run goes on.
@@ -459,7 +461,6 @@ StopReason Machine::run_slice(uint64_t max_insns) {
         }
         if (single && done >= max_insns) break;
     }
-    if (single) round_open_ = false;
     current_ = 0;
     return stop_ ? stop_reason_ : StopReason::Limit;
 }
