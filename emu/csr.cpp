@@ -265,16 +265,7 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
                                    (ext.has(isa::Ext::Zicboz) ? env::CBZE : 0);
     const uint64_t envcfg_m = (sstc ? env::STCE : 0) | (ext.has(isa::Ext::Svpbmt) ? env::PBMTE : 0) |
                               (ext.has(isa::Ext::Svadu) ? env::ADUE : 0);
-    auto atp_event = [&](uint16_t which, uint64_t value) {
-        Event e;
-        e.kind = EventKind::AtpWrite;
-        e.pc = pc;
-        e.csr = which;
-        e.tinst = value;
-        e.from_priv = e.to_priv = priv;
-        e.from_v = e.to_v = virt;
-        m_.emit(*this, e);
-    };
+    auto atp_event = [&](uint16_t which, uint64_t value) { m_.emit(*this, event::atp_write(which, value, pc, {priv, virt})); };
     switch (Csr(addr)) {
     case Csr::FFLAGS: csr.fflags = v & 0x1f; mark_fs_dirty(); break;
     case Csr::FRM: csr.frm = v & 7; mark_fs_dirty(); break;

@@ -30,6 +30,74 @@ const char* priv_name(Priv p, bool v, bool h_enabled) {
     }
 }
 
+namespace event {
+namespace {
+Event at(EventKind k, uint64_t pc, Mode from, Mode to) {
+    Event e;
+    e.kind = k;
+    e.pc = pc;
+    e.from_priv = from.priv;
+    e.from_v = from.v;
+    e.to_priv = to.priv;
+    e.to_v = to.v;
+    return e;
+}
+Event as(EventKind k, Event e) {
+    e.kind = k;
+    return e;
+}
+}  // namespace
+
+Event trap(uint64_t pc, uint64_t cause, bool interrupt, uint64_t tval, uint64_t tval2, uint64_t tinst, Mode from,
+           Mode to) {
+    Event e = at(interrupt ? EventKind::Interrupt : EventKind::Trap, pc, from, to);
+    e.cause = cause;
+    e.interrupt = interrupt;
+    e.tval = tval;
+    e.tval2 = tval2;
+    e.tinst = tinst;
+    return e;
+}
+Event xret(bool mret, uint64_t target, Mode from, Mode to) {
+    Event e = at(EventKind::Xret, target, from, to);
+    e.mret = mret;
+    return e;
+}
+Event vm_exit(const Event& trap) { return as(EventKind::VmExit, trap); }
+Event vm_entry(const Event& xret) { return as(EventKind::VmEntry, xret); }
+Event priv_change(const Event& trap_or_xret) { return as(EventKind::PrivChange, trap_or_xret); }
+Event atp_write(uint16_t csr, uint64_t value, uint64_t pc, Mode m) {
+    Event e = at(EventKind::AtpWrite, pc, m, m);
+    e.csr = csr;
+    e.value = value;
+    return e;
+}
+Event tlb_fill(uint64_t va, uint64_t pa, Access access, uint64_t pc, Mode m) {
+    Event e = at(EventKind::TlbFill, pc, m, m);
+    e.va = va;
+    e.pa = pa;
+    e.access = access;
+    return e;
+}
+Event wfi(uint64_t pc, Mode m) { return at(EventKind::Wfi, pc, m, m); }
+Event halt(int32_t exit_code, uint64_t pc, Mode m) {
+    Event e = at(EventKind::Halt, pc, m, m);
+    e.exit_code = exit_code;
+    return e;
+}
+Event reset() { return at(EventKind::Reset, 0, {}, {}); }
+}  // namespace event
+
+uint64_t EventLog::Ring::first_at_or_after(uint64_t seq) const {
+    uint64_t a = lo, b = hi;
+    while (a < b) {
+        const uint64_t m = a + (b - a) / 2;
+        if (at(m).seq < seq) a = m + 1;
+        else b = m;
+    }
+    return a;
+}
+
 std::vector<Event> EventLog::last(size_t n) const {
     uint64_t from = next_ > n ? next_ - n : 0;
     return since(from);
@@ -37,10 +105,11 @@ std::vector<Event> EventLog::last(size_t n) const {
 
 std::vector<Event> EventLog::since(uint64_t from) const {
     std::vector<Event> out;
-    uint64_t oldest = next_ > ring_.size() ? next_ - ring_.size() : 0;
-    for (uint64_t s = std::max(from, oldest); s < next_; ++s) {
-        const Event& e = ring_[s % ring_.size()];
-        if (e.seq == s) out.push_back(e);  // else lost to a later run since undone
+    uint64_t i = ring_.first_at_or_after(from), j = fills_.first_at_or_after(from);
+    out.reserve(size_t((ring_.hi - i) + (fills_.hi - j)));
+    while (i < ring_.hi || j < fills_.hi) {
+        if (j == fills_.hi || (i < ring_.hi && ring_.at(i).seq < fills_.at(j).seq)) out.push_back(ring_.at(i++));
+        else out.push_back(fills_.at(j++));
     }
     return out;
 }
@@ -62,15 +131,24 @@ void EventLog::restore(dev::StateIn& in) {
     in.raw(traps, sizeof traps);
     in.raw(intr, sizeof intr);
     in.raw(trans, sizeof trans);
-    auto kept = in.vec_up_to<Event>(ring_.size());
-    for (const Event& e : kept)
-        if (e.seq >= next || size_t(e.kind) >= size_t(EventKind::Count)) throw dev::StateError("event log: an event after its end");
+    auto kept = in.vec_up_to<Event>(ring_.slots.size() + fills_.slots.size());
+    for (size_t k = 0; k < kept.size(); ++k)
+        if (kept[k].seq >= next || size_t(kept[k].kind) >= size_t(EventKind::Count) ||
+            (k && kept[k].seq <= kept[k - 1].seq))
+            throw dev::StateError("event log: an event after its end or out of order");
     next_ = next;
     std::memcpy(counts_, counts, sizeof counts);
     std::memcpy(traps_, traps, sizeof traps);
     std::memcpy(interrupts_, intr, sizeof intr);
     std::memcpy(transitions_, trans, sizeof trans);
-    for (const Event& e : kept) ring_[e.seq % ring_.size()] = e;
+    if (kept.empty()) {
+        // What the rings hold from before the position stays; what came after goes.
+        ring_.hi = ring_.first_at_or_after(next);
+        fills_.hi = fills_.first_at_or_after(next);
+        return;
+    }
+    ring_.lo = ring_.hi = fills_.lo = fills_.hi = 0;
+    for (const Event& e : kept) (e.kind == EventKind::TlbFill ? fills_ : ring_).push(e);
 }
 
 std::string describe(const Event& e, bool h) {
@@ -100,7 +178,7 @@ std::string describe(const Event& e, bool h) {
                       (unsigned long long)e.pc);
         break;
     case EventKind::Xret:
-        std::snprintf(buf, sizeof buf, "%s %s -> %s to pc 0x%llx", e.cause ? "mret" : "sret", from, to,
+        std::snprintf(buf, sizeof buf, "%s %s -> %s to pc 0x%llx", e.mret ? "mret" : "sret", from, to,
                       (unsigned long long)e.pc);
         break;
     case EventKind::VmEntry:
@@ -112,12 +190,12 @@ std::string describe(const Event& e, bool h) {
     case EventKind::AtpWrite: {
         auto n = isa::csr_name(e.csr);
         std::snprintf(buf, sizeof buf, "%s <- 0x%016llx at pc 0x%llx", n ? std::string(*n).c_str() : "atp",
-                      (unsigned long long)e.tinst, (unsigned long long)e.pc);
+                      (unsigned long long)e.value, (unsigned long long)e.pc);
         break;
     }
     case EventKind::TlbFill:
-        std::snprintf(buf, sizeof buf, "tlb fill va 0x%llx -> pa 0x%llx (%s)", (unsigned long long)e.tval,
-                      (unsigned long long)e.tval2, e.cause == 2 ? "fetch" : e.cause == 1 ? "store" : "load");
+        std::snprintf(buf, sizeof buf, "tlb fill va 0x%llx -> pa 0x%llx (%s)", (unsigned long long)e.va,
+                      (unsigned long long)e.pa, e.access == Access::Fetch ? "fetch" : e.access == Access::Write ? "store" : "load");
         break;
     case EventKind::Wfi:
         std::snprintf(buf, sizeof buf, "wfi at pc 0x%llx", (unsigned long long)e.pc);
@@ -125,7 +203,7 @@ std::string describe(const Event& e, bool h) {
     case EventKind::Reset:
         return "reset: every hart restarts at the boot ROM";
     case EventKind::Halt:
-        std::snprintf(buf, sizeof buf, "halt, exit code %llu", (unsigned long long)e.cause);
+        std::snprintf(buf, sizeof buf, "halt, exit code %llu", (unsigned long long)uint64_t(int64_t(e.exit_code)));
         break;
     default: return "?";
     }

@@ -251,27 +251,10 @@ void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tv
         target = vector(csr.mtvec, cause);
         set_priv(Priv::M, false);
     }
-    Event e;
-    e.kind = interrupt ? EventKind::Interrupt : EventKind::Trap;
-    e.interrupt = interrupt;
-    e.pc = pc;
-    e.cause = cause;
-    e.tval = tval;
-    e.tval2 = tval2;
-    e.tinst = tinst;
-    e.from_priv = from;
-    e.from_v = from_v;
-    e.to_priv = priv;
-    e.to_v = virt;
+    const Event e = event::trap(pc, cause, interrupt, tval, tval2, tinst, {from, from_v}, {priv, virt});
     m_.emit(*this, e);
-    if (from_v && !virt) {
-        e.kind = EventKind::VmExit;
-        m_.emit(*this, e);
-    }
-    if (from != priv || from_v != virt) {
-        e.kind = EventKind::PrivChange;
-        m_.emit(*this, e);
-    }
+    if (from_v && !virt) m_.emit(*this, event::vm_exit(e));
+    if (from != priv || from_v != virt) m_.emit(*this, event::priv_change(e));
     pc = target;
     lr_valid = false;
 }
@@ -281,17 +264,10 @@ void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tv
 void Hart::finish_xret(bool mret, Priv from, bool from_v, Priv to, bool to_v) {
     cycle += CycleModel::kXret;
     set_priv(to, to_v);
-    Event e;
-    e.kind = EventKind::Xret;
-    e.cause = mret ? 1 : 0;
-    e.pc = pc;
-    e.from_priv = from;
-    e.from_v = from_v;
-    e.to_priv = priv;
-    e.to_v = virt;
+    const Event e = event::xret(mret, pc, {from, from_v}, {priv, virt});
     m_.emit(*this, e);
-    if (!from_v && virt) { e.kind = EventKind::VmEntry; m_.emit(*this, e); }
-    if (from != priv || from_v != virt) { e.kind = EventKind::PrivChange; m_.emit(*this, e); }
+    if (!from_v && virt) m_.emit(*this, event::vm_entry(e));
+    if (from != priv || from_v != virt) m_.emit(*this, event::priv_change(e));
     lr_valid = false;
 }
 

@@ -83,14 +83,7 @@ bool Hart::exec_system(const isa::Decoded& d) {
         if (virt && (U || (csr.hstatus & hstatus::VTW))) { virtual_instruction(d); return false; }
         wfi = true;
         deadline_ = 0;
-        {
-            Event e;
-            e.kind = EventKind::Wfi;
-            e.pc = pc;
-            e.from_priv = e.to_priv = priv;
-            e.from_v = e.to_v = virt;
-            m_.emit(*this, e);
-        }
+        m_.emit(*this, event::wfi(pc, {priv, virt}));
         return true;
     case Op::SFENCE_W_INVAL:
     case Op::SFENCE_INVAL_IR:  // orderings only: this TLB is never behind the page tables

@@ -251,14 +251,8 @@ void Machine::halt(int code, std::string reason) {
     halt_reason_ = std::move(reason);
     stop_ = true;
     stop_reason_ = StopReason::Halted;
-    Event e;
-    e.kind = EventKind::Halt;
-    e.cause = uint64_t(code);
     Hart& h = *harts_[current_];
-    e.pc = h.pc;
-    e.from_priv = e.to_priv = h.priv;
-    e.from_v = e.to_v = h.virt;
-    emit(h, e);
+    emit(h, event::halt(code, h.pc, {h.priv, h.virt}));
     for (auto& hh : harts_) hh->interrupt_state_changed();
 }
 
@@ -450,9 +444,7 @@ StopReason Machine::run_slice(uint64_t max_insns) {
             reset_requested_ = false;
             reset();
             stop_ = false;
-            Event e;
-            e.kind = EventKind::Reset;
-            emit(*harts_[0], e);
+            emit(*harts_[0], event::reset());
             continue;
         }
         if (round_idle_ && !stop_ && !device_activity_) {

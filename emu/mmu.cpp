@@ -91,17 +91,7 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
         te.ppage = ppage;
         te.host = host ? host - (pa & (kPageSize - 1)) : nullptr;
         te.code = code;
-        if (translated) {
-            Event e;
-            e.kind = EventKind::TlbFill;
-            e.pc = this->pc;
-            e.tval = va;
-            e.tval2 = pa;
-            e.cause = unsigned(acc);
-            e.from_priv = e.to_priv = p;
-            e.from_v = e.to_v = v;
-            m_.emit(*this, e);
-        }
+        if (translated) m_.emit(*this, event::tlb_fill(va, pa, acc, this->pc, {p, v}));
     }
     return true;
 }

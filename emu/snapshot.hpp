@@ -24,7 +24,7 @@ struct SnapshotError : std::runtime_error {
     using runtime_error::runtime_error;
 };
 
-constexpr uint32_t kSnapshotVersion = 2;
+constexpr uint32_t kSnapshotVersion = 3;  // 3: events with a field per meaning (emu/events.hpp)
 
 // Returns the file's size in bytes.
 uint64_t save_snapshot(Machine& m, const std::string& path);

@@ -47,7 +47,9 @@ std::string describe_event(const emu::Event& e) {
     return std::string(emu::event_kind_name(e.kind)) + " hart " + std::to_string(e.hart) + " cycle " +
            std::to_string(e.cycle) + " instret " + std::to_string(e.instret) + " pc " + hex(e.pc) + " cause " +
            hex(e.cause) + " tval " + hex(e.tval) + " tval2 " + hex(e.tval2) + " tinst " + hex(e.tinst) + " csr " +
-           hex(e.csr) + " " + emu::priv_name(e.from_priv, e.from_v, true) + "->" +
+           hex(e.csr) + " value " + hex(e.value) + " va " + hex(e.va) + " pa " + hex(e.pa) + " access " +
+           std::to_string(unsigned(e.access)) + " exit " + std::to_string(e.exit_code) + (e.mret ? " mret " : " ") +
+           emu::priv_name(e.from_priv, e.from_v, true) + "->" +
            emu::priv_name(e.to_priv, e.to_v, true) + (e.interrupt ? " interrupt" : "");
 }
 

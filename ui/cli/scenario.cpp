@@ -410,44 +410,11 @@ std::vector<HvExitRow> parse_hv_exit_table(const std::string& console) {
     return rows;
 }
 
-void ExitTracker::observe(const emu::Event& e) {
-    if (!init_) {
-        std::fill(std::begin(open_), std::end(open_), -1L);
-        init_ = true;
-    }
-    switch (e.kind) {
-    case emu::EventKind::AtpWrite:
-        if (e.csr == uint16_t(isa::Csr::HGATP)) hgatp_[e.hart] = e.tinst;
-        break;
-    case emu::EventKind::VmExit: {
-        if (e.to_priv != emu::Priv::S) break;  // to M-mode: the firmware's, not the hypervisor's
-        Exit x;
-        x.hgatp = hgatp_[e.hart];
-        x.cause = e.cause;
-        x.cycle = e.cycle;
-        x.tval2 = e.tval2;
-        // The trap/interrupt event just before says which it was.
-        x.interrupt = e.interrupt || last_was_interrupt_[e.hart];
-        exits_.push_back(x);
-        open_[e.hart] = long(exits_.size() - 1);
-        break;
-    }
-    case emu::EventKind::Wfi:
-        if (!e.from_v && open_[e.hart] >= 0) exits_[size_t(open_[e.hart])].idle = true;
-        break;
-    case emu::EventKind::Interrupt: last_was_interrupt_[e.hart] = true; break;
-    case emu::EventKind::Trap: last_was_interrupt_[e.hart] = false; break;
-    case emu::EventKind::VmEntry:
-        ++entries_;
-        if (open_[e.hart] >= 0) {
-            Exit& x = exits_[size_t(open_[e.hart])];
-            x.entered = true;
-            x.entry_cycle = e.cycle;
-            open_[e.hart] = -1;
-        }
-        break;
-    default: break;
-    }
+std::vector<emu::VmExitRecord> hv_exits(const emu::ExitIndex& index) {
+    std::vector<emu::VmExitRecord> out;
+    for (const auto& x : index.exits())
+        if (x.to_hypervisor()) out.push_back(x);
+    return out;
 }
 
 std::optional<uint64_t> gstage_translate(emu::Machine& m, uint64_t hgatp, uint64_t gpa) {

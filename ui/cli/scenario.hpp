@@ -16,6 +16,7 @@
 #include <variant>
 #include <vector>
 
+#include "emu/exit_index.hpp"
 #include "emu/machine.hpp"
 #include "isa/csr.hpp"
 #include "isa/fields.hpp"
@@ -229,41 +230,9 @@ struct HvExitRow {
 };
 std::vector<HvExitRow> parse_hv_exit_table(const std::string& console);
 
-// Which VM each hart runs, by the hgatp hv last loaded there (AtpWrite
-// events): attributes events to VMs. Feed it every event first.
-class HgatpOfHart {
-public:
-    void observe(const emu::Event& e) {
-        if (e.kind == emu::EventKind::AtpWrite && e.csr == uint16_t(isa::Csr::HGATP)) hgatp_[e.hart] = e.tinst;
-    }
-    uint64_t operator[](unsigned hart) const { return hgatp_[hart & 255]; }
-
-private:
-    uint64_t hgatp_[256] = {};
-};
-
-// VM exits as stepvisor saw them: each exit, its VM (by the hgatp loaded at
-// the time), its cause and the cycles until the next VM entry on that hart.
-class ExitTracker {
-public:
-    void observe(const emu::Event& e);
-    struct Exit {
-        uint64_t hgatp = 0, cause = 0, cycle = 0, entry_cycle = 0;
-        bool interrupt = false, entered = false;
-        bool idle = false;  // the hart waited in WFI before the entry (every vCPU blocked)
-        uint64_t tval2 = 0;
-    };
-    const std::vector<Exit>& exits() const { return exits_; }
-    uint64_t entries() const { return entries_; }
-
-private:
-    std::vector<Exit> exits_;
-    uint64_t hgatp_[256] = {};
-    long open_[256];
-    bool last_was_interrupt_[256] = {};
-    uint64_t entries_ = 0;
-    bool init_ = false;
-};
+// The VM exits into HS-mode (hv's), in order, from the exit index
+// (emu/exit_index.hpp); those to M-mode are the firmware's.
+std::vector<emu::VmExitRecord> hv_exits(const emu::ExitIndex& index);
 
 // The host-physical address a VM's G-stage maps `gpa` to, by the emulator's
 // own walker (no A/D updates); nullopt when unmapped.

@@ -171,11 +171,8 @@ void timeline(App& a) {
                 draw_marker(dl, x, ly + 3, mi->kind, is_sel);
                 if (mi->kind == emu::EventKind::VmExit) {
                     // Name the exit's marker by its row in the VM-exit table (for click-item).
-                    const auto& ex = s.exits();
-                    auto row = std::lower_bound(ex.begin(), ex.end(), mi->seq,
-                                                [](const ExitRow& r, uint64_t q) { return r.exit.seq < q; });
-                    if (row != ex.end() && row->exit.seq == mi->seq)
-                        a.note_rect("exit-marker-" + std::to_string(row - ex.begin()), x - 4, ly + 3, 8, 8);
+                    if (auto row = s.exit_index().exit_at(mi->seq))
+                        a.note_rect("exit-marker-" + std::to_string(*row), x - 4, ly + 3, 8, 8);
                 }
                 last_x = x;
             }
@@ -261,7 +258,7 @@ void exit_table(App& a) {
         struct Tally { uint64_t exits = 0, round_trips = 0, cycles = 0; };
         std::map<std::tuple<int64_t, bool, uint64_t>, Tally> by;
         for (const auto& r : ex) {
-            Tally& t = by[{r.vmid ? int64_t(*r.vmid) : -1, r.interrupt, r.exit.cause}];
+            Tally& t = by[{r.vmid() ? int64_t(*r.vmid()) : -1, r.interrupt(), r.exit.cause}];
             ++t.exits;
             if (r.entry) { ++t.round_trips; t.cycles += r.entry->cycle - r.exit.cycle; }
         }
@@ -315,7 +312,7 @@ void exit_table(App& a) {
     if (a.scroll_exits && sel_row >= 0) clip.ForceDisplayRangeByIndices(sel_row, sel_row + 1);
     while (clip.Step()) {
         for (int i = clip.DisplayStart; i < clip.DisplayEnd; ++i) {
-            const ExitRow& r = ex[size_t(i)];
+            const emu::VmExitRecord& r = ex[size_t(i)];
             const emu::Event& e = r.exit;
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
@@ -334,10 +331,10 @@ void exit_table(App& a) {
             ImGui::TableNextColumn();
             ImGui::Text("%" PRIu64, e.cycle);
             ImGui::TableNextColumn();
-            if (r.vmid) ImGui::Text("%" PRIu64, *r.vmid);
+            if (r.vmid()) ImGui::Text("%" PRIu64, *r.vmid());
             else ImGui::TextDisabled("-");
             ImGui::TableNextColumn();
-            if (r.interrupt) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(event_color(emu::EventKind::Interrupt)), "%s",
+            if (r.interrupt()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(event_color(emu::EventKind::Interrupt)), "%s",
                                                 cause_text(e.cause, true).c_str());
             else ImGui::Text("%s", cause_text(e.cause, false).c_str());
             ImGui::TableNextColumn();
@@ -457,7 +454,7 @@ void selected_event_details(App& a) {
     using K = emu::EventKind;
     if (e->kind == K::Trap || e->kind == K::VmExit || e->kind == K::Interrupt) {
         const auto exit_row = s.exit_row_of(e->seq);
-        const bool intr = e->kind == K::Interrupt || (exit_row && s.exits()[*exit_row].interrupt);
+        const bool intr = e->kind == K::Interrupt || (exit_row && s.exits()[*exit_row].interrupt());
         ImGui::Text("%s %" PRIu64 ": %s", intr ? "interrupt" : "cause", e->cause, cause_text(e->cause, intr).c_str());
         if (!intr) {
             ImGui::SameLine();
@@ -473,7 +470,7 @@ void selected_event_details(App& a) {
             ImGui::SameLine();
         }
         if (auto row = s.exit_row_of(e->seq)) {
-            const ExitRow& r = s.exits()[*row];
+            const emu::VmExitRecord& r = s.exits()[*row];
             if (r.entry) ImGui::Text("VM exit %zu: VM entry %" PRIu64 " cycles later (cycle %" PRIu64 ", #%" PRIu64 ")", *row,
                                      r.entry->cycle - e->cycle, r.entry->cycle, r.entry->seq);
             else ImGui::TextDisabled("VM exit %zu: no VM entry yet", *row);

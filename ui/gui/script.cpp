@@ -47,13 +47,14 @@ std::string jstr(const std::string& s) {
 std::string event_json(Session& s, const emu::Event& e) {
     std::ostringstream o;
     const auto row = s.exit_row_of(e.seq);
-    const bool intr = e.kind == emu::EventKind::Interrupt || (row && s.exits()[*row].interrupt);
+    const bool intr = e.kind == emu::EventKind::Interrupt || (row && s.exits()[*row].interrupt());
     o << "{\"seq\": " << e.seq << ", \"kind\": " << jstr(emu::event_kind_name(e.kind)) << ", \"hart\": " << unsigned(e.hart)
       << ", \"cycle\": " << e.cycle << ", \"instret\": " << e.instret << ", \"pc\": " << jstr(isa::hex(e.pc))
       << ", \"cause\": " << e.cause << ", \"interrupt\": " << (intr ? "true" : "false")
       << ", \"cause_name\": " << jstr(cause_text(e.cause, intr))
       << ", \"tval\": " << jstr(isa::hex(e.tval)) << ", \"tval2\": " << jstr(isa::hex(e.tval2)) << ", \"tinst\": " << jstr(isa::hex(e.tinst))
       << ", \"tinst_text\": " << jstr(tinst_text(e.tinst))
+      << ", \"value\": " << jstr(isa::hex(e.value))
       << ", \"from\": " << jstr(emu::priv_name(e.from_priv, e.from_v, s.h_enabled()))
       << ", \"to\": " << jstr(emu::priv_name(e.to_priv, e.to_v, s.h_enabled())) << ", \"line\": " << jstr(s.event_line(e)) << "}";
     return o.str();
@@ -100,7 +101,7 @@ bool dump_state(App& a, const std::string& path) {
         o << ",\n  \"selected_exit_row\": " << row;
         if (row >= 0 && s.exits()[size_t(row)].entry)
             o << ",\n  \"cycles_to_entry\": " << s.exits()[size_t(row)].entry->cycle - sel->cycle;
-        if (row >= 0 && s.exits()[size_t(row)].vmid) o << ",\n  \"selected_vmid\": " << *s.exits()[size_t(row)].vmid;
+        if (row >= 0 && s.exits()[size_t(row)].vmid()) o << ",\n  \"selected_vmid\": " << *s.exits()[size_t(row)].vmid();
     } else {
         o << "null";
     }

@@ -118,8 +118,6 @@ void Session::build() {
     for (unsigned i = 0; i < m_->hart_count(); ++i)
         tracks_[i].start_mode = uint8_t(mode_of(m_->hart(i).priv, m_->hart(i).virt));
     exits_.clear();
-    open_exit_.assign(m_->hart_count(), std::nullopt);
-    last_hgatp_.assign(m_->hart_count(), std::nullopt);
     selected_.reset();
     console_.clear();
     status_ = "paused at reset";
@@ -489,12 +487,7 @@ void Session::sync_events() {
     for (const auto& e : fresh) add_event(e);
     next_seq_ = log.total();
     trim_front(history_, kHistoryCap);
-    if (exits_.size() > kExitCap) {
-        const size_t gone = exits_.size() - kExitCap / 2;
-        exits_.erase(exits_.begin(), exits_.begin() + std::ptrdiff_t(gone));
-        for (auto& o : open_exit_)
-            if (o) o = *o >= gone ? std::optional<size_t>(*o - gone) : std::nullopt;
-    }
+    if (exits_.exits().size() > kExitCap) exits_.drop_oldest(exits_.exits().size() - kExitCap / 2);
     for (auto& t : tracks_) {
         trim_front(t.changes, kTrackCap);
         trim_front(t.markers, kTrackCap);
@@ -516,23 +509,7 @@ void Session::add_event(const emu::Event& e) {
         for (auto& tr : tracks_) tr.changes.push_back({e.cycle, 4});
     }
     if (is_marker(e.kind)) t.markers.push_back({e.cycle, e.seq, e.kind});
-    if (e.kind == K::AtpWrite && e.csr == uint16_t(isa::Csr::HGATP)) last_hgatp_[e.hart] = e.tinst;
-    if (e.kind == K::VmExit) {
-        ExitRow row;
-        row.exit = e;
-        if (last_hgatp_[e.hart]) row.vmid = isa::atp::vmid(*last_hgatp_[e.hart]);
-        if (history_.size() >= 2) {
-            const emu::Event& before = history_[history_.size() - 2];
-            row.interrupt = before.kind == K::Interrupt && before.hart == e.hart && before.cycle == e.cycle &&
-                            before.seq + 1 == e.seq;
-        }
-        exits_.push_back(row);
-        open_exit_[e.hart] = exits_.size() - 1;
-    }
-    if (e.kind == K::VmEntry && open_exit_[e.hart]) {
-        exits_[*open_exit_[e.hart]].entry = e;
-        open_exit_[e.hart].reset();
-    }
+    exits_.observe(e);
 }
 
 bool Session::can_go_back() const { return hist_ && m_->steps() > hist_->start(); }
@@ -595,8 +572,6 @@ void Session::rewind_events() {
         t.markers.clear();
     }
     exits_.clear();
-    open_exit_.assign(m_->hart_count(), std::nullopt);
-    last_hgatp_.assign(m_->hart_count(), std::nullopt);
     for (const auto& e : keep) add_event(e);
     next_seq_ = total;
     if (selected_ && *selected_ >= total) selected_.reset();
@@ -613,16 +588,11 @@ std::optional<emu::Event> Session::find_event(uint64_t seq) const {
 }
 
 std::optional<size_t> Session::exit_row_of(uint64_t seq) const {
-    for (uint64_t q : {seq, seq + 1}) {
-        auto it = std::lower_bound(exits_.begin(), exits_.end(), q,
-                                   [](const ExitRow& r, uint64_t v) { return r.exit.seq < v; });
-        if (it != exits_.end() && it->exit.seq == q) {
-            if (q == seq) return size_t(it - exits_.begin());
-            auto e = find_event(seq);  // seq + 1: only if seq is that exit's trap
-            if (e && (e->kind == emu::EventKind::Trap) && e->cycle == it->exit.cycle && e->hart == it->exit.hart)
-                return size_t(it - exits_.begin());
-        }
-    }
+    if (auto row = exits_.exit_at(seq)) return row;
+    auto row = exits_.exit_at(seq + 1);  // seq + 1: only if seq is that exit's trap
+    auto e = row ? find_event(seq) : std::nullopt;
+    if (e && e->kind == emu::EventKind::Trap && e->cycle == exits().at(*row).exit.cycle && e->hart == exits().at(*row).exit.hart)
+        return row;
     return std::nullopt;
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "emu/exit_index.hpp"
 #include "emu/history.hpp"
 #include "emu/machine.hpp"
 #include "ui/cli/debug_session.hpp"
@@ -67,15 +68,6 @@ struct HartTrack {
     std::vector<Marker> markers;  // traps, interrupts, VM exits and entries, xRETs
 };
 
-// One row of the VM-exit table: a VM exit and its matching VM entry.
-struct ExitRow {
-    emu::Event exit;
-    std::optional<emu::Event> entry;  // the next VM entry on the same hart
-    std::optional<uint64_t> vmid;     // hgatp.VMID from the last hgatp write before the exit, if logged
-    // An interrupt rather than an exception. The log's VmExit event does not
-    // say; the Interrupt event logged just before it (same hart and cycle) does.
-    bool interrupt = false;
-};
 
 enum class Goal { None, Continue, Event, Cursor, Checkpoint };
 
@@ -157,7 +149,8 @@ public:
     const std::deque<emu::Event>& history() const { return history_; }  // every kind but TLB fills
     const std::deque<emu::Event>& tlb_fill_history() const { return tlb_fills_; }
     const std::vector<HartTrack>& tracks() const { return tracks_; }
-    const std::vector<ExitRow>& exits() const { return exits_; }
+    const std::vector<emu::VmExitRecord>& exits() const { return exits_.exits(); }  // the VM-exit table's rows
+    const emu::ExitIndex& exit_index() const { return exits_; }
     std::optional<emu::Event> find_event(uint64_t seq) const;
     // The VM-exit table's row of an event: the VM exit itself, or the trap
     // event it was logged with (the trap comes first, the exit right after).
@@ -231,9 +224,7 @@ private:
     uint64_t gaps_ = 0;
     std::deque<emu::Event> history_, tlb_fills_;
     std::vector<HartTrack> tracks_;
-    std::vector<ExitRow> exits_;
-    std::vector<std::optional<size_t>> open_exit_;   // per hart: the exit waiting for its entry
-    std::vector<std::optional<uint64_t>> last_hgatp_;  // per hart: last hgatp value written
+    emu::ExitIndex exits_;  // over the events kept (history_)
     std::optional<uint64_t> selected_;
 
     std::vector<std::pair<uint64_t, std::string>> symbols_;  // sorted by address

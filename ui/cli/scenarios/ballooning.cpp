@@ -136,10 +136,10 @@ private:
 public:
     void observe(const emu::Event& e) override {
         // hgatp values in the order hv first loads them: vm0 (donor), then vm1.
-        if (e.kind == emu::EventKind::AtpWrite && e.csr == uint16_t(isa::Csr::HGATP) && isa::atp::mode(e.tinst) == uint64_t(isa::atp::Mode::Sv39)) {
+        if (e.kind == emu::EventKind::AtpWrite && e.csr == uint16_t(isa::Csr::HGATP) && isa::atp::mode(e.value) == uint64_t(isa::atp::Mode::Sv39)) {
             for (uint64_t h : hgatp_)
-                if (h == e.tinst) return;
-            if (seen_ < 2) hgatp_[seen_++] = e.tinst;
+                if (h == e.value) return;
+            if (seen_ < 2) hgatp_[seen_++] = e.value;
         }
     }
 

@@ -84,7 +84,7 @@ public:
         if (e.kind == emu::EventKind::VmEntry) {
             since_[h] = e.cycle;
             in_[h] = true;
-            current_[h] = vm_of_[h];
+            current_[h] = vm_of_.hgatp_of(h).value_or(0);
         }
         if (e.kind == emu::EventKind::VmExit && in_[h]) {
             v1_cycles_[current_[h]] += e.cycle - since_[h];
@@ -155,7 +155,7 @@ public:
     }
 
 private:
-    HgatpOfHart vm_of_;
+    emu::ExitIndex vm_of_;  // which VM each hart runs
     uint64_t current_[256] = {}, since_[256] = {};
     bool in_[256] = {};
     std::map<uint64_t, uint64_t> v1_cycles_;

@@ -69,7 +69,7 @@ public:
     }
     void observe(const emu::Event& e) override {
         vm_of_.observe(e);
-        uint64_t vm = vm_of_[e.hart];
+        uint64_t vm = vm_of_.hgatp_of(e.hart).value_or(0);
         // Exits the guest's own instructions cause; hv's timer and kicks are
         // interrupts that would have come anyway.
         if (e.kind == emu::EventKind::VmExit && !e.interrupt) exits_[vm].push_back(e.cycle);
@@ -156,7 +156,7 @@ public:
     }
 
 private:
-    HgatpOfHart vm_of_;
+    emu::ExitIndex vm_of_;  // which VM each hart runs
     std::map<uint64_t, std::vector<uint64_t>> exits_;
     std::map<uint64_t, uint64_t> sei_exits_;
 };

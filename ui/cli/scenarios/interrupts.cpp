@@ -64,7 +64,7 @@ public:
     }
     void observe(const emu::Event& e) override {
         vm_of_.observe(e);
-        uint64_t vm = vm_of_[e.hart];
+        uint64_t vm = vm_of_.hgatp_of(e.hart).value_or(0);
         if ((e.kind == emu::EventKind::Trap || e.kind == emu::EventKind::Interrupt) && e.from_v && e.to_v) {
             Per& p = per_[vm];
             if (e.kind == emu::EventKind::Trap && e.cause == kUserEcall) p.syscalls++;
@@ -151,7 +151,7 @@ private:
         uint64_t raise_cycle = 0, lat_sum = 0, lat_n = 0, lat_max = 0;
         std::map<std::string, uint64_t> exits;
     };
-    HgatpOfHart vm_of_;
+    emu::ExitIndex vm_of_;  // which VM each hart runs
     std::map<uint64_t, Per> per_;
 };
 

@@ -95,8 +95,8 @@ public:
     }
 
     void observe(const emu::Event& e) override {
-        tracker_.observe(e);
-        if (e.kind == emu::EventKind::AtpWrite && e.csr == uint16_t(isa::Csr::HGATP)) hgatp_ = e.tinst;
+        exits_.observe(e);
+        const uint64_t hgatp_ = exits_.hgatp_of(e.hart).value_or(0);  // one hart: the VM it runs
         if (e.kind == emu::EventKind::Trap)
             faults_[{mode_name(e.from_priv, e.from_v), mode_name(e.to_priv, e.to_v), e.cause}]++;
         if (e.kind == emu::EventKind::Trap && e.from_v && guest_page_fault(e.cause)) {
@@ -161,11 +161,11 @@ public:
             if (v.name == "hostile") hostile = &v;
         uint64_t hh = hostile ? hostile->hgatp : ~0ull;
         int64_t preempted = 0, virt_exits = 0, hostile_exits = 0;
-        for (const auto& x : tracker_.exits()) {
-            if (x.hgatp != hh) continue;
+        for (const auto& x : hv_exits(exits_)) {
+            if (x.hgatp.value_or(0) != hh) continue;
             hostile_exits++;
-            preempted += x.interrupt && x.cause == kSupervisorTimer;
-            virt_exits += !x.interrupt && x.cause == kVirtualInstruction;
+            preempted += x.interrupt() && x.exit.cause == kSupervisorTimer;
+            virt_exits += !x.interrupt() && x.exit.cause == kVirtualInstruction;
         }
         const char* g = "the hostile guest";
         list.add(g, "hostile.illegal_in_guest", "illegal instructions it took in its own handler (VS -> VS)",
@@ -269,10 +269,10 @@ public:
     }
 
 private:
-    ExitTracker tracker_;
+    emu::ExitIndex exits_;
     std::map<std::tuple<std::string, std::string, uint64_t>, uint64_t> faults_;
     std::map<uint64_t, uint64_t> gpf_by_hgatp_, illegal_in_guest_, illegal_exits_;
-    uint64_t hgatp_ = 0, fault_hgatp_ = 0, entries_after_ = 0;
+    uint64_t fault_hgatp_ = 0, entries_after_ = 0;
     bool fault_seen_ = false;
     emu::Event fault_;
     std::vector<VmInfo> vms_;

@@ -61,7 +61,7 @@ public:
     std::vector<Step> steps() const override {
         return {
             {"vsatp", "the guest turns on its page tables", Condition::on(emu::EventKind::AtpWrite,
-                 [](const emu::Event& e) { return e.from_v && isa::atp::mode(e.tinst) == uint64_t(isa::atp::Mode::Sv39); }),
+                 [](const emu::Event& e) { return e.from_v && isa::atp::mode(e.value) == uint64_t(isa::atp::Mode::Sv39); }),
              "The guest wrote satp; in VS-mode that is vsatp, the first stage. From now on its addresses\n"
              "are guest-virtual: VS-stage tables, then the G-stage for every guest-physical address."},
             {"first-nested-walk", "a translation through both stages", Condition::on(emu::EventKind::TlbFill,

@@ -52,7 +52,7 @@ public:
              "All VMs have shut down through SBI; hv printed its own exit table and powered off."},
         };
     }
-    void observe(const emu::Event& e) override { tracker_.observe(e); }
+    void observe(const emu::Event& e) override { exits_.observe(e); }
 
     std::vector<Figure> figures(const RunView& run) override {
         FigureList list;
@@ -65,25 +65,28 @@ public:
         std::map<std::string, Tally> all;                                  // by cause
         std::map<std::pair<std::string, std::string>, Tally> per_vm;       // by (vm, cause)
         uint64_t unmatched = 0, zero = 0;
-        for (const auto& x : tracker_.exits()) {
-            std::string k = cause_key(x.interrupt, x.cause);
-            std::string vm = label.count(x.hgatp) ? label[x.hgatp] : "?";
+        const auto exits = hv_exits(exits_);
+        for (const auto& x : exits) {
+            std::string k = cause_key(x.interrupt(), x.exit.cause);
+            const uint64_t hgatp = x.hgatp.value_or(0);
+            std::string vm = label.count(hgatp) ? label[hgatp] : "?";
+            const auto cycles = x.cycles();
             for (Tally* t : {&all[k], &per_vm[{vm, k}]}) {
                 t->n++;
-                t->interrupt = x.interrupt;
-                t->code = x.cause;
-                if (x.entered) t->matched++, t->cycles += x.entry_cycle - x.cycle;
-                if (x.entered && x.idle) t->idle++;
-                if (x.entered && !x.idle) t->busy++, t->busy_cycles += x.entry_cycle - x.cycle;
+                t->interrupt = x.interrupt();
+                t->code = x.exit.cause;
+                if (cycles) t->matched++, t->cycles += *cycles;
+                if (cycles && x.idle) t->idle++;
+                if (cycles && !x.idle) t->busy++, t->busy_cycles += *cycles;
             }
-            if (!x.entered) unmatched++;
-            else if (x.entry_cycle <= x.cycle) zero++;
+            if (!cycles) unmatched++;
+            else if (*cycles == 0) zero++;
         }
         // The last exit of the run has no entry after it when it ends the run.
-        list.add("VM exits and entries (event log)", "exits.total", "VM exits into HS-mode", int64_t(tracker_.exits().size()));
-        list.add("VM exits and entries (event log)", "entries.total", "VM entries", int64_t(tracker_.entries()));
+        list.add("VM exits and entries (event log)", "exits.total", "VM exits into HS-mode", int64_t(exits.size()));
+        list.add("VM exits and entries (event log)", "entries.total", "VM entries", int64_t(exits_.entries()));
         list.add("VM exits and entries (event log)", "exits.unmatched", "exits with no entry after them", int64_t(unmatched));
-        bool last_open = !tracker_.exits().empty() && !tracker_.exits().back().entered;
+        bool last_open = !exits.empty() && !exits.back().entry;
         list.add("VM exits and entries (event log)", "exits.unmatched_before_end",
             "  of them before the exit that ended the run", int64_t(unmatched - (last_open ? 1 : 0)));
         list.add("VM exits and entries (event log)", "exits.zero_cycles", "exits whose entry came at the same cycle", int64_t(zero));
@@ -169,7 +172,7 @@ public:
     }
 
 private:
-    ExitTracker tracker_;
+    emu::ExitIndex exits_;
 };
 
 }  // namespace

@@ -1,0 +1,102 @@
+// The trace model: the event log's two rings (TLB fills never push traps
+// out) and the VM-exit index (exit <-> entry on the same hart, the VM by the
+// hgatp written before, interrupt vs exception, idle waits in HS).
+#include <doctest/doctest.h>
+
+#include "emu/events.hpp"
+#include "emu/exit_index.hpp"
+#include "isa/csr.hpp"
+
+using namespace emu;
+
+namespace {
+constexpr Mode kVS{Priv::S, true}, kHS{Priv::S, false}, kM{Priv::M, false};
+
+Event on(Event e, unsigned hart, uint64_t cycle) {
+    e.hart = uint8_t(hart);
+    e.cycle = cycle;
+    return e;
+}
+}  // namespace
+
+TEST_CASE("event log: a flood of TLB fills leaves the traps in their ring") {
+    EventLog log(8);
+    log.push(event::trap(0x100, 13, false, 0x1234, 0, 0, kHS, kHS));
+    for (int i = 0; i < 100; ++i) log.push(event::tlb_fill(0x1000u * i, 0x8000'0000u + 0x1000u * i, Access::Read, 0x104, kHS));
+    log.push(event::trap(0x200, 2, false, 0, 0, 0, kHS, kHS));
+    const auto all = log.since(0);
+    REQUIRE(all.size() == 10);  // both traps, the last 8 fills
+    CHECK(all.front().kind == EventKind::Trap);
+    CHECK(all.front().seq == 0);
+    CHECK(all.front().tval == 0x1234);
+    CHECK(all.back().seq == 101);
+    for (size_t i = 1; i < all.size(); ++i) CHECK(all[i - 1].seq < all[i].seq);
+    CHECK(all[1].va == 0x1000u * 92);
+    CHECK(log.count(EventKind::TlbFill) == 100);
+    CHECK(log.last(2).size() == 2);
+    CHECK(log.last(2).front().kind == EventKind::TlbFill);
+}
+
+TEST_CASE("event constructors: each field for its kind") {
+    const Event x = event::xret(true, 0x8000'0000, kM, kVS);
+    CHECK(x.kind == EventKind::Xret);
+    CHECK(x.mret);
+    CHECK(x.cause == 0);
+    CHECK(describe(x, true) == "mret M -> VS to pc 0x80000000");
+    const Event a = event::atp_write(uint16_t(isa::Csr::HGATP), 0x8000'0000'0008'0123ull, 0x10, kHS);
+    CHECK(a.value == 0x8000'0000'0008'0123ull);
+    CHECK(a.tinst == 0);
+    CHECK(describe(a, true) == "hgatp <- 0x8000000000080123 at pc 0x10");
+    const Event f = event::tlb_fill(0x4000, 0x8000'4000, Access::Fetch, 0x4000, kVS);
+    CHECK(f.cause == 0);
+    CHECK(describe(f, true) == "tlb fill va 0x4000 -> pa 0x80004000 (fetch)");
+    CHECK(describe(event::halt(3, 0x20, kM), true) == "halt, exit code 3");
+    const Event t = event::trap(0x30, 9, true, 0, 0, 0, kVS, kHS);
+    CHECK(t.kind == EventKind::Interrupt);
+    CHECK(event::vm_exit(t).kind == EventKind::VmExit);
+    CHECK(event::vm_exit(t).interrupt);
+}
+
+TEST_CASE("exit index: exits paired with entries per hart, the VM by hgatp") {
+    ExitIndex ix;
+    const uint64_t vm1 = (8ull << 60) | (1ull << 44), vm2 = (8ull << 60) | (2ull << 44);
+    ix.observe(on(event::atp_write(uint16_t(isa::Csr::HGATP), vm1, 0, kHS), 0, 1));
+    ix.observe(on(event::atp_write(uint16_t(isa::Csr::HGATP), vm2, 0, kHS), 1, 1));
+    ix.observe(on(event::vm_entry(event::xret(false, 0x8000'0000, kHS, kVS)), 0, 10));
+    const Event timer = event::trap(0x8000'0010, 5, true, 0, 0, 0, kVS, kHS);
+    ix.observe(on(event::vm_exit(timer), 0, 20));
+    const Event gpf = event::trap(0x8000'0020, 23, false, 0x1000'0000, 0x1000'0000, 0x00a5'2023, kVS, kHS);
+    ix.observe(on(event::vm_exit(gpf), 1, 25));
+    ix.observe(on(event::wfi(0x8020'0000, kHS), 0, 30));  // hv idles before it enters hart 0's guest again
+    ix.observe(on(event::vm_entry(event::xret(false, 0x8000'0024, kHS, kVS)), 1, 70));
+    ix.observe(on(event::vm_entry(event::xret(false, 0x8000'0014, kHS, kVS)), 0, 120));
+    const Event to_m = event::trap(0x8000'0030, 7, true, 0, 0, 0, kVS, kM);
+    ix.observe(on(event::vm_exit(to_m), 0, 130));
+
+    REQUIRE(ix.exits().size() == 3);
+    CHECK(ix.entries() == 3);
+    const auto& a = ix.exits()[0];
+    CHECK(a.interrupt());
+    CHECK(a.vmid() == 1);
+    CHECK(a.idle);
+    CHECK(a.cycles() == 100);
+    const auto& b = ix.exits()[1];
+    CHECK(!b.interrupt());
+    CHECK(b.vmid() == 2);
+    CHECK(!b.idle);
+    CHECK(b.cycles() == 45);
+    CHECK(b.exit.tinst == 0x00a5'2023);
+    const auto& c = ix.exits()[2];
+    CHECK(!c.to_hypervisor());
+    CHECK(!c.cycles());
+    CHECK(ix.open_exit(0) == 2u);
+    CHECK(!ix.open_exit(1));
+    CHECK(ix.hgatp_of(1) == vm2);
+    CHECK(!ix.hgatp_of(5));
+
+    ix.drop_oldest(2);
+    REQUIRE(ix.exits().size() == 1);
+    CHECK(ix.open_exit(0) == 0u);
+    ix.observe(on(event::vm_entry(event::xret(true, 0x8000'0030, kM, kVS)), 0, 140));
+    CHECK(ix.exits()[0].cycles() == 10);
+}
