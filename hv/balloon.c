@@ -10,8 +10,9 @@
  *   16 BALLOON_TARGET()   value = pages the driver's balloon should hold
  *   17 BALLOON_GIVE(gpa)  one 4 KiB page of the caller's RAM to hv
  *   18 BALLOON_TAKE(gpa)  a free host page, zeroed, mapped at gpa (RAM it
- *                         gave, or a free GPA below 4 GiB outside its
- *                         devices); SBI_ERR_FAILED when hv has none yet
+ *                         gave, or a free GPA below 4 GiB outside the
+ *                         emulated devices' windows, mmio.h, and its other
+ *                         mappings); SBI_ERR_FAILED when hv has none yet
  *   19 BALLOON_ASK(n)     the caller wants n pages beyond its RAM */
 #include "hcall.h"
 #include "console.h"
@@ -19,11 +20,10 @@
 #include "hart.h"
 #include "lib.h"
 #include "mm.h"
+#include "mmio.h"
 #include "riscv.h"
 #include "vcpu.h"
 #include "vm.h"
-#include "vuart.h"
-#include "vplic.h"
 
 #define BALLOON_TARGET 16
 #define BALLOON_GIVE   17
@@ -62,12 +62,6 @@ static uint64_t target(const struct vm *vm) {
     return want > nr_free ? want - nr_free : 0;
 }
 
-/* The emulated devices' windows: a page mapped there would hide them. */
-static bool is_device(uint64_t gpa) {
-    return (gpa >= (VUART_GPA & ~(PAGE_SIZE - 1)) && gpa < VUART_GPA + VUART_SIZE) ||
-           (gpa >= VPLIC_GPA && gpa < VPLIC_GPA + VPLIC_SIZE);
-}
-
 static struct sbiret give(struct vm *vm, uint64_t gpa) {
     uint64_t hpa;
     if (gpa & (PAGE_SIZE - 1)) return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
@@ -86,7 +80,7 @@ static struct sbiret give(struct vm *vm, uint64_t gpa) {
 
 static struct sbiret take(struct vm *vm, uint64_t gpa) {
     uint64_t hpa;
-    if ((gpa & (PAGE_SIZE - 1)) || gpa >> 32 || is_device(gpa)) return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
+    if ((gpa & (PAGE_SIZE - 1)) || gpa >> 32 || mmio_overlaps(gpa, PAGE_SIZE)) return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
     if (gstage_translate(vm->gstage_root, gpa, &hpa)) return (struct sbiret){SBI_ERR_ALREADY_AVAILABLE, 0};
     if (!nr_free) return (struct sbiret){SBI_ERR_FAILED, 0};
     uint64_t page = free_pages[--nr_free];

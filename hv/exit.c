@@ -1,6 +1,7 @@
 #include "exit.h"
 #include "console.h"
 #include "irq.h"
+#include "lib.h"
 #include "mmio.h"
 #include "riscv.h"
 #include "stats.h"
@@ -20,63 +21,87 @@ static uint32_t guest_insn(struct vcpu *v) {
     return (uint32_t)(lo | hi << 16);
 }
 
-static void virtual_instruction(struct vcpu *v) {
+/* Each handler returns how far the guest's pc moves past the instruction
+ * that trapped: its length when hv emulated it, 0 to return to the same
+ * instruction (an interrupt, a fault the guest retries, a stopped VM) or
+ * to a pc the handler set itself. handle_exit adds it to sepc, once. */
+typedef unsigned (*exit_handler)(struct vcpu *v);
+
+static unsigned virtual_instruction(struct vcpu *v) {
     uint32_t insn = guest_insn(v);
     if (insn == INSN_WFI) {
         /* hstatus.VTW sends the guest's WFI here: give the hart to someone
          * else until an interrupt is injected (or one is already waiting). */
-        v->sepc += 4;
         if (!vcpu_has_wakeup(v)) v->state = VCPU_BLOCKED;
-        return;
+        return 4;
     }
     kprintf("hv: %s: virtual instruction %x at pc %p\n", v->vm->label, insn, (void *)v->sepc);
     vm_stop(v->vm, "executed an instruction hv does not emulate");
+    return 0;
 }
 
-static void guest_page_fault(struct vcpu *v) {
-    if (mmio_emulate(v)) return;   /* the emulated UART */
+static unsigned guest_page_fault(struct vcpu *v) {
+    unsigned len = mmio_emulate(v);   /* an emulated device's window */
+    if (len) return len;
     /* htval holds the guest-physical address shifted right by 2. */
     uint64_t gpa = v->trap.htval << 2 | (v->trap.stval & 3);
     kprintf("hv: %s: %s at GPA %p (GVA %p), pc %p\n", v->vm->label,
             stats_cause_name(v->trap.scause), (void *)gpa, (void *)v->trap.stval,
             (void *)v->sepc);
     vm_stop(v->vm, "accessed guest-physical memory outside its map");
+    return 0;
 }
 
+static unsigned unhandled_exception(struct vcpu *v) {
+    kprintf("hv: %s: %s, pc %p, stval %p\n", v->vm->label, stats_cause_name(v->trap.scause),
+            (void *)v->sepc, (void *)v->trap.stval);
+    vm_stop(v->vm, "took an exception hv does not handle");
+    return 0;
+}
+
+/* hv's timer: the scheduler loop delivers guest timers and ends slices
+ * when it sees the time. */
+static unsigned timer_interrupt(struct vcpu *v) { (void)v; return 0; }
+
+/* A real device's interrupt, for the VM that owns it. */
+static unsigned external_interrupt(struct vcpu *v) {
+    (void)v;
+    irq_handle();
+    return 0;
+}
+
+/* Another hart's kick: look at the run queue again. */
+static unsigned software_interrupt(struct vcpu *v) {
+    (void)v;
+    csr_clear(sip, MIP_SSIP);
+    return 0;
+}
+
+static unsigned unexpected_interrupt(struct vcpu *v) {
+    kprintf("hv: %s: unexpected interrupt %s\n", v->vm->label, stats_cause_name(v->trap.scause));
+    return 0;
+}
+
+static const exit_handler exception_handlers[] = {
+    [EXC_ECALL_VS] = vsbi_handle,
+    [EXC_VIRTUAL_INST] = virtual_instruction,
+    [EXC_INST_GUEST_PAGE_FAULT] = guest_page_fault,
+    [EXC_LOAD_GUEST_PAGE_FAULT] = guest_page_fault,
+    [EXC_STORE_GUEST_PAGE_FAULT] = guest_page_fault,
+};
+
+static const exit_handler interrupt_handlers[] = {
+    [IRQ_S_SOFT] = software_interrupt,
+    [IRQ_S_TIMER] = timer_interrupt,
+    [IRQ_S_EXT] = external_interrupt,
+};
+
 void handle_exit(struct vcpu *v) {
-    uint64_t cause = v->trap.scause;
-    if (cause & CAUSE_INTERRUPT) {
-        /* hv's timer: the scheduler loop delivers guest timers and ends
-         * slices when it sees the time. */
-        if ((cause & ~CAUSE_INTERRUPT) == IRQ_S_TIMER) return;
-        /* A real device's interrupt, for the VM that owns it. */
-        if ((cause & ~CAUSE_INTERRUPT) == IRQ_S_EXT) {
-            irq_handle();
-            return;
-        }
-        /* Another hart's kick: look at the run queue again. */
-        if ((cause & ~CAUSE_INTERRUPT) == IRQ_S_SOFT) {
-            csr_clear(sip, MIP_SSIP);
-            return;
-        }
-        kprintf("hv: %s: unexpected interrupt %s\n", v->vm->label, stats_cause_name(cause));
-        return;
-    }
-    switch (cause) {
-    case EXC_ECALL_VS:
-        vsbi_handle(v);
-        break;
-    case EXC_VIRTUAL_INST:
-        virtual_instruction(v);
-        break;
-    case EXC_INST_GUEST_PAGE_FAULT:
-    case EXC_LOAD_GUEST_PAGE_FAULT:
-    case EXC_STORE_GUEST_PAGE_FAULT:
-        guest_page_fault(v);
-        break;
-    default:
-        kprintf("hv: %s: %s, pc %p, stval %p\n", v->vm->label, stats_cause_name(cause),
-                (void *)v->sepc, (void *)v->trap.stval);
-        vm_stop(v->vm, "took an exception hv does not handle");
-    }
+    uint64_t cause = v->trap.scause, code = cause & ~CAUSE_INTERRUPT;
+    exit_handler h;
+    if (cause & CAUSE_INTERRUPT)
+        h = code < ARRAY_SIZE(interrupt_handlers) && interrupt_handlers[code] ? interrupt_handlers[code] : unexpected_interrupt;
+    else
+        h = code < ARRAY_SIZE(exception_handlers) && exception_handlers[code] ? exception_handlers[code] : unhandled_exception;
+    v->sepc += h(v);
 }

@@ -1,5 +1,6 @@
 #include "mmio.h"
 #include "console.h"
+#include "lib.h"
 #include "riscv.h"
 #include "vm.h"
 #include "vuart.h"
@@ -97,38 +98,63 @@ static bool decode(struct vcpu *v, struct access *a) {
     return decode32((uint32_t)(lo.value | hi.value << 16), a);
 }
 
-bool mmio_emulate(struct vcpu *v) {
+/* PLIC: 32-bit registers; other widths read as zero and write nothing. */
+static void plic_emulate(struct vcpu *v, uint64_t off, const struct access *a) {
+    if (a->store && a->size == 4 && !(off & 3)) vplic_write(v, off, (uint32_t)(a->reg ? v->x[a->reg] : 0));
+    if (!a->store && a->reg) v->x[a->reg] = a->size == 4 && !(off & 3) ? (uint64_t)(int64_t)(int32_t)vplic_read(v, off) : 0;
+    v->vm->mmio.plic_accesses++;
+}
+
+/* UART: a wider access than the byte registers acts on the byte at its address. */
+static void uart_emulate(struct vcpu *v, uint64_t off, const struct access *a) {
+    if (a->store) {
+        vuart_write(v->vm, off, (uint8_t)(a->reg ? v->x[a->reg] : 0));
+    } else {
+        uint64_t val = vuart_read(v->vm, off);
+        if (a->is_signed && a->size == 1) val = (uint64_t)(int64_t)(int8_t)val;
+        if (a->reg) v->x[a->reg] = val;
+    }
+    v->vm->mmio.accesses++;
+}
+
+/* The registry: every device hv emulates, by its guest-physical window. */
+static const struct mmio_device {
+    struct mmio_window window;
+    void (*emulate)(struct vcpu *v, uint64_t off, const struct access *a);
+} devices[] = {
+    {{"UART", VUART_GPA, VUART_SIZE}, uart_emulate},
+    {{"PLIC", VPLIC_GPA, VPLIC_SIZE}, plic_emulate},
+};
+
+static const struct mmio_device *device_at(uint64_t gpa) {
+    for (unsigned i = 0; i < ARRAY_SIZE(devices); i++)
+        if (gpa >= devices[i].window.gpa && gpa - devices[i].window.gpa < devices[i].window.size) return &devices[i];
+    return 0;
+}
+
+const struct mmio_window *mmio_window_at(uint64_t gpa) {
+    const struct mmio_device *d = device_at(gpa);
+    return d ? &d->window : 0;
+}
+
+bool mmio_overlaps(uint64_t gpa, uint64_t len) {
+    for (unsigned i = 0; i < ARRAY_SIZE(devices); i++)
+        if (gpa < devices[i].window.gpa + devices[i].window.size && devices[i].window.gpa < gpa + len) return true;
+    return false;
+}
+
+unsigned mmio_emulate(struct vcpu *v) {
     uint64_t gpa = v->trap.htval << 2 | (v->trap.stval & 3);
-    if (v->trap.scause == EXC_INST_GUEST_PAGE_FAULT) return false;
-    bool uart = gpa >= VUART_GPA && gpa - VUART_GPA < VUART_SIZE;
-    bool plic = gpa >= VPLIC_GPA && gpa - VPLIC_GPA < VPLIC_SIZE;
-    if (!uart && !plic) return false;
+    if (v->trap.scause == EXC_INST_GUEST_PAGE_FAULT) return 0;
+    const struct mmio_device *d = device_at(gpa);
+    if (!d) return 0;
     struct access a;
     if (!decode(v, &a)) {
         kprintf("hv: %s: an access to the %s at GPA %p (pc %p) hv cannot decode\n",
-                v->vm->label, uart ? "UART" : "PLIC", (void *)gpa, (void *)v->sepc);
-        return false;
+                v->vm->label, d->window.name, (void *)gpa, (void *)v->sepc);
+        return 0;
     }
-    if (a.store != (v->trap.scause == EXC_STORE_GUEST_PAGE_FAULT)) return false;
-    if (plic) {
-        /* 32-bit registers; other widths read as zero and write nothing. */
-        uint64_t off = gpa - VPLIC_GPA;
-        if (a.store && a.size == 4 && !(off & 3)) vplic_write(v, off, (uint32_t)(a.reg ? v->x[a.reg] : 0));
-        if (!a.store && a.reg) v->x[a.reg] = a.size == 4 && !(off & 3) ? (uint64_t)(int64_t)(int32_t)vplic_read(v, off) : 0;
-        v->vm->mmio.plic_accesses++;
-        v->sepc += a.len;
-        return true;
-    }
-    /* A wider access than the byte registers acts on the byte at its address. */
-    uint64_t off = gpa - VUART_GPA;
-    if (a.store) {
-        vuart_write(v->vm, off, (uint8_t)(a.reg ? v->x[a.reg] : 0));
-    } else {
-        uint64_t val = vuart_read(v->vm, off);
-        if (a.is_signed && a.size == 1) val = (uint64_t)(int64_t)(int8_t)val;
-        if (a.reg) v->x[a.reg] = val;
-    }
-    v->vm->mmio.accesses++;
-    v->sepc += a.len;
-    return true;
+    if (a.store != (v->trap.scause == EXC_STORE_GUEST_PAGE_FAULT)) return 0;
+    d->emulate(v, gpa - d->window.gpa, &a);
+    return a.len;
 }

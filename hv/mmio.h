@@ -1,10 +1,24 @@
 /* Trap-and-emulate: a guest load or store to an emulated device faults in
  * the G-stage (nothing is mapped there); hv decodes the instruction,
- * performs the access on the device model and steps the guest past it. */
+ * performs the access on the device model and steps the guest past it.
+ * mmio.c also keeps the registry of those devices' guest-physical windows,
+ * which the balloon and pass-through consult before they map a page. */
 #pragma once
 #include <stdbool.h>
+#include <stdint.h>
 
 struct vcpu;
-/* true when the fault was an access to an emulated device and has been
- * emulated (sepc advanced); false when it is not hv's to emulate. */
-bool mmio_emulate(struct vcpu *v);
+/* The length of the trapped instruction when the fault was an access to an
+ * emulated device and has been emulated (the caller steps sepc past it);
+ * 0 when it is not hv's to emulate. */
+unsigned mmio_emulate(struct vcpu *v);
+
+/* An emulated device's window in every VM's guest-physical space. */
+struct mmio_window {
+    const char *name;
+    uint64_t gpa, size;
+};
+/* The window that holds gpa, or 0. */
+const struct mmio_window *mmio_window_at(uint64_t gpa);
+/* Whether [gpa, gpa + len) overlaps an emulated device's window. */
+bool mmio_overlaps(uint64_t gpa, uint64_t len);

@@ -14,6 +14,7 @@
 #include "gstage.h"
 #include "handover.h"
 #include "irq.h"
+#include "mmio.h"
 #include "riscv.h"
 #include "vm.h"
 
@@ -30,6 +31,16 @@ static bool has(const void *fdt, const char *path) {
     return fdt_getprop(fdt, path, "compatible", &len) != 0;
 }
 
+/* A device page into the VM's G-stage, unless an emulated device's window
+ * (the registry, mmio.h) is there: the guest would lose that device. */
+static bool map_device(struct vm *vm, uint64_t gpa, uint64_t hpa) {
+    if (mmio_overlaps(gpa, PAGE_SIZE)) {
+        kprintf("hv: %s: GPA %p is an emulated device's; not passed through\n", vm->label, (void *)gpa);
+        return false;
+    }
+    return gstage_map(vm->gstage_root, gpa, hpa, PAGE_SIZE, PTE_R | PTE_W);
+}
+
 void passthru_assign(const void *fdt) {
     bool uart1 = fdt_valid(fdt) && has(fdt, "/soc/serial@10001000");
     bool sriov = fdt_valid(fdt) && has(fdt, "/soc/sriov@10010000");
@@ -38,7 +49,7 @@ void passthru_assign(const void *fdt) {
         struct vm *vm = &vms[k];
         uint32_t want = vm->config->devices;
         if ((want & HV_DEV_PASSTHRU_UART) && uart1) {
-            if (gstage_map(vm->gstage_root, UART1_HPA, UART1_HPA, PAGE_SIZE, PTE_R | PTE_W)) {
+            if (map_device(vm, UART1_HPA, UART1_HPA)) {
                 vm->devices |= HV_DEV_PASSTHRU_UART;
                 uart1 = false;   /* one owner */
                 kprintf("hv: %s: the second UART passed through at GPA %p\n", vm->label, (void *)UART1_HPA);
@@ -51,7 +62,7 @@ void passthru_assign(const void *fdt) {
             volatile uint32_t *pf = (volatile uint32_t *)SRIOV_HPA;
             pf[SRIOV_NUM_VFS / 4] = vfs + 1;   /* the PF's driver enables one VF more */
             uint64_t vf = SRIOV_HPA + pf[SRIOV_VF_OFFSET / 4] + (uint64_t)vfs * pf[SRIOV_VF_STRIDE / 4];
-            if (gstage_map(vm->gstage_root, PASSTHRU_VF_GPA, vf, PAGE_SIZE, PTE_R | PTE_W)) {
+            if (map_device(vm, PASSTHRU_VF_GPA, vf)) {
                 vm->devices |= HV_DEV_SRIOV_VF;
                 kprintf("hv: %s: SR-IOV VF %u (host %p) at GPA %p\n", vm->label, vfs, (void *)vf, (void *)PASSTHRU_VF_GPA);
                 vfs++;

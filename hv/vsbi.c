@@ -82,7 +82,7 @@ static struct vcpu *vcpu_of(struct vm *vm, uint64_t hartid) {
 
 /* HSM: the VM's other vCPUs start OFF (vm.c); a guest starts them as it
  * would start harts, and they stop and suspend themselves. */
-static struct sbiret hsm(struct vcpu *v, long fid, uint64_t a0, uint64_t a1, uint64_t a2) {
+static struct sbiret hsm(struct vcpu *v, long fid, uint64_t a0, uint64_t a1, uint64_t a2, unsigned *step) {
     struct vcpu *t;
     switch (fid) {
     case 0:   /* hart_start(hartid, start_addr, opaque) */
@@ -105,7 +105,8 @@ static struct sbiret hsm(struct vcpu *v, long fid, uint64_t a0, uint64_t a1, uin
         if (a0 != 0 && a0 != 0x80000000ul) return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
         if (a0 == 0x80000000ul) {
             /* Non-retentive: when it wakes, it starts again at resume_addr. */
-            v->sepc = a1 - 4;   /* vsbi_handle adds 4 */
+            v->sepc = a1;
+            *step = 0;
             v->x[10] = v->id;
             v->x[11] = a2;
             csr_clear(vsstatus, SSTATUS_SIE);   /* v is loaded on this hart */
@@ -165,11 +166,12 @@ static struct sbiret rfence(struct vcpu *v, long fid, uint64_t mask, uint64_t ba
     return (struct sbiret){SBI_SUCCESS, 0};
 }
 
-void vsbi_handle(struct vcpu *v) {
+unsigned vsbi_handle(struct vcpu *v) {
     long ext = (long)v->x[17], fid = (long)v->x[16];
     uint64_t a0 = v->x[10], a1 = v->x[11], a2 = v->x[12];
     struct sbiret r = {SBI_ERR_NOT_SUPPORTED, 0};
     bool legacy = ext >= 0 && ext <= 0x0f;
+    unsigned step = 4;
 
     switch (ext) {
     case SBI_EXT_LEGACY_SET_TIMER:
@@ -202,7 +204,7 @@ void vsbi_handle(struct vcpu *v) {
         r = srst(v, fid, a0);
         break;
     case SBI_EXT_HSM:
-        r = hsm(v, fid, a0, a1, a2);
+        r = hsm(v, fid, a0, a1, a2, &step);
         break;
     case SBI_EXT_IPI:
         r = ipi(v, fid, a0, a1);
@@ -214,9 +216,9 @@ void vsbi_handle(struct vcpu *v) {
         r = hcall_handle(v, fid);
         break;
     }
-    if (v->vm->stopped || v->state == VCPU_OFF) return;
+    if (v->vm->stopped || v->state == VCPU_OFF) return 0;
     /* Legacy calls return one value in a0; the others return (error, value). */
     v->x[10] = (uint64_t)r.error;
     if (!legacy) v->x[11] = (uint64_t)r.value;
-    v->sepc += 4;
+    return step;
 }

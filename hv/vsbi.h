@@ -3,4 +3,7 @@
 #pragma once
 
 struct vcpu;
-void vsbi_handle(struct vcpu *v);   /* a guest's ecall: a7 = EID, a6 = FID */
+/* A guest's ecall: a7 = EID, a6 = FID. Returns how far sepc moves: past
+ * the ecall (4), or 0 when the call does not return there (the VM or the
+ * vCPU stopped, a non-retentive suspend set the resume address). */
+unsigned vsbi_handle(struct vcpu *v);
