@@ -32,8 +32,6 @@ std::string csr_summary(uint16_t addr, uint64_t value, bool h_enabled);
 std::string tinst_text(uint64_t tinst);
 // "load guest-page fault" or "cause N".
 std::string cause_text(uint64_t cause, bool interrupt);
-// "VRWXUGAD" letters for the set bits, '-' for clear ones.
-inline std::string pte_flags(uint64_t pte) { return isa::pte::flags_text(pte); }
 
 // ---- translation ----
 enum class Regime {

@@ -27,15 +27,10 @@ Regime regime_for(Tables t) {
 }
 
 void flags_text(uint8_t f, const PtRange& r) {
-    const char* names = "VRWXUG";
-    char b[16];
-    int n = 0;
-    for (int i = 1; i < 6; ++i) b[n++] = (f >> i) & 1 ? names[i] : '-';
-    b[n++] = ' ';
-    b[n++] = r.a == r.leaves ? 'A' : r.a ? 'a' : '-';
-    b[n++] = r.d == r.leaves ? 'D' : r.d ? 'd' : '-';
-    b[n] = 0;
-    ImGui::TextUnformatted(b);
+    std::string b = isa::pte::flags_text(f).substr(1, 5) + ' ';  // R W X U G
+    b += r.a == r.leaves ? 'A' : r.a ? 'a' : '-';
+    b += r.d == r.leaves ? 'D' : r.d ? 'd' : '-';
+    ImGui::TextUnformatted(b.c_str());
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("R W X U G of every leaf; A/D: all leaves (A D), some (a d) or none (-)\n%u of %u accessed, %u dirty",
                           r.a, r.leaves, r.d);
@@ -46,12 +41,12 @@ void table_node(App& a, const PageTables& pt, int idx, int depth) {
     const PtTable& t = pt.tables[size_t(idx)];
     const bool stage2 = pt.which == Tables::Hgatp;
     for (const auto& e : t.entries) {
-        const bool leaf = e.pte & 0xe;
-        const uint64_t next = ((e.pte >> 10) & ((1ull << 44) - 1)) << 12;
+        const bool leaf = isa::pte::leaf(e.pte);
+        const uint64_t next = isa::pte::addr(e.pte);
         char label[200];
         if (leaf) {
             std::snprintf(label, sizeof label, "[%3u] %s 0x%" PRIx64 " -> 0x%" PRIx64 "  %s  %s##%" PRIx64, e.index,
-                          stage2 ? "GPA" : "VA", e.va, next, pte_flags(e.pte).c_str(),
+                          stage2 ? "GPA" : "VA", e.va, next, isa::pte::flags_text(e.pte).c_str(),
                           size_text(1ull << (12 + 9 * t.level)).c_str(), e.pte_addr);
             ImGui::TreeNodeEx(label, ImGuiTreeNodeFlags_Leaf | ImGuiTreeNodeFlags_NoTreePushOnOpen | ImGuiTreeNodeFlags_Bullet);
             if (ImGui::IsItemClicked()) a.open_translation(e.va, regime_for(pt.which));
@@ -67,7 +62,7 @@ void table_node(App& a, const PageTables& pt, int idx, int depth) {
                 ImGui::TreePop();
             }
         }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("PTE @ 0x%" PRIx64 " = 0x%016" PRIx64 "  %s", e.pte_addr, e.pte, pte_flags(e.pte).c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("PTE @ 0x%" PRIx64 " = 0x%016" PRIx64 "  %s", e.pte_addr, e.pte, isa::pte::flags_text(e.pte).c_str());
     }
 }
 
@@ -167,11 +162,11 @@ void page_tables(App& a) {
 
 // One PTE read as a grid cell.
 void pte_cell(const emu::PteRead& r) {
-    const bool valid = r.pte & 1, leaf = valid && (r.pte & 0xe);
+    const bool valid = isa::pte::valid(r.pte), leaf = valid && isa::pte::leaf(r.pte);
     ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, !valid ? kBadBg : leaf ? kLeafBg : kPtrBg);
     ImGui::Text("@0x%" PRIx64, r.pte_addr);
     ImGui::Text("=0x%" PRIx64, r.pte);
-    ImGui::Text("%s %s", pte_flags(r.pte).c_str(), !valid ? "invalid" : leaf ? "leaf" : "-> next");
+    ImGui::Text("%s %s", isa::pte::flags_text(r.pte).c_str(), !valid ? "invalid" : leaf ? "leaf" : "-> next");
 }
 
 void translation_view(App& a) {
@@ -233,7 +228,7 @@ void translation_view(App& a) {
             ImGui::TableHeadersRow();
             for (const auto& r : reads) {
                 ImGui::TableNextRow();
-                const bool valid = r.pte & 1, leaf = valid && (r.pte & 0xe);
+                const bool valid = isa::pte::valid(r.pte), leaf = valid && isa::pte::leaf(r.pte);
                 ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, !valid ? kBadBg : leaf ? kLeafBg : kPtrBg);
                 ImGui::TableNextColumn();
                 ImGui::Text("%d", r.level);
@@ -242,9 +237,9 @@ void translation_view(App& a) {
                 ImGui::TableNextColumn();
                 ImGui::Text("0x%016" PRIx64, r.pte);
                 ImGui::TableNextColumn();
-                ImGui::TextUnformatted(pte_flags(r.pte).c_str());
+                ImGui::TextUnformatted(isa::pte::flags_text(r.pte).c_str());
                 ImGui::TableNextColumn();
-                const uint64_t next = ((r.pte >> 10) & ((1ull << 44) - 1)) << 12;
+                const uint64_t next = isa::pte::addr(r.pte);
                 if (!valid) ImGui::Text("invalid");
                 else if (leaf) ImGui::Text("leaf: page 0x%" PRIx64, next);
                 else ImGui::Text("table at 0x%" PRIx64, next);
