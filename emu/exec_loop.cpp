@@ -101,7 +101,7 @@ void Hart::prepare(CachedInsn& c) {
     switch (isa::info(d.op).format) {
     case F::R: case F::I: case F::SHIFT: case F::SHIFTW: case F::LOAD: case F::U: case F::J: case F::JALR:
     case F::CSR: case F::CSRI: case F::AMO: case F::LR: case F::HLV: case F::F2X_RM: case F::F2X: case F::FCMP:
-    case F::R1:
+    case F::R1: case F::MOP_R: case F::MOP_RR:
         if (d.rd == 0) d.rd = kZeroSink;
         break;
     default: break;
@@ -368,6 +368,9 @@ L_REMUW: {
     NEXT();
 }
 #include "exec_bitmanip.inc"
+    // The HINTs of Zihintntl and Zihintpause, Zcmop's c.mop.N; Zimop's mops write 0.
+L_NTL_P1: L_NTL_PALL: L_NTL_S1: L_NTL_ALL: L_PAUSE: L_C_MOP_N: NEXT();
+L_MOP_R_N: L_MOP_RR_N: RD = 0; NEXT();
 L_CSRRW: L_CSRRS: L_CSRRC: L_CSRRWI: L_CSRRSI: L_CSRRCI:
     suppress_instret_ = false;
     if (!CALL(exec_csr(*d))) TRAPPED();
@@ -378,7 +381,7 @@ L_CSRRW: L_CSRRS: L_CSRRC: L_CSRRWI: L_CSRRSI: L_CSRRCI:
         DISPATCH();
     }
     NEXT();
-L_ECALL: L_EBREAK: L_WFI: L_SFENCE_VMA:
+L_ECALL: L_EBREAK: L_WFI: L_WRS_NTO: L_WRS_STO: L_SFENCE_VMA:
     if (!CALL(exec_system(*d))) TRAPPED();
     NEXT();
 L_MRET: L_SRET:
@@ -494,6 +497,11 @@ F_FSD:
 #define OTHER_Zbkb(id)
 #define OTHER_Zbkx(id)
 #define OTHER_Zicond(id)
+#define OTHER_Zihintntl(id)
+#define OTHER_Zihintpause(id)
+#define OTHER_Zimop(id)
+#define OTHER_Zcmop(id)
+#define OTHER_Zawrs(id)
 #define OTHER_Zicbom(id) L_##id:
 #define OTHER_Zicboz(id) L_##id:
 #define OTHER_Zicbop(id) L_##id:

@@ -11,10 +11,6 @@ namespace emu {
 Hart::Hart(Machine& m, unsigned hart_id, bool h, bool has_sstc)
     : id(hart_id), h_ext(h), sstc(has_sstc), ext(m.config().isa.ext), m_(m), bus_(m.bus()) {
     init_dispatch();
-    for (unsigned e = 0; e < 64; ++e)
-        if (m_.config().isa.has(isa::Ext(e))) ext_present_ |= 1ull << e;
-    // Zicbop's prefetches are ori x0 encodings: without Zicbop they are that ori, a no-op too.
-    ext_present_ |= 1ull << unsigned(isa::Ext::Zicbop);
 }
 
 void Hart::reset(uint64_t start_pc) {
@@ -39,7 +35,7 @@ void Hart::reset(uint64_t start_pc) {
     triggers_armed_ = false;
     c_enabled_ = csr.misa & (1u << 2);
     cycle = instret = 0;
-    wfi = false;
+    resume();
     lr_valid = false;
     hw_mip_ = 0;
     flush_tlb();
@@ -82,7 +78,8 @@ void Hart::update_timers() {
 uint64_t Hart::sleeps_until() {
     if (!wfi) return cycle;
     update_timers();
-    return (mip_value() & csr.mie) ? cycle : next_timer_cycle_;
+    if ((mip_value() & csr.mie) || (stall_until_ != ~0ull && !lr_valid)) return cycle;
+    return std::min(next_timer_cycle_, stall_until_);
 }
 
 // Every pass of the loop executes an instruction or moves cycle forward (a
@@ -97,12 +94,14 @@ uint64_t Hart::run(uint64_t cycle_limit, uint64_t max_insns) {
             if (m_.stop_requested()) break;
         }
         if (wfi) {
-            if ((mip_value() & csr.mie) != 0) {
-                wfi = false;  // an enabled-in-mie interrupt is pending: resume
+            // An enabled-in-mie interrupt is pending, or a WRS's reservation
+            // is gone or its bound reached: resume.
+            if ((mip_value() & csr.mie) != 0 || (stall_until_ != ~0ull && (!lr_valid || cycle >= stall_until_))) {
+                resume();
                 continue;
             }
-            // Sleep until the next timer comparison or the end of the slice.
-            const uint64_t wake = std::min(cycle_limit, next_timer_cycle_);
+            // Sleep until the next timer comparison, a WRS's bound or the end of the slice.
+            const uint64_t wake = std::min({cycle_limit, next_timer_cycle_, stall_until_});
             if (wake <= cycle) break;
             cycle = wake;
             if (wake == cycle_limit) break;
@@ -169,7 +168,7 @@ bool Hart::take_interrupt() {
         if (to_vs && vs_on) take = to_vs;
     }
     if (!take) return false;
-    wfi = false;
+    resume();
     trap_entry(highest(take), true, 0, 0, 0, false);
     return true;
 }

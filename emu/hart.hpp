@@ -84,10 +84,17 @@ public:
         uint64_t nested_reads[32] = {};
     } walk_stats;
     bool tlb_enabled = true;  // false: nothing is cached, every translation walks (for comparisons)
-    bool wfi = false;      // stalled in WFI
+    bool wfi = false;      // stalled in WFI (or in WRS.NTO/WRS.STO: then stall_until() is its bound)
     // Whether a stalled hart wakes: an interrupt enabled in mie is pending,
-    // or a timer comparison is armed that will make one pending.
-    bool can_wake() const { return next_timer_cycle_ != ~0ull || (mip_value() & csr.mie); }
+    // a timer comparison is armed that will make one pending, or the stall is a bounded WRS.
+    bool can_wake() const { return next_timer_cycle_ != ~0ull || (mip_value() & csr.mie) || stall_until_ != ~0ull; }
+    // The cycle a WRS stall ends by its time bound; ~0 for WFI (or not stalled).
+    uint64_t stall_until() const { return stall_until_; }
+    // Zawrs's bounds, in cycles (implementation-defined): WRS.STO's short
+    // timeout, 100 memory reads of the cycle model (the spec suggests 10 to
+    // 100 cache-miss latencies); WRS.NTO's 1 ms, as it stalls even when
+    // nothing else in the machine can break the reservation.
+    static constexpr uint64_t kWrsStoCycles = 100 * 20, kWrsNtoCycles = 1'000'000;
     // The cycle a hart stalled in WFI wakes at by its own timers (~0: never);
     // its current cycle when it is not stalled or an enabled interrupt is pending.
     uint64_t sleeps_until();
@@ -263,13 +270,12 @@ private:
     uint64_t deadline_ = 0;       // exec_loop runs while cycle < deadline_
     uint64_t next_timer_cycle_ = ~0ull;
     uint64_t hw_mip_ = 0;
+    uint64_t stall_until_ = ~0ull;  // see stall_until()
+    void resume() { wfi = false; stall_until_ = ~0ull; }
     bool suppress_instret_ = false;  // a CSR write to minstret this instruction
     const isa::Decoded* cur_insn_ = nullptr;  // the instruction a slow path runs for (set on leaving the hot loop)
     uint64_t explicit_tinst(uint64_t fault_va, Access acc) const;
     bool c_enabled_ = true;          // misa.C: compressed instructions legal
-    // Whether the configuration has the instruction's extension (IsaConfig::has), by isa::Ext.
-    uint64_t ext_present_ = 0;
-    bool allowed(const isa::Decoded& d) const { return (ext_present_ >> unsigned(isa::info(d.op).ext)) & 1; }
     bool fp_fast_ = false;           // see update_fp_fast()
     bool triggers_armed_ = false;    // any debug trigger armed: checking loop, slow loads/stores
     bool watching_ = false;          // debugger watchpoints set: slow loads/stores

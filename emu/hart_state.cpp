@@ -34,6 +34,7 @@ void Hart::save(dev::StateOut& o) const {
     o.u64(instret);
     o.raw(&walk_stats, sizeof walk_stats);
     o.boolean(wfi);
+    o.u64(stall_until_);
     o.boolean(lr_valid);
     o.u64(lr_addr);
     o.u64(hw_mip_);
@@ -75,7 +76,9 @@ void Hart::restore(dev::StateIn& in) {
     const uint64_t ncycle = in.u64(), ninstret = in.u64();
     WalkStats nws;
     in.raw(&nws, sizeof nws);
-    const bool nwfi = in.boolean(), nlr = in.boolean();
+    const bool nwfi = in.boolean();
+    const uint64_t nstall = in.u64();
+    const bool nlr = in.boolean();
     const uint64_t nlr_addr = in.u64(), nhw = in.u64(), ntimer = in.u64();
     const bool nsup = in.boolean();
     const uint64_t fva = in.u64(), fpa = in.u64();
@@ -99,6 +102,7 @@ void Hart::restore(dev::StateIn& in) {
     instret = ninstret;
     walk_stats = nws;
     wfi = nwfi;
+    stall_until_ = nwfi ? nstall : ~0ull;
     lr_valid = nlr;
     lr_addr = nlr_addr;
     hw_mip_ = nhw;

@@ -85,6 +85,25 @@ bool Hart::exec_system(const isa::Decoded& d) {
         deadline_ = 0;
         m_.emit(*this, event::wfi(pc, {priv, virt}));
         return true;
+    case Op::WRS_NTO:
+    case Op::WRS_STO: {
+        // Zawrs: stall while the reservation set is valid and no interrupt
+        // is pending (WFI's rule for resuming), WRS.STO at most a short
+        // while. A WRS.NTO that would stall with mstatus.TW set (below M), or
+        // hstatus.VTW set (V=1), traps: its time limit is 0. (Spike traps
+        // even when it would not stall; QEMU 7.2 ignores TW and VTW.)
+        const bool stalls = lr_valid && !(mip_value() & csr.mie);
+        if (d.op == Op::WRS_NTO && stalls) {
+            if (priv != Priv::M && (csr.mstatus & mstatus::TW)) { illegal(d); return false; }
+            if (virt && (csr.hstatus & hstatus::VTW)) { virtual_instruction(d); return false; }
+        }
+        if (stalls) {
+            wfi = true;
+            stall_until_ = cycle + (d.op == Op::WRS_NTO ? kWrsNtoCycles : kWrsStoCycles);
+            deadline_ = 0;
+        }
+        return true;
+    }
     case Op::SFENCE_W_INVAL:
     case Op::SFENCE_INVAL_IR:  // orderings only: this TLB is never behind the page tables
         if (U) { virt ? virtual_instruction(d) : illegal(d); return false; }

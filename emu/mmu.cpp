@@ -282,8 +282,7 @@ const CachedInsn* Hart::fetch_slow() {
                 return nullptr;
             }
             pc = va;
-            straddle_.d = isa::decode(raw);
-            if (!allowed(straddle_.d)) straddle_.d.op = isa::Op::ILLEGAL;
+            straddle_.d = isa::decode(raw, ext);
             prepare(straddle_);
             return &straddle_;
         }
@@ -293,8 +292,8 @@ const CachedInsn* Hart::fetch_slow() {
     }
     DecodedPage* page = bus_.decoded_page(*r, pa);
     CachedInsn& c = page->slot[(pa & (kPageSize - 1)) >> 1];
-    c.d = isa::decode(raw);
-    if ((!c_enabled_ && c.d.len == 2) || !allowed(c.d)) c.d.op = isa::Op::ILLEGAL;  // misa.C clear, or not configured
+    c.d = isa::decode(raw, ext);  // an extension the configuration lacks: illegal (or the HINT's base instruction)
+    if (!c_enabled_ && c.d.len == 2) c.d.op = isa::Op::ILLEGAL;  // misa.C clear
     prepare(c);
     if (pmp.uniform_over_page(pa & ~(kPageSize - 1), priv)) {
         fetch_page_va_ = va & ~(kPageSize - 1);

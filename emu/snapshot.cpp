@@ -226,7 +226,7 @@ void Machine::restore_decoded(dev::StateIn& in) {
                 std::memcpy(&hi, r.bytes + off + 2, 2);
             }
             CachedInsn& c = dp->slot[s];
-            c.d = isa::decode(uint32_t(lo) | uint32_t(hi) << 16);
+            c.d = isa::decode(uint32_t(lo) | uint32_t(hi) << 16, harts_[0]->ext);
             if (!c_ok && c.d.len == 2) c.d.op = isa::Op::ILLEGAL;
             Hart::prepare(c);
         }

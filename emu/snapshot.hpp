@@ -24,7 +24,7 @@ struct SnapshotError : std::runtime_error {
     using runtime_error::runtime_error;
 };
 
-constexpr uint32_t kSnapshotVersion = 3;  // 3: events with a field per meaning (emu/events.hpp)
+constexpr uint32_t kSnapshotVersion = 4;  // 3: events with a field per meaning (emu/events.hpp); 4: a WRS stall's bound
 
 // Returns the file's size in bytes.
 uint64_t save_snapshot(Machine& m, const std::string& path);

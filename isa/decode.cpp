@@ -15,10 +15,17 @@ constexpr InsnInfo kTable[] = {
 constexpr InsnInfo kIllegal{Op::ILLEGAL, "unknown", 0, 0, Format::NONE, Ext::I};
 
 // Rows bucketed by major opcode (bits 6:0), so decode scans only a few rows.
+// Rows of a 16-bit encoding with no 32-bit form (low bits not 11) are kept
+// apart: they are matched against the compressed parcel itself.
 struct Buckets {
     std::array<std::vector<const InsnInfo*>, 128> rows;
+    std::vector<const InsnInfo*> compressed;
     Buckets() {
         for (const auto& r : kTable) {
+            if ((r.match & 3) != 3) {
+                compressed.push_back(&r);
+                continue;
+            }
             // A row whose mask does not cover all opcode bits goes in every
             // bucket it can match.
             for (uint32_t opc = 0; opc < 128; ++opc)
@@ -92,6 +99,14 @@ uint32_t expand_compressed(uint16_t c) {
             return enc_i(OP_LOAD, 2, rdp, rs1p, int32_t(bit(c, 12, 10) << 3 | bit(c, 6, 6) << 2 | bit(c, 5, 5) << 6));
         case 3:  // c.ld
             return enc_i(OP_LOAD, 3, rdp, rs1p, int32_t(bit(c, 12, 10) << 3 | bit(c, 6, 5) << 6));
+        case 4:  // Zcb: c.lbu, c.lhu, c.lh, c.sb, c.sh (uimm[1:0] in bits 5 and 6)
+            switch (bit(c, 12, 10)) {
+            case 0: return enc_i(OP_LOAD, 4, rdp, rs1p, int32_t(bit(c, 5, 5) << 1 | bit(c, 6, 6)));
+            case 1: return enc_i(OP_LOAD, bit(c, 6, 6) ? 1 : 5, rdp, rs1p, int32_t(bit(c, 5, 5) << 1));
+            case 2: return enc_s(OP_STORE, 0, rs1p, rdp, int32_t(bit(c, 5, 5) << 1 | bit(c, 6, 6)));
+            case 3: return bit(c, 6, 6) ? 0 : enc_s(OP_STORE, 1, rs1p, rdp, int32_t(bit(c, 5, 5) << 1));
+            default: return 0;
+            }
         case 5:  // c.fsd
             return enc_s(OP_STORE_FP, 3, rs1p, rdp, int32_t(bit(c, 12, 10) << 3 | bit(c, 6, 5) << 6));
         case 6:  // c.sw
@@ -118,7 +133,7 @@ uint32_t expand_compressed(uint16_t c) {
                 return enc_u(OP_LUI, rd, imm6 << 12);
             }
         case 4: {
-            uint32_t shamt = bit(c, 12, 12) << 5 | bit(c, 6, 2);
+            const uint32_t shamt = bit(c, 12, 12) << 5 | bit(c, 6, 2);
             switch (bit(c, 11, 10)) {
             case 0: return enc_i(OP_IMM, 5, rs1p, rs1p, int32_t(shamt));           // c.srli
             case 1: return enc_i(OP_IMM, 5, rs1p, rs1p, int32_t(shamt | 0x400));   // c.srai
@@ -131,7 +146,16 @@ uint32_t expand_compressed(uint16_t c) {
                 }
                 if (sel == 0) return enc_r(OP_REG32, 0, 0x20, rs1p, rs1p, rdp);  // c.subw
                 if (sel == 1) return enc_r(OP_REG32, 0, 0, rs1p, rs1p, rdp);     // c.addw
-                return 0;
+                if (sel == 2) return enc_r(OP_REG, 0, 1, rs1p, rs1p, rdp);       // Zcb c.mul
+                switch (bit(c, 4, 2)) {  // Zcb's unary group
+                case 0: return enc_i(OP_IMM, 7, rs1p, rs1p, 0xff);                  // c.zext.b
+                case 1: return enc_i(OP_IMM, 1, rs1p, rs1p, 0x604);                 // c.sext.b
+                case 2: return enc_r(OP_REG32, 4, 0x04, rs1p, rs1p, 0);             // c.zext.h
+                case 3: return enc_i(OP_IMM, 1, rs1p, rs1p, 0x605);                 // c.sext.h
+                case 4: return enc_r(OP_REG32, 0, 0x04, rs1p, rs1p, 0);             // c.zext.w (add.uw rd, rd, zero)
+                case 5: return enc_i(OP_IMM, 4, rs1p, rs1p, -1);                    // c.not
+                default: return 0;
+                }
             }
             }
         }
@@ -181,12 +205,30 @@ uint32_t expand_compressed(uint16_t c) {
 
 static_assert(sizeof(Decoded) == 24, "the decoded-instruction cache holds Decoded");
 
-Decoded decode(uint32_t raw) {
+namespace {
+// The compressed encodings Zcb adds (quadrant 0's funct3 100; quadrant 1's
+// 100 111 with funct2 10 or 11); their expansions are rows of I, M, Zba, Zbb.
+bool zcb_form(uint32_t c) {
+    return (c & 0xe003) == 0x8000 || ((c & 0xfc03) == 0x9c01 && bit(c, 6, 5) >= 2);
+}
+}  // namespace
+
+Decoded decode(uint32_t raw) { return decode(raw, ExtSet::all()); }
+
+Decoded decode(uint32_t raw, const ExtSet& have) {
     Decoded d;
     uint32_t bits = raw;
     if (is_compressed(raw)) {
         d.raw = raw & 0xffff;
         d.len = 2;
+        for (const InsnInfo* r : buckets().compressed) {
+            if ((d.raw & r->mask) == r->match && have.has(r->ext)) {
+                d.op = r->op;
+                d.bits = d.raw;
+                return d;
+            }
+        }
+        if (zcb_form(d.raw) && !have.has(Ext::Zcb)) return d;  // Op::ILLEGAL
         bits = expand_compressed(uint16_t(raw));
         if (bits == 0) return d;  // Op::ILLEGAL
     } else {
@@ -195,7 +237,7 @@ Decoded decode(uint32_t raw) {
     d.bits = bits;
     const InsnInfo* row = nullptr;
     for (const InsnInfo* r : buckets().rows[bits & 0x7f])
-        if ((bits & r->mask) == r->match) { row = r; break; }
+        if ((bits & r->mask) == r->match && have.has(r->ext)) { row = r; break; }
     if (!row) return d;
     d.op = row->op;
     d.rd = uint8_t(bit(bits, 11, 7));
@@ -222,6 +264,16 @@ Decoded decode(uint32_t raw) {
     default: break;
     }
     return d;
+}
+
+unsigned mop_number(const Decoded& d) {
+    const uint32_t b = d.bits;
+    switch (info(d.op).format) {
+    case Format::MOP_R: return bit(b, 30, 30) << 4 | bit(b, 27, 26) << 2 | bit(b, 21, 20);
+    case Format::MOP_RR: return bit(b, 30, 30) << 2 | bit(b, 27, 26);
+    case Format::CMOP: return bit(b, 10, 8) << 1 | 1;
+    default: return 0;
+    }
 }
 
 }  // namespace isa

@@ -306,6 +306,10 @@ std::string text32(const Decoded& d, uint64_t pc, const SymbolLookup& lookup, bo
     }
 
     case Format::R1: return Text(name)(X(rd))(X(rs1)).s;
+    case Format::MOP_R: return Text(std::string(name) + "." + std::to_string(mop_number(d)))(X(rd))(X(rs1)).s;
+    case Format::MOP_RR:
+        return Text(std::string(name) + "." + std::to_string(mop_number(d)))(X(rd))(X(rs1))(X(rs2)).s;
+    case Format::CMOP: return std::string(name) + "." + std::to_string(mop_number(d));
 
     case Format::NONE: return std::string(name);
 
@@ -376,6 +380,8 @@ enum class C : uint8_t {
     ADDI4SPN, FLD, LW, LD, FSD, SW, SD,
     ADDI, ADDIW, LI, ADDI16SP, LUI, SRLI, SRAI, ANDI, SUB, XOR, OR, AND, SUBW, ADDW, J, BEQZ, BNEZ,
     SLLI, FLDSP, LWSP, LDSP, JR, MV, EBREAK, JALR, ADD, FSDSP, SWSP, SDSP,
+    // Zcb
+    LBU, LHU, LH, SB, SH, ZEXT_B, SEXT_B, ZEXT_H, SEXT_H, ZEXT_W, NOT, MUL,
     NONE,
 };
 
@@ -384,6 +390,12 @@ C compressed_form(uint32_t c) {
     switch (c & 3) {
     case 0: {
         static constexpr C q0[] = {C::ADDI4SPN, C::FLD, C::LW, C::LD, C::NONE, C::FSD, C::SW, C::SD};
+        if (f3 == 4) {
+            static constexpr C zcb[] = {C::LBU, C::LHU, C::SB, C::SH};
+            const unsigned sel = (c >> 10) & 7;
+            if (sel > 3) return C::NONE;
+            return sel == 1 && ((c >> 6) & 1) ? C::LH : zcb[sel];
+        }
         return q0[f3];
     }
     case 1:
@@ -399,7 +411,10 @@ C compressed_form(uint32_t c) {
             case 2: return C::ANDI;
             default: {
                 static constexpr C lo[] = {C::SUB, C::XOR, C::OR, C::AND};
-                static constexpr C hi[] = {C::SUBW, C::ADDW, C::NONE, C::NONE};
+                static constexpr C hi[] = {C::SUBW, C::ADDW, C::MUL, C::NONE};
+                static constexpr C unary[] = {C::ZEXT_B, C::SEXT_B, C::ZEXT_H, C::SEXT_H,
+                                              C::ZEXT_W, C::NOT,    C::NONE,   C::NONE};
+                if (((c >> 12) & 1) && ((c >> 5) & 3) == 3) return unary[(c >> 2) & 7];
                 return ((c >> 12) & 1 ? hi : lo)[(c >> 5) & 3];
             }
             }
@@ -465,10 +480,24 @@ std::string text16_canonical(const Decoded& d, C form, uint64_t pc, const Symbol
     case C::MV: return Text("c.mv")(X(rd))(X(rs2)).s;
     case C::EBREAK: return "c.ebreak";
     case C::JALR: return Text("c.jalr")(X(rs1)).s;
-    case C::ADD: return Text("c.add")(X(rd))(X(rs2)).s;
+    case C::ADD:
+        if (info(d.op).ext == Ext::Zihintntl) return "c." + std::string(info(d.op).name);  // c.ntl.*
+        return Text("c.add")(X(rd))(X(rs2)).s;
     case C::FSDSP: return Text("c.fsdsp")(F(rs2))(mem(imm, 2)).s;
     case C::SWSP: return Text("c.swsp")(X(rs2))(mem(imm, 2)).s;
     case C::SDSP: return Text("c.sdsp")(X(rs2))(mem(imm, 2)).s;
+    case C::LBU: return Text("c.lbu")(X(rd))(mem(imm, rs1)).s;
+    case C::LHU: return Text("c.lhu")(X(rd))(mem(imm, rs1)).s;
+    case C::LH: return Text("c.lh")(X(rd))(mem(imm, rs1)).s;
+    case C::SB: return Text("c.sb")(X(rs2))(mem(imm, rs1)).s;
+    case C::SH: return Text("c.sh")(X(rs2))(mem(imm, rs1)).s;
+    case C::ZEXT_B: return Text("c.zext.b")(X(rd)).s;
+    case C::SEXT_B: return Text("c.sext.b")(X(rd)).s;
+    case C::ZEXT_H: return Text("c.zext.h")(X(rd)).s;
+    case C::SEXT_H: return Text("c.sext.h")(X(rd)).s;
+    case C::ZEXT_W: return Text("c.zext.w")(X(rd)).s;
+    case C::NOT: return Text("c.not")(X(rd)).s;
+    case C::MUL: return Text("c.mul")(X(rd))(X(rs2)).s;
     case C::NONE: break;
     }
     return unknown16(d.raw);
@@ -502,6 +531,7 @@ std::string text16(const Decoded& d, uint64_t pc, const SymbolLookup& lookup) {
         if (rd == 0) return text16_canonical(d, form, pc, lookup);
         return Text("mv")(X(rd))(X(d.rs2)).s;
     case C::ADD:
+        if (info(d.op).ext == Ext::Zihintntl) break;  // ntl.*, as the 32-bit hint
         if (rd == 0) return text16_canonical(d, form, pc, lookup);
         break;
     default: break;
@@ -516,6 +546,7 @@ std::string_view freg_name(unsigned r) { return kFregs[r & 31]; }
 
 std::string disassemble(const Decoded& d, uint64_t pc, const SymbolLookup& lookup, DisasmOptions opt) {
     if (d.len == 2) {
+        if (info(d.op).format == Format::CMOP) return text32(d, pc, lookup, opt.aliases);
         if (d.op == Op::ILLEGAL) {
             if ((d.raw & 0xffff) == 0) return opt.aliases ? "unimp" : "c.unimp";
             return unknown16(d.raw);

@@ -42,6 +42,9 @@ const ExtInfo* find_extension(std::string_view name);
 class ExtSet {
 public:
     constexpr ExtSet() = default;
+    // Every extension (the table's rows all present: what decoding for a
+    // disassembler means).
+    static constexpr ExtSet all() { ExtSet s; s.bits_ = ~0ull; return s; }
     bool has(Ext e) const {
         switch (e) {
         case Ext::Priv: return true;

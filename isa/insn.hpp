@@ -24,6 +24,8 @@ enum class Format : uint8_t {
     FLOAD, FSTORE, R4, FR_RM, FR, F1_RM, F2X_RM, F2X, FCMP, X2F_RM, X2F,
     R1,  // rd, rs1 (clz, sext.b, rev8, ...)
     CBO, PREFETCH,
+    MOP_R, MOP_RR,  // Zimop: rd, rs1 (, rs2), the mnemonic numbered (mop_number)
+    CMOP,           // Zcmop: no operands, the mnemonic numbered
 };
 
 
@@ -57,8 +59,17 @@ struct Decoded {
 uint32_t expand_compressed(uint16_t c);
 
 // Decodes one instruction. `raw` holds 32 bits where the low two bits are 11,
-// otherwise only its low 16 bits are used.
+// otherwise only its low 16 bits are used. Every row of the table takes part:
+// the disassembler's and the debugger's view.
 Decoded decode(uint32_t raw);
+// The hart's view: rows of extensions `have` lacks are passed over, so a
+// HINT row (prefetch.*, pause, ntl.*) falls through to the base instruction
+// it is an encoding of, and any other row to Op::ILLEGAL; so do the
+// compressed forms of Zcb and Zcmop without them.
+Decoded decode(uint32_t raw, const ExtSet& have);
+
+// The N of mop.r.N, mop.rr.N and c.mop.N, from the encoding (d.bits).
+unsigned mop_number(const Decoded& d);
 
 inline bool is_compressed(uint32_t raw) { return (raw & 3) != 3; }
 

@@ -117,7 +117,7 @@
   ILLEGAL_WORD 0x00007503         # LOAD with funct3 111 (reserved)
   ILLEGAL_WORD 0x00004023         # STORE funct3 100 (reserved)
   ILLEGAL_HALF 0x0004             # c.addi4spn s1, sp, 0 (reserved: nzuimm = 0)
-  ILLEGAL_HALF 0x6081             # c.lui ra, 0 (reserved: nzimm = 0)
+  ILLEGAL_HALF 0x6201             # c.lui tp, 0 (reserved: nzimm = 0; odd rd is c.mop.N with Zcmop)
   ILLEGAL_HALF 0x2001             # c.addiw x0, 0 (reserved: rd = 0)
   ILLEGAL_HALF 0x8002             # c.jr x0 (reserved)
   TC                              # the all-zero halfword: illegal, mtval = 0

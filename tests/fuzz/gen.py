@@ -129,7 +129,7 @@ def read_table(path):
     rows = []
     for line in open(path):
         m = re.match(r'\s*INSN\((\w+),\s*"([^"]+)",\s*(0x[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+),\s*(\w+),\s*(\w+)\)', line)
-        if m:
+        if m and int(m.group(4), 16) & 3 == 3:   # (a 16-bit row, c.mop.N: among the compressed parcels)
             rows.append((m.group(2), int(m.group(3), 16), int(m.group(4), 16), m.group(5), m.group(6)))
     return rows
 

@@ -67,7 +67,7 @@ import sys
 import tempfile
 
 ARCH = ("rv64i2p1_m2p0_a2p1_f2p2_d2p2_c2p0_h1p0_zicbom1p0_zicbop1p0_zicboz1p0_zicsr2p0_zifencei2p0"
-        "_zfh1p0_zfhmin1p0_zba1p0_zbb1p0_zbc1p0_zbkb1p0_zbkc1p0_zbkx1p0_zbs1p0_svinval1p0")
+        "_zfh1p0_zfhmin1p0_zihintpause2p0_zawrs1p0_zba1p0_zbb1p0_zbc1p0_zbkb1p0_zbkc1p0_zbkx1p0_zbs1p0_svinval1p0")
 BASE32 = 0x0          # load address of the 32-bit stream (targets wrap below 0)
 BASE16 = 0x80000000   # load address of the 16-bit stream
 
@@ -82,6 +82,8 @@ def parse_def(path):
     with open(path) as f:
         for line in f:
             m = pat.match(line)
+            if m and int(m.group(4), 16) & 3 != 3:
+                continue   # a row of a 16-bit encoding (c.mop.N): the 16-bit stream covers it
             if m:
                 rows.append(dict(id=m.group(1), name=m.group(2), mask=int(m.group(3), 16),
                                  match=int(m.group(4), 16), fmt=m.group(5), ext=m.group(6)))
@@ -455,7 +457,7 @@ DOCUMENTED = {
              "makes it Op::ILLEGAL (the hart raises illegal-instruction) and the "
              "disassembler prints it as the unknown halfword it is. objdump 2.40 "
              "accepts it ('add sp,sp,0' / 'c.addi16sp sp,0') while it rejects the "
-             "same reserved case of C.LUI (nzimm=0, e.g. 0x6181 -> .2byte)",
+             "same reserved case of C.LUI (nzimm=0, e.g. 0x6201 -> .2byte)",
              ".2byte\t0x6101"),
     "0035e013": ("ori with rd = x0 and rs2 field 3 is Zicbop's prefetch.w (the table's "
                  "row, whatever the program's ISA); objdump prints it as prefetch only "
@@ -469,13 +471,33 @@ DOCUMENTED = {
 # binutils release that added them).
 OBJDUMP_LACKS = {
     "Zicond": "2.41",
+    "Zcb": "2.41",
+    "Zihintntl": "2.41",
+    "Zimop": "2.42",
+    "Zcmop": "2.42",
 }
+# Of those, the ones Spike's disassembler names (it prints Zcb in the c.*
+# forms only, so those are compared with -M no-aliases); the rest (c.mop.N,
+# ntl.*, which spike-dasm prints as c.lui/add) are checked against the
+# specifications' encodings in tests/unit/test_disasm.cpp only.
+SPIKE_KNOWS = {"Zicond", "Zimop", "Zcb"}
+
+
+def compressed_ext(c):
+    """The extension objdump 2.40 lacks that a 16-bit encoding is of, or None."""
+    if (c & 0xe003) == 0x8000 or ((c & 0xfc03) == 0x9c01 and (c >> 5) & 3 >= 2):
+        return "Zcb"
+    if (c & 0xf8ff) == 0x6081:
+        return "Zcmop"
+    if c in (0x900a, 0x900e, 0x9012, 0x9016):     # c.add x0, x2..x5
+        return "Zihintntl"
+    return None
 
 
 class Result:
     def __init__(self, show):
         self.show, self.failures, self.bad, self.lines, self.documented = show, [], 0, 0, 0
-        self.deferred = []   # (label, addr, hex, tool text): for the second oracle
+        self.deferred = []   # (label, addr, hex, tool text, ext, no-aliases): for the second oracle
 
     def fail(self, msg):
         self.bad += 1
@@ -483,11 +505,11 @@ class Result:
             self.failures.append(msg)
 
 
-def compare(label, ref, got, strip_symbols, res, skip=lambda a: False, newer=lambda w: False):
+def compare(label, ref, got, strip_symbols, res, skip=lambda a: False, newer=lambda w: None):
     """Compares objdump's lines `ref` with the tool's lines `got`, by address.
 
-    An encoding `newer` says is of an extension objdump lacks, and that
-    objdump prints as unknown, goes to res.deferred instead."""
+    An encoding `newer` says is of an extension objdump lacks (it prints it
+    as unknown, or a HINT as its base instruction) goes to res.deferred."""
     by_addr = {a: (h, t) for a, h, t in got}
     bad0 = res.bad
     n = 0
@@ -496,8 +518,9 @@ def compare(label, ref, got, strip_symbols, res, skip=lambda a: False, newer=lam
             continue
         exp = norm(t, strip_symbols)
         g = by_addr.get(a)
-        if g is not None and exp.startswith((".4byte", ".2byte")) and newer(int(h, 16)):
-            res.deferred.append((label, a, h, norm(g[1], strip_symbols)))
+        ext = newer(int(h, 16)) if g is not None else None
+        if ext:
+            res.deferred.append((label, a, h, norm(g[1], strip_symbols), ext, "no-aliases" in label))
             continue
         n += 1
         if g is None:
@@ -540,10 +563,15 @@ def compare_deferred(res):
               f"({', '.join(sorted(OBJDUMP_LACKS))}) not compared: set STEPVISOR_SPIKE to Spike's binary "
               "to compare them with spike-dasm")
         return
-    lines = "".join(f"DASM(0x{h})\n" for _, _, h, _ in res.deferred)
+    judged = [d for d in res.deferred
+              if d[4] in SPIKE_KNOWS and (len(d[2]) == 8 or d[5])]
+    print(f"{len(res.deferred) - len(judged)} encodings spike-dasm does not name "
+          f"(c.mop.N, ntl.*, Zcb's default aliases): see tests/unit/test_disasm.cpp")
+    res.deferred = judged
+    lines = "".join(f"DASM(0x{h})\n" for _, _, h, _, _, _ in res.deferred)
     out = subprocess.run([dasm], input=lines, capture_output=True, text=True, check=True).stdout.splitlines()
     bad0 = res.bad
-    for (label, a, h, got), sp in zip(res.deferred, out):
+    for (label, a, h, got, _, _), sp in zip(res.deferred, out):
         exp = spike_norm(sp)
         if got != exp:
             res.fail(f"{label} {a:x}: {h}: spike-dasm '{exp}'  tool '{got}'")
@@ -584,7 +612,7 @@ def run(args, objdump, tmp):
     def newer(w):
         """The extension objdump 2.40 lacks that the encoding belongs to, or None."""
         if w & 3 != 3:
-            return None
+            return compressed_ext(w)
         i = first_row(rows, w)
         return rows[i]["ext"] if i is not None and rows[i]["ext"] in OBJDUMP_LACKS else None
 

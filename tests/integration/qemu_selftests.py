@@ -286,6 +286,8 @@ QEMU_LACKS = {
     'zicond': 'Zicond',
     'h_cbo': 'Zicbom and Zicboz (QEMU 8.0 added them)',
     'h_stateen': 'Smstateen (QEMU 8.0 added it)',
+    'zcb': 'Zcb (QEMU 8.1 added it)',
+    'zimop': 'Zimop and Zcmop (QEMU 9.0 added them)',
 }
 
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "emu/machine.hpp"
+#include "isa/insn.hpp"
 
 namespace {
 
@@ -135,4 +136,64 @@ TEST_CASE("isa: Zfhmin has the half-precision moves and conversions, Zfh the ari
     CHECK(run_one("rv64imafc_zfhmin", kFcvtDH) == kIllegal);  // without D
     CHECK(run_one("rv64gc_zfh", kFaddH) == ~0ull);
     CHECK(run_one("rv64gc_zfh", kFlh) == ~0ull);  // Zfh implies Zfhmin
+}
+
+TEST_CASE("isa: Zcb, Zimop, Zcmop, Zawrs are illegal when off; the HINTs are not") {
+    constexpr uint64_t kIllegal = 2;
+    // Encodings from the specifications' tables (objdump 2.40 knows only pause and wrs.*).
+    constexpr uint32_t kCLbu = 0x8188;        // c.lbu a0,0(a1)
+    constexpr uint32_t kCSextB = 0x9d65;      // c.sext.b a0: Zcb and Zbb
+    constexpr uint32_t kCZextW = 0x9d71;      // c.zext.w a0: Zcb and Zba
+    constexpr uint32_t kCMul = 0x9d4d;        // c.mul a0,a1: Zcb and M
+    constexpr uint32_t kCMop = 0x6081;        // c.mop.1
+    constexpr uint32_t kMopR = 0x81c5c573;    // mop.r.0 a0,a1
+    constexpr uint32_t kMopRR = 0xcec5c573;   // mop.rr.7 a0,a1,a2
+    constexpr uint32_t kWrsNto = 0x00d00073;  // wrs.nto (no reservation: completes)
+    constexpr uint32_t kPause = 0x0100000f;   // pause = fence w,0
+    constexpr uint32_t kNtl = 0x00500033;     // ntl.all = add x0,x0,x5
+    constexpr uint32_t kCNtl = 0x900a;        // c.ntl.p1 = c.add x0,x2
+    constexpr uint32_t kPrefetch = 0x0005e013;  // prefetch.i 0(a1) = ori x0,a1,0
+    CHECK(run_one("rv64gc", kCLbu) == kIllegal);
+    CHECK(run_one("rv64gc_zcb", kCLbu) == ~0ull);
+    CHECK(run_one("rv64gc_zcb", kCSextB) == kIllegal);
+    CHECK(run_one("rv64gc_zcb_zbb", kCSextB) == ~0ull);
+    CHECK(run_one("rv64gc_zcb_zbb", kCZextW) == kIllegal);
+    CHECK(run_one("rv64gc_zcb_zba", kCZextW) == ~0ull);
+    CHECK(run_one("rv64gc_zcb", kCMul) == ~0ull);
+    CHECK(run_one("rv64iac_zcb", kCMul) == kIllegal);
+    CHECK(run_one("rv64gc", kCMop) == kIllegal);
+    CHECK(run_one("rv64gc_zimop", kCMop) == kIllegal);  // Zcmop is its own extension
+    CHECK(run_one("rv64gc_zcmop", kCMop) == ~0ull);
+    CHECK(run_one("rv64gc", kMopR) == kIllegal);
+    CHECK(run_one("rv64gc", kMopRR) == kIllegal);
+    CHECK(run_one("rv64gc_zimop", kMopR) == ~0ull);
+    CHECK(run_one("rv64gc_zimop", kMopRR) == ~0ull);
+    CHECK(run_one("rv64gc", kWrsNto) == kIllegal);
+    CHECK(run_one("rv64gc_zawrs", kWrsNto) == ~0ull);
+    for (uint32_t hint : {kPause, kNtl, kCNtl, kPrefetch}) {
+        CAPTURE(hint);
+        CHECK(run_one("rv64gc", hint) == ~0ull);
+        CHECK(run_one("rv64gc_zihintpause_zihintntl_zicbop", hint) == ~0ull);
+    }
+    // Decoded for the hart, a HINT without its extension is its base instruction.
+    CHECK(isa::decode(kPause, config("rv64gc").ext).op == isa::Op::FENCE);
+    CHECK(isa::decode(kPause, config("rv64gc_zihintpause").ext).op == isa::Op::PAUSE);
+    CHECK(isa::decode(kCNtl, config("rv64gc").ext).op == isa::Op::ADD);
+    CHECK(isa::decode(kCNtl, config("rv64gc_zihintntl").ext).op == isa::Op::NTL_P1);
+    CHECK(isa::decode(kPrefetch, config("rv64gc").ext).op == isa::Op::ORI);
+}
+
+TEST_CASE("isa: riscv,isa and the profiles name the new extensions") {
+    const std::string all = dt_isa("rv64gc_zihintntl_zihintpause_zimop_zawrs_zcb_zcmop");
+    for (const char* e : {"_zihintntl", "_zihintpause", "_zimop", "_zawrs", "_zcb", "_zcmop"})
+        CHECK_MESSAGE(all.find(e) != std::string::npos, all, " lacks ", e);
+    const std::string plain = dt_isa("rv64gc");
+    for (const char* e : {"_zihint", "_zimop", "_zawrs", "_zcb", "_zcmop"})
+        CHECK(plain.find(e) == std::string::npos);
+    const auto rva23 = config("rva23s64");
+    for (isa::Ext e : {isa::Ext::Zcb, isa::Ext::Zimop, isa::Ext::Zcmop, isa::Ext::Zihintpause,
+                       isa::Ext::Zihintntl, isa::Ext::Zawrs})
+        CHECK(rva23.has(e));
+    CHECK(config("rva22s64").has(isa::Ext::Zihintpause));
+    CHECK_FALSE(config("rva22s64").has(isa::Ext::Zcb));
 }
