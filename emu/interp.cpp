@@ -92,6 +92,7 @@ bool Hart::exec_system(const isa::Decoded& d) {
         // while. A WRS.NTO that would stall with mstatus.TW set (below M), or
         // hstatus.VTW set (V=1), traps: its time limit is 0. (Spike traps
         // even when it would not stall; QEMU 7.2 ignores TW and VTW.)
+        update_timers();  // the interrupt lines as they stand (a CLINT store just before)
         const bool stalls = lr_valid && !(mip_value() & csr.mie);
         if (d.op == Op::WRS_NTO && stalls) {
             if (priv != Priv::M && (csr.mstatus & mstatus::TW)) { illegal(d); return false; }
