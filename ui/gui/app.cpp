@@ -407,7 +407,8 @@ int cmd_gui(const std::vector<std::string>& args) {
     cli::MachineOptions opt;
     cli::GdbOptions gdb_opt;
     std::optional<cli::MgmtAddress> mgmt_addr;
-    std::string file, scenario, script_path, bios, kernel, initrd, append;
+    cli::BootOptions boot;
+    std::string file, scenario, script_path;
     std::vector<std::string> symbol_files;
     bool exit_after = false;
     int w = 1600, h = 1000;
@@ -421,15 +422,11 @@ int cmd_gui(const std::vector<std::string>& args) {
             return 0;
         }
         if (cli::parse_machine_option(args, i, opt) || cli::parse_gdb_option(args, i, gdb_opt) ||
-            cli::parse_mgmt_option(args, i, mgmt_addr))
+            cli::parse_mgmt_option(args, i, mgmt_addr) || cli::parse_boot_option(args, i, boot))
             continue;
         if (x == "--script") script_path = cli::value_of(args, i);
         else if (x == "--exit-after-script") exit_after = true;
         else if (x == "--scenario") scenario = cli::value_of(args, i);
-        else if (x == "--bios") bios = cli::value_of(args, i);
-        else if (x == "--kernel") kernel = cli::value_of(args, i);
-        else if (x == "--initrd") initrd = cli::value_of(args, i);
-        else if (x == "--append") append = cli::value_of(args, i);
         else if (x == "--symbols") symbol_files.push_back(cli::value_of(args, i));
         else if (x == "--size") {
             const std::string& v = cli::value_of(args, i);
@@ -446,12 +443,12 @@ int cmd_gui(const std::vector<std::string>& args) {
     if (!scenario.empty()) {
         if (!scen::find(scenario))
             throw cli::UsageError("gui: no scenario named '" + scenario + "' (stepvisor demo --list names them)");
-        if (!file.empty() || !bios.empty()) throw cli::UsageError("gui: give either FILE, --bios or --scenario, not more");
+        if (!file.empty() || !boot.bios.empty()) throw cli::UsageError("gui: give either FILE, --bios or --scenario, not more");
     }
     if (exit_after && script_path.empty()) throw cli::UsageError("gui: --exit-after-script needs --script FILE");
 
-    if (!bios.empty() && !file.empty()) throw cli::UsageError("gui: give either FILE or --bios FW [--kernel FILE], not both");
-    if (bios.empty() && (!kernel.empty() || !initrd.empty() || !append.empty()))
+    if (!boot.bios.empty() && !file.empty()) throw cli::UsageError("gui: give either FILE or --bios FW [--kernel FILE], not both");
+    if (boot.bios.empty() && boot.any())
         throw cli::UsageError("gui: --kernel, --initrd and --append need --bios FW (the firmware that starts the kernel)");
 
     Session::Config cfg;
@@ -461,11 +458,11 @@ int cmd_gui(const std::vector<std::string>& args) {
         if (!si.is_elf) throw emu::LoadError(f + ": --symbols wants an ELF file");
         cfg.symbol_images.push_back(std::move(si));
     }
-    if (!bios.empty()) {
-        emu::Machine::BootSpec spec = cli::load_boot_files(opt, {bios, kernel, initrd, append, !append.empty()});
+    if (!boot.bios.empty()) {
+        emu::Machine::BootSpec spec = cli::load_boot_files(opt, boot);
         cfg.image = spec.firmware;
         auto base = [](const std::string& f) { return f.substr(f.find_last_of('/') == std::string::npos ? 0 : f.find_last_of('/') + 1); };
-        cfg.image_name = base(bios) + (kernel.empty() ? "" : " + " + base(kernel));
+        cfg.image_name = base(boot.bios) + (boot.kernel.empty() ? "" : " + " + base(boot.kernel));
         cfg.boot = std::move(spec);
     } else if (!scenario.empty()) {
         cfg.scenario = scenario;
