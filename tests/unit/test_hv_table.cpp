@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "hv/handover.h"
-#include "ui/cli/hv_table.hpp"
+#include "ui/scenarios/hv_table.hpp"
 
 namespace {
 

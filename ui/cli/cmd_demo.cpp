@@ -10,7 +10,7 @@
 
 #include "commands.hpp"
 #include "isa/causes.hpp"
-#include "scenario.hpp"
+#include "ui/scenarios/scenario.hpp"
 #include "run_loop.hpp"
 #include "ui/embedded.hpp"
 #include "walk_text.hpp"

@@ -22,7 +22,7 @@
 #include "gdb_stub.hpp"
 #include "reverse.hpp"
 #include "mgmt_headless.hpp"
-#include "hv_table.hpp"
+#include "ui/scenarios/hv_table.hpp"
 #include "hv/handover.h"
 #include "run_loop.hpp"
 #include "ui/embedded.hpp"

@@ -23,7 +23,7 @@
 #include "ui/cli/gdb_stub.hpp"
 #include "ui/cli/reverse.hpp"
 #include "ui/cli/options.hpp"
-#include "ui/cli/scenario.hpp"
+#include "ui/scenarios/scenario.hpp"
 
 namespace gui {
 

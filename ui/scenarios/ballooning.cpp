@@ -13,7 +13,8 @@
 #include <set>
 #include <sstream>
 
-#include "ui/cli/scenario.hpp"
+#include "ui/scenarios/hv_setup.hpp"
+#include "ui/scenarios/scenario.hpp"
 
 namespace scen {
 namespace {

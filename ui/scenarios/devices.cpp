@@ -11,7 +11,8 @@
 #include <algorithm>
 #include <regex>
 
-#include "ui/cli/scenario.hpp"
+#include "ui/scenarios/hv_setup.hpp"
+#include "ui/scenarios/scenario.hpp"
 #include "isa/hex.hpp"
 
 namespace scen {

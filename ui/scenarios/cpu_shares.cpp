@@ -12,7 +12,8 @@
 #include <regex>
 #include <sstream>
 
-#include "ui/cli/scenario.hpp"
+#include "ui/scenarios/hv_setup.hpp"
+#include "ui/scenarios/scenario.hpp"
 
 namespace scen {
 namespace {

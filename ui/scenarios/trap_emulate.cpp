@@ -9,7 +9,8 @@
 #include <map>
 
 #include "isa/causes.hpp"
-#include "ui/cli/scenario.hpp"
+#include "ui/scenarios/hv_setup.hpp"
+#include "ui/scenarios/scenario.hpp"
 
 namespace scen {
 namespace {

@@ -15,7 +15,8 @@
 
 #include "isa/causes.hpp"
 #include "isa/hex.hpp"
-#include "ui/cli/scenario.hpp"
+#include "ui/scenarios/hv_setup.hpp"
+#include "ui/scenarios/scenario.hpp"
 #include "ui/embedded.hpp"
 
 namespace scen {

@@ -25,7 +25,8 @@
 #include <set>
 
 #include "ui/cli/qmp.hpp"
-#include "ui/cli/scenario.hpp"
+#include "ui/scenarios/hv_setup.hpp"
+#include "ui/scenarios/scenario.hpp"
 
 namespace scen {
 namespace {

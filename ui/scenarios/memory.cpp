@@ -12,7 +12,8 @@
 // the guest, against the G-stage faults that would reach hv.
 #include <map>
 
-#include "ui/cli/scenario.hpp"
+#include "ui/scenarios/hv_setup.hpp"
+#include "ui/scenarios/scenario.hpp"
 
 namespace scen {
 namespace {

@@ -10,7 +10,8 @@
 #include <map>
 #include <regex>
 
-#include "ui/cli/scenario.hpp"
+#include "ui/scenarios/hv_setup.hpp"
+#include "ui/scenarios/scenario.hpp"
 
 namespace scen {
 namespace {
