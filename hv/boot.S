@@ -8,6 +8,14 @@
     .section .text.boot, "ax"
     .globl _start
 _start:
+    /* Only the first hart here boots hv. OpenSBI 1.1 on QEMU virt can send a
+     * hart that hv starts (HSM) while it is still in its own warm boot to
+     * the firmware's next address, here, instead of _start_secondary: as a
+     * second boot it would clear .bss under the running hv. */
+    la t0, boot_taken
+    li t1, 1
+    amoswap.w t1, t1, (t0)
+    bnez t1, _start_secondary
     la sp, __stack_top
     la t0, __bss_start
     la t1, __bss_end
@@ -30,6 +38,11 @@ _start_secondary:
     add sp, sp, t0
     call hv_secondary_main   /* (hartid); does not return */
     j 3b
+
+    .section .data
+    .balign 4
+boot_taken:
+    .word 0
 
     .section .bss
     .balign 16
