@@ -151,9 +151,9 @@ __attribute__((optimize("no-crossjumping", "no-gcse"))) uint64_t Hart::exec_loop
     uint64_t dl = std::min(deadline_, cap);
     uint64_t fva = fetch_page_va_;
     DecodedPage* fpg = fetch_page_;
-    TlbEntry* rtlb = tlb_.e[data_idx_][unsigned(Access::Read)];
-    TlbEntry* wtlb = tlb_.e[data_idx_][unsigned(Access::Write)];
-    uint64_t dtag = tag_[data_idx_];
+    const TlbFast* rtlb = tlb_.fast[data_idx_][unsigned(Access::Read)];
+    const TlbFast* wtlb = tlb_.fast[data_idx_][unsigned(Access::Write)];
+    uint64_t dgen = tlb_.gen_bits(data_idx_);
     const uint64_t ret0 = ret;
     uint64_t not_retired = 0;  // instructions that trapped (counted for the budget)
     bool first = true;
@@ -164,8 +164,8 @@ __attribute__((optimize("no-crossjumping", "no-gcse"))) uint64_t Hart::exec_loop
 #define SYNC() (pc = pc_, cycle = cyc, instret = ret)
 #define RELOAD()                                                                                       \
     (pc_ = pc, cyc = cycle, ret = instret, dl = std::min(deadline_, cap), fva = fetch_page_va_,      \
-     fpg = fetch_page_, rtlb = tlb_.e[data_idx_][unsigned(Access::Read)],                          \
-     wtlb = tlb_.e[data_idx_][unsigned(Access::Write)], dtag = tag_[data_idx_])
+     fpg = fetch_page_, rtlb = tlb_.fast[data_idx_][unsigned(Access::Read)],                       \
+     wtlb = tlb_.fast[data_idx_][unsigned(Access::Write)], dgen = tlb_.gen_bits(data_idx_))
 // An out-of-line operation; false when it trapped (pc is then the handler's).
 #define CALL(expr) (cur_insn_ = d, SYNC(), ok_ = (expr), RELOAD(), ok_)
 // Fetch and dispatch, repeated at the end of every handler (threaded code:
@@ -261,11 +261,11 @@ L_JALR: {
 #undef BRANCH
 #define LOADOP(OP, T)                                                                                  \
     L_##OP : {                                                                                         \
-        const uint64_t va = RS1 + IMM, vpn = va >> kPageShift, off = va & (kPageSize - 1);            \
-        const TlbEntry& e = rtlb[vpn & (kTlbSize - 1)];                                                \
-        if (LIKELY(e.vpn == vpn && e.tag == dtag && e.host != nullptr && off <= kPageSize - sizeof(T))) { \
+        const uint64_t va = RS1 + IMM;                                                                 \
+        const TlbFast& e = rtlb[(va >> kPageShift) & (kTlbSize - 1)];                                  \
+        if (LIKELY(e.key == Tlb::key(va, sizeof(T), dgen))) {                                          \
             T v;                                                                                       \
-            std::memcpy(&v, e.host + off, sizeof(T));                                                  \
+            std::memcpy(&v, reinterpret_cast<const uint8_t*>(va + e.addend), sizeof(T));              \
             RD = uint64_t(v);                                                                          \
             NEXT();                                                                                    \
         }                                                                                              \
@@ -284,12 +284,12 @@ L_JALR: {
 #undef LOADOP
 #define STOREOP(OP, T)                                                                                 \
     L_##OP : {                                                                                         \
-        const uint64_t va = RS1 + IMM, vpn = va >> kPageShift, off = va & (kPageSize - 1);            \
-        const TlbEntry& e = wtlb[vpn & (kTlbSize - 1)];                                                \
-        if (LIKELY(e.vpn == vpn && e.tag == dtag && e.host != nullptr && off <= kPageSize - sizeof(T))) { \
+        const uint64_t va = RS1 + IMM;                                                                 \
+        const TlbFast& e = wtlb[(va >> kPageShift) & (kTlbSize - 1)];                                  \
+        if (LIKELY(e.key == Tlb::key(va, sizeof(T), dgen))) {                                          \
             T v = T(RS2);                                                                              \
-            std::memcpy(e.host + off, &v, sizeof(T));                                                  \
-            if (UNLIKELY(e.code != nullptr)) invalidate_slots(e.code, off, sizeof(T));                 \
+            std::memcpy(reinterpret_cast<uint8_t*>(va + e.addend), &v, sizeof(T));                     \
+            if (UNLIKELY(e.code != nullptr)) invalidate_slots(e.code, va & (kPageSize - 1), sizeof(T)); \
             NEXT();                                                                                    \
         }                                                                                              \
         if (!CALL(store_slow(va, sizeof(T), RS2))) TRAPPED();                                      \
@@ -457,21 +457,21 @@ F_FMADD_S:
     goto L_FMADD_S;
 F_FLD:
     if (fp_fast_) {
-        const uint64_t va = RS1 + IMM, vpn = va >> kPageShift, off = va & (kPageSize - 1);
-        const TlbEntry& e = rtlb[vpn & (kTlbSize - 1)];
-        if (LIKELY(e.vpn == vpn && e.tag == dtag && e.host != nullptr && off <= kPageSize - 8)) {
-            std::memcpy(&f[d->rd], e.host + off, 8);
+        const uint64_t va = RS1 + IMM;
+        const TlbFast& e = rtlb[(va >> kPageShift) & (kTlbSize - 1)];
+        if (LIKELY(e.key == Tlb::key(va, 8, dgen))) {
+            std::memcpy(&f[d->rd], reinterpret_cast<const uint8_t*>(va + e.addend), 8);
             NEXT();
         }
     }
     goto L_FLD;
 F_FSD:
     if (fp_fast_) {
-        const uint64_t va = RS1 + IMM, vpn = va >> kPageShift, off = va & (kPageSize - 1);
-        const TlbEntry& e = wtlb[vpn & (kTlbSize - 1)];
-        if (LIKELY(e.vpn == vpn && e.tag == dtag && e.host != nullptr && off <= kPageSize - 8)) {
-            std::memcpy(e.host + off, &f[d->rs2], 8);
-            if (UNLIKELY(e.code != nullptr)) invalidate_slots(e.code, off, 8);
+        const uint64_t va = RS1 + IMM;
+        const TlbFast& e = wtlb[(va >> kPageShift) & (kTlbSize - 1)];
+        if (LIKELY(e.key == Tlb::key(va, 8, dgen))) {
+            std::memcpy(reinterpret_cast<uint8_t*>(va + e.addend), &f[d->rs2], 8);
+            if (UNLIKELY(e.code != nullptr)) invalidate_slots(e.code, va & (kPageSize - 1), 8);
             NEXT();
         }
     }

@@ -335,9 +335,11 @@ void Hart::context_changed() {
     const bool mxr = ms & mstatus::MXR;
     const uint64_t s_tag = TlbTag::of_satp(csr.satp, mxr).packed();
     const uint64_t vs_tag = TlbTag::of_vsatp(csr.vsatp, csr.hgatp, mxr, csr.vsstatus & mstatus::MXR).packed();
-    tag_[IDX_M] = 0;
-    tag_[IDX_S] = tag_[IDX_S_SUM] = tag_[IDX_U] = s_tag;
-    tag_[IDX_VS] = tag_[IDX_VS_SUM] = tag_[IDX_VU] = vs_tag;
+    for (unsigned i = 0; i < IDX_COUNT; ++i) {
+        const uint64_t t = i == IDX_M ? 0 : i < IDX_VS ? s_tag : vs_tag;
+        if (t != tag_[i]) tlb_.new_gen(i);  // fast keys hold no tag
+        tag_[i] = t;
+    }
     fetch_page_va_ = 1;
     update_fp_fast();
 }

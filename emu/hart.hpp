@@ -229,6 +229,7 @@ private:
                    Priv eff_priv, bool hlvx, bool fill_tlb, unsigned idx);
     const CachedInsn* fetch_slow();
     void refast(TlbEntry& te, Access acc);
+    void set_fast(unsigned idx, Access acc, unsigned slot, const TlbEntry& te);
     bool amo_address(uint64_t va, unsigned size, uint64_t& pa, uint8_t*& host);
 
     bool exec_csr(const isa::Decoded& d);

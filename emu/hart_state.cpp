@@ -47,7 +47,7 @@ void Hart::save(dev::StateOut& o) const {
         for (unsigned a = 0; a < 3; ++a)
             for (unsigned s = 0; s < kTlbSize; ++s) {
                 const TlbEntry& e = tlb_.e[c][a][s];
-                if (e.vpn != ~0ull) entries.push_back({uint8_t(c), uint8_t(a), uint16_t(s), 0, e.vpn, e.tag, e.ppage});
+                if (tlb_.present(c, e)) entries.push_back({uint8_t(c), uint8_t(a), uint16_t(s), 0, e.vpn, e.tag, e.ppage});
             }
     o.vec(entries);
 }
@@ -117,6 +117,7 @@ void Hart::restore(dev::StateIn& in) {
             TlbEntry& e = tlb_.e[s.ctx][s.acc][s.slot];
             e.vpn = s.vpn;
             e.tag = s.tag;
+            e.epoch = tlb_.epoch[s.ctx];
             e.ppage = s.ppage;
             e.host = nullptr;
             e.code = nullptr;
@@ -143,6 +144,7 @@ void Hart::restore(dev::StateIn& in) {
 void Hart::slow_all_stores() {
     for (auto& idx : tlb_.e)
         for (auto& t : idx[unsigned(Access::Write)]) t.host = nullptr;
+    tlb_.new_gen_all();
 }
 
 }  // namespace emu

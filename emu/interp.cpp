@@ -43,10 +43,8 @@ void Hart::sfence(bool vs, uint64_t vaddr, bool all) {
         // Entries are 4 KiB; a fence inside a Svnapot range drops all 16 of its pages.
         const uint64_t first = (vaddr >> kPageShift) & (napot ? ~0xfull : ~0ull);
         for (uint64_t vpn = first; vpn < first + (napot ? 16 : 1); ++vpn) {
-            for (auto& arr : tlb_.e[idx]) {
-                TlbEntry& t = arr[vpn & (kTlbSize - 1)];
-                if (t.vpn == vpn) t.vpn = ~0ull;
-            }
+            for (unsigned acc = 0; acc < 3; ++acc)
+                if (tlb_.e[idx][acc][vpn & (kTlbSize - 1)].vpn == vpn) tlb_.drop(idx, acc, vpn & (kTlbSize - 1));
         }
     }
     fetch_page_va_ = 1;

@@ -22,8 +22,9 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
     TlbEntry& te = tlb_.e[idx][unsigned(acc)][slot];
     // A hit on an entry without a host pointer (a device page, or a page
     // whose stores must be observed): translation is cached, access is slow.
-    if (!hlvx && te.vpn == vpn && te.tag == tag_[idx]) {
+    if (!hlvx && te.vpn == vpn && te.tag == tag_[idx] && te.epoch == tlb_.epoch[idx]) {
         if (!te.host && acc != Access::Fetch) refast(te, acc);
+        if (acc != Access::Fetch) set_fast(idx, acc, slot, te);
         pa = te.ppage | (va & (kPageSize - 1));
         host = te.host ? te.host + (va & (kPageSize - 1)) : nullptr;
         return true;
@@ -88,9 +89,12 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
     if (fill_tlb && tlb_enabled && !hlvx && !triggers_armed_ && !commit_ && pmp.uniform_over_page(ppage, p)) {
         te.vpn = vpn;
         te.tag = tag_[idx];
+        te.epoch = tlb_.epoch[idx];
         te.ppage = ppage;
         te.host = host ? host - (pa & (kPageSize - 1)) : nullptr;
         te.code = code;
+        if (acc != Access::Fetch) set_fast(idx, acc, slot, te);
+        else tlb_.fast[idx][unsigned(acc)][slot].key = TlbFast::kNoKey;  // fetch_slow adds the decoded page
         if (translated) m_.emit(*this, event::tlb_fill(va, pa, acc, this->pc, {p, v}));
     }
     return true;
@@ -125,15 +129,29 @@ void Hart::refast(TlbEntry& te, Access acc) {
     te.host = &r->bytes[te.ppage - r->base];
 }
 
+// The fast view of a load or store entry: its host pointer, or none.
+void Hart::set_fast(unsigned idx, Access acc, unsigned slot, const TlbEntry& te) {
+    TlbFast& f = tlb_.fast[idx][unsigned(acc)][slot];
+    if (!te.host) { f.key = TlbFast::kNoKey; return; }
+    const uint64_t va = te.vpn << kPageShift;
+    f.key = Tlb::key(va, 1, tlb_.gen_bits(idx));
+    f.addend = uint64_t(te.host) - va;
+    f.code = te.code;
+}
+
 void Hart::drop_fast_stores(uint64_t page_pa) {
     HostRegion* r = bus_.region(page_pa, kPageSize);
     if (!r) return;
     const uint64_t page = (page_pa - r->base) >> kPageShift;
-    for (auto& idx : tlb_.e)
-        for (auto& t : idx[unsigned(Access::Write)]) {
-            if (t.vpn == ~0ull || t.ppage != page_pa) continue;
+    constexpr unsigned W = unsigned(Access::Write);
+    for (unsigned idx = 0; idx < IDX_COUNT; ++idx)
+        for (unsigned slot = 0; slot < kTlbSize; ++slot) {
+            TlbEntry& t = tlb_.e[idx][W][slot];
+            if (!tlb_.present(idx, t) || t.ppage != page_pa) continue;
             if (r->slow_store[page] & 2) t.host = nullptr;  // watched: keep the translation, slow the store
             t.code = r->code[page].get();
+            if (t.tag == tag_[idx]) set_fast(idx, Access::Write, slot, t);
+            else tlb_.fast[idx][W][slot].key = TlbFast::kNoKey;
         }
 }
 
@@ -249,6 +267,18 @@ bool Hart::amo_address(uint64_t va, unsigned size, uint64_t& pa, uint8_t*& host)
 
 const CachedInsn* Hart::fetch_slow() {
     const uint64_t va = pc;
+    {
+        const TlbFast& f = tlb_.fast[fetch_idx_][unsigned(Access::Fetch)][(va >> kPageShift) & (kTlbSize - 1)];
+        if (f.key == Tlb::key(va, 1, tlb_.gen_bits(fetch_idx_))) {
+            CachedInsn& c = f.code->slot[(va & (kPageSize - 1)) >> 1];
+            if (c.d.len != 0) {
+                fetch_page_va_ = va & ~(kPageSize - 1);
+                fetch_page_ = f.code;
+                fetch_page_pa_ = f.addend;
+                return &c;
+            }
+        }
+    }
     uint64_t pa;
     uint8_t* host;
     if (!translate(va, Access::Fetch, 2, pa, host, virt, priv, false, true, fetch_idx_)) return nullptr;
@@ -292,13 +322,25 @@ const CachedInsn* Hart::fetch_slow() {
     }
     DecodedPage* page = bus_.decoded_page(*r, pa);
     CachedInsn& c = page->slot[(pa & (kPageSize - 1)) >> 1];
-    c.d = isa::decode(raw, ext);  // an extension the configuration lacks: illegal (or the HINT's base instruction)
-    if (!c_enabled_ && c.d.len == 2) c.d.op = isa::Op::ILLEGAL;  // misa.C clear
-    prepare(c);
+    if (c.d.len == 0) {  // memory is unchanged since a slot was decoded: stores forget what they overwrite
+        c.d = isa::decode(raw, ext);  // an extension the configuration lacks: illegal (or the HINT's base instruction)
+        if (!c_enabled_ && c.d.len == 2) c.d.op = isa::Op::ILLEGAL;  // misa.C clear
+        prepare(c);
+    }
     if (pmp.uniform_over_page(pa & ~(kPageSize - 1), priv)) {
         fetch_page_va_ = va & ~(kPageSize - 1);
         fetch_page_ = page;
         fetch_page_pa_ = pa & ~(kPageSize - 1);
+        // A page entered again finds its decoded page through the fetch TLB.
+        const uint64_t vpn = va >> kPageShift;
+        const unsigned slot = vpn & (kTlbSize - 1);
+        const TlbEntry& te = tlb_.e[fetch_idx_][unsigned(Access::Fetch)][slot];
+        if (te.vpn == vpn && te.tag == tag_[fetch_idx_] && tlb_.present(fetch_idx_, te) && te.ppage == fetch_page_pa_) {
+            TlbFast& f = tlb_.fast[fetch_idx_][unsigned(Access::Fetch)][slot];
+            f.key = Tlb::key(va, 1, tlb_.gen_bits(fetch_idx_));
+            f.addend = fetch_page_pa_;
+            f.code = page;
+        }
     }
     return &c;
 }
@@ -346,7 +388,7 @@ std::vector<TlbView> Hart::tlb_entries() const {
         for (unsigned a = 0; a < 3; ++a)
             for (unsigned s = 0; s < kTlbSize; ++s) {
                 const TlbEntry& e = tlb_.e[ctx][a][s];
-                if (e.vpn == ~0ull) continue;
+                if (!tlb_.present(ctx, e)) continue;
                 out.push_back({ctx, Access(a), s, e.vpn << kPageShift, e.ppage, TlbTag::unpack(e.tag),
                                e.tag == tag_[ctx], e.host != nullptr});
             }
@@ -387,10 +429,12 @@ bool Hart::debug_write_virt(uint64_t va, const void* buf, size_t len) {
 
 void Hart::set_watching(bool on) {
     watching_ = on;
-    if (on)  // loads and stores must reach the slow path
+    if (on) {  // loads and stores must reach the slow path
         for (auto& idx : tlb_.e)
             for (unsigned a : {unsigned(Access::Read), unsigned(Access::Write)})
                 for (auto& t : idx[a]) t.host = nullptr;
+        tlb_.new_gen_all();
+    }
     interrupt_state_changed();
 }
 

@@ -64,17 +64,54 @@ struct TlbEntry {
     uint8_t* host = nullptr;  // host address of the page, or null (device/slow)
     uint64_t ppage = 0;     // physical page base address
     DecodedPage* code = nullptr;  // write entries: decoded instructions a store must drop
+    uint64_t epoch = 0;     // the entry belongs to the TLB while this is its context's epoch
+};
+
+// The hot loop's view of an entry that has a host pointer: one comparison
+// decides a hit (TinyEMU's {vaddr, addend}). The key is the page's virtual
+// address with the context's fast generation in bits 3..11, so an access
+// whose low bits (within its size) are not zero, i.e. a misaligned one,
+// never matches and takes the slow path; host address = va + addend. Fetch
+// entries keep the physical page in addend and the decoded page in code.
+struct TlbFast {
+    uint64_t key = kNoKey;
+    uint64_t addend = 0;
+    DecodedPage* code = nullptr;  // write entries: as TlbEntry::code; fetch entries: the decoded page
+    static constexpr uint64_t kNoKey = 1;  // matches no access (every key has generation bits)
 };
 
 constexpr unsigned kTlbSize = 1024;
 
+// The entries, and the fast view of those with host pointers. A flush is
+// O(1): a context's epoch moves on (its entries no longer belong to the
+// TLB) and its fast generation too (their fast keys no longer match).
+// A fast generation also moves on when the context's tag changes, since a
+// fast key does not hold the tag; the slow path then refreshes the entries
+// that still hit, at no cost in the cycle model (a TLB hit costs nothing).
 struct Tlb {
+    static constexpr uint64_t kPageMask = 0xfff, kMaxGen = kPageMask >> 3;
     TlbEntry e[IDX_COUNT][3][kTlbSize];
-    void flush_all() {
-        for (auto& i : e) for (auto& a : i) for (auto& t : a) t.vpn = ~0ull;
+    TlbFast fast[IDX_COUNT][3][kTlbSize];
+    uint64_t epoch[IDX_COUNT] = {};
+    uint64_t gen[IDX_COUNT] = {1, 1, 1, 1, 1, 1, 1};
+
+    bool present(unsigned idx, const TlbEntry& t) const { return t.vpn != ~0ull && t.epoch == epoch[idx]; }
+    uint64_t gen_bits(unsigned idx) const { return gen[idx] << 3; }
+    // The key an access of `size` bytes (1, 2, 4, 8) at va must find.
+    static uint64_t key(uint64_t va, unsigned size, uint64_t gen_bits) {
+        return (va & ~(kPageMask ^ (size - 1))) | gen_bits;
     }
-    void flush_idx(unsigned idx) {
-        for (auto& a : e[idx]) for (auto& t : a) t.vpn = ~0ull;
+    void new_gen(unsigned idx) {
+        if (++gen[idx] <= kMaxGen) return;
+        gen[idx] = 1;  // wrapped: keys of the old generation 1 must go
+        for (auto& a : fast[idx]) for (auto& f : a) f.key = TlbFast::kNoKey;
+    }
+    void new_gen_all() { for (unsigned i = 0; i < IDX_COUNT; ++i) new_gen(i); }
+    void flush_idx(unsigned idx) { ++epoch[idx]; new_gen(idx); }
+    void flush_all() { for (unsigned i = 0; i < IDX_COUNT; ++i) flush_idx(i); }
+    void drop(unsigned idx, unsigned acc, unsigned slot) {
+        e[idx][acc][slot].vpn = ~0ull;
+        fast[idx][acc][slot].key = TlbFast::kNoKey;
     }
 };
 
