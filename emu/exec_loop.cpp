@@ -371,7 +371,19 @@ L_REMUW: {
     // The HINTs of Zihintntl and Zihintpause, Zcmop's c.mop.N; Zimop's mops write 0.
 L_NTL_P1: L_NTL_PALL: L_NTL_S1: L_NTL_ALL: L_PAUSE: L_C_MOP_N: NEXT();
 L_MOP_R_N: L_MOP_RR_N: RD = 0; NEXT();
-L_CSRRW: L_CSRRS: L_CSRRC: L_CSRRWI: L_CSRRSI: L_CSRRCI:
+L_CSRRS:
+    if constexpr (!kDebug) {
+        if (UNLIKELY(d->rs1 == 0 && (d->imm & 0xfff) == 0xc01)) {  // csrr rd, time: maybe a wait (emu/spin.cpp)
+            cyc -= d->cost;
+            SYNC();
+            skip_time_spin(dl);
+            RELOAD();
+            cyc += d->cost;
+        }
+    }
+    goto csr_access;
+L_CSRRW: L_CSRRC: L_CSRRWI: L_CSRRSI: L_CSRRCI:
+csr_access:
     suppress_instret_ = false;
     if (!CALL(exec_csr(*d))) TRAPPED();
     if (UNLIKELY(suppress_instret_)) {  // a write to minstret: this instruction does not count

@@ -84,6 +84,13 @@ public:
         uint64_t nested_reads[32] = {};
     } walk_stats;
     bool tlb_enabled = true;  // false: nothing is cached, every translation walks (for comparisons)
+    // Time skipping (emu/spin.cpp): a loop that only waits for time is
+    // jumped over as if executed. skips: loops jumped, instructions: their
+    // instructions (counted in instret as executed).
+    bool skip_spins = true;
+    struct SpinStats {
+        uint64_t skips = 0, instructions = 0;
+    } spin_stats;
     bool wfi = false;      // stalled in WFI (or in WRS.NTO/WRS.STO: then stall_until() is its bound)
     // Whether a stalled hart wakes: an interrupt enabled in mie is pending,
     // a timer comparison is armed that will make one pending, or the stall is a bounded WRS.
@@ -287,6 +294,17 @@ private:
     bool debug_data_pa(uint64_t va, uint64_t& pa);
     bool trigger_fires(Access kind, uint64_t addr);
     uint64_t cur_bits_ = 0;          // the executing instruction's transformed form (for tinst)
+    // The last time read the hot loop saw (emu/spin.cpp).
+    struct SpinMark {
+        uint64_t pc = 1, instret = 0, cycle = 0, events = 0;
+        Priv priv = Priv::M;
+        bool virt = false;
+    } spin_;
+    // At a `csrr rd, time` (pc, before it executes; the loop's deadline dl):
+    // skips the iterations of a loop that only waits for time.
+    void skip_time_spin(uint64_t dl);
+    bool time_spin_unobserved() const;
+    uint64_t time_at(uint64_t at_cycle) const;  // the time CSR's value at a cycle of this hart's
 };
 
 }  // namespace emu

@@ -100,6 +100,7 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
     for (unsigned i = 0; i < cfg_.harts; ++i) {
         harts_.push_back(std::make_unique<Hart>(*this, i, cfg_.isa.has(isa::Ext::H), cfg_.isa.has(isa::Ext::Sstc)));
         harts_.back()->tlb_enabled = cfg_.tlb;
+        harts_.back()->skip_spins = cfg_.skip_spins;
         harts_.back()->reset(map::kBootRom);
     }
 }
@@ -315,6 +316,23 @@ void Machine::clear_breakpoints() {
 uint64_t Machine::instructions() const {
     uint64_t n = 0;
     for (auto& h : harts_) n += h->instret;
+    return n;
+}
+
+Machine::DecodedMemory Machine::decoded_memory() const {
+    DecodedMemory d;
+    for (const auto& r : bus_.regions())
+        for (const auto& p : r->code)
+            if (p) {
+                d.bytes += sizeof(DecodedPage);
+                d.slots += kPageSize / 2;
+            }
+    return d;
+}
+
+uint64_t Machine::time_skipped_instructions() const {
+    uint64_t n = 0;
+    for (auto& h : harts_) n += h->spin_stats.instructions;
     return n;
 }
 

@@ -71,6 +71,7 @@ struct MachineConfig {
     uint64_t ram_size = 256ull << 20;
     IsaConfig isa;
     bool tlb = true;   // false: no translation is cached (every access walks), for comparisons
+    bool skip_spins = true;  // time skipping of loops that only wait for time (emu/spin.cpp)
     bool demo_devices = false;  // the lecture's devices: map::kUart1 and map::kSriov
     bool mgmt_mailbox = false;  // map::kMgmt, for the management socket's per-VM commands
     std::function<void(uint8_t)> console;  // UART/HTIF output; default: stdout
@@ -201,6 +202,13 @@ public:
     int exit_code() const { return exit_code_; }
     const std::string& halt_reason() const { return halt_reason_; }
     uint64_t instructions() const;  // retired, all harts
+    // Host memory of the decoded-instruction cache, and the instruction
+    // slots (one per halfword of the code pages) it holds.
+    struct DecodedMemory {
+        uint64_t bytes = 0, slots = 0;
+    };
+    DecodedMemory decoded_memory() const;
+    uint64_t time_skipped_instructions() const;  // all harts (Hart::spin_stats)
     uint64_t cycles() const;        // the furthest hart's cycle
     // The same, over every reset since the machine was built (a guest's
     // SBI reboot resets the harts' counters, not these).

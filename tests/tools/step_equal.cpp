@@ -1,12 +1,16 @@
 // step-equal: runs each image on the fast path and again one instruction per
 // Machine::run(1) call (how the debugger's `step` and the GUI's Step drive
-// the machine), and once more with a breakpoint armed where nothing runs (the
-// checking loop every breakpoint, trigger and event consumer uses), and
-// requires the same run from all of them: per hart instret, cycle, mcycle,
-// minstret and pc, the machine's mtime, the console output, the exit code,
+// the machine), once more with a breakpoint armed where nothing runs (the
+// checking loop every breakpoint, trigger and event consumer uses), and on
+// the fast path without time skipping (emu/spin.cpp), and requires the same
+// run from all of them: per hart instret, cycle, mcycle,
+// minstret, pc and registers, the machine's mtime, the console output, the exit code,
 // and every event (kind, hart, cycle, instret, pc, cause, values, modes).
 //
-//   step-equal [--max-insns N] [--isa STR] [--harts N] ELF...
+//   step-equal [--max-insns N] [--isa STR] [--harts N] [--expect-skips] ELF...
+//
+// --expect-skips: the fast run must have skipped time (else the comparison
+// with the run without skipping shows nothing).
 //
 // With STEPVISOR_RISCV_TESTS naming riscv-tests' isa folder, its rv64* ELFs
 // are compared too.
@@ -27,13 +31,15 @@
 
 namespace {
 
-enum class Mode { Fast, Step, Checked };
-const char* mode_name(Mode m) { return m == Mode::Fast ? "fast" : m == Mode::Step ? "step" : "checked"; }
+enum class Mode { Fast, Step, Checked, NoSkip };
+const char* mode_name(Mode m) {
+    return m == Mode::Fast ? "fast" : m == Mode::Step ? "step" : m == Mode::Checked ? "checked" : "no time skipping";
+}
 
 struct Outcome {
     std::string console, summary;
     std::vector<emu::Event> events;
-    uint64_t steps = 0;
+    uint64_t steps = 0, skipped = 0;
     bool lost_events = false;
 };
 
@@ -59,6 +65,7 @@ Outcome run(const emu::Image& img, const emu::MachineConfig& base, Mode mode, ui
     Outcome o;
     emu::MachineConfig cfg = base;
     cfg.console = [&o](uint8_t c) { o.console.push_back(char(c)); };
+    if (mode == Mode::NoSkip) cfg.skip_spins = false;
     emu::Machine m(cfg);
     m.load(img);
     // A breakpoint nothing reaches (the boot ROM's last halfword): every
@@ -73,13 +80,14 @@ Outcome run(const emu::Image& img, const emu::MachineConfig& base, Mode mode, ui
         drained = total;
     };
     // The fast run in slices short enough that the event ring never wraps.
-    const uint64_t slice = mode == Mode::Fast ? 20000 : 1;
+    const uint64_t slice = mode == Mode::Step ? 1 : 20000;
     while (!m.halted() && m.steps() < max_insns) {
         const emu::StopReason r = m.run(std::min(slice, max_insns - m.steps()));
         drain();
         if (r == emu::StopReason::Idle) break;
     }
     o.steps = m.steps();
+    o.skipped = m.time_skipped_instructions();
     std::string& s = o.summary;
     s += "steps " + std::to_string(m.steps()) + " halted " + std::to_string(m.halted()) + " exit " +
          std::to_string(m.exit_code()) + " mtime " + std::to_string(m.mtime());
@@ -88,7 +96,10 @@ Outcome run(const emu::Image& img, const emu::MachineConfig& base, Mode mode, ui
         s += "\n  hart " + std::to_string(i) + ": instret " + std::to_string(h.instret) + " cycle " +
              std::to_string(h.cycle) + " mcycle " + std::to_string(h.csr_peek(uint16_t(isa::Csr::MCYCLE)).value_or(0)) +
              " minstret " + std::to_string(h.csr_peek(uint16_t(isa::Csr::MINSTRET)).value_or(0)) + " pc " + hex(h.pc) +
-             " mode " + emu::priv_name(h.priv, h.virt, true);
+             " mode " + emu::priv_name(h.priv, h.virt, true) + "\n    x:";
+        for (unsigned r = 1; r < 32; ++r) s += " " + hex(h.x[r]);
+        s += "\n    f:";
+        for (unsigned r = 0; r < 32; ++r) s += " " + hex(h.f[r]);
     }
     return o;
 }
@@ -110,11 +121,13 @@ std::string compare(const Outcome& a, const Outcome& b) {
 
 int main(int argc, char** argv) {
     uint64_t max_insns = 20'000'000;
+    bool expect_skips = false;
     emu::MachineConfig cfg;
     std::vector<std::string> files;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--max-insns" && i + 1 < argc) max_insns = std::strtoull(argv[++i], nullptr, 0);
+        else if (a == "--expect-skips") expect_skips = true;
         else if (a == "--harts" && i + 1 < argc) cfg.harts = unsigned(std::strtoul(argv[++i], nullptr, 0));
         else if (a == "--isa" && i + 1 < argc) {
             const std::string err = emu::IsaConfig::parse(argv[++i], cfg.isa);
@@ -134,7 +147,7 @@ int main(int argc, char** argv) {
         files.insert(files.end(), found.begin(), found.end());
     }
     if (files.empty()) {
-        std::fprintf(stderr, "usage: step-equal [--max-insns N] [--isa STR] [--harts N] ELF...\n");
+        std::fprintf(stderr, "usage: step-equal [--max-insns N] [--isa STR] [--harts N] [--expect-skips] ELF...\n");
         return 2;
     }
     int failed = 0;
@@ -143,14 +156,16 @@ int main(int argc, char** argv) {
             const emu::Image img = emu::load_image_file(f);
             const Outcome fast = run(img, cfg, Mode::Fast, max_insns);
             std::string diff;
-            for (Mode mode : {Mode::Step, Mode::Checked}) {
+            if (expect_skips && fast.skipped == 0) diff = "the fast run skipped no time";
+            for (Mode mode : {Mode::Step, Mode::Checked, Mode::NoSkip}) {
+                if (!diff.empty()) break;
                 const Outcome other = run(img, cfg, mode, max_insns);
                 if (other.lost_events || fast.lost_events) diff = "the event ring wrapped: events lost";
                 else if (std::string d = compare(fast, other); !d.empty()) diff = std::string("fast vs ") + mode_name(mode) + ": " + d;
-                if (!diff.empty()) break;
             }
-            std::printf("%s %s (%llu instructions, %zu events)\n", diff.empty() ? "same" : "DIFFERENT", f.c_str(),
-                        (unsigned long long)fast.steps, fast.events.size());
+            std::printf("%s %s (%llu instructions, %llu of them skipped as waits, %zu events)\n",
+                        diff.empty() ? "same" : "DIFFERENT", f.c_str(), (unsigned long long)fast.steps,
+                        (unsigned long long)fast.skipped, fast.events.size());
             if (!diff.empty()) {
                 std::printf("  %s\n", diff.c_str());
                 failed = 1;

@@ -151,8 +151,13 @@ int cmd_run(const std::vector<std::string>& args) {
     if (!signature.empty()) write_signature(*m, img, signature, gran);
     if (stats) {
         double mips = o.seconds > 0 ? double(o.instructions) / o.seconds / 1e6 : 0;
-        std::fprintf(stderr, "stats: instructions=%llu cycles=%llu host_seconds=%.3f mips=%.1f\n",
-                     (unsigned long long)o.instructions, (unsigned long long)o.cycles, o.seconds, mips);
+        const emu::Machine::DecodedMemory dm = m->decoded_memory();
+        std::fprintf(stderr,
+                     "stats: instructions=%llu cycles=%llu host_seconds=%.3f mips=%.1f time_skipped_insns=%llu "
+                     "decoded_bytes=%llu decoded_bytes_per_slot=%.1f\n",
+                     (unsigned long long)o.instructions, (unsigned long long)o.cycles, o.seconds, mips,
+                     (unsigned long long)m->time_skipped_instructions(), (unsigned long long)dm.bytes,
+                     dm.slots ? double(dm.bytes) / double(dm.slots) : 0.0);
     }
     if (!o.message.empty())
         std::fprintf(stderr, "stepvisor: %s: %s\n", (file.empty() ? boot.bios : file).c_str(), o.message.c_str());

@@ -19,6 +19,8 @@ const std::string kMachineOptionsText = "machine options:\n" + isa::isa_help() +
     "                   CLINT's mtimecmp (as QEMU's -cpu rv64,sstc=false)\n"
     "  --no-tlb         cache no translation: every access walks the page tables (to\n"
     "                   compare; the walk counts show what the TLB saves)\n"
+    "  --no-time-skip   execute every iteration of a loop that only waits for time\n"
+    "                   (by default it is skipped, with the same counters and output)\n"
     "  --demo-devices   add the lecture's devices: a second ns16550a at 0x10001000 and the\n"
     "                   SR-IOV-style console at 0x10010000 (not on QEMU virt)\n"
     "  --load-addr ADDR run FILE as a raw binary placed at ADDR (e.g. 0x80000000)\n"
@@ -113,6 +115,8 @@ bool parse_machine_option(const std::vector<std::string>& args, size_t& i, Machi
         settle(opt);
     } else if (a == "--no-tlb") {
         opt.config.tlb = false;
+    } else if (a == "--no-time-skip") {
+        opt.config.skip_spins = false;
     } else if (a == "--demo-devices") {
         opt.config.demo_devices = true;
     } else if (a == "--harts") {
