@@ -20,6 +20,7 @@ if not (os.path.exists(FW) and os.path.exists(UBOOT)):
     print("boot-prompt: skipped: Debian's opensbi and u-boot-qemu are not installed")
     sys.exit(77)
 
+print(f"load: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 t0 = time.perf_counter()
 p = subprocess.run([stepvisor, "run", "--stats", "--bios", FW, "--kernel", UBOOT,
                     "--until-output", "=> ", "--timeout", "300"], capture_output=True, text=True)

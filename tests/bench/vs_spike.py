@@ -49,6 +49,7 @@ def counter(text, name):
 
 
 failed = False
+print(f"load: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 print(f"{'program':28} {'spike s':>9} {'stepvisor s':>12} {'spike/stepvisor':>16} {'minstret':>14}")
 for prog in programs:
     ts, ps = timed([spike, "--isa=rv64gc", prog])
