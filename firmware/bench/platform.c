@@ -1,5 +1,7 @@
 /* stepvisor CPU benchmark: console, power-off, M-mode trap handler and
- * (BENCH_SMODE) the Sv39 page tables and the switch to S-mode. */
+ * (BENCH_SMODE) the Sv39 page tables and the switch to S-mode, or
+ * (BENCH_VSMODE, with BENCH_SMODE) the same tables as vsatp's over an
+ * identity Sv39x4 G-stage, and the switch to VS-mode. */
 #include "bench.h"
 
 #define csr_read(csr) ({ uint64_t v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
@@ -103,7 +105,7 @@ uint64_t svc_mix(uint64_t a, uint64_t b)
 void m_trap(uint64_t *regs)
 {
     uint64_t cause = csr_read(mcause);
-    if (cause == 8 || cause == 9 || cause == 11) { /* ecall from U/S/M */
+    if (cause == 8 || cause == 9 || cause == 10 || cause == 11) { /* ecall from U/HS/VS/M */
         if (regs[17] == SVC_MIX) {
             regs[10] = mix64(regs[10], regs[11]);
             m_ecall_count = m_ecall_count + 1;
@@ -177,11 +179,29 @@ static void build_page_tables(void)
     }
 }
 
+#ifdef BENCH_VSMODE
+/* G-stage, Sv39x4: the 16 KiB root maps guest physical 0..4 GiB onto the
+ * same host physical addresses with gigapages (U set: G-stage leaves are
+ * user pages). */
+#define PTE_U (1u << 4)
+static uint64_t gpt_root[2048] __attribute__((aligned(16384)));
+
+static void build_gstage(void)
+{
+    for (uint64_t g = 0; g < 4; g++)
+        gpt_root[g] = pte(g << 30, PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D);
+}
+#endif
+
 extern void s_entry(void);
 
 void s_main(void)
 {
+#ifdef BENCH_VSMODE
+    int rc = bench_run((void *)HEAP_VA, HEAP_SIZE, "VS-mode, Sv39 over Sv39x4");
+#else
     int rc = bench_run((void *)HEAP_VA, HEAP_SIZE, "S-mode, Sv39");
+#endif
     bench_poweroff(rc == 0);
 }
 #endif
@@ -197,8 +217,20 @@ void m_main(void)
     csr_write(mideleg, 0);
     csr_write(mie, 0);
     csr_write(mcounteren, 7);
+#ifdef BENCH_VSMODE
+    build_gstage();
+    csr_write(hcounteren, 7);
+    csr_write(hedeleg, 0);
+    csr_write(hideleg, 0);
+    csr_write(hgatp, (8ULL << 60) | ((uintptr_t)gpt_root >> 12));
+    csr_write(vsatp, (8ULL << 60) | ((uintptr_t)pt_root >> 12));
+    csr_write(vsstatus, (1ULL << 13) | (2ULL << 32));   /* FS = Initial, UXL = 64 */
+    __asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory");  /* hfence.gvma */
+    csr_set(mstatus, 1ULL << 39);            /* MPV */
+#else
     csr_write(satp, (8ULL << 60) | ((uintptr_t)pt_root >> 12));
     __asm__ volatile("sfence.vma zero, zero" ::: "memory");
+#endif
     csr_write(mepc, (uintptr_t)s_entry);
     csr_clear(mstatus, 3ULL << 11);          /* MPP = S */
     csr_set(mstatus, 1ULL << 11);

@@ -2,7 +2,7 @@
 """stepvisor CPU benchmark runner.
 
 Runs each benchmark ELF under `stepvisor run --stats ELF` and under
-`qemu-system-riscv64 -M virt -bios none -nographic -kernel ELF`, checks that
+`qemu-system-riscv64 -M virt -cpu rv64,h=true -bios none -nographic -kernel ELF`, checks that
 both print the same console output, and prints a table of figures:
 instructions (from stepvisor's stats), stepvisor host seconds, MIPS, QEMU wall
 seconds and the ratio of the two wall times.
@@ -224,7 +224,7 @@ def main():
 
         if qemu:
             print(f"[{name}] qemu ...", flush=True)
-            r = best_of([qemu, "-M", "virt", "-bios", "none", "-nographic", "-kernel", elf],
+            r = best_of([qemu, "-M", "virt", "-cpu", "rv64,h=true", "-bios", "none", "-nographic", "-kernel", elf],
                         args.timeout, args.repeat)
             row["qemu_seconds"] = r["wall"]
             if r["ok"]:
