@@ -75,6 +75,7 @@ uint8_t cost_of(Op op) {
     if (i.format == isa::Format::AMO || i.format == isa::Format::LR) return CycleModel::kAmo;
     switch (i.ext) {
     case isa::Ext::F: case isa::Ext::D: case isa::Ext::Zfh: case isa::Ext::Zfhmin: case isa::Ext::Zfhmin_and_D:
+    case isa::Ext::Zfa: case isa::Ext::Zfa_and_D: case isa::Ext::Zfa_and_Zfh:
         return CycleModel::kFpu;
     default: break;
     }
@@ -114,6 +115,7 @@ bool Hart::exec_other(const isa::Decoded& d) {
     case isa::Ext::H:
         return (d.op == Op::HFENCE_VVMA || d.op == Op::HFENCE_GVMA) ? exec_system(d) : exec_hlsv(d);
     case isa::Ext::F: case isa::Ext::D: case isa::Ext::Zfh: case isa::Ext::Zfhmin: case isa::Ext::Zfhmin_and_D:
+    case isa::Ext::Zfa: case isa::Ext::Zfa_and_D: case isa::Ext::Zfa_and_Zfh:
         return exec_fp(d);
     case isa::Ext::Zicbom: case isa::Ext::Zicboz: return exec_cbo(d);
     case isa::Ext::Zicbop: return true;  // prefetch hints: nothing to do
@@ -521,6 +523,9 @@ F_FSD:
 #define OTHER_Zfh(id) L_##id:
 #define OTHER_Zfhmin(id) L_##id:
 #define OTHER_Zfhmin_and_D(id) L_##id:
+#define OTHER_Zfa(id) L_##id:
+#define OTHER_Zfa_and_D(id) L_##id:
+#define OTHER_Zfa_and_Zfh(id) L_##id:
     // Every A, H, F, D and Zfh instruction (and the rarer extensions') lands here.
 #include "isa/instructions.def"
 #undef INSN

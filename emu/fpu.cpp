@@ -79,7 +79,7 @@ bool Hart::exec_fp(const isa::Decoded& d) {
     const isa::InsnInfo& in = isa::info(d.op);
     // Present (misa.F, and misa.D for D), enabled (mstatus.FS, and
     // vsstatus.FS while V=1), and a valid rounding mode.
-    if (!fp_enabled() || (in.ext == isa::Ext::D && !(csr.misa & kMisaD))) {
+    if (!fp_enabled() || ((in.ext == isa::Ext::D || in.ext == isa::Ext::Zfa_and_D) && !(csr.misa & kMisaD))) {
         illegal(d);
         return false;
     }
@@ -220,6 +220,30 @@ bool Hart::exec_fp(const isa::Decoded& d) {
     case Op::FCVT_H_WU: wh(fp::from_int<F16>(x[d.rs1], false, 32, rm, fl)); break;
     case Op::FCVT_H_L: wh(fp::from_int<F16>(x[d.rs1], true, 64, rm, fl)); break;
     case Op::FCVT_H_LU: wh(fp::from_int<F16>(x[d.rs1], false, 64, rm, fl)); break;
+
+    // ---- Zfa
+    case Op::FLI_S: ws(fp::fli<F32>(d.rs1)); break;
+    case Op::FLI_D: wf(fp::fli<F64>(d.rs1)); break;
+    case Op::FLI_H: wh(fp::fli<F16>(d.rs1)); break;
+    case Op::FMINM_S: ws(fp::fminm<F32>(s1, s2, fl)); break;
+    case Op::FMAXM_S: ws(fp::fmaxm<F32>(s1, s2, fl)); break;
+    case Op::FMINM_D: wf(fp::fminm<F64>(d1, d2, fl)); break;
+    case Op::FMAXM_D: wf(fp::fmaxm<F64>(d1, d2, fl)); break;
+    case Op::FMINM_H: wh(fp::fminm<F16>(h1, h2, fl)); break;
+    case Op::FMAXM_H: wh(fp::fmaxm<F16>(h1, h2, fl)); break;
+    case Op::FROUND_S: ws(fp::round_to_integral<F32>(s1, rm, false, fl)); break;
+    case Op::FROUNDNX_S: ws(fp::round_to_integral<F32>(s1, rm, true, fl)); break;
+    case Op::FROUND_D: wf(fp::round_to_integral<F64>(d1, rm, false, fl)); break;
+    case Op::FROUNDNX_D: wf(fp::round_to_integral<F64>(d1, rm, true, fl)); break;
+    case Op::FROUND_H: wh(fp::round_to_integral<F16>(h1, rm, false, fl)); break;
+    case Op::FROUNDNX_H: wh(fp::round_to_integral<F16>(h1, rm, true, fl)); break;
+    case Op::FLEQ_S: wx(fp::fleq<F32>(s1, s2, fl)); break;
+    case Op::FLTQ_S: wx(fp::fltq<F32>(s1, s2, fl)); break;
+    case Op::FLEQ_D: wx(fp::fleq<F64>(d1, d2, fl)); break;
+    case Op::FLTQ_D: wx(fp::fltq<F64>(d1, d2, fl)); break;
+    case Op::FLEQ_H: wx(fp::fleq<F16>(h1, h2, fl)); break;
+    case Op::FLTQ_H: wx(fp::fltq<F16>(h1, h2, fl)); break;
+    case Op::FCVTMOD_W_D: wx(fp::fcvtmod_w(d1, fl)); break;
     default: illegal(d); return false;
     }
     if (fl) {

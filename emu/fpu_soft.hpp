@@ -15,8 +15,11 @@
 // that is then corrected exactly), no host rounding mode or flags, no
 // allocation, no exceptions.
 #pragma once
+#include <bit>
 #include <cstdint>
 #include <utility>
+
+#include "isa/fli.hpp"
 
 namespace emu::fp {
 
@@ -442,6 +445,111 @@ template <class F> inline uint64_t fmax(uint64_t a, uint64_t b, unsigned& fl) {
     if (F::is_nan(a)) return F::is_nan(b) ? F::CANON : b;
     if (F::is_nan(b)) return a;
     return lt_total<F>(a, b) ? b : a;
+}
+
+// ---- Zfa
+
+// fminm/fmaxm (IEEE 754-2019 minimum/maximum): any NaN operand gives the
+// canonical NaN; a signalling one raises NV.
+template <class F> inline uint64_t fminm(uint64_t a, uint64_t b, unsigned& fl) {
+    if (F::is_snan(a) || F::is_snan(b)) fl |= NV;
+    if (F::is_nan(a) || F::is_nan(b)) return F::CANON;
+    return lt_total<F>(a, b) ? a : b;
+}
+template <class F> inline uint64_t fmaxm(uint64_t a, uint64_t b, unsigned& fl) {
+    if (F::is_snan(a) || F::is_snan(b)) fl |= NV;
+    if (F::is_nan(a) || F::is_nan(b)) return F::CANON;
+    return lt_total<F>(a, b) ? b : a;
+}
+
+// fltq/fleq: the comparisons that raise NV only for a signalling NaN.
+template <class F> inline bool fltq(uint64_t a, uint64_t b, unsigned& fl) {
+    if (F::is_nan(a) || F::is_nan(b)) {
+        if (F::is_snan(a) || F::is_snan(b)) fl |= NV;
+        return false;
+    }
+    if (F::is_zero(a) && F::is_zero(b)) return false;
+    return lt_total<F>(a, b);
+}
+template <class F> inline bool fleq(uint64_t a, uint64_t b, unsigned& fl) {
+    if (F::is_nan(a) || F::is_nan(b)) {
+        if (F::is_snan(a) || F::is_snan(b)) fl |= NV;
+        return false;
+    }
+    if (F::is_zero(a) && F::is_zero(b)) return true;
+    return a == b || lt_total<F>(a, b);
+}
+
+// fround/froundnx: a rounded to an integral value in its own format by rm,
+// the sign kept (-0.25 rounds to -0); NX only for froundnx (`exact`) when
+// the value changed; NaNs become canonical (NV for a signalling one).
+template <class F> inline uint64_t round_to_integral(uint64_t a, unsigned rm, bool exact, unsigned& fl) {
+    using namespace detail;
+    if (F::is_nan(a)) {
+        if (F::is_snan(a)) fl |= NV;
+        return F::CANON;
+    }
+    if (F::is_inf(a) || F::is_zero(a)) return a;
+    const Unpacked x = unpack<F>(a);
+    if (x.exp >= 0) return a;  // no fraction bits: integral already
+    const int s = -x.exp;
+    const bool sign = x.sign;
+    uint64_t q = 0, rem = x.sig, half = 0;
+    if (s < 64) {
+        q = x.sig >> s;
+        rem = x.sig & ((1ull << s) - 1);
+        half = 1ull << (s - 1);
+    }
+    if (rem == 0) return a;
+    bool inc = false;
+    switch (rm) {
+    case RNE: inc = s < 64 && (rem > half || (rem == half && (q & 1))); break;
+    case RDN: inc = sign; break;
+    case RUP: inc = !sign; break;
+    case RMM: inc = s < 64 && rem >= half; break;
+    default: break;
+    }
+    if (exact) fl |= NX;
+    const uint64_t mag = q + inc;
+    if (mag == 0) return sign ? F::SIGN : 0;
+    unsigned ignored = 0;  // mag < 2^P: exact
+    return round_pack<F>(sign, 0, u128(mag), RNE, ignored);
+}
+
+// fli: entry i of Zfa's constant table (isa/fli.hpp) in format F (2^-16 and
+// 2^-15 are subnormal in binary16, where 2^16 overflows to infinity).
+template <class F> inline uint64_t fli(unsigned i) {
+    i &= 31;
+    if (i == isa::kFliMinNormal) return F::HIDDEN;
+    if (i == isa::kFliInf) return F::INF;
+    if (i == isa::kFliNan) return F::CANON;
+    unsigned ignored = 0;
+    return convert<F, F64>(std::bit_cast<uint64_t>(isa::kFliValue[i]), RNE, ignored);
+}
+
+// fcvtmod.w.d: the integer part of a (toward zero) modulo 2^32, sign-extended;
+// NV when a is NaN, infinite or outside int32 (the result then still the
+// modular one, 0 for NaN and infinities), else NX when a had a fraction.
+inline uint64_t fcvtmod_w(uint64_t a, unsigned& fl) {
+    using namespace detail;
+    if (F64::is_nan(a) || F64::is_inf(a)) { fl |= NV; return 0; }
+    if (F64::is_zero(a)) return 0;
+    const Unpacked x = unpack<F64>(a);
+    uint64_t mag = 0;  // |integer part| modulo 2^64
+    bool inexact = false;
+    if (x.exp >= 0) {
+        mag = x.exp < 64 ? x.sig << x.exp : 0;
+    } else if (x.exp > -64) {
+        mag = x.sig >> -x.exp;
+        inexact = (x.sig & ((1ull << -x.exp) - 1)) != 0;
+    } else {
+        inexact = true;
+    }
+    const int msb = x.exp + msb64(x.sig);  // a's binary exponent
+    if (msb > 31 || mag > (x.sign ? 0x80000000ull : 0x7fffffffull)) fl |= NV;
+    else if (inexact) fl |= NX;
+    const uint64_t v = x.sign ? uint64_t(0) - mag : mag;
+    return uint64_t(int64_t(int32_t(uint32_t(v))));
 }
 
 // fclass: one bit of ten.

@@ -14,6 +14,7 @@
 #include <cstdio>
 
 #include "csr.hpp"
+#include "fli.hpp"
 #include "hex.hpp"
 
 namespace isa {
@@ -72,6 +73,18 @@ std::string csr_text(uint64_t addr) {
         if ((a & ~0x1fu) == 0x720) return "mhpmevent" + std::to_string(lo) + "h";
     }
     return hex(a);
+}
+
+// fli's operand as binutils prints it: min, inf, nan by name, the other
+// constants in C's %a (hexadecimal floating point: 0x1p+0, -0x1p+0, 0x1.4p-2).
+std::string fli_text(unsigned i) {
+    i &= 31;
+    if (i == kFliMinNormal) return "min";
+    if (i == kFliInf) return "inf";
+    if (i == kFliNan) return "nan";
+    char b[32];
+    std::snprintf(b, sizeof b, "%a", kFliValue[i]);
+    return b;
 }
 
 // objdump's rounding-mode operand: omitted for dyn (7).
@@ -310,6 +323,7 @@ std::string text32(const Decoded& d, uint64_t pc, const SymbolLookup& lookup, bo
     case Format::MOP_RR:
         return Text(std::string(name) + "." + std::to_string(mop_number(d)))(X(rd))(X(rs1))(X(rs2)).s;
     case Format::CMOP: return std::string(name) + "." + std::to_string(mop_number(d));
+    case Format::FLI: return Text(name)(F(rd))(fli_text(rs1)).s;
 
     case Format::NONE: return std::string(name);
 

@@ -22,6 +22,8 @@ enum class Ext : uint8_t {
     Zbc_or_Zbkc,
     // Rows that need two extensions.
     Zfhmin_and_D,
+    Zfa_and_D,
+    Zfa_and_Zfh,
 };
 
 enum Profile : uint8_t { RVA22 = 1, RVA23 = 2 };
@@ -51,6 +53,8 @@ public:
         case Ext::Zbb_or_Zbkb: return has(Ext::Zbb) || has(Ext::Zbkb);
         case Ext::Zbc_or_Zbkc: return has(Ext::Zbc) || has(Ext::Zbkc);
         case Ext::Zfhmin_and_D: return has(Ext::Zfhmin) && has(Ext::D);
+        case Ext::Zfa_and_D: return has(Ext::Zfa) && has(Ext::D);
+        case Ext::Zfa_and_Zfh: return has(Ext::Zfa) && has(Ext::Zfh);
         default: return bits_ >> unsigned(e) & 1;
         }
     }

@@ -26,6 +26,7 @@ enum class Format : uint8_t {
     CBO, PREFETCH,
     MOP_R, MOP_RR,  // Zimop: rd, rs1 (, rs2), the mnemonic numbered (mop_number)
     CMOP,           // Zcmop: no operands, the mnemonic numbered
+    FLI,            // Zfa: fd, the constant selected by the rs1 field
 };
 
 

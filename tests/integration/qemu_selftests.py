@@ -288,6 +288,7 @@ QEMU_LACKS = {
     'h_stateen': 'Smstateen (QEMU 8.0 added it)',
     'zcb': 'Zcb (QEMU 8.1 added it)',
     'zimop': 'Zimop and Zcmop (QEMU 9.0 added them)',
+    'zfa': 'Zfa (QEMU 8.0 added it)',
     'h_zawrs': 'Zawrs (no -cpu property zawrs in 7.2; QEMU 8.0 added it)',
 }
 

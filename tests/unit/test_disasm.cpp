@@ -236,14 +236,14 @@ TEST_CASE("disasm: register names") {
     CHECK(isa::freg_name(31) == "ft11");
 }
 
-// The extensions objdump 2.40 does not know (Zcb, Zimop, Zcmop, Zihintntl:
-// binutils 2.41 and 2.42 added them). The encodings are built from the
+// The extensions objdump 2.40 does not know (Zcb, Zimop, Zcmop, Zihintntl,
+// Zfa: binutils 2.41 and 2.42 added them). The encodings are built from the
 // specifications' tables (zc.adoc, zimop.adoc, zihintntl.adoc); the texts are
 // those binutils' opcode table gives them (-M no-aliases: the c.* forms, as
 // Spike's disassembler prints Zcb too; by default the 32-bit instruction each
 // expands to, with its usual alias). objdump 2.40 itself knows pause and
 // wrs.nto/wrs.sto (Zihintpause, Zawrs), checked by disasm_vs_objdump.py.
-TEST_CASE("disasm: Zcb, Zimop, Zcmop and Zihintntl") {
+TEST_CASE("disasm: Zcb, Zimop, Zcmop, Zihintntl and Zfa") {
     struct Ext { uint32_t raw; const char* text; const char* canonical; };
     const Ext cases[] = {
         {0x8188, "lbu\ta0,0(a1)", "c.lbu\ta0,0(a1)"},           // 100 000 rs1'=a1 uimm=0 rd'=a0
@@ -272,6 +272,17 @@ TEST_CASE("disasm: Zcb, Zimop, Zcmop and Zihintntl") {
         {0x0100000f, "pause", "pause"},
         {0x00d00073, "wrs.nto", "wrs.nto"},
         {0x01d00073, "wrs.sto", "wrs.sto"},
+        // Zfa (binutils 2.41): fli's constant by name (min, inf, nan) or in C's %a
+        {0xf0180553, "fli.s\tfa0,0x1p+0", "fli.s\tfa0,0x1p+0"},
+        {0xf0100553, "fli.s\tfa0,-0x1p+0", "fli.s\tfa0,-0x1p+0"},
+        {0xf0148553, "fli.s\tfa0,0x1.4p-2", "fli.s\tfa0,0x1.4p-2"},
+        {0xf2108553, "fli.d\tfa0,min", "fli.d\tfa0,min"},
+        {0xf41f8553, "fli.h\tfa0,nan", "fli.h\tfa0,nan"},
+        {0x28c5a553, "fminm.s\tfa0,fa1,fa2", "fminm.s\tfa0,fa1,fa2"},
+        {0x4045f553, "fround.s\tfa0,fa1", "fround.s\tfa0,fa1"},
+        {0x40459553, "fround.s\tfa0,fa1,rtz", "fround.s\tfa0,fa1,rtz"},
+        {0xa2c5c553, "fleq.d\ta0,fa1,fa2", "fleq.d\ta0,fa1,fa2"},
+        {0xc2859553, "fcvtmod.w.d\ta0,fa1,rtz", "fcvtmod.w.d\ta0,fa1,rtz"},
     };
     for (const Ext& c : cases) {
         CAPTURE(c.raw);

@@ -197,3 +197,21 @@ TEST_CASE("isa: riscv,isa and the profiles name the new extensions") {
     CHECK(config("rva22s64").has(isa::Ext::Zihintpause));
     CHECK_FALSE(config("rva22s64").has(isa::Ext::Zcb));
 }
+
+TEST_CASE("isa: Zfa's D forms need D, its H forms Zfh") {
+    constexpr uint64_t kIllegal = 2;
+    // M-mode with mstatus.FS off: every F instruction is illegal, so these
+    // rows' presence is checked through the hart's decoding.
+    constexpr uint32_t kFliS = 0xf0180553, kFliD = 0xf2108553, kFliH = 0xf41f8553;
+    const auto f = config("rv64imafc_zfa"), fd = config("rv64gc_zfa"), fh = config("rv64gc_zfa_zfh");
+    CHECK(isa::decode(kFliS, config("rv64gc").ext).op == isa::Op::ILLEGAL);
+    CHECK(isa::decode(kFliS, f.ext).op == isa::Op::FLI_S);
+    CHECK(isa::decode(kFliD, f.ext).op == isa::Op::ILLEGAL);
+    CHECK(isa::decode(kFliD, fd.ext).op == isa::Op::FLI_D);
+    CHECK(isa::decode(kFliH, fd.ext).op == isa::Op::ILLEGAL);
+    CHECK(isa::decode(kFliH, fh.ext).op == isa::Op::FLI_H);
+    CHECK(run_one("rv64gc", kFliS) == kIllegal);
+    CHECK(config("rva23s64").has(isa::Ext::Zfa));
+    CHECK(dt_isa("rv64gc_zfa").find("_zfa") != std::string::npos);
+    CHECK(dt_isa("rv64gc").find("_zfa") == std::string::npos);
+}
