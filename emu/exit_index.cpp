@@ -41,6 +41,11 @@ void ExitIndex::observe(const Event& e) {
         if (!e.from_v && h.open) exits_[*h.open].idle = true;
         break;
     }
+    case EventKind::PrivChange: {
+        HartState& h = hart(e.hart);
+        if (h.open && e.to_priv == Priv::U && !e.to_v) exits_[*h.open].via_user = true;
+        break;
+    }
     case EventKind::VmEntry: {
         ++entries_;
         HartState& h = hart(e.hart);

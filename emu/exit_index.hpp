@@ -20,6 +20,7 @@ struct VmExitRecord {
     std::optional<Event> entry;   // the next VM entry on the same hart
     std::optional<uint64_t> hgatp;  // the hgatp last written on that hart before the exit, if logged
     bool idle = false;            // the hart waited in WFI outside the guest before the entry
+    bool via_user = false;        // the hart ran U-mode (V=0) before the entry: a type-2 VMM's round trip
 
     bool interrupt() const { return exit.interrupt; }
     // Into HS-mode, the hypervisor's (not to M-mode, the firmware's).

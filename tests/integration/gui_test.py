@@ -339,22 +339,29 @@ dump-state {out_dir}/gui-scenario-step.json
     names = [l.split()[0] for l in listing.split("lecture scenarios")[-1].splitlines()[1:] if l.strip()]
     check(len(names) >= 8, f"scenarios: demo --list names {len(names)} lecture scenarios")
     for name in names:
-        run_gui(stepvisor, ["--scenario", name], f"""
-until checkpoint
-until checkpoint
-dump-state {out_dir}/gui-{name}.json
+        # type1-vs-type2 runs two machines, the second the KVM host: without
+        # its kernel it cannot open; with it the GUI follows it onto the
+        # second machine, to the host's /init (checkpoint 5).
+        upto = 2
+        if name == "type1-vs-type2":
+            if not (os.environ.get("STEPVISOR_KVM_IMAGE") and os.environ.get("STEPVISOR_KVM_INITRD")):
+                print(f"skipped: scenario {name} in the GUI (set STEPVISOR_KVM_IMAGE and STEPVISOR_KVM_INITRD)")
+                continue
+            upto = 5
+        run_gui(stepvisor, ["--scenario", name], "until checkpoint\n" * upto + f"""dump-state {out_dir}/gui-{name}.json
 """, out_dir, f"gui-{name}")
         try:
             sc = json.load(open(f"{out_dir}/gui-{name}.json")).get("scenario")
         except (OSError, ValueError):
             sc = None
         demo = subprocess.run([stepvisor, "demo", name, "--quiet"], capture_output=True, text=True, timeout=240).stdout
-        want = [int(c) for c in re.findall(r"^\[[12]/\d+\] .*?  \(cycle (\d+)\)", demo, re.M)]
-        got = [c.get("cycle") for c in (sc or {}).get("checkpoints", [])[:2]]
-        # Two `until checkpoint`s reach at least the first two (a console
+        want = [int(m.group(2)) for m in re.finditer(r"^\[(\d+)/\d+\] .*?  \(cycle (\d+)\)", demo, re.M)
+                if int(m.group(1)) <= upto]
+        got = [c.get("cycle") for c in (sc or {}).get("checkpoints", [])[:upto]]
+        # `until checkpoint` as many times reaches at least as many (a console
         # checkpoint is seen once its line is finished, perhaps with the next).
-        check(sc and sc["reached"] >= 2 and got == want,
-              f"scenario {name}: the GUI reached checkpoints 1 and 2 ({sc and sc['reached']} in all) at cycles {got} (demo: {want})")
+        check(sc and sc["reached"] >= upto and got == want,
+              f"scenario {name}: the GUI reached checkpoints 1 to {upto} ({sc and sc['reached']} in all) at cycles {got} (demo: {want})")
 
     # 7. Going back: Shift+F11, then the Back button, step back across hext's
     # third VM exit into the guest; the harts are where `stepvisor debug`'s

@@ -34,7 +34,7 @@ def demo(name):
 p = subprocess.run([exe, "demo", "--list"], capture_output=True, text=True)
 check(p.returncode == 0, "demo --list exits 0")
 for name in ("tour", "isolation", "trap-emulate", "cpu-shares", "overprovisioning", "interrupts", "memory", "ballooning", "devices",
-             "oob-management"):
+             "oob-management", "type1-vs-type2"):
     check(any(l.split()[:1] == [name] and len(l.split()) > 3 for l in p.stdout.splitlines()),
           f"demo --list names {name} with a summary")
 p = subprocess.run([exe, "demo", "no-such"], capture_output=True, text=True)

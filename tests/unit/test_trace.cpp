@@ -100,3 +100,24 @@ TEST_CASE("exit index: exits paired with entries per hart, the VM by hgatp") {
     ix.observe(on(event::vm_entry(event::xret(true, 0x8000'0030, kM, kVS)), 0, 140));
     CHECK(ix.exits()[0].cycles() == 10);
 }
+
+TEST_CASE("exit index: an exit whose hart ran U-mode before the entry went through a VMM") {
+    ExitIndex ix;
+    constexpr Mode kU{Priv::U, false}, kVU{Priv::U, true};
+    // Type-2: the host kernel returns to its VMM in U-mode, which calls back in.
+    const Event mmio = event::trap(0x8000'0020, 21, false, 0x1000'0005, 0x1000'0005, 0x0005'4503, kVS, kHS);
+    ix.observe(on(event::vm_exit(mmio), 0, 10));
+    ix.observe(on(event::priv_change(event::xret(false, 0x1'0000, kHS, kU)), 0, 40));
+    ix.observe(on(event::priv_change(event::trap(0x1'0004, 8, false, 0, 0, 0, kU, kHS)), 0, 60));
+    ix.observe(on(event::vm_entry(event::xret(false, 0x8000'0024, kHS, kVS)), 0, 90));
+    // Handled in HS alone; the guest's own U-mode (VU) does not count.
+    ix.observe(on(event::vm_exit(event::trap(0x8000'0030, 10, false, 0, 0, 0, kVS, kHS)), 0, 100));
+    ix.observe(on(event::vm_entry(event::xret(false, 0x8000'0034, kHS, kVS)), 0, 120));
+    ix.observe(on(event::priv_change(event::xret(false, 0x1000, kVS, kVU)), 0, 130));
+    // U-mode after the entry belongs to no exit.
+    ix.observe(on(event::priv_change(event::xret(false, 0x1'0000, kHS, kU)), 0, 140));
+    REQUIRE(ix.exits().size() == 2);
+    CHECK(ix.exits()[0].via_user);
+    CHECK(ix.exits()[0].cycles() == 80);
+    CHECK(!ix.exits()[1].via_user);
+}

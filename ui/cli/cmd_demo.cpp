@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -104,17 +105,24 @@ int run_scenario(const scen::Entry& entry, const MachineOptions& opt, const std:
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     auto slice_t0 = t0;
-    emu::Machine::ScopedYield yield(run->machine(), [&] { return clock::now() - slice_t0 >= std::chrono::milliseconds(20); });
+    // On the current part's machine (a scenario of several parts changes it).
+    std::optional<emu::Machine::ScopedYield> yield;
+    emu::Machine* yielding = nullptr;
     bool timed_out = false;
     while (!run->done() && budget) {
+        if (yielding != &run->machine()) {
+            yield.reset();
+            yielding = &run->machine();
+            yield.emplace(*yielding, [&] { return clock::now() - slice_t0 >= std::chrono::milliseconds(20); });
+        }
         if (opt.timeout_s > 0 && std::chrono::duration<double>(clock::now() - t0).count() >= opt.timeout_s) {
             timed_out = true;
             break;
         }
         slice_t0 = clock::now();
-        uint64_t before = run->machine().instructions_since_power_on();
+        uint64_t before = run->instructions();
         auto reached = run->advance(std::min<uint64_t>(budget, 200'000));
-        budget -= std::min(budget, std::max<uint64_t>(run->machine().instructions_since_power_on() - before, 1));
+        budget -= std::min(budget, std::max<uint64_t>(run->instructions() - before, 1));
         // Merge this slice's console lines and checkpoints by cycle.
         struct Item { uint64_t cycle; int order; std::string text; };
         std::vector<Item> items;

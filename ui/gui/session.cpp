@@ -95,6 +95,16 @@ void Session::build() {
         if (cfg_.boot) m_->boot(*cfg_.boot);
         else m_->load(cfg_.image);
     }
+    attach_machine();
+    console_.clear();
+    status_ = "paused at reset";
+}
+
+// Everything that reads the machine, (re)built around m_.
+void Session::attach_machine() {
+    if (gdb_) gdb_->set_reverse(nullptr);
+    rev_.reset();
+    hist_.reset();
     dbg_ = std::make_unique<cli::DebugSession>(*m_, symbol_image_);
     hist_ = std::make_unique<emu::History>(*m_);
     rev_ = std::make_unique<cli::HistoryReverse>(*hist_);
@@ -119,10 +129,20 @@ void Session::build() {
         tracks_[i].start_mode = uint8_t(mode_of(m_->hart(i).priv, m_->hart(i).virt));
     exits_.clear();
     selected_.reset();
-    console_.clear();
-    status_ = "paused at reset";
     snapshot();
     ++generation_;
+}
+
+bool Session::follow_part() {
+    if (!run_ || &run_->machine() == m_) return false;
+    const Goal goal = goal_;
+    m_ = &run_->machine();
+    attach_machine();
+    if (goal == Goal::Checkpoint) goal_ = goal;
+    status_ = "scenario part " + std::to_string(run_->part() + 1) + ": a new machine";
+    log("scenario: part " + std::to_string(run_->part() + 1) + " of " + std::to_string(run_->scenario().parts()) +
+        " starts on a new machine (going back stops at its reset)\n");
+    return true;
 }
 
 void Session::reset() {
@@ -142,6 +162,7 @@ void Session::open_scenario(const std::string& name) {
 void Session::sync_scenario() {
     if (!run_ || !scenario_) return;
     run_->sync();  // checkpoints passed by a plain step or run, too
+    follow_part();
     const std::string& c = run_->console();
     if (c.size() > scen_console_) {
         for (size_t i = scen_console_; i < c.size(); ++i) {
@@ -376,6 +397,10 @@ void Session::tick(double budget_ms) {
         if (goal_ == Goal::Checkpoint) {
             // The scenario runs the machine, so it sees every event and the console.
             auto got = run_->advance(slice_, true);
+            if (follow_part()) {
+                sync_scenario();
+                break;  // the next frame runs the new machine
+            }
             sync_events();
             if (!got.empty() || run_->done()) {
                 if (!got.empty()) {

@@ -187,6 +187,9 @@ private:
     void serve_gdb(double budget_ms);
     void sync_scenario();
     void build();
+    void attach_machine();
+    // A scenario of several parts moved on to its next machine: follow it.
+    bool follow_part();
     void snapshot();
     void measured(std::chrono::steady_clock::time_point t0, uint64_t n0);
     void start(Goal g);

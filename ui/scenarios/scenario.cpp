@@ -21,11 +21,12 @@ std::unique_ptr<Scenario> make_interrupts();
 std::unique_ptr<Scenario> make_memory();
 std::unique_ptr<Scenario> make_devices();
 std::unique_ptr<Scenario> make_oob_management();
+std::unique_ptr<Scenario> make_type1_vs_type2();
 
 const std::vector<Entry>& registry() {
     static const std::vector<Entry> r = [] {
         std::vector<Entry> v;
-        for (auto make : {make_isolation, make_trap_emulate, make_cpu_shares, make_overprovisioning, make_interrupts,
+        for (auto make : {make_type1_vs_type2, make_isolation, make_trap_emulate, make_cpu_shares, make_overprovisioning, make_interrupts,
                           make_memory, make_ballooning, make_devices, make_oob_management}) {
             auto s = make();
             v.push_back({s->name(), s->summary(), make});
@@ -77,19 +78,30 @@ ScenarioRun::ScenarioRun(std::unique_ptr<Scenario> s, emu::MachineConfig cfg) : 
         console_.push_back(char(b));
         if (b == '\n') {
             // Counted since power-on, so a reset from outside does not turn the clock back.
-            lines_.emplace_back(m_ ? m_->cycles_since_power_on() : 0, line_);
-            line_ends_.push_back({console_.size() - 1, m_ ? m_->cycles_since_power_on() : 0,
-                                  m_ ? m_->instructions_since_power_on() : 0});
+            lines_.emplace_back(m_ ? cycles() : 0, line_);
+            line_ends_.push_back({console_.size() - 1, m_ ? cycles() : 0, m_ ? instructions() : 0});
             line_.clear();
         } else if (b != '\r') {
             line_.push_back(char(b));
         }
     };
+    cfg_ = cfg;
     m_ = scen_->build(cfg);
 }
 
 bool ScenarioRun::done() const {
-    return m_->halted() || last_ == emu::StopReason::Idle || used_ >= scen_->budget();
+    return (m_->halted() && part_ + 1 >= scen_->parts()) || last_ == emu::StopReason::Idle || used_ >= scen_->budget();
+}
+
+void ScenarioRun::next_part() {
+    if (!m_->halted() || part_ + 1 >= scen_->parts()) return;
+    scen_->part_done(part_, *m_, console_);
+    base_cycles_ += m_->cycles_since_power_on();
+    base_insns_ += m_->instructions_since_power_on();
+    ended_.push_back(std::move(m_));
+    m_ = scen_->build_part(++part_, cfg_);
+    next_seq_ = 0;
+    between_at_ = 0;
 }
 
 void ScenarioRun::scan_events() {
@@ -99,17 +111,18 @@ void ScenarioRun::scan_events() {
     if (!evs.empty() && evs.front().seq > next_seq_) lost_ += evs.front().seq - next_seq_;
     for (const emu::Event& e : evs) {
         scen_->observe(e);
-        check_console(e.cycle);
+        const uint64_t cycle = base_cycles_ + e.cycle;
+        check_console(cycle);
         size_t k = reached_.size();
         if (k < steps_.size() && steps_[k].when.kind == Condition::Kind::Event) {
             const Condition& c = steps_[k].when;
             if (e.kind == c.event_kind && (!c.match || c.match(e))) {
-                Reached r{k, e.cycle, e.instret, e.seq, emu::describe(e, true)};
+                Reached r{k, cycle, base_insns_ + e.instret, e.seq, emu::describe(e, true)};
                 reached_.push_back(r);
                 fresh_.push_back(r);
                 scen_->at_checkpoint(k, *m_);
                 // Later console checkpoints count only text printed after it.
-                auto it = std::upper_bound(line_ends_.begin(), line_ends_.end(), e.cycle,
+                auto it = std::upper_bound(line_ends_.begin(), line_ends_.end(), cycle,
                                            [](uint64_t c, const LineEnd& l) { return c < l.cycle; });
                 if (it != line_ends_.begin()) console_checked_ = std::max(console_checked_, std::prev(it)->offset + 1);
             }
@@ -126,7 +139,7 @@ void ScenarioRun::check_console(std::optional<uint64_t> until) {
         if (c.kind == Condition::Kind::Console) {
             size_t at = console_.find(c.text, console_checked_);
             if (at == std::string::npos) return;
-            Reached r{k, m_->cycles_since_power_on(), m_->instructions_since_power_on(), 0, "console: " + c.text};
+            Reached r{k, cycles(), instructions(), 0, "console: " + c.text};
             // The cycle of the newline that completed the line holding it.
             auto it = std::lower_bound(line_ends_.begin(), line_ends_.end(), at + c.text.size(),
                                        [](const LineEnd& l, size_t off) { return l.offset < off; });
@@ -142,7 +155,7 @@ void ScenarioRun::check_console(std::optional<uint64_t> until) {
         } else if (c.kind == Condition::Kind::Halted) {
             if (until) return;
             if (!m_->halted()) return;
-            Reached r{k, m_->cycles_since_power_on(), m_->instructions_since_power_on(), 0, "machine halted: " + m_->halt_reason()};
+            Reached r{k, cycles(), instructions(), 0, "machine halted: " + m_->halt_reason()};
             reached_.push_back(r);
             fresh_.push_back(r);
             scen_->at_checkpoint(k, *m_);
@@ -172,6 +185,7 @@ std::vector<Reached> ScenarioRun::advance(uint64_t max_insns, bool exact) {
         scan_events();
         check_console();
         between();
+        next_part();
         if (exact && !fresh_.empty()) break;
         if (last_ == emu::StopReason::Breakpoint) break;
     }
@@ -191,6 +205,7 @@ std::vector<Reached> ScenarioRun::sync() {
     scan_events();
     check_console();
     between();
+    next_part();
     return fresh_;
 }
 
@@ -208,11 +223,11 @@ std::string ScenarioRun::stop_message() const {
 }
 
 ScenarioRun::Result ScenarioRun::finish() {
-    RunView v{*m_, console_, reached_, m_->halted(), m_->cycles_since_power_on(), m_->instructions_since_power_on(), lost_,
+    RunView v{*m_, console_, reached_, m_->halted(), cycles(), instructions(), lost_,
               [this](size_t at) {
                   auto it = std::lower_bound(line_ends_.begin(), line_ends_.end(), at,
                                              [](const LineEnd& l, size_t off) { return l.offset < off; });
-                  return it == line_ends_.end() ? m_->cycles_since_power_on() : it->cycle;
+                  return it == line_ends_.end() ? cycles() : it->cycle;
               }};
     Result r;
     r.figures = scen_->figures(v);
@@ -269,8 +284,8 @@ std::string to_json(ScenarioRun& run, const ScenarioRun::Result& r) {
     std::string o = "{\n";
     o += "  \"scenario\": " + json_str(run.scenario().name()) + ",\n";
     o += "  \"ok\": " + std::string(r.ok ? "true" : "false") + ",\n";
-    o += "  \"cycles\": " + std::to_string(m.cycles_since_power_on()) + ",\n";
-    o += "  \"instructions\": " + std::to_string(m.instructions_since_power_on()) + ",\n";
+    o += "  \"cycles\": " + std::to_string(run.cycles()) + ",\n";
+    o += "  \"instructions\": " + std::to_string(run.instructions()) + ",\n";
     o += "  \"halted\": " + std::string(m.halted() ? "true" : "false") + ",\n";
     o += "  \"checkpoints\": [";
     for (size_t i = 0; i < run.steps().size(); ++i) {

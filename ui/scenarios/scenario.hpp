@@ -80,11 +80,11 @@ struct Check {
 
 // What a finished (or stopped) run gives a scenario to compute figures from.
 struct RunView {
-    emu::Machine& machine;
-    const std::string& console;      // everything the machine printed
+    emu::Machine& machine;           // the last part's
+    const std::string& console;      // everything the machines printed
     const std::vector<Reached>& reached;
     bool halted = false;
-    uint64_t cycles = 0, instructions = 0;
+    uint64_t cycles = 0, instructions = 0;  // over every part
     uint64_t events_lost = 0;         // events that left the ring before observe() saw them
     // The cycle at which the console line holding offset `at` of `console`
     // was finished (its newline); the run's end for an unfinished line.
@@ -117,6 +117,15 @@ public:
     virtual std::vector<Check> checks(const std::vector<Figure>& figures, const RunView& run) = 0;
     // Instruction budget for a whole run (the scenario's configuration fits well within it).
     virtual uint64_t budget() const { return 400'000'000; }
+
+    // A scenario may run several machines one after the other (type-1, then
+    // type-2): build() makes part 0; once part k has halted, its checkpoints
+    // checked, part_done(k) sees it and build_part(k + 1) makes the next.
+    // Events, checkpoints and console lines then continue on the new machine,
+    // with cycles counted on from where the previous part ended.
+    virtual size_t parts() const { return 1; }
+    virtual std::unique_ptr<emu::Machine> build_part(size_t /*part*/, emu::MachineConfig cfg) const { return build(cfg); }
+    virtual void part_done(size_t /*part*/, emu::Machine&, const std::string& /*console*/) {}
 };
 
 struct Entry {
@@ -134,7 +143,13 @@ public:
     explicit ScenarioRun(std::unique_ptr<Scenario> s, emu::MachineConfig cfg = {});
     Scenario& scenario() { return *scen_; }
     const std::vector<Step>& steps() const { return steps_; }
+    // The machine of the current part; a new one after a part has ended
+    // (the earlier ones stay alive until the run is destroyed).
     emu::Machine& machine() { return *m_; }
+    size_t part() const { return part_; }
+    // Over every part so far.
+    uint64_t cycles() const { return base_cycles_ + m_->cycles_since_power_on(); }
+    uint64_t instructions() const { return base_insns_ + m_->instructions_since_power_on(); }
     const std::string& console() const { return console_; }
     const std::vector<Reached>& reached() const { return reached_; }
     bool done() const;  // halted, idle, or the budget used
@@ -163,13 +178,18 @@ private:
     // Slices small enough that the event ring never wraps between scans.
     static constexpr uint64_t kSlice = 20'000;
     void scan_events();
-    void between();  // the scenario's between(), once per slice's end (and at a halt)
+    void between();
+    void next_part();  // when the current part has halted and another follows  // the scenario's between(), once per slice's end (and at a halt)
     // until: only console text whose line was complete by that cycle (the
     // console checkpoints that came before an event being scanned).
     void check_console(std::optional<uint64_t> until = std::nullopt);
     std::unique_ptr<Scenario> scen_;
     std::vector<Step> steps_;
     std::unique_ptr<emu::Machine> m_;
+    std::vector<std::unique_ptr<emu::Machine>> ended_;  // earlier parts' machines
+    emu::MachineConfig cfg_;
+    size_t part_ = 0;
+    uint64_t base_cycles_ = 0, base_insns_ = 0;  // what the earlier parts ran
     std::string console_;
     size_t console_checked_ = 0;   // console_ offset where the pending console step began
     std::string line_;
