@@ -51,6 +51,7 @@ void ExitIndex::observe(const Event& e) {
         HartState& h = hart(e.hart);
         if (h.open) {
             exits_[*h.open].entry = e;
+            exits_[*h.open].entry_hgatp = h.hgatp;
             h.open.reset();
         }
         break;

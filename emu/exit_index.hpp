@@ -19,6 +19,7 @@ struct VmExitRecord {
     Event exit;                   // the VmExit event
     std::optional<Event> entry;   // the next VM entry on the same hart
     std::optional<uint64_t> hgatp;  // the hgatp last written on that hart before the exit, if logged
+    std::optional<uint64_t> entry_hgatp;  // and before the entry (another VM's when the hypervisor switched)
     bool idle = false;            // the hart waited in WFI outside the guest before the entry
     bool via_user = false;        // the hart ran U-mode (V=0) before the entry: a type-2 VMM's round trip
 

@@ -86,6 +86,7 @@ TEST_CASE("exit index: exits paired with entries per hart, the VM by hgatp") {
     CHECK(!b.idle);
     CHECK(b.cycles() == 45);
     CHECK(b.exit.tinst == 0x00a5'2023);
+    CHECK(b.entry_hgatp == vm2);
     const auto& c = ix.exits()[2];
     CHECK(!c.to_hypervisor());
     CHECK(!c.cycles());
@@ -116,7 +117,18 @@ TEST_CASE("exit index: an exit whose hart ran U-mode before the entry went throu
     ix.observe(on(event::priv_change(event::xret(false, 0x1000, kVS, kVU)), 0, 130));
     // U-mode after the entry belongs to no exit.
     ix.observe(on(event::priv_change(event::xret(false, 0x1'0000, kHS, kU)), 0, 140));
-    REQUIRE(ix.exits().size() == 2);
+    // A VM ends with an exit to its VMM for good; the next entry is another VM's.
+    const uint64_t vm1 = (8ull << 60) | (1ull << 44) | 0x100, vm2 = (8ull << 60) | (2ull << 44) | 0x200;
+    ix.observe(on(event::atp_write(uint16_t(isa::Csr::HGATP), vm1, 0, kHS), 0, 150));
+    ix.observe(on(event::vm_entry(event::xret(false, 0x8000'0000, kHS, kVS)), 0, 160));
+    ix.observe(on(event::vm_exit(event::trap(0x8000'0040, 10, false, 0, 0, 0, kVS, kHS)), 0, 170));
+    ix.observe(on(event::priv_change(event::xret(false, 0x1'0000, kHS, kU)), 0, 180));
+    ix.observe(on(event::atp_write(uint16_t(isa::Csr::HGATP), vm2, 0, kHS), 0, 190));
+    ix.observe(on(event::vm_entry(event::xret(false, 0x8000'0000, kHS, kVS)), 0, 200));
+    REQUIRE(ix.exits().size() == 3);
+    CHECK(ix.exits()[2].via_user);
+    CHECK(ix.exits()[2].hgatp == vm1);
+    CHECK(ix.exits()[2].entry_hgatp == vm2);
     CHECK(ix.exits()[0].via_user);
     CHECK(ix.exits()[0].cycles() == 80);
     CHECK(!ix.exits()[1].via_user);
