@@ -8,7 +8,7 @@
 TEST_CASE("scenarios: the registry names every lecture scenario, in lecture order") {
     std::vector<std::string> names;
     for (const auto& e : scen::registry()) names.push_back(e.name);
-    CHECK(names == std::vector<std::string>{"isolation", "trap-emulate", "cpu-shares", "overprovisioning", "interrupts",
+    CHECK(names == std::vector<std::string>{"type1-vs-type2", "isolation", "trap-emulate", "cpu-shares", "overprovisioning", "interrupts",
                                             "memory", "ballooning", "devices", "oob-management"});
     REQUIRE(scen::find("memory"));
     CHECK(scen::find("memory")->make()->name() == "memory");
