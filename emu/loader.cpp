@@ -221,32 +221,36 @@ std::optional<uint64_t> Image::symbol(std::string_view name) const {
     return it->second;
 }
 
-Image parse_elf(std::span<const uint8_t> bytes, const std::string& what, uint64_t max_bytes, const std::string& room) {
+std::string elf_header_problem(std::span<const uint8_t> bytes) {
     Reader r(bytes);
     static constexpr uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
-    if (bytes.size() < 4 || !std::equal(magic, magic + 4, bytes.begin())) fail(what, "not an ELF file");
-    if (bytes.size() < 6) fail(what, "truncated ELF header (" + std::to_string(bytes.size()) + " bytes, need 64)");
+    if (bytes.size() < 4 || !std::equal(magic, magic + 4, bytes.begin())) return "not an ELF file";
+    if (bytes.size() < 6) return "truncated ELF header (" + std::to_string(bytes.size()) + " bytes, need 64)";
     uint8_t cls = r.u8(4), data = r.u8(5);
-    if (cls == kClass32) fail(what, "32-bit ELF (ELFCLASS32), not a 64-bit RISC-V (RV64) executable");
-    if (cls != kClass64) fail(what, "invalid ELF class " + std::to_string(cls));
-    if (data == kDataMsb) fail(what, "big-endian ELF, not little-endian RISC-V");
-    if (data != kDataLsb) fail(what, "invalid ELF data encoding " + std::to_string(data));
-    if (bytes.size() < kEhdrSize)
-        fail(what, "truncated ELF header (" + std::to_string(bytes.size()) + " bytes, need 64)");
+    if (cls == kClass32) return "32-bit ELF (ELFCLASS32), not a 64-bit RISC-V (RV64) executable";
+    if (cls != kClass64) return "invalid ELF class " + std::to_string(cls);
+    if (data == kDataMsb) return "big-endian ELF, not little-endian RISC-V";
+    if (data != kDataLsb) return "invalid ELF data encoding " + std::to_string(data);
+    if (bytes.size() < kEhdrSize) return "truncated ELF header (" + std::to_string(bytes.size()) + " bytes, need 64)";
 
     uint16_t type = r.u16(16), machine = r.u16(18);
     if (machine != kMachineRiscv) {
         std::string_view mn = machine_name(machine);
-        fail(what, (mn.empty() ? "ELF for machine " + std::to_string(machine) : std::string(mn) + " ELF") +
-                       ", not RISC-V");
+        return (mn.empty() ? "ELF for machine " + std::to_string(machine) : std::string(mn) + " ELF") + ", not RISC-V";
     }
     if (type != kTypeExec && type != kTypeDyn) {
         std::string kind = type == kTypeRel    ? "relocatable object file"
                            : type == kTypeCore ? "core dump"
                                                : "ELF of type " + std::to_string(type);
-        fail(what, kind + ", not an executable");
+        return kind + ", not an executable";
     }
+    return {};
+}
 
+Image parse_elf(std::span<const uint8_t> bytes, const std::string& what, uint64_t max_bytes, const std::string& room) {
+    std::string problem = elf_header_problem(bytes);
+    if (!problem.empty()) fail(what, problem);
+    Reader r(bytes);
     Image img;
     img.is_elf = true;
     uint64_t entry = r.u64(24), phoff = r.u64(32);

@@ -46,6 +46,12 @@ inline constexpr uint64_t kDefaultRawLoadAddr = 0x8000'0000;
 // what an input file may bring into memory.
 inline constexpr uint64_t kMaxLoadBytes = 64ull << 30;
 
+// What keeps the ELF header at the start of `bytes` (its first 64 bytes
+// suffice) from being an ELF64 little-endian RISC-V executable, in
+// parse_elf's words ("not an ELF file", "x86-64 ELF, not RISC-V"); "" when
+// nothing does.
+std::string elf_header_problem(std::span<const uint8_t> bytes);
+
 // Parses an ELF64 little-endian RISC-V executable (ET_EXEC, or ET_DYN as
 // position-independent firmware such as OpenSBI is linked).
 // `what` names the file in messages. The segments' file sizes may sum to at

@@ -262,11 +262,35 @@ void Machine::emit(Hart& h, Event e) {
     e.cycle = h.cycle;
     e.instret = h.instret;
     events_.push(e);
+    if (trap_loop_.limit() && trap_loop_.observe(e)) trap_loop_found(h);
     if ((stop_mask_ & (1u << unsigned(e.kind))) || events_.total() == stop_seq_ + 1) {
         if (!stop_) { stop_reason_ = StopReason::Event; stop_hart_ = h.id; }
         stop_ = true;
         h.interrupt_state_changed();
     }
+}
+
+void Machine::trap_loop_found(Hart& h) {
+    TrapLoop& t = *trap_loop_.found();
+    const Event& f = t.first;
+    if ((f.cause == ILLEGAL_INSTRUCTION || f.cause == VIRTUAL_INSTRUCTION) && f.tval) {
+        t.first_insn = uint32_t(f.tval);
+    } else {
+        // The code the chain began in, read as the hart fetched it: by
+        // physical address from M-mode, else through the translation of
+        // the mode the hart is still in.
+        uint32_t raw = 0;
+        bool ok = f.from_priv == Priv::M ? bus_.read_block(f.pc, &raw, sizeof raw)
+                  : h.priv == f.from_priv && h.virt == f.from_v ? h.debug_read_virt(f.pc, &raw, sizeof raw)
+                                                                : false;
+        if (ok) t.first_insn = raw;
+    }
+    if (!stop_) {
+        stop_reason_ = StopReason::TrapLoop;
+        stop_hart_ = h.id;
+    }
+    stop_ = true;
+    h.interrupt_state_changed();
 }
 
 void Machine::add_breakpoint(uint64_t pc) {

@@ -23,6 +23,7 @@
 #include "events.hpp"
 #include "hart.hpp"
 #include "loader.hpp"
+#include "trap_loop.hpp"
 #include "devices/sriov_console.hpp"
 
 namespace dev {
@@ -112,6 +113,7 @@ enum class StopReason {
     Breakpoint,    // a hart reached a breakpoint PC
     Watchpoint,    // a hart accessed watched memory (see watch_hit())
     Idle,          // every hart waits in WFI and nothing can wake it
+    TrapLoop,      // a hart traps in a loop without progress (see trap_loop())
 };
 
 class CommitLog;
@@ -195,6 +197,11 @@ public:
     const std::vector<Watchpoint>& watchpoints() const { return watchpoints_; }
     // The access that stopped the last run with StopReason::Watchpoint.
     const WatchHit& watch_hit() const { return watch_hit_; }
+    // With a limit (0: off, the default), a hart caught in a trap loop that
+    // makes no progress (emu/trap_loop.hpp's rule) stops the run with
+    // StopReason::TrapLoop, and trap_loop() says what it was.
+    void set_trap_loop_limit(uint64_t n) { trap_loop_.set_limit(n); }
+    const std::optional<TrapLoop>& trap_loop() const { return trap_loop_.found(); }
     // The hart that caused the last run's stop (breakpoint, watchpoint, event).
     unsigned stop_hart() const { return stop_hart_; }
 
@@ -283,6 +290,8 @@ private:
     MachineConfig cfg_;
     Bus bus_;
     EventLog events_;
+    TrapLoopDetector trap_loop_;
+    void trap_loop_found(Hart& h);
     std::vector<std::unique_ptr<Hart>> harts_;
     std::vector<std::unique_ptr<CommitTracer>> commit_tracers_;
     std::unique_ptr<dev::Clint> clint_;

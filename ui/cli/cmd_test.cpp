@@ -5,77 +5,62 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <thread>
 
 #include "commands.hpp"
+#include "junit.hpp"
 #include "run_loop.hpp"
+#include "test_suite.hpp"
 
 namespace cli {
 namespace {
-namespace fs = std::filesystem;
-
 const char* const kTestHelp =
     "usage: stepvisor test [options] PATHS...\n"
     "\n"
-    "Runs every ELF program named, and every ELF file found under a named\n"
-    "directory, each on its own machine, several at once. A program passes when\n"
-    "it reports pass through HTIF tohost or powers off with code 0.\n"
+    "Runs every ELF program named, and every RV64 ELF executable found at any\n"
+    "depth under a named folder (sources, dumps, other files, RV32 and host ELFs\n"
+    "and folders without programs are left out; nothing found at all is an error),\n"
+    "each on its own machine, several at once. A program passes when it reports\n"
+    "pass through HTIF tohost or powers off with code 0; it fails when it reports\n"
+    "failure, reaches a limit, or loops in its trap handler (--trap-loop).\n"
     "Exit status: 0 when all pass, 1 when any fails, 2 on bad input.\n"
     "\n"
     "test options:\n"
     "  -j N             programs run at once (default: the number of host CPUs)\n"
-    "  --junit FILE     write a JUnit XML report\n"
+    "  --shard K/N      run only the K-th of N slices (1 <= K <= N): the programs,\n"
+    "                   sorted by path, at positions K, K+N, K+2N, ...; the N shards of\n"
+    "                   one command run each program once (for CI matrices, job arrays)\n"
+    "  --junit FILE     write a JUnit XML report: one <testsuite> named after the shard,\n"
+    "                   with the ISA, the shard and the limits in its <properties>\n"
     "  --quiet          no progress line\n"
     "  per-program limits default to --max-insns 2000000000 --timeout 120\n";
 
 struct Result {
-    std::string path, name;
+    TestProgram program;
     Outcome outcome;
     std::string error;  // the program could not be loaded
 };
 
-bool is_elf(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    char magic[4] = {};
-    f.read(magic, 4);
-    return f && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
-}
-
-std::string xml_escape(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        switch (c) {
-        case '&': o += "&amp;"; break;
-        case '<': o += "&lt;"; break;
-        case '>': o += "&gt;"; break;
-        case '"': o += "&quot;"; break;
-        default: o += c;
-        }
-    }
-    return o;
-}
-
-void write_junit(const std::string& path, const std::vector<Result>& results, double seconds) {
-    std::ofstream out(path);
-    if (!out) throw UsageError("--junit: cannot write '" + path + "'");
-    size_t failures = 0;
-    for (const auto& r : results) failures += r.outcome.exit_code != kExitPass;
-    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out << "<testsuites><testsuite name=\"stepvisor\" tests=\"" << results.size() << "\" failures=\"" << failures
-        << "\" time=\"" << seconds << "\">\n";
+void report_junit(const std::string& path, const std::vector<Result>& results, double seconds, const MachineOptions& opt,
+                  Shard shard, size_t found) {
+    JunitSuite s;
+    s.name = shard.all() ? "stepvisor" : "stepvisor shard " + shard.str();
+    s.seconds = seconds;
+    s.properties = {{"isa", opt.config.isa.str()},
+                    {"shard", shard.str()},
+                    {"programs-found", std::to_string(found)},
+                    {"harts", std::to_string(opt.config.harts)},
+                    {"max-insns", std::to_string(opt.max_insns)},
+                    {"timeout", std::to_string(opt.timeout_s)},
+                    {"trap-loop", std::to_string(opt.trap_loop)}};
     for (const auto& r : results) {
-        out << "  <testcase classname=\"stepvisor\" name=\"" << xml_escape(r.name) << "\" time=\"" << r.outcome.seconds
-            << "\">";
-        if (r.outcome.exit_code != kExitPass) {
-            std::string msg = r.error.empty() ? r.outcome.message : r.error;
-            out << "<failure message=\"" << xml_escape(msg) << "\"/>";
-        }
-        out << "</testcase>\n";
+        JunitCase c{r.program.name, r.outcome.seconds, JunitCase::Pass, {}};
+        if (!r.error.empty()) c = {r.program.name, r.outcome.seconds, JunitCase::Error, r.error};
+        else if (r.outcome.exit_code != kExitPass) c = {r.program.name, r.outcome.seconds, JunitCase::Failure, r.outcome.message};
+        s.cases.push_back(c);
     }
-    out << "</testsuite></testsuites>\n";
+    write_junit(path, s);
 }
 
 }  // namespace
@@ -87,6 +72,7 @@ int cmd_test(const std::vector<std::string>& args) {
     unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
     std::string junit;
     bool quiet = false;
+    Shard shard;
     std::vector<std::string> paths;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -99,28 +85,16 @@ int cmd_test(const std::vector<std::string>& args) {
         } else if (a.rfind("-j", 0) == 0 && a.size() > 2) {
             jobs = unsigned(std::max<uint64_t>(1, parse_u64(a.substr(2), "-j")));
         } else if (a == "--junit") junit = value_of(args, i);
+        else if (a == "--shard") shard = parse_shard(value_of(args, i));
         else if (a == "--quiet" || a == "-q") quiet = true;
         else if (!a.empty() && a[0] == '-') throw UsageError("test: unknown option " + a + " (see stepvisor test --help)");
         else paths.push_back(a);
     }
     if (paths.empty()) throw UsageError("test: no programs given (usage: stepvisor test [options] PATHS...)");
     if (!junit.empty()) check_writable(junit, "--junit");
+    const TestSuite suite = find_test_programs(paths);
     std::vector<Result> results;
-    for (const auto& p : paths) {
-        std::error_code ec;
-        if (fs::is_directory(p, ec)) {
-            std::vector<fs::path> found;
-            for (const auto& e : fs::recursive_directory_iterator(p, ec))
-                if (e.is_regular_file() && is_elf(e.path())) found.push_back(e.path());
-            std::sort(found.begin(), found.end());
-            if (found.empty()) throw UsageError("test: no ELF files under '" + p + "'");
-            for (const auto& f : found) results.push_back({f.string(), f.filename().string(), {}, {}});
-        } else if (fs::exists(p, ec)) {
-            results.push_back({p, fs::path(p).filename().string(), {}, {}});
-        } else {
-            throw UsageError("test: '" + p + "' does not exist");
-        }
-    }
+    for (auto& p : shard_of(suite.programs, shard)) results.push_back({p, {}, {}});
     const bool tty = isatty(2);
     std::atomic<size_t> next{0}, done{0}, failed{0};
     std::mutex print_mu;
@@ -131,7 +105,7 @@ int cmd_test(const std::vector<std::string>& args) {
             MachineOptions o = opt;
             o.config.console = [](uint8_t) {};  // program output is not mixed into the report
             try {
-                auto m = make_machine(o, r.path);
+                auto m = make_machine(o, r.program.path);
                 r.outcome = run_to_end(*m, o);
             } catch (const std::exception& e) {
                 r.error = e.what();
@@ -142,7 +116,7 @@ int cmd_test(const std::vector<std::string>& args) {
             if (!quiet) {
                 std::lock_guard<std::mutex> lk(print_mu);
                 std::fprintf(stderr, "%s[%zu/%zu] %zu passed, %zu failed  %s%s", tty ? "\r\033[K" : "", d, results.size(),
-                             d - failed.load(), failed.load(), r.name.c_str(), tty ? "" : "\n");
+                             d - failed.load(), failed.load(), r.program.name.c_str(), tty ? "" : "\n");
             }
         }
     };
@@ -153,17 +127,28 @@ int cmd_test(const std::vector<std::string>& args) {
     if (!quiet && tty) std::fputc('\n', stderr);
 
     size_t width = 4;
-    for (const auto& r : results) width = std::max(width, r.name.size());
+    for (const auto& r : results) width = std::max(width, r.program.name.size());
     std::printf("%-*s  %-6s  %14s  %8s  %s\n", int(width), "test", "result", "instructions", "seconds", "detail");
     for (const auto& r : results) {
         const bool pass = r.outcome.exit_code == kExitPass;
         std::string detail = !r.error.empty() ? r.error : r.outcome.message;
-        std::printf("%-*s  %-6s  %14llu  %8.3f  %s\n", int(width), r.name.c_str(), pass ? "PASS" : "FAIL",
+        std::printf("%-*s  %-6s  %14llu  %8.3f  %s\n", int(width), r.program.name.c_str(), pass ? "PASS" : "FAIL",
                     (unsigned long long)r.outcome.instructions, r.outcome.seconds, detail.c_str());
     }
-    std::printf("%zu passed, %zu failed (%zu programs, %.2f s, -j %u)\n", results.size() - failed.load(), failed.load(),
-                results.size(), secs, jobs);
-    if (!junit.empty()) write_junit(junit, results, secs);
+    const Result* slowest = nullptr;
+    for (const auto& r : results)
+        if (!slowest || r.outcome.seconds > slowest->outcome.seconds) slowest = &r;
+    std::string of = shard.all() ? "" : " of shard " + shard.str() + ", " + std::to_string(suite.programs.size()) + " found";
+    std::string slow = slowest ? "; slowest " + slowest->program.name + " " +
+                                     std::to_string(slowest->outcome.seconds).substr(0, 5) + " s"
+                               : "";
+    std::printf("%zu passed, %zu failed (%zu programs%s, %.2f s, -j %u%s)\n", results.size() - failed.load(),
+                failed.load(), results.size(), of.c_str(), secs, jobs, slow.c_str());
+    if (suite.other_elfs)
+        std::printf("left out: %zu ELF file%s that %s no RV64 executable%s, e.g. %s\n", suite.other_elfs,
+                    suite.other_elfs == 1 ? "" : "s", suite.other_elfs == 1 ? "is" : "are",
+                    suite.other_elfs == 1 ? "" : "s", suite.other_example.c_str());
+    if (!junit.empty()) report_junit(junit, results, secs, opt, shard, suite.programs.size());
     return failed.load() ? kExitFail : kExitPass;
 }
 

@@ -152,6 +152,7 @@ void DebugSession::report_stop(emu::StopReason r, uint64_t first_event, std::ost
             if (watched_ & (1u << unsigned(e.kind)))
                 out << "event: [cycle " << e.cycle << "] hart" << unsigned(e.hart) << " " << emu::describe(e, m_.config().isa.has(isa::Ext::H)) << "\n";
         break;
+    case emu::StopReason::TrapLoop: out << emu::describe(*m_.trap_loop(), m_.config().isa.has(isa::Ext::H)) << "\n"; break;
     case emu::StopReason::Limit: break;
     }
     where(out);

@@ -243,6 +243,7 @@ uint64_t GdbStub::run_slice(uint64_t budget) {
         break;
     case emu::StopReason::Breakpoint:
     case emu::StopReason::Watchpoint:
+    case emu::StopReason::TrapLoop:
     case emu::StopReason::Event: stopped({GdbStop::Trap, r, m().stop_hart()}); break;
     case emu::StopReason::Limit:
         if (step_done) stopped({GdbStop::Trap, r, step_hart_ >= 0 ? unsigned(step_hart_) : hart(g_tid_).id});

@@ -27,7 +27,13 @@ const std::string kMachineOptionsText = "machine options:\n" + isa::isa_help() +
     "  --max-insns N    stop after N instructions executed (exit code 3); one that traps\n"
     "                   counts too, so a trap loop is bounded, while --stats and test report\n"
     "                   instructions retired (minstret), which leaves those out; N >= 1\n"
-    "  --timeout SEC    stop after SEC seconds of host time (exit code 3)\n";
+    "  --timeout SEC    stop after SEC seconds of host time (exit code 3)\n"
+    "  --trap-loop N    end the run as a failure (exit code 1) when a hart takes the same\n"
+    "                   trap (pc, cause, mode, into that mode) N times in a row with no\n"
+    "                   handler returning (xRET) and no interrupt between, retiring the same\n"
+    "                   few (at most 64) instructions each time: a handler that faults on its\n"
+    "                   own way in; the trap that began the chain is reported. Default 1000,\n"
+    "                   0 off; run, test, hv and demo (debug and gui stop only where told)\n";
 }  // namespace
 const char* const kMachineOptionsHelp = kMachineOptionsText.c_str();
 
@@ -128,6 +134,9 @@ bool parse_machine_option(const std::vector<std::string>& args, size_t& i, Machi
     } else if (a == "--max-insns") {
         opt.max_insns = parse_u64(value_of(args, i), "--max-insns");
         if (opt.max_insns == 0) throw UsageError("--max-insns: must be at least 1 (leave it out for no limit)");
+    } else if (a == "--trap-loop") {
+        opt.trap_loop = parse_u64(value_of(args, i), "--trap-loop");
+        if (opt.trap_loop == 1) throw UsageError("--trap-loop: 0 (off) or at least 2 traps in a row");
     } else if (a == "--timeout") {
         const std::string& v = value_of(args, i);
         char* end = nullptr;

@@ -24,6 +24,7 @@ struct MachineOptions {
     std::optional<uint64_t> load_addr;  // raw binaries
     uint64_t max_insns = 0;             // 0 = no limit
     double timeout_s = 0;               // 0 = no limit
+    uint64_t trap_loop = emu::TrapLoopDetector::kDefaultLimit;  // 0 = no trap-loop detection
     // Options that change what another one set, kept as given so that
     // their order does not matter (--no-sstc before or after --isa).
     bool no_sstc = false;

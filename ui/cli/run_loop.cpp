@@ -45,6 +45,8 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
     // Control comes back every few tens of milliseconds whatever the guest
     // does (sleeps in WFI, traps in a loop, retires nothing), so the limits,
     // the console's escape and the debugger are always heard.
+    // A debugger decides itself where a run stops.
+    if (!gdb) m.set_trap_loop_limit(opt.trap_loop);
     auto slice_t0 = clock::now();
     emu::Machine::ScopedYield yield(m, [&] { return clock::now() - slice_t0 >= std::chrono::milliseconds(20); });
     while (remaining > 0) {
@@ -95,7 +97,7 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
         if (r != emu::StopReason::Limit) break;
         if (late) { timed_out = true; break; }
     }
-    if (remaining == 0 && r != emu::StopReason::Halted) r = emu::StopReason::Limit;
+    if (remaining == 0 && r != emu::StopReason::Halted && r != emu::StopReason::TrapLoop) r = emu::StopReason::Limit;
     o.seconds = std::chrono::duration<double>(clock::now() - t0).count();
     o.instructions = m.instructions_since_power_on();
     o.cycles = m.cycles_since_power_on();
@@ -123,6 +125,10 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
         o.exit_code = kExitIdle;
         o.message = "every hart waits in WFI and no interrupt source is armed to wake it (pc 0x" +
                     [&] { char b[32]; std::snprintf(b, sizeof b, "%llx", (unsigned long long)m.hart(0).pc); return std::string(b); }() + ")";
+        break;
+    case emu::StopReason::TrapLoop:
+        o.exit_code = kExitFail;
+        o.message = emu::describe(*m.trap_loop(), m.config().isa.has(isa::Ext::H));
         break;
     default:
         o.exit_code = kExitLimit;

@@ -222,6 +222,7 @@ std::string Session::stop_text(emu::StopReason r) const {
     case emu::StopReason::Watchpoint: return "stopped at a watchpoint (" + isa::hex(m_->watch_hit().addr) + ")";
     case emu::StopReason::Idle: return "idle: every hart waits in WFI with nothing to wake it";
     case emu::StopReason::Event: return std::string("stopped on event: ") + emu::event_kind_name(goal_kind_);
+    case emu::StopReason::TrapLoop: return "stopped: " + emu::describe(*m_->trap_loop(), m_->config().isa.has(isa::Ext::H));
     case emu::StopReason::Limit: return "paused";
     }
     return "paused";
