@@ -69,6 +69,11 @@ ExtSet default_extensions() {
     ExtSet s;
     for (const auto& e : kExts)
         if (e.implemented) s.add(e.id);
+    // The AIA's CSRs come with the machine's interrupt controller, as on
+    // QEMU's virt, where the harts have them only with aia=aplic-imsic: the
+    // machine option --aia aplic-imsic adds them (an ISA string may too).
+    s.remove(Ext::Smaia);
+    s.remove(Ext::Ssaia);
     return s;
 }
 
