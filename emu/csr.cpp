@@ -38,6 +38,7 @@ uint16_t virtualized(uint16_t addr) {
     switch (Csr(addr)) {
     case Csr::SSTATUS: case Csr::SIE: case Csr::STVEC: case Csr::SSCRATCH: case Csr::SEPC: case Csr::SCAUSE:
     case Csr::STVAL: case Csr::SIP: case Csr::SATP: case Csr::STIMECMP:
+    case Csr::SISELECT: case Csr::SIREG: case Csr::STOPEI: case Csr::STOPI:
         return uint16_t(addr + 0x100);
     default: return addr;
     }
@@ -98,6 +99,7 @@ uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
     // exception is only for accesses HS-mode could make).
     if (write && isa::csr_read_only(addr)) return ii;
     if (uint64_t f = stateen_fault(addr)) return f;
+    if (uint64_t f = aia_stateen_fault(addr)) return f;
     if (need == 3) {
         if (priv != Priv::M) return ii;
     } else if (need == 2) {  // hypervisor and VS CSRs
@@ -141,7 +143,7 @@ uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
         break;
     default: break;
     }
-    return 0;
+    return aia_access_fault(addr, write);
 }
 
 bool Hart::csr_read_raw(uint16_t addr, uint64_t& v) {
@@ -228,7 +230,7 @@ bool Hart::csr_read_raw(uint16_t addr, uint64_t& v) {
     case Csr::TDATA1: v = triggers.tdata1[triggers.select]; return true;
     case Csr::TDATA2: v = triggers.tdata2[triggers.select]; return true;
     case Csr::TINFO: v = 1u << 2; return true;  // mcontrol only
-    default: return false;
+    default: return aia_read(addr, v);
     }
 }
 
@@ -237,7 +239,7 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
         // The bits with state behind them: SE, and ENVCFG in stateen0.
         namespace st = isa::stateen;
         const unsigned n = addr & 3;
-        const uint64_t mask = n == 0 ? st::SE | st::ENVCFG : st::SE;
+        const uint64_t mask = n == 0 ? st::SE | st::ENVCFG | aia_stateen_bits() : st::SE;
         if (addr < 0x600) {
             csr.mstateen[n] = v & mask;
             csr.hstateen[n] &= csr.mstateen[n];  // read-only zero there while clear here
@@ -306,15 +308,27 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     case Csr::HSTATUS: {
         uint64_t mask = hstatus::GVA | hstatus::SPV | hstatus::SPVP | hstatus::HU | hstatus::VTVM | hstatus::VTW |
                         hstatus::VTSR;
+        // VGEIN (WLRL 0..GEILEN): a number of no guest file leaves it as it was.
+        if (((v & hstatus::VGEIN) >> 12) <= geilen_) mask |= hstatus::VGEIN;
         csr.hstatus = (csr.hstatus & ~mask) | (v & mask);
+        imsic_changed();
         break;
     }
     case Csr::HEDELEG: csr.hedeleg = v & kHedelegMask; break;
     case Csr::HIDELEG: csr.hideleg = v & irq::VS_BITS; interrupt_state_changed(); break;
-    case Csr::HIE: csr.mie = (csr.mie & ~irq::VS_BITS) | (v & irq::VS_BITS); interrupt_state_changed(); break;
+    case Csr::HIE: {
+        // SGEIE exists only with guest external interrupts (GEILEN > 0).
+        const uint64_t mask = irq::VS_BITS | (geilen_ ? irq::bit(irq::SGEI) : 0);
+        csr.mie = (csr.mie & ~mask) | (v & mask);
+        interrupt_state_changed();
+        break;
+    }
     case Csr::HTIMEDELTA: csr.htimedelta = v; interrupt_state_changed(); break;
     case Csr::HCOUNTEREN: csr.hcounteren = v & 0xffffffff; break;
-    case Csr::HGEIE: break;  // GEILEN = 0: no guest external interrupt lines
+    case Csr::HGEIE:
+        csr.hgeie = v & (((2ull << geilen_) - 1) & ~1ull);  // bits GEILEN:1
+        imsic_changed();
+        break;
     case Csr::HENVCFG: {
         const uint64_t old = csr.henvcfg;
         csr.henvcfg = envcfg_write(old, v, envcfg_common | (csr.menvcfg & envcfg_m));
@@ -386,7 +400,7 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
         interrupt_state_changed();
         break;
     case Csr::MIE: {
-        uint64_t mask = irq::M_BITS | irq::S_BITS | (h_ext ? irq::VS_BITS : 0);
+        uint64_t mask = irq::M_BITS | irq::S_BITS | (h_ext ? irq::VS_BITS : 0) | (geilen_ ? irq::bit(irq::SGEI) : 0);
         csr.mie = v & mask;
         interrupt_state_changed();
         break;
@@ -441,7 +455,7 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
         flush_tlb();  // armed: loads and stores must reach the slow path
         interrupt_state_changed();  // re-enter the run loop to pick the checking loop
         break;
-    default: break;
+    default: aia_write(addr, v); break;
     }
 }
 

@@ -124,8 +124,23 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
         cpu_ph[i] = next++;
         intc_ph[i] = next++;
     }
-    const uint32_t plic_ph = next++;
+    // With the AIA: the IMSICs (M, then S) and the APLIC domains (M, then S) in
+    // the PLIC's place, as QEMU 7.2 numbers them; devices then interrupt the S domain.
+    uint32_t imsic_m_ph = 0, imsic_s_ph = 0, aplic_m_ph = 0, aplic_s_ph = 0, plic_ph = 0;
+    if (cfg.aia == 2) {
+        imsic_m_ph = next++;
+        imsic_s_ph = next++;
+    }
+    if (cfg.aia) {
+        aplic_m_ph = next++;
+        aplic_s_ph = next++;
+    } else {
+        plic_ph = next++;
+    }
     const uint32_t test_ph = next++;
+    const uint32_t irq_parent = cfg.aia ? aplic_s_ph : plic_ph;
+    // A device's interrupt specifier: the PLIC's one cell, the APLIC's source and type (4: level high).
+    auto irq = [&](uint32_t src) { return cfg.aia ? std::vector<uint32_t>{src, 4} : std::vector<uint32_t>{src}; };
 
     std::string isa = cfg.isa;
     for (const auto& e : cfg.extensions) isa += "_" + e;
@@ -216,8 +231,8 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
     w.empty("ranges");
 
     w.begin("serial@" + isa::hex_digits(kUart0));
-    w.u32("interrupts", kUart0Irq);
-    w.u32("interrupt-parent", plic_ph);
+    w.cells("interrupts", irq(kUart0Irq));
+    w.u32("interrupt-parent", irq_parent);
     w.u32("clock-frequency", kUart0Clock);
     w.cells("reg", reg(kUart0, kUart0Size));
     w.str("compatible", "ns16550a");
@@ -226,8 +241,8 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
     if (cfg.demo_devices) {
         // Not on QEMU virt: the lecture's devices (machine.hpp, map::kUart1, kSriov).
         w.begin("serial@" + isa::hex_digits(0x10001000));
-        w.u32("interrupts", 11);
-        w.u32("interrupt-parent", plic_ph);
+        w.cells("interrupts", irq(11));
+        w.u32("interrupt-parent", irq_parent);
         w.u32("clock-frequency", kUart0Clock);
         w.cells("reg", reg(0x10001000, 0x100));
         w.str("compatible", "ns16550a");
@@ -241,8 +256,8 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
     if (cfg.mgmt_mailbox) {
         // Not on QEMU virt: machine.hpp's map::kMgmt, for the hypervisor only.
         w.begin("mgmt@" + isa::hex_digits(0x10020000));
-        w.u32("interrupts", 12);
-        w.u32("interrupt-parent", plic_ph);
+        w.cells("interrupts", irq(12));
+        w.u32("interrupt-parent", irq_parent);
         w.cells("reg", reg(0x10020000, 0x1000));
         w.str("compatible", "stepvisor,mgmt-mailbox");
         w.end();
@@ -255,22 +270,68 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
     w.end();
 
     // Hart-local interrupt lines: 11 = M external, 9 = S external, 3 = M software, 7 = M timer.
-    std::vector<uint32_t> plic_irqs, clint_irqs;
+    std::vector<uint32_t> plic_irqs, clint_irqs, m_irqs, s_irqs;
     for (unsigned i = 0; i < n; ++i) {
         plic_irqs.insert(plic_irqs.end(), {intc_ph[i], 11, intc_ph[i], 9});
         clint_irqs.insert(clint_irqs.end(), {intc_ph[i], 3, intc_ph[i], 7});
+        m_irqs.insert(m_irqs.end(), {intc_ph[i], 11});
+        s_irqs.insert(s_irqs.end(), {intc_ph[i], 9});
     }
 
-    w.begin("plic@" + isa::hex_digits(kPlic));
-    w.u32("phandle", plic_ph);
-    w.u32("riscv,ndev", cfg.plic_ndev);
-    w.cells("reg", reg(kPlic, kPlicSize));
-    w.cells("interrupts-extended", plic_irqs);
-    w.empty("interrupt-controller");
-    w.strs("compatible", {"sifive,plic-1.0.0", "riscv,plic0"});
-    w.u32("#address-cells", 0);
-    w.u32("#interrupt-cells", 1);
-    w.end();
+    if (!cfg.aia) {
+        w.begin("plic@" + isa::hex_digits(kPlic));
+        w.u32("phandle", plic_ph);
+        w.u32("riscv,ndev", cfg.plic_ndev);
+        w.cells("reg", reg(kPlic, kPlicSize));
+        w.cells("interrupts-extended", plic_irqs);
+        w.empty("interrupt-controller");
+        w.strs("compatible", {"sifive,plic-1.0.0", "riscv,plic0"});
+        w.u32("#address-cells", 0);
+        w.u32("#interrupt-cells", 1);
+        w.end();
+    } else {
+        // QEMU 7.2's hw/riscv/virt.c create_fdt_socket_aplic/imsic, one socket:
+        // the APLIC window is 0x4000 + 32 bytes a hart rounded up to 16 KiB.
+        const uint64_t aplic_size = 0x4000 + ((uint64_t(n) * 32 + 0x3fff) & ~0x3fffull);
+        auto aplic = [&](uint64_t base, uint32_t ph, bool root) {
+            w.begin("aplic@" + isa::hex_digits(base));
+            w.u32("phandle", ph);
+            if (root) {
+                w.cells("riscv,delegate", {aplic_s_ph, 1, kAplicSources});
+                w.u32("riscv,children", aplic_s_ph);
+            }
+            w.u32("riscv,num-sources", kAplicSources);
+            w.cells("reg", reg(base, aplic_size));
+            if (cfg.aia == 2) w.u32("msi-parent", root ? imsic_m_ph : imsic_s_ph);
+            else w.cells("interrupts-extended", root ? m_irqs : s_irqs);
+            w.empty("interrupt-controller");
+            w.u32("#interrupt-cells", 2);
+            w.str("compatible", "riscv,aplic");
+            w.end();
+        };
+        aplic(kAplicS, aplic_s_ph, false);
+        aplic(kAplicM, aplic_m_ph, true);
+        if (cfg.aia == 2) {
+            unsigned bits = 0;
+            while ((1u << bits) < cfg.aia_guests + 1) ++bits;
+            auto imsic = [&](uint64_t base, uint32_t ph, bool m) {
+                w.begin("imsics@" + isa::hex_digits(base));
+                w.u32("phandle", ph);
+                if (!m && bits) w.u32("riscv,guest-index-bits", bits);
+                w.u32("riscv,ipi-id", kImsicIpiId);
+                w.u32("riscv,num-ids", kImsicIds);
+                w.cells("reg", reg(base, uint64_t(n) * (m ? 0x1000 : 0x1000ull << bits)));
+                w.cells("interrupts-extended", m ? m_irqs : s_irqs);
+                w.empty("msi-controller");
+                w.empty("interrupt-controller");
+                w.u32("#interrupt-cells", 0);
+                w.str("compatible", "riscv,imsics");
+                w.end();
+            };
+            imsic(kImsicS, imsic_s_ph, false);
+            imsic(kImsicM, imsic_m_ph, true);
+        }
+    }
 
     w.begin("clint@" + isa::hex_digits(kClint));
     w.cells("interrupts-extended", clint_irqs);

@@ -18,7 +18,8 @@
 //   /cpus                   timebase-frequency; cpu@N with riscv,isa, mmu-type and
 //                           an interrupt-controller (riscv,cpu-intc); cpu-map/cluster0/coreN
 //   /soc                    simple-bus, ranges: serial@10000000, test@100000,
-//                           plic@c000000, clint@2000000
+//                           plic@c000000 (or with FdtConfig::aia: aplic@d000000,
+//                           aplic@c000000, imsics@28000000, imsics@24000000), clint@2000000
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -46,6 +47,12 @@ struct FdtConfig {
     unsigned plic_ndev = 96;                             // riscv,ndev: highest PLIC source id (QEMU virt: 96)
     bool mgmt_mailbox = false;                           // the management mailbox (hv/mgmt.h)
     bool demo_devices = false;                           // the second UART and the SR-IOV-style console
+    // In place of the PLIC, QEMU virt's AIA nodes: 1 = aia=aplic (aplic@c000000,
+    // aplic@d000000 wired to the harts), 2 = aia=aplic-imsic (the APLICs'
+    // msi-parent the imsics@24000000 / imsics@28000000 nodes). Device
+    // interrupts then have two cells (source, 4 = level high).
+    unsigned aia = 0;
+    unsigned aia_guests = 0;                             // riscv,guest-index-bits = ceil(log2(guests + 1))
 };
 
 // Physical addresses the tree describes (QEMU virt's map).
@@ -55,6 +62,8 @@ constexpr uint64_t kClint = 0x2000000, kClintSize = 0x10000;
 constexpr uint64_t kPlic = 0xc000000, kPlicSize = 0x600000;
 constexpr uint64_t kUart0 = 0x10000000, kUart0Size = 0x100;
 constexpr uint32_t kUart0Irq = 10, kUart0Clock = 0x384000;
+constexpr uint64_t kAplicM = 0xc000000, kAplicS = 0xd000000, kImsicM = 0x24000000, kImsicS = 0x28000000;
+constexpr uint32_t kAplicSources = 96, kImsicIds = 255, kImsicIpiId = 1;
 }  // namespace fdt_map
 
 // Builds the blob (header, reservation map, structure, strings; totalsize = its

@@ -20,6 +20,7 @@ void Hart::reset(uint64_t start_pc) {
     priv = Priv::M;
     virt = false;
     csr = CsrFile{};
+    aia = AiaCsrFile{};
     csr.misa = m_.config().misa();
     // UXL = SXL = 64 bits; VSXL likewise.
     csr.mstatus = (2ull << 32) | (2ull << 34);
@@ -78,7 +79,7 @@ void Hart::update_timers() {
 uint64_t Hart::sleeps_until() {
     if (!wfi) return cycle;
     update_timers();
-    if ((mip_value() & csr.mie) || (stall_until_ != ~0ull && !lr_valid)) return cycle;
+    if (interrupt_waiting() || (stall_until_ != ~0ull && !lr_valid)) return cycle;
     return std::min(next_timer_cycle_, stall_until_);
 }
 
@@ -96,7 +97,7 @@ uint64_t Hart::run(uint64_t cycle_limit, uint64_t max_insns) {
         if (wfi) {
             // An enabled-in-mie interrupt is pending, or a WRS's reservation
             // is gone or its bound reached: resume.
-            if ((mip_value() & csr.mie) != 0 || (stall_until_ != ~0ull && (!lr_valid || cycle >= stall_until_))) {
+            if (interrupt_waiting() || (stall_until_ != ~0ull && (!lr_valid || cycle >= stall_until_))) {
                 resume();
                 continue;
             }
@@ -134,21 +135,11 @@ void Hart::attach_commit_tracer(CommitTracer* t) {
     interrupt_state_changed();
 }
 
-namespace {
-// Interrupt priority order of the privileged spec (with the H extension):
-// MEI, MSI, MTI, SEI, SSI, STI, SGEI, VSEI, VSSI, VSTI.
-constexpr unsigned kPriority[] = {irq::MEI, irq::MSI, irq::MTI, irq::SEI, irq::SSI,
-                                  irq::STI, irq::SGEI, irq::VSEI, irq::VSSI, irq::VSTI};
-unsigned highest(uint64_t bits) {
-    for (unsigned b : kPriority)
-        if (bits & (1ull << b)) return b;
-    return 64;
-}
-}  // namespace
-
+// The priority order within a level is the privileged spec's, which the AIA
+// keeps as its default order (default_highest, emu/aia_csr.cpp).
 bool Hart::take_interrupt() {
     const uint64_t pending = mip_value() & csr.mie;
-    if (!pending) return false;
+    if (!pending && !interrupt_waiting()) return false;
     const uint64_t hideleg = h_ext ? csr.hideleg : 0;
     // To M: not delegated; enabled below M, or in M with MIE.
     uint64_t to_m = pending & ~csr.mideleg;
@@ -163,13 +154,24 @@ bool Hart::take_interrupt() {
     }
     if (!take && virt) {
         // To VS: delegated by both; enabled in VU, or in VS with vsstatus.SIE.
+        const bool vs_on = priv == Priv::U || (csr.vsstatus & mstatus::SIE);
+        if (ext.has(isa::Ext::Ssaia)) {
+            // With the AIA, a VS-level interrupt is pending exactly when vstopi
+            // is not zero, and vstopi's IID is the one taken (src/VSLevel.adoc).
+            const VsTop top = vs_top();
+            if (!top.value || !vs_on) return false;
+            resume();
+            const unsigned iid = unsigned(top.value >> 16);
+            if (top.from_hvictl) trap_entry(iid, true, 0, 0, 0, false, true);
+            else trap_entry(iid + 1, true, 0, 0, 0, false);  // vsip's 1, 5, 9 are hip's VSSI, VSTI, VSEI
+            return true;
+        }
         uint64_t to_vs = pending & csr.mideleg & hideleg;
-        bool vs_on = priv == Priv::U || (csr.vsstatus & mstatus::SIE);
         if (to_vs && vs_on) take = to_vs;
     }
     if (!take) return false;
     resume();
-    trap_entry(highest(take), true, 0, 0, 0, false);
+    trap_entry(default_highest(take), true, 0, 0, 0, false);
     return true;
 }
 
@@ -184,13 +186,14 @@ void Hart::raise(uint64_t cause, uint64_t tval, uint64_t tval2, uint64_t tinst, 
     trap_entry(cause, false, tval, tval2, tinst, gva);
 }
 
-void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tval2, uint64_t tinst, bool gva) {
+void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tval2, uint64_t tinst, bool gva,
+                      bool force_vs) {
     if (__builtin_expect(commit_ != nullptr, 0)) commit_->trapped();
     const Priv from = priv;
     const bool from_v = virt;
-    const uint64_t bit = 1ull << cause;
-    const bool to_s = priv != Priv::M && ((interrupt ? csr.mideleg : csr.medeleg) & bit);
-    const bool to_vs = h_ext && to_s && virt && ((interrupt ? csr.hideleg : csr.hedeleg) & bit);
+    const uint64_t bit = cause < 64 ? 1ull << cause : 0;  // hvictl.IID may name any of 4096
+    const bool to_s = force_vs || (priv != Priv::M && ((interrupt ? csr.mideleg : csr.medeleg) & bit));
+    const bool to_vs = force_vs || (h_ext && to_s && virt && ((interrupt ? csr.hideleg : csr.hedeleg) & bit));
     auto vector = [&](uint64_t tvec, uint64_t code) {
         uint64_t base = tvec & ~3ull;
         return (interrupt && (tvec & 3) == 1) ? base + 4 * code : base;
@@ -206,7 +209,8 @@ void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tv
     uint64_t target;
     if (to_vs) {
         // VS-level interrupts are presented to the guest as its S-level ones.
-        uint64_t code = interrupt && (cause == irq::VSSI || cause == irq::VSTI || cause == irq::VSEI) ? cause - 1 : cause;
+        uint64_t code = !force_vs && interrupt && (cause == irq::VSSI || cause == irq::VSTI || cause == irq::VSEI)
+                            ? cause - 1 : cause;
         csr.vscause = (interrupt ? INTERRUPT_BIT : 0) | code;
         csr.vsepc = pc;
         csr.vstval = tval;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "aia_csr.hpp"
 #include "bus.hpp"
 #include "devices/state.hpp"
 #include "pmp.hpp"
@@ -15,6 +16,11 @@
 #include "tlb.hpp"
 #include "triggers.hpp"
 #include "walk.hpp"
+
+namespace dev {
+class Imsics;
+struct ImsicFile;
+}  // namespace dev
 
 namespace emu {
 
@@ -71,6 +77,7 @@ public:
     Priv priv = Priv::M;
     bool virt = false;  // the V bit
     CsrFile csr;
+    AiaCsrFile aia;  // Smaia/Ssaia (emu/aia_csr.hpp)
     Pmp pmp;
     Triggers triggers;
     uint64_t cycle = 0;    // cycles since reset (drives mcycle and, at the machine, mtime)
@@ -94,7 +101,13 @@ public:
     bool wfi = false;      // stalled in WFI (or in WRS.NTO/WRS.STO: then stall_until() is its bound)
     // Whether a stalled hart wakes: an interrupt enabled in mie is pending,
     // a timer comparison is armed that will make one pending, or the stall is a bounded WRS.
-    bool can_wake() const { return next_timer_cycle_ != ~0ull || (mip_value() & csr.mie) || stall_until_ != ~0ull; }
+    bool can_wake() const { return next_timer_cycle_ != ~0ull || interrupt_waiting() || stall_until_ != ~0ull; }
+    // An interrupt is pending at some level (the AIA's rule for WFI): enabled
+    // in mie, or hvictl's virtual interrupt for VS level (VTI = 1, IID != 9).
+    bool interrupt_waiting() const {
+        return (mip_value() & csr.mie) ||
+               ((aia.hvictl & hvictl::VTI) && hvictl::iid(aia.hvictl) != 9);
+    }
     // The cycle a WRS stall ends by its time bound; ~0 for WFI (or not stalled).
     uint64_t stall_until() const { return stall_until_; }
     // Zawrs's bounds, in cycles (implementation-defined): WRS.STO's short
@@ -142,6 +155,16 @@ public:
     void set_hw_irq(unsigned bit, bool level);
     uint64_t mip_value() const { return csr.mip | hw_mip_ | (csr.hvip & irq::VS_BITS); }
     void interrupt_state_changed() { deadline_ = 0; }
+
+    // ---- AIA (emu/aia_csr.cpp)
+    // The hart's IMSIC (its interrupt files in `imsics`, null: none) and GEILEN.
+    void attach_imsic(dev::Imsics* imsics);
+    unsigned geilen() const { return geilen_; }
+    // A file of this hart's IMSIC changed (or hgeie, hstatus.VGEIN): MEIP,
+    // SEIP, hgeip, SGEIP and VSEIP follow.
+    void imsic_changed();
+    // vstopi and whether its interrupt is hvictl's.
+    VsTop vs_top() const;
 
     // An instruction wrote an f register or fflags: mstatus.FS (and
     // vsstatus.FS while V=1) become Dirty.
@@ -216,7 +239,9 @@ public:
 private:
     template <bool kDebug> uint64_t exec_loop(uint64_t budget);
     bool take_interrupt();
-    void trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tval2, uint64_t tinst, bool gva);
+    // force_vs: an interrupt vstopi names by hvictl (taken in VS with cause as the code).
+    void trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tval2, uint64_t tinst, bool gva,
+                    bool force_vs = false);
     void do_mret();
     void do_sret();
     void finish_xret(bool mret, Priv from, bool from_v, Priv to, bool to_v);
@@ -251,6 +276,18 @@ private:
     void virtual_instruction(const isa::Decoded& d);
     uint64_t csr_access_fault(uint16_t addr, bool write);
     uint64_t stateen_fault(uint16_t addr) const;
+    uint64_t aia_stateen_fault(uint16_t addr) const;
+    uint64_t aia_access_fault(uint16_t addr, bool write) const;
+    uint64_t aia_stateen_bits() const;  // the stateen0 bits the AIA adds (CSRIND, AIA, IMSIC)
+    bool aia_read(uint16_t addr, uint64_t& v);
+    void aia_write(uint16_t addr, uint64_t v);
+    bool vgein_valid() const;
+    dev::ImsicFile* guest_file();  // the file hstatus.VGEIN selects, or null
+    bool ireg_read(dev::ImsicFile* f, uint64_t sel, uint64_t& v) const;
+    void ireg_write(dev::ImsicFile* f, uint64_t sel, uint64_t v);
+    void claim_top(dev::ImsicFile* f);
+    dev::Imsics* imsic_ = nullptr;
+    unsigned geilen_ = 0;
     // ILLEGAL_INSTRUCTION or VIRTUAL_INSTRUCTION when mstatus.TVM or
     // hstatus.VTVM traps the current mode's satp/hgatp access or fence, else 0.
     uint64_t tvm_fault() const;

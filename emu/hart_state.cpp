@@ -25,6 +25,7 @@ void Hart::save(dev::StateOut& o) const {
     o.boolean(virt);
     o.u64(sizeof csr);
     o.raw(&csr, sizeof csr);
+    o.raw(&aia, sizeof aia);
     o.raw(pmp.cfg, sizeof pmp.cfg);
     o.raw(pmp.addr, sizeof pmp.addr);
     o.u64(triggers.select);
@@ -64,6 +65,11 @@ void Hart::restore(dev::StateIn& in) {
     if (in.u64() != sizeof(CsrFile)) throw dev::StateError("hart" + std::to_string(id) + ": the CSR layout differs from this build's");
     CsrFile ncsr;
     in.raw(&ncsr, sizeof ncsr);
+    AiaCsrFile naia;
+    in.raw(&naia, sizeof naia);
+    if ((naia.hvictl & ~hvictl::MASK) || (naia.hviprio1 & ~kHviprio1Mask) || naia.miselect > 0xff ||
+        naia.siselect > 0x1ff || naia.vsiselect > 0x1ff)
+        throw dev::StateError("hart" + std::to_string(id) + ": an AIA CSR out of range");
     uint8_t pcfg[Pmp::kEntries];
     uint64_t paddr[Pmp::kEntries];
     in.raw(pcfg, sizeof pcfg);
@@ -95,6 +101,7 @@ void Hart::restore(dev::StateIn& in) {
     priv = Priv(np);
     virt = nv;
     csr = ncsr;
+    aia = naia;
     pmp.load(pcfg, paddr);
     triggers = nt;
     triggers_armed_ = triggers.armed();

@@ -8,6 +8,8 @@
 #include "devices/clint.hpp"
 #include "devices/htif.hpp"
 #include "devices/mgmt_mailbox.hpp"
+#include "devices/aplic.hpp"
+#include "devices/imsic.hpp"
 #include "devices/plic.hpp"
 #include "devices/syscon.hpp"
 #include "devices/uart16550.hpp"
@@ -32,18 +34,52 @@ uint64_t MachineConfig::misa() const { return (2ull << 62) | isa::misa_extension
 
 Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
     if (cfg_.harts == 0) cfg_.harts = 1;
+    cfg_.aia_guests = std::min(cfg_.aia_guests, 7u);
+    if (cfg_.aia == Aia::AplicImsic) {  // as QEMU's virt turns the harts' AIA on with the IMSICs
+        cfg_.isa.ext.add(isa::Ext::Smaia);
+        cfg_.isa.ext.add(isa::Ext::Ssaia);
+    }
     bus_.add_region("bootrom", map::kBootRom, map::kBootRomSize, false);
     bus_.add_region("ram", map::kRam, cfg_.ram_size, true);
     clint_ = std::make_unique<dev::Clint>(
         cfg_.harts, [this] { return harts_[current_]->cycle / CycleModel::kCyclesPerTick; },
         [this] { devices_changed(); });
-    plic_ = std::make_unique<dev::Plic>(cfg_.harts, map::kPlicSources, [this](unsigned ctx, bool level) {
-        // Context 2h is hart h's M-mode external interrupt, 2h+1 its S-mode one.
-        device_activity_ = true;
-        harts_[ctx / 2]->set_hw_irq(ctx % 2 ? irq::SEI : irq::MEI, level);
-    });
+    if (cfg_.aia == Aia::None) {
+        plic_ = std::make_unique<dev::Plic>(cfg_.harts, map::kPlicSources, [this](unsigned ctx, bool level) {
+            // Context 2h is hart h's M-mode external interrupt, 2h+1 its S-mode one.
+            device_activity_ = true;
+            harts_[ctx / 2]->set_hw_irq(ctx % 2 ? irq::SEI : irq::MEI, level);
+        });
+        bus_.add_device(map::kPlic, map::kPlicSize, plic_.get());
+    } else {
+        const bool msi = cfg_.aia == Aia::AplicImsic;
+        const unsigned geilen = cfg_.isa.has(isa::Ext::H) ? cfg_.aia_guests : 0;
+        if (msi) {
+            imsics_ = std::make_unique<dev::Imsics>(cfg_.harts, cfg_.aia_guests, [this](unsigned h) {
+                device_activity_ = true;
+                if (h < harts_.size()) harts_[h]->imsic_changed();
+            });
+            imsic_m_ = std::make_unique<dev::ImsicWindow>(*imsics_, true);
+            imsic_s_ = std::make_unique<dev::ImsicWindow>(*imsics_, false);
+        }
+        aplic_ = std::make_unique<dev::Aplic>(
+            cfg_.harts, msi, geilen,
+            [this](unsigned domain, unsigned h, bool level) {
+                device_activity_ = true;
+                harts_[h]->set_hw_irq(domain == dev::Aplic::M ? irq::MEI : irq::SEI, level);
+            },
+            [this](uint64_t addr, uint32_t data) { deliver_msi(addr, data); });
+        aplic_m_ = std::make_unique<dev::AplicWindow>(*aplic_, dev::Aplic::M, cfg_.harts);
+        aplic_s_ = std::make_unique<dev::AplicWindow>(*aplic_, dev::Aplic::S, cfg_.harts);
+        bus_.add_device(map::kAplicM, aplic_m_->size(), aplic_m_.get());
+        bus_.add_device(map::kAplicS, aplic_s_->size(), aplic_s_.get());
+        if (msi) {
+            bus_.add_device(map::kImsicM, imsic_m_->size(), imsic_m_.get());
+            bus_.add_device(map::kImsicS, imsic_s_->size(), imsic_s_.get());
+        }
+    }
     uart_ = std::make_unique<dev::Uart16550>([this](uint8_t b) { console_out(b); },
-                                             [this] { plic_->set_source(map::kUart0Irq, uart_->irq()); });
+                                             [this] { set_irq_source(map::kUart0Irq, uart_->irq()); });
     syscon_ = std::make_unique<dev::Syscon>([this](dev::Syscon::Kind k, uint32_t code) {
         switch (k) {
         case dev::Syscon::Kind::Poweroff: halt(0, "poweroff"); break;
@@ -58,17 +94,16 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
     bus_.add_device(map::kSyscon, map::kSysconSize, syscon_.get());
     bus_.add_device(map::kClint, map::kClintSize, clint_.get());
     bus_.add_device(map::kUart0, map::kUartSize, uart_.get());
-    bus_.add_device(map::kPlic, map::kPlicSize, plic_.get());
     if (cfg_.demo_devices) {
         uart1_ = std::make_unique<dev::Uart16550>([this](uint8_t b) { uart1_out_.push(char(b)); },
-                                                  [this] { plic_->set_source(map::kUart1Irq, uart1_->irq()); });
+                                                  [this] { set_irq_source(map::kUart1Irq, uart1_->irq()); });
         sriov_ = std::make_unique<dev::SriovConsole>();
         bus_.add_device(map::kUart1, map::kUartSize, uart1_.get());
         bus_.add_device(map::kSriov, dev::SriovConsole::kSize, sriov_.get());
     }
     if (cfg_.mgmt_mailbox) {
         mgmt_ = std::make_unique<dev::MgmtMailbox>([this] {
-            plic_->set_source(map::kMgmtIrq, mgmt_->irq());
+            set_irq_source(map::kMgmtIrq, mgmt_->irq());
             devices_changed();
         });
         bus_.add_device(map::kMgmt, dev::MgmtMailbox::kSize, mgmt_.get());
@@ -102,7 +137,22 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
         harts_.back()->tlb_enabled = cfg_.tlb;
         harts_.back()->skip_spins = cfg_.skip_spins;
         harts_.back()->reset(map::kBootRom);
+        if (imsics_) harts_.back()->attach_imsic(imsics_.get());
     }
+}
+
+void Machine::set_irq_source(unsigned src, bool level) {
+    if (plic_) plic_->set_source(src, level);
+    if (aplic_) aplic_->set_source(src, level);
+}
+
+// An MSI reaches an interrupt file when it is written to the file's page; one
+// aimed anywhere else is dropped (the APLIC knows only the IMSICs), so no MSI
+// can reach the APLIC itself and loop.
+void Machine::deliver_msi(uint64_t addr, uint32_t data) {
+    if (!imsics_) return;
+    if (addr >= map::kImsicM && addr - map::kImsicM < imsic_m_->size()) imsic_m_->write(addr - map::kImsicM, 4, data);
+    else if (addr >= map::kImsicS && addr - map::kImsicS < imsic_s_->size()) imsic_s_->write(addr - map::kImsicS, 4, data);
 }
 
 Machine::~Machine() {
@@ -206,6 +256,8 @@ std::vector<uint8_t> Machine::make_device_tree(const std::string& bootargs, uint
     c.timebase_hz = CycleModel::kTimebaseHz;
     c.demo_devices = cfg_.demo_devices;
     c.mgmt_mailbox = cfg_.mgmt_mailbox;
+    c.aia = cfg_.aia == Aia::None ? 0 : cfg_.aia == Aia::Aplic ? 1 : 2;
+    c.aia_guests = cfg_.aia_guests;
     return build_device_tree(c);
 }
 
@@ -219,7 +271,9 @@ void Machine::reset() {
     if (uart1_) uart1_->reset();
     if (sriov_) sriov_->reset();
     if (mgmt_) mgmt_->reset();
-    plic_->reset();
+    if (plic_) plic_->reset();
+    if (aplic_) aplic_->reset();
+    if (imsics_) imsics_->reset();
     halted_ = false;
     exit_code_ = 0;
     halt_reason_.clear();

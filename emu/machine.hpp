@@ -29,6 +29,10 @@
 namespace dev {
 class Clint;
 class Plic;
+class Aplic;
+class AplicWindow;
+class Imsics;
+class ImsicWindow;
 class Uart16550;
 class Syscon;
 class Htif;
@@ -45,6 +49,10 @@ constexpr uint64_t kClint = 0x2000000, kClintSize = 0x10000;
 constexpr uint64_t kPlic = 0xc000000, kPlicSize = 0x600000;
 constexpr unsigned kPlicSources = 97;  // sources 1..96 (riscv,ndev = 96, as QEMU 7.2 virt)
 constexpr unsigned kUart0Irq = 10;
+// With MachineConfig::aia (QEMU virt's aia=aplic / aia=aplic-imsic), in place
+// of the PLIC: the APLIC's M and S domains and the IMSICs' M- and S-level pages.
+constexpr uint64_t kAplicM = 0xc000000, kAplicS = 0xd000000;
+constexpr uint64_t kImsicM = 0x24000000, kImsicS = 0x28000000;
 // With MachineConfig::demo_devices (not on QEMU virt): a second ns16550a whose
 // output the machine keeps apart, and the SR-IOV-style console.
 constexpr uint64_t kUart1 = 0x10001000;
@@ -67,8 +75,13 @@ struct IsaConfig {
     std::string str() const { return isa::isa_string(ext); }
 };
 
+// The interrupt controllers, as QEMU virt's machine option aia=none|aplic|aplic-imsic.
+enum class Aia : uint8_t { None, Aplic, AplicImsic };
+
 struct MachineConfig {
     unsigned harts = 1;
+    Aia aia = Aia::None;      // AplicImsic also gives the harts Smaia and Ssaia
+    unsigned aia_guests = 7;  // guest interrupt files per IMSIC (GEILEN with H; QEMU's aia-guests, at most 7)
     uint64_t ram_size = 256ull << 20;
     IsaConfig isa;
     bool tlb = true;   // false: no translation is cached (every access walks), for comparisons
@@ -276,7 +289,9 @@ public:
     std::string_view uart1_output() const { return uart1_out_.text(); }  // its last 64K
     uint64_t uart1_sent() const { return uart1_out_.sent(); }           // every byte it ever sent
     const dev::SriovConsole* sriov() const { return sriov_.get(); }
-    dev::Plic& plic() { return *plic_; }
+    dev::Plic* plic() { return plic_.get(); }     // null with MachineConfig::aia
+    dev::Aplic* aplic() { return aplic_.get(); }  // null without
+    dev::Imsics* imsics() { return imsics_.get(); }  // null without Aia::AplicImsic
     dev::MgmtMailbox* mgmt_mailbox() { return mgmt_.get(); }  // null without MachineConfig::mgmt_mailbox
 
 private:
@@ -300,6 +315,12 @@ private:
     std::unique_ptr<dev::MgmtMailbox> mgmt_;
     dev::OutputTail uart1_out_;
     std::unique_ptr<dev::Plic> plic_;
+    std::unique_ptr<dev::Aplic> aplic_;
+    std::unique_ptr<dev::AplicWindow> aplic_m_, aplic_s_;
+    std::unique_ptr<dev::Imsics> imsics_;
+    std::unique_ptr<dev::ImsicWindow> imsic_m_, imsic_s_;
+    void set_irq_source(unsigned src, bool level);  // a device's wire, to the PLIC or the APLIC
+    void deliver_msi(uint64_t addr, uint32_t data);  // an APLIC's MSI write
     std::unique_ptr<dev::Syscon> syscon_;
     std::unique_ptr<dev::Htif> htif_;
     std::optional<Image> image_;

@@ -91,6 +91,9 @@ std::string Machine::fingerprint() const {
     std::snprintf(b, sizeof b, "harts=%u ram=%lluK%s%s", cfg_.harts, (unsigned long long)(cfg_.ram_size >> 10),
                   cfg_.tlb ? "" : " no-tlb", cfg_.demo_devices ? " demo-devices" : "");
     std::string s = b + std::string(" isa=") + cfg_.isa.str();
+    if (cfg_.aia != Aia::None)
+        s += std::string(cfg_.aia == Aia::Aplic ? " aia=aplic" : " aia=aplic-imsic") + " aia-guests=" +
+             std::to_string(cfg_.aia_guests);
     if (boot_) {
         uint64_t h = 0xcbf29ce484222325ull;
         auto add = [&](const Image& img) {

@@ -69,6 +69,11 @@ ExtSet default_extensions() {
     ExtSet s;
     for (const auto& e : kExts)
         if (e.implemented) s.add(e.id);
+    // The AIA's CSRs come with the machine's interrupt controller, as on
+    // QEMU's virt, where the harts have them only with aia=aplic-imsic: the
+    // machine option --aia aplic-imsic adds them (an ISA string may too).
+    s.remove(Ext::Smaia);
+    s.remove(Ext::Ssaia);
     return s;
 }
 
@@ -198,9 +203,15 @@ std::string isa_help() {
            "                   or a profile: rva22s64, rva23s64 (RVA23S64 without V, Supm, Ssnpm),\n"
            "                   either optionally followed by _EXT...; zicsr, zifencei and zicntr are\n"
            "                   always present. Default: every extension below:\n";
-    std::string line = "                   " + isa_base(default_extensions());
+    const ExtSet d = default_extensions();
+    std::string line = "                   " + isa_base(d);
+    std::string others;  // implemented, but not in the default
     for (const auto& e : kExts) {
         if (!e.implemented || e.name.size() == 1) continue;
+        if (!d.has(e.id)) {
+            others += " " + std::string(e.name);
+            continue;
+        }
         std::string item = " " + std::string(e.name);
         if (line.size() + item.size() > 88) {
             out += line + "\n";
@@ -209,6 +220,7 @@ std::string isa_help() {
         line += item;
     }
     out += line + "\n";
+    if (!others.empty()) out += "                   Also implemented, with --aia aplic-imsic:" + others + "\n";
     return out;
 }
 

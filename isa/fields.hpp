@@ -111,6 +111,10 @@ constexpr uint64_t cbie(uint64_t v) { return (v & CBIE) >> 4; }
 namespace stateen {
 constexpr uint64_t SE = 1ull << 63;      // hstateenN and sstateenN (in stateen0: SE0)
 constexpr uint64_t ENVCFG = 1ull << 62;  // stateen0: senvcfg, henvcfg
+// stateen0 with the AIA (src/CSRs.adoc, "Access control by the state-enable CSRs"):
+constexpr uint64_t CSRIND = 1ull << 60;  // siselect, sireg, vsiselect, vsireg
+constexpr uint64_t AIA = 1ull << 59;     // the other AIA state: stopi, vstopi, hvien, hvictl, hviprio*, iprio
+constexpr uint64_t IMSIC = 1ull << 58;   // IMSIC state: stopei, vstopei, *ireg 0x70..0xff
 }  // namespace stateen
 
 // ---- fields of a CSR, for viewers: name, bits, and how to read the value

@@ -68,6 +68,8 @@ ROWS = [
      "/dev/zero: is a character device, not an initrd", 10),
     ("--initrd larger than RAM", ["run", "--mem", "64M", "--bios", pass_elf, "--initrd", path("sparse-300m")], None, 2,
      "initrd of 314572800 bytes, larger than RAM (67108864 bytes)", 10),
+    ("--aia of no such mode", ["run", "--aia", "plic", pass_elf], None, 2, "'plic' is not none, aplic or aplic-imsic", 10),
+    ("--aia-guests beyond 7", ["run", "--aia-guests", "8", pass_elf], None, 2, "must be between 0 and 7", 10),
     ("test /dev/zero", ["test", "--quiet", "/dev/zero"], None, 1, "is a character device", 10),
     ("test /proc/self", ["test", "--quiet", "-j", "2", "/proc/self"], None, 2, "no RV64 ELF programs found", 30),
     ("debug --commands /dev/zero", ["debug", "--commands", "/dev/zero", pass_elf], None, 2,

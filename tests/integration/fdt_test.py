@@ -13,6 +13,11 @@ For 1, 2 and 4 harts (and once with bootargs and an initrd):
     (the Z/S extension list is the emulator's own), and the only property QEMU
     7.2 lacks that we add is #address-cells = <0> in the cpu interrupt
     controllers (it is what dtc's interrupt_provider check asks for).
+  - the same for QEMU's AIA (-M virt,aia=aplic-imsic,aia-guests=G and aia=aplic)
+    against `--aia`: aplic@c000000 and aplic@d000000 (riscv,delegate,
+    riscv,children, msi-parent or interrupts-extended), imsics@24000000 and
+    imsics@28000000 (riscv,guest-index-bits, reg sized by harts and guests),
+    devices' two-cell interrupts.
 
 Exit status 77 (meson's "skipped") when dtc is missing.
 """
@@ -28,7 +33,12 @@ MEM = 256 << 20
 EXTRA_OK = [(re.compile(r"^/cpus/cpu@[0-9a-f]+/interrupt-controller$"), "#address-cells")]
 # Properties holding phandles: how to read their cells.
 PHANDLE_ONLY = {"interrupt-parent", "regmap", "cpu"}
+PHANDLE_ONLY |= {"msi-parent", "riscv,children"}
 PHANDLE_PAIRS = {"interrupts-extended"}  # <phandle n> per entry (#interrupt-cells = 1 everywhere)
+PHANDLE_FIRST = {"riscv,delegate"}  # <phandle first last>
+# The AIA configurations compared with QEMU's: (harts, aia, aia-guests).
+AIA_CASES = [(2, "aplic-imsic", 7), (1, "aplic-imsic", 7), (4, "aplic-imsic", 7), (3, "aplic-imsic", 1),
+             (2, "aplic-imsic", 0), (2, "aplic", 0)]
 
 failures = []
 
@@ -110,6 +120,10 @@ def normalize(tree):
                 if name in PHANDLE_ONLY:
                     norm[name] = tuple(by_ph.get(c, f"<dangling {c}>") for c in cells(value))
                     continue
+                if name in PHANDLE_FIRST:
+                    cs = cells(value)
+                    norm[name] = (by_ph.get(cs[0], f"<dangling {cs[0]}>"),) + tuple(cs[1:])
+                    continue
                 if name in PHANDLE_PAIRS:
                     cs = cells(value)
                     norm[name] = tuple((by_ph.get(cs[i], f"<dangling {cs[i]}>"), cs[i + 1])
@@ -122,24 +136,30 @@ def normalize(tree):
     return out, by_ph
 
 
-def check_ours_alone(tree, by_ph, harts, what):
+def check_ours_alone(tree, by_ph, harts, what, aia="none"):
     """What must hold without QEMU to compare with."""
+    irqchips = {"none": ["/soc/plic@c000000"], "aplic": ["/soc/aplic@c000000", "/soc/aplic@d000000"],
+                "aplic-imsic": ["/soc/aplic@c000000", "/soc/aplic@d000000", "/soc/imsics@24000000",
+                                "/soc/imsics@28000000"]}[aia]
+    for other in ["/soc/plic@c000000", "/soc/aplic@c000000", "/soc/imsics@24000000"]:
+        if other in tree and other not in irqchips:
+            fail(f"{what}: {other} with --aia {aia}")
     for path in ["/", "/chosen", "/memory@80000000", "/cpus", "/soc", "/soc/clint@2000000",
-                 "/soc/plic@c000000", "/soc/serial@10000000", "/soc/test@100000", "/poweroff",
-                 "/reboot"] + [f"/cpus/cpu@{i:x}/interrupt-controller" for i in range(harts)]:
+                 "/soc/serial@10000000", "/soc/test@100000", "/poweroff",
+                 "/reboot"] + irqchips + [f"/cpus/cpu@{i:x}/interrupt-controller" for i in range(harts)]:
         if path not in tree:
             fail(f"{what}: node {path} missing")
     for path, props in tree.items():
         for name, value in props.items():
             if isinstance(value, tuple):
-                flat = [v if isinstance(v, str) else v[0] for v in value]
+                flat = [v if isinstance(v, str) else v[0] for v in value if not isinstance(v, int)]
                 for target in flat:
                     if target.startswith("<dangling"):
                         fail(f"{what}: {path} {name} refers to {target}")
     if f"/cpus/cpu@{harts:x}" in tree:
         fail(f"{what}: a cpu node beyond the {harts} harts")
     intcs = tuple((f"/cpus/cpu@{i:x}/interrupt-controller", n) for i in range(harts) for n in (11, 9))
-    if tree.get("/soc/plic@c000000", {}).get("interrupts-extended") != intcs:
+    if aia == "none" and tree.get("/soc/plic@c000000", {}).get("interrupts-extended") != intcs:
         fail(f"{what}: PLIC interrupts-extended does not list every hart's M and S external lines")
     isa = tree.get("/cpus/cpu@0", {}).get("riscv,isa", "")
     if not re.match(r'^"rv64[a-z]*h[a-z]*(_|")', isa):
@@ -168,8 +188,8 @@ def compare(ours, qemu, what):
                 fail(f"{what}: {path} {name} = {value}, QEMU's = {q[name]}")
 
 
-def qemu_dump(qemu, harts, out, tmp, kernel_args=()):
-    cmd = [qemu, "-M", "virt", "-cpu", "rv64,h=true", "-smp", str(harts), "-m", f"{MEM >> 20}M",
+def qemu_dump(qemu, harts, out, tmp, kernel_args=(), machine="virt"):
+    cmd = [qemu, "-M", machine, "-cpu", "rv64,h=true", "-smp", str(harts), "-m", f"{MEM >> 20}M",
            "-bios", "none", "-display", "none", "-serial", "null", "-monitor", "none",
            "-machine", f"dumpdtb={out}", *kernel_args]
     r = run(cmd, cwd=tmp, timeout=60)
@@ -248,6 +268,34 @@ def main():
                      f"; QEMU nodes not emitted: {len(set(qemu_tree) - set(tree))}"))
             if qemu_tree is not None and harts == 2 and not our_args:
                 print("  left out: " + ", ".join(sorted(set(qemu_tree) - set(tree))))
+
+        for harts, aia, guests in AIA_CASES:
+            what = f"{harts} hart(s) with aia={aia},aia-guests={guests}"
+            qemu_tree, qemu_warnings = None, []
+            if qemu:
+                qdtb = os.path.join(tmp, f"qemu-aia-{harts}-{aia}-{guests}.dtb")
+                if qemu_dump(qemu, harts, qdtb, tmp, machine=f"virt,aia={aia},aia-guests={guests}"):
+                    qdts, qemu_warnings = decompile(dtc, qdtb, "QEMU's " + what)
+                    qemu_tree, _ = normalize(parse(qdts))
+            ours = os.path.join(tmp, f"ours-aia-{harts}-{aia}-{guests}.dtb")
+            r = run([dump, "--harts", str(harts), "--mem", str(MEM), "--aia", aia, "--aia-guests", str(guests),
+                     "-o", ours])
+            if r.returncode != 0:
+                fail(f"{what}: dtb-dump failed: {r.stderr.strip()}")
+                continue
+            dts, warnings = decompile(dtc, ours, what)
+            for w in [w for w in warnings if w not in qemu_warnings]:
+                fail(f"{what}: dtc warns: {w}")
+            tree, by_ph = normalize(parse(dts))
+            check_ours_alone(tree, by_ph, harts, what, aia)
+            if qemu_tree is not None:
+                compare(tree, qemu_tree, what)
+                # Every interrupt-controller node of QEMU's is ours too.
+                for path in qemu_tree:
+                    if re.match(r"^/soc/(aplic|imsics)@", path) and path not in tree:
+                        fail(f"{what}: QEMU's {path} is missing")
+            print(f"{what}: {len(tree)} nodes, dtc: {len(warnings)} warning(s)"
+                  + (f" (QEMU's blob: {len(qemu_warnings)})" if qemu_tree is not None else ""))
 
     if failures:
         print(f"{len(failures)} failure(s)")

@@ -3,7 +3,8 @@
 // it with QEMU's virt tree).
 //
 //   dtb-dump [--harts N] [--mem BYTES] [--isa BASE] [--ext a,b,...]
-//            [--bootargs S] [--initrd START:END] -o FILE
+//            [--bootargs S] [--initrd START:END] [--aia none|aplic|aplic-imsic]
+//            [--aia-guests N] -o FILE
 //
 // Numbers accept 0x prefixes and K/M/G suffixes (--mem 256M).
 #include <cstdio>
@@ -68,7 +69,14 @@ int main(int argc, char** argv) {
             size_t c = v.find(':');
             if (c == std::string::npos) die("--initrd wants START:END");
             cfg.initrd = {number(v.substr(0, c)), number(v.substr(c + 1))};
-        } else if (a == "-o") out = value();
+        } else if (a == "--aia") {
+            const std::string v = value();
+            if (v == "none") cfg.aia = 0;
+            else if (v == "aplic") cfg.aia = 1;
+            else if (v == "aplic-imsic") cfg.aia = 2;
+            else die("--aia: none, aplic or aplic-imsic");
+        } else if (a == "--aia-guests") cfg.aia_guests = unsigned(number(value()));
+        else if (a == "-o") out = value();
         else die("unknown argument '" + a + "'");
     }
     if (out.empty()) die("no output file (-o FILE)");

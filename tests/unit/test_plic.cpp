@@ -403,7 +403,7 @@ TEST_CASE("PLIC: a csrs on mip while the S-mode line is high does not latch SEIP
     img.segments.push_back(seg);
     m.load(img);
 
-    auto& plic = m.plic();
+    auto& plic = *m.plic();
     const uint64_t seip = emu::irq::bit(emu::irq::SEI), stip = emu::irq::bit(emu::irq::STI);
     uint64_t v = 0;
     REQUIRE(plic.write(prio(10), 4, 1));

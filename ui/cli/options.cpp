@@ -21,6 +21,12 @@ const std::string kMachineOptionsText = "machine options:\n" + isa::isa_help() +
     "                   compare; the walk counts show what the TLB saves)\n"
     "  --no-time-skip   execute every iteration of a loop that only waits for time\n"
     "                   (by default it is skipped, with the same counters and output)\n"
+    "  --aia MODE       interrupt controllers as QEMU virt's aia=MODE: none (the PLIC, default),\n"
+    "                   aplic (APLIC M and S domains at 0xc000000/0xd000000, direct delivery)\n"
+    "                   or aplic-imsic (the APLIC delivering MSIs to per-hart IMSICs at\n"
+    "                   0x24000000 (M) and 0x28000000 (S and guest files); the harts get\n"
+    "                   Smaia and Ssaia)\n"
+    "  --aia-guests N   guest interrupt files per IMSIC, 0..7 (default 7; GEILEN with H)\n"
     "  --demo-devices   add the lecture's devices: a second ns16550a at 0x10001000 and the\n"
     "                   SR-IOV-style console at 0x10010000 (not on QEMU virt)\n"
     "  --load-addr ADDR run FILE as a raw binary placed at ADDR (e.g. 0x80000000)\n"
@@ -123,6 +129,16 @@ bool parse_machine_option(const std::vector<std::string>& args, size_t& i, Machi
         opt.config.tlb = false;
     } else if (a == "--no-time-skip") {
         opt.config.skip_spins = false;
+    } else if (a == "--aia") {
+        const std::string& v = value_of(args, i);
+        if (v == "none") opt.config.aia = emu::Aia::None;
+        else if (v == "aplic") opt.config.aia = emu::Aia::Aplic;
+        else if (v == "aplic-imsic") opt.config.aia = emu::Aia::AplicImsic;
+        else throw UsageError("--aia: '" + v + "' is not none, aplic or aplic-imsic");
+    } else if (a == "--aia-guests") {
+        const uint64_t n = parse_u64(value_of(args, i), "--aia-guests");
+        if (n > 7) throw UsageError("--aia-guests: must be between 0 and 7");
+        opt.config.aia_guests = unsigned(n);
     } else if (a == "--demo-devices") {
         opt.config.demo_devices = true;
     } else if (a == "--harts") {

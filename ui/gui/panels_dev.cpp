@@ -143,7 +143,11 @@ const char* source_name(unsigned src) {
 // The PLIC's state from the device's own side-effect-free views.
 void plic_tab(App& a) {
     emu::Machine& m = a.s.machine();
-    const dev::Plic& p = m.plic();
+    if (!m.plic()) {
+        ImGui::TextDisabled("no PLIC: this machine has the AIA's APLIC (--aia)");
+        return;
+    }
+    const dev::Plic& p = *m.plic();
     static bool all_sources = false;
     ImGui::TextDisabled("PLIC @ 0x0c000000: %u sources, %u contexts (M and S of each hart)", p.sources() - 1, p.contexts());
     ImGui::SameLine();
