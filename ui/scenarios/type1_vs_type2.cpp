@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <regex>
 #include <sstream>
-#include <sys/stat.h>
 
 #include "emu/exit_index.hpp"
 #include "emu/loader.hpp"
@@ -28,12 +28,11 @@ using namespace hvsetup;
 
 constexpr const char* kOpenSbi = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin";
 constexpr const char* kModeName[5] = {"U", "HS", "VU", "VS", "M"};  // EventLog::mode_index order
-constexpr uint64_t kLoadGuestPageFault = 21, kStoreGuestPageFault = 23;
-
 // A guest-page fault on a device window (below guest RAM), not on RAM that
 // KVM maps into the G-stage on first touch.
 bool device_fault(bool interrupt, uint64_t cause, uint64_t gpa) {
-    return !interrupt && (cause == kLoadGuestPageFault || cause == kStoreGuestPageFault) && gpa < hvtable::kGuestRam;
+    return !interrupt && (cause == emu::LOAD_GUEST_PAGE_FAULT || cause == emu::STORE_GUEST_PAGE_FAULT) &&
+           gpa < hvtable::kGuestRam;
 }
 
 // What one part saw in its event log: the time per mode here, the exits in
@@ -91,8 +90,8 @@ std::string env_or(const char* var, const char* fallback) {
 }
 
 bool is_file(const std::string& p) {
-    struct stat st{};
-    return !p.empty() && stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    std::error_code ec;
+    return !p.empty() && std::filesystem::is_regular_file(p, ec);
 }
 
 // The lines of `console` that start with `prefix` (after hv's "[vmN] " label, if any).
@@ -206,21 +205,23 @@ public:
         const char* tag[2] = {"t1", "t2"};
         const char* group[2] = {"type-1: hv", "type-2: Linux KVM and the VMM"};
         double mmio_cost[2] = {};  // cycles per MMIO exit: in hv; through the VMM
+        const std::vector<std::string> uart[2] = {lines_of(st_->part[0].console, "uart: "),
+                                                  lines_of(st_->part[1].console, "uart: ")};
         for (size_t p = 0; p < 2; ++p) {
             const PartTally& t = st_->part[p];
             const std::string g = group[p], k = tag[p];
             uint64_t total = 0, vms = 0;
             for (unsigned i = 0; i < 5; ++i) total += t.mode_cycles[i], vms += t.mode_cycles_vms[i];
+            // The share of each mode, M first and the guest's last.
+            auto split = [&](const std::string& key, const std::array<uint64_t, 5>& cycles, uint64_t sum) {
+                for (unsigned i : {4u, 1u, 0u, 3u, 2u})
+                    list.add(g, k + "." + key + "." + kModeName[i], std::string("  in ") + kModeName[i] + "-mode",
+                             sum ? 100.0 * double(cycles[i]) / double(sum) : 0.0, "%");
+            };
             list.add(g, k + ".cycles", "cycles, whole run", int64_t(total));
-            for (unsigned i : {4u, 1u, 0u, 3u, 2u}) {
-                list.add(g, k + ".mode." + kModeName[i], std::string("  in ") + kModeName[i] + "-mode",
-                         total ? 100.0 * double(t.mode_cycles[i]) / double(total) : 0.0, "%");
-            }
+            split("mode", t.mode_cycles, total);
             list.add(g, k + ".vm_cycles", "cycles from the first VM entry on", int64_t(vms));
-            for (unsigned i : {4u, 1u, 0u, 3u, 2u}) {
-                list.add(g, k + ".vm_mode." + kModeName[i], std::string("  in ") + kModeName[i] + "-mode",
-                         vms ? 100.0 * double(t.mode_cycles_vms[i]) / double(vms) : 0.0, "%");
-            }
+            split("vm_mode", t.mode_cycles_vms, vms);
             std::map<std::pair<bool, uint64_t>, Tally> causes;  // (interrupt, code)
             Tally all, mmio;
             for (const auto& x : t.exits.exits()) {
@@ -243,7 +244,7 @@ public:
             list.add(g, k + ".mmio.up", "  of them went up to the VMM", int64_t(mmio.up));
             mmio_cost[p] = p == 0 ? mmio.per_exit() : mmio.per_upcall();
             if (p == 1) list.add(g, k + ".mmio.up_cycles_per_exit", "  cycles per device exit through the VMM", mmio_cost[p]);
-            list.add(g, k + ".uart_lines", "the uart guest's lines", int64_t(lines_of(t.console, "uart: ").size()));
+            list.add(g, k + ".uart_lines", "the uart guest's lines", int64_t(uart[p].size()));
             list.add(g, k + ".powered_off", "powered off normally", t.halted && t.exit_code == 0);
         }
         // The VMM's own count of the exits KVM handed to it, one line per
@@ -302,8 +303,7 @@ public:
         list.add("type-1 vs type-2", "mmio_ratio", "cycles per MMIO exit handled by the VMM / by hv",
                  mmio_cost[0] > 0 ? mmio_cost[1] / mmio_cost[0] : 0.0, "x");
         list.add("type-1 vs type-2", "uart_same", "the uart guest printed the same lines under both",
-                 lines_of(st_->part[0].console, "uart: ") == lines_of(st_->part[1].console, "uart: ") &&
-                     !lines_of(st_->part[0].console, "uart: ").empty());
+                 !uart[0].empty() && uart[0] == uart[1]);
         return list.take();
     }
 
