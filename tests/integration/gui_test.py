@@ -338,6 +338,15 @@ dump-state {out_dir}/gui-scenario-step.json
     listing = subprocess.run([stepvisor, "demo", "--list"], capture_output=True, text=True, timeout=60).stdout
     names = [l.split()[0] for l in listing.split("lecture scenarios")[-1].splitlines()[1:] if l.strip()]
     check(len(names) >= 8, f"scenarios: demo --list names {len(names)} lecture scenarios")
+    # A scenario that cannot be built (type1-vs-type2 without the KVM host's
+    # kernel) is one line and exit 2, not an abort.
+    env = {k: v for k, v in os.environ.items() if k not in ("STEPVISOR_KVM_IMAGE", "STEPVISOR_KVM_INITRD")}
+    script = os.path.join(out_dir, "noop.script")
+    open(script, "w").write(f"dump-state {out_dir}/noop.json\n")
+    p = subprocess.run(["xvfb-run", "-a", stepvisor, "gui", "--scenario", "type1-vs-type2", "--script", script,
+                        "--exit-after-script"], capture_output=True, text=True, timeout=120, env=env)
+    check(p.returncode == 2 and p.stderr.count("\n") == 1 and "STEPVISOR_KVM_IMAGE" in p.stderr,
+          f"a scenario whose kernel is missing: one line, exit 2 (got {p.returncode}: {p.stderr.strip()!r})")
     for name in names:
         # type1-vs-type2 runs two machines, the second the KVM host: without
         # its kernel it cannot open; with it the GUI follows it onto the

@@ -62,9 +62,6 @@ Session::Session(Config cfg) : cfg_(std::move(cfg)) {
 }
 
 void Session::build() {
-    if (gdb_) gdb_->set_reverse(nullptr);
-    rev_.reset();
-    hist_.reset();
     emu::MachineConfig mc = cfg_.options.config;
     mc.console = [this](uint8_t b) {
         if (console_tap_) console_tap_(b);
@@ -72,14 +69,24 @@ void Session::build() {
         console_ += char(b);
         if (console_.size() > (1u << 20)) console_.erase(0, console_.size() - (1u << 19));
     };
-    scenario_.reset();
-    scen_console_ = 0;
+    // A scenario that cannot be built (an unknown name, a file it needs
+    // missing) throws here, before anything of the current machine changes.
+    std::unique_ptr<scen::ScenarioRun> run;
     if (!cfg_.scenario.empty()) {
         const scen::Entry* e = scen::find(cfg_.scenario);
         if (!e) throw cli::UsageError("gui: no scenario named '" + cfg_.scenario + "' (stepvisor demo --list names them)");
-        dbg_.reset();
+        try {
+            run = std::make_unique<scen::ScenarioRun>(e->make(), mc);  // it takes the console itself
+        } catch (const std::runtime_error& x) {
+            throw cli::UsageError("gui: scenario " + cfg_.scenario + ": " + x.what());
+        }
+    }
+    detach_machine();
+    scenario_.reset();
+    scen_console_ = 0;
+    if (run) {
         own_.reset();
-        run_ = std::make_unique<scen::ScenarioRun>(e->make(), mc);  // it takes the console itself
+        run_ = std::move(run);
         m_ = &run_->machine();
         ScenarioView v;
         v.name = run_->scenario().name();
@@ -88,7 +95,6 @@ void Session::build() {
         for (const auto& st : run_->steps()) v.checkpoints.push_back({st.title, st.narration, "", false, 0});
         scenario_ = std::move(v);
     } else {
-        dbg_.reset();
         run_.reset();
         own_ = std::make_unique<emu::Machine>(mc);
         m_ = own_.get();
@@ -100,11 +106,17 @@ void Session::build() {
     status_ = "paused at reset";
 }
 
-// Everything that reads the machine, (re)built around m_.
-void Session::attach_machine() {
+// What reads the machine, let go before the machine changes.
+void Session::detach_machine() {
     if (gdb_) gdb_->set_reverse(nullptr);
     rev_.reset();
     hist_.reset();
+    dbg_.reset();
+}
+
+// Everything that reads the machine, (re)built around m_.
+void Session::attach_machine() {
+    detach_machine();
     dbg_ = std::make_unique<cli::DebugSession>(*m_, symbol_image_);
     hist_ = std::make_unique<emu::History>(*m_);
     rev_ = std::make_unique<cli::HistoryReverse>(*hist_);
@@ -152,10 +164,16 @@ void Session::reset() {
 
 void Session::open_scenario(const std::string& name) {
     pause();
+    Config before = cfg_;
     cfg_.scenario = name;
     cfg_.image_name = "scenario " + name;
     cfg_.boot.reset();
-    build();
+    try {
+        build();
+    } catch (...) {
+        cfg_ = std::move(before);  // the session goes on with what it had
+        throw;
+    }
     log("scenario " + name + ": the machine was built by the scenario\n");
 }
 

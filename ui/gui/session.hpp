@@ -187,6 +187,7 @@ private:
     void serve_gdb(double budget_ms);
     void sync_scenario();
     void build();
+    void detach_machine();
     void attach_machine();
     // A scenario of several parts moved on to its next machine: follow it.
     bool follow_part();
