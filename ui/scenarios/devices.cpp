@@ -58,7 +58,10 @@ public:
              "hv, as the PF's driver, enabled two virtual functions and mapped VF 0's page into devio-a\n"
              "and VF 1's into devio-b; it also mapped the second UART into devio-a."},
             {"first-mmio-trap", "first emulated UART access", Condition::on(emu::EventKind::VmExit,
-                 [](const emu::Event& e) { return !e.interrupt && (e.cause == 21 || e.cause == 23) && (e.tval2 >> 12) == 0x10000; }),
+                 [](const emu::Event& e) {
+                     return !e.interrupt && (e.cause == emu::LOAD_GUEST_PAGE_FAULT || e.cause == emu::STORE_GUEST_PAGE_FAULT) &&
+                            (e.tval2 >> 12) == 0x10000;
+                 }),
              "The guest read the emulated UART's LSR: nothing is mapped at 0x10000000 in its G-stage,\n"
              "so the load is a guest-page fault; hv decodes it, plays the register, and returns."},
             {"hypercall", "the paravirtual console", Condition::console("devio: begin paravirtual"),

@@ -80,7 +80,9 @@ public:
     void observe(const emu::Event& e) override {
         if (e.kind == emu::EventKind::TlbFill && e.from_v) fills_++;
         if (e.kind == emu::EventKind::Trap && e.from_v && e.to_v && (e.cause == 12 || e.cause == 13 || e.cause == 15)) guest_faults_++;
-        if (e.kind == emu::EventKind::VmExit && !e.interrupt && (e.cause == 20 || e.cause == 21 || e.cause == 23)) gstage_faults_++;
+        const bool gpf = e.cause == emu::FETCH_GUEST_PAGE_FAULT || e.cause == emu::LOAD_GUEST_PAGE_FAULT ||
+                         e.cause == emu::STORE_GUEST_PAGE_FAULT;
+        if (e.kind == emu::EventKind::VmExit && !e.interrupt && gpf) gstage_faults_++;
     }
     std::vector<Figure> figures(const RunView& run) override {
         FigureList list;
