@@ -46,6 +46,17 @@ def start(harts, args):
     return ConsoleSession(cmd, drop_cr=True)
 
 
+def expect_sstc(s):
+    """OpenSBI's banner names the extensions it found on the boot hart: the
+    hypervisor must run with Sstc, the case that hung before."""
+    at = s.wait_for("Boot HART ISA Extensions")
+    line = s.text()[at:].split("\n", 1)[0]
+    if "sstc" not in line.split(":", 1)[-1].strip().split(","):
+        s.p.kill()
+        sys.exit(f"FAIL: OpenSBI found no Sstc: {line!r}")
+    return at
+
+
 def finish(s, harts, t0):
     s.p.stdin.close()
     s.p.kill()
@@ -62,7 +73,7 @@ def xvisor(harts):
     t0 = time.time()
     s = start(harts, ["--mem", "512M", "--kernel", vmm, "--initrd", disk, "--append",
                       'vmm.bootcmd="vfs mount initrd /;vfs run /boot.xscript;vfs cat /system/banner.txt"'])
-    at = s.wait_for("XVisor# ")
+    at = s.wait_for("XVisor# ", expect_sstc(s))
     type_line(s, "guest kick guest0\n")
     at = s.wait_for("XVisor# ", at)
     type_line(s, "vserial bind guest0/uart0\n")
@@ -81,7 +92,7 @@ def bao(harts):
         sys.exit(f"FAIL: {var}={path} is not a file")
     t0 = time.time()
     s = start(harts, ["--mem", "1G", "--kernel", path])
-    at = s.wait_for("Bao bare-metal test guest")
+    at = s.wait_for("Bao bare-metal test guest", expect_sstc(s))
     for cpu in range(min(harts, 4)):
         s.wait_for(f"cpu {cpu} up", at)
     at = s.wait_for("cpu0: timer_handler", at)   # the guest's one-second timer
