@@ -34,16 +34,6 @@
 static uint64_t free_pages[FREE_MAX];
 static unsigned nr_free;
 
-/* Every vCPU of vm drops its G-stage translations before it next runs. */
-static void fence_vm(struct vm *vm) {
-    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
-        struct vcpu *v = &vm->vcpus[i];
-        v->gstage_flush_pending = true;
-        if (v->running_on >= 0) hart_kick((unsigned)v->running_on);
-    }
-    if (hart_loaded_vcpu() && hart_loaded_vcpu()->vm == vm) hfence_gvma_all();
-}
-
 /* Pages VMs asked for (ASK) and do not have yet. */
 static uint64_t demand(void) {
     uint64_t d = 0;
@@ -69,7 +59,7 @@ static struct sbiret give(struct vm *vm, uint64_t gpa) {
     if (!gstage_translate(vm->gstage_root, gpa, &hpa) || !mm_contains(hpa))
         return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};   /* not RAM it has: a device page, say */
     if (!gstage_unmap_page(vm->gstage_root, gpa, &hpa)) return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};
-    fence_vm(vm);
+    vm_fence_gstage(vm);
     if (vm->pvcon_ring == (void *)hpa) vm->pvcon_ring = 0;   /* its console ring went with the page */
     free_pages[nr_free++] = hpa;
     vm->balloon.given++;

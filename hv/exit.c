@@ -1,4 +1,5 @@
 #include "exit.h"
+#include "aia.h"
 #include "console.h"
 #include "irq.h"
 #include "lib.h"
@@ -77,6 +78,13 @@ static unsigned software_interrupt(struct vcpu *v) {
     return 0;
 }
 
+/* An MSI landed in the guest file of a vCPU blocked on this hart. */
+static unsigned guest_external_interrupt(struct vcpu *v) {
+    (void)v;
+    aia_wake();
+    return 0;
+}
+
 static unsigned unexpected_interrupt(struct vcpu *v) {
     kprintf("hv: %s: unexpected interrupt %s\n", v->vm->label, stats_cause_name(v->trap.scause));
     return 0;
@@ -94,6 +102,7 @@ static const exit_handler interrupt_handlers[] = {
     [IRQ_S_SOFT] = software_interrupt,
     [IRQ_S_TIMER] = timer_interrupt,
     [IRQ_S_EXT] = external_interrupt,
+    [IRQ_S_GEXT] = guest_external_interrupt,
 };
 
 void handle_exit(struct vcpu *v) {

@@ -4,6 +4,7 @@
 #include "riscv.h"
 #include "vm.h"
 #include "vuart.h"
+#include "aia.h"
 
 #define FDT_MAGIC      0xd00dfeed
 #define FDT_BEGIN_NODE 1
@@ -14,7 +15,7 @@
 /* The blob is built in two parts, then joined: the structure block and the
  * strings block (property names, each once). */
 static struct {
-    uint8_t st[3072];
+    uint8_t st[4096];
     char str[512];
     unsigned st_len, str_len;
     bool overflow;
@@ -86,6 +87,7 @@ static void name_at(char *out, const char *base, uint64_t unit) {
 }
 
 #define PLIC_PHANDLE 0x100   /* the cpus' interrupt controllers are 1.. */
+#define IMSIC_PHANDLE 0x101
 
 uint64_t fdt_build_for_vm(struct vm *vm) {
     memset(&b, 0, sizeof b);
@@ -154,6 +156,25 @@ uint64_t fdt_build_for_vm(struct vm *vm) {
     }
     prop("interrupts-extended", ext, 16 * vm->nr_vcpus);
     end_node();
+
+    if (vm->aia) {
+        /* Its IMSIC (aia.h), as QEMU virt's S-level one with one page per
+         * vCPU, each the guest interrupt file hv gives that vCPU. hv's
+         * emulated devices send their PLIC source number as the identity. */
+        name_at(name, "imsics", AIA_GUEST_IMSIC_GPA);
+        begin_node(name);
+        prop_str("compatible", "riscv,imsics");
+        prop_reg64("reg", AIA_GUEST_IMSIC_GPA, (uint64_t)vm->nr_vcpus * PAGE_SIZE);
+        prop_u32("riscv,num-ids", 255);
+        prop_u32("#interrupt-cells", 0);
+        prop_empty("interrupt-controller");
+        prop_empty("msi-controller");
+        prop_u32("phandle", IMSIC_PHANDLE);
+        for (unsigned i = 0; i < vm->nr_vcpus; i++)
+            put_be32(ext + 8 * i, 1 + i), put_be32(ext + 8 * i + 4, 9);
+        prop("interrupts-extended", ext, 8 * vm->nr_vcpus);
+        end_node();
+    }
 
     name_at(name, "serial", VUART_GPA);
     begin_node(name);

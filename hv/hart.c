@@ -7,6 +7,7 @@ extern char hv_trap_vector[];
 long hv_try_read_vstimecmp(void);   /* trap.S */
 
 static struct pcpu pcpus[HV_MAX_HARTS];
+_Static_assert(__builtin_offsetof(struct pcpu, fault_recover) == PCPU_FAULT_RECOVER, "trap.S layout");
 static unsigned vmid_bits;
 static bool sstc;
 static uint64_t timebase_hz = 10000000;   /* QEMU virt's, until the device tree says */

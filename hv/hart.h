@@ -4,14 +4,20 @@
  * hv code, and lets go only while it runs a guest or sleeps in WFI; so the
  * VMs, vCPUs, the run queue and the consoles need no locks of their own. */
 #pragma once
-#include <stdbool.h>
-#include <stdint.h>
 
 #define HV_MAX_HARTS 8
+
+/* trap.S reaches the first field through tp. */
+#define PCPU_FAULT_RECOVER 0
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
 
 struct vcpu;
 
 struct pcpu {
+    uint64_t fault_recover;   /* where an hv_try_* access that faults resumes (trap.S), 0: none */
     unsigned hartid;
     bool online;              /* in sched_run */
     bool idle;                /* asleep in WFI: kick it with an IPI when there is work */
@@ -49,3 +55,4 @@ void hart_kick_idle(void);               /* every idle hart but this one */
 
 void hv_lock(void);
 void hv_unlock(void);
+#endif

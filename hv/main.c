@@ -4,6 +4,7 @@
  * with a0 = hart id and a1 = the device tree. hv creates the VMs listed in
  * config.c, runs their vCPUs in VS-mode until all have stopped, prints its
  * figures and powers the machine off. */
+#include "aia.h"
 #include "console.h"
 #include "fdt.h"
 #include "hart.h"
@@ -64,6 +65,8 @@ void hv_main(uint64_t hartid, const void *fdt) {
     kprintf("hv: timebase %lu Hz, VMIDLEN %u, pool %lu KiB, guest timers through %s\n",
             hart_timebase_hz(), hart_vmid_bits(), mm_total() / 1024,
             hart_has_sstc() ? "vstimecmp (Sstc)" : "hvip.VSTIP");
+
+    aia_init(fdt);
 
     /* The VMs a loader listed for hv (stepvisor hv --vm ...), else config.c's. */
     const struct vm_config *cfgs = vm_configs;

@@ -1,4 +1,5 @@
 #include "mmio.h"
+#include "aia.h"
 #include "console.h"
 #include "lib.h"
 #include "riscv.h"
@@ -117,6 +118,15 @@ static void uart_emulate(struct vcpu *v, uint64_t off, const struct access *a) {
     v->vm->mmio.accesses++;
 }
 
+/* A vCPU's IMSIC page while that vCPU holds no guest file (aia.c maps the
+ * page onto its file while it does): an MSI written to seteipnum_le. */
+static void imsic_emulate(struct vcpu *v, uint64_t off, const struct access *a) {
+    unsigned target = (unsigned)(off / PAGE_SIZE);
+    if (a->store && a->size == 4 && off % PAGE_SIZE == 0 && v->vm->aia && target < v->vm->nr_vcpus)
+        aia_msi(&v->vm->vcpus[target], (uint32_t)(a->reg ? v->x[a->reg] : 0));
+    if (!a->store && a->reg) v->x[a->reg] = 0;
+}
+
 /* The registry: every device hv emulates, by its guest-physical window. */
 static const struct mmio_device {
     struct mmio_window window;
@@ -124,6 +134,7 @@ static const struct mmio_device {
 } devices[] = {
     {{"UART", VUART_GPA, VUART_SIZE}, uart_emulate},
     {{"PLIC", VPLIC_GPA, VPLIC_SIZE}, plic_emulate},
+    {{"IMSIC", AIA_GUEST_IMSIC_GPA, VM_MAX_VCPUS * PAGE_SIZE}, imsic_emulate},
 };
 
 static const struct mmio_device *device_at(uint64_t gpa) {

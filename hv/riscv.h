@@ -51,6 +51,8 @@ static inline uint64_t read_cycle(void) { return csr_read(cycle); }
 #define HSTATUS_VTVM  (1ull << 20)
 #define HSTATUS_VTW   (1ull << 21)
 #define HSTATUS_VTSR  (1ull << 22)
+#define HSTATUS_VGEIN_SHIFT 12
+#define HSTATUS_VGEIN (0x3full << HSTATUS_VGEIN_SHIFT)
 
 /* sip/sie and hip/hie/hvip/hideleg bit numbers */
 #define IRQ_S_SOFT    1
@@ -66,6 +68,7 @@ static inline uint64_t read_cycle(void) { return csr_read(cycle); }
 #define MIP_VSSIP     (1ull << IRQ_VS_SOFT)
 #define MIP_VSTIP     (1ull << IRQ_VS_TIMER)
 #define MIP_VSEIP     (1ull << IRQ_VS_EXT)
+#define MIP_SGEIP     (1ull << IRQ_S_GEXT)
 
 /* hgatp */
 #define HGATP_MODE_SV39X4  (8ull << 60)
@@ -78,6 +81,22 @@ static inline uint64_t read_cycle(void) { return csr_read(cycle); }
 #define CSR_VSTIMECMP 0x24d
 #define CSR_HENVCFG   0x60a
 #define HENVCFG_STCE  (1ull << 63)
+/* Smaia/Ssaia's CSRs, by number for the same reason; hie/hip hold SGEIE/SGEIP. */
+#define CSR_VSISELECT 0x250
+#define CSR_VSIREG    0x251
+#define CSR_HIE       0x604
+#define CSR_HGEIE     0x607
+#define CSR_HIP       0x644
+#define CSR_HGEIP     0xe12
+/* hstateen0 (Smstateen): what VS-mode may reach of the AIA's state. */
+#define HSTATEEN0_IMSIC  (1ull << 58)
+#define HSTATEEN0_AIA    (1ull << 59)
+#define HSTATEEN0_CSRIND (1ull << 60)
+/* Indirect registers of an interrupt file (*iselect values). */
+#define ISELECT_EIDELIVERY  0x70
+#define ISELECT_EITHRESHOLD 0x72
+#define ISELECT_EIP0        0x80   /* eip0, eip2, ...: 64 identities each on RV64 */
+#define ISELECT_EIE0        0xc0
 
 #define COUNTEREN_CY  (1u << 0)
 #define COUNTEREN_TM  (1u << 1)

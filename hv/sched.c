@@ -6,6 +6,7 @@
  * Harts with nothing to run sleep in WFI until hv's timer or a kick.
  * Everything here runs under hv_lock (hart.h). */
 #include "sched.h"
+#include "aia.h"
 #include "console.h"
 #include "exit.h"
 #include "hart.h"
@@ -101,7 +102,7 @@ static struct vcpu *pick_next(void) {
     for (unsigned i = 1; i <= nr_runq; i++) {
         unsigned k = (cur + i) % nr_runq;
         struct vcpu *v = runq[k];
-        if (!can_run(v) || taken_elsewhere(v)) continue;
+        if (!can_run(v) || taken_elsewhere(v) || !aia_may_run_here(v)) continue;
         if (v == this_pcpu()->loaded) { mine = v; continue; }
         cur = k;
         return v;
@@ -181,18 +182,21 @@ static bool idle(void) {
     struct pcpu *p = this_pcpu();
     uint64_t when = next_timer_event(0, false);
     /* A VM the management controller paused waits for it, not for a timer. */
-    if (when == UINT64_MAX && !any_running_elsewhere() && !mgmt_may_wake()) return false;
+    if (when == UINT64_MAX && !any_running_elsewhere() && !mgmt_may_wake() && !aia_moves_pending()) return false;
     program_timer(when);
+    aia_poll();   /* hgeie: the vCPU just put here may be blocked */
     p->idle = true;
     hv_unlock();
     uint64_t c0 = read_cycle(), t0 = read_time();
-    while (!(csr_read(sip) & (MIP_STIP | MIP_SSIP | MIP_SEIP))) wfi();
+    while (!(csr_read(sip) & (MIP_STIP | MIP_SSIP | MIP_SEIP)) && !(aia_present() && (csr_read(CSR_HIP) & MIP_SGEIP)))
+        wfi();
     csr_clear(sip, MIP_SSIP);
     p->idle_cycles += read_cycle() - c0;
     p->idle_time_total += read_time() - t0;
     hv_lock();
     p->idle = false;
     if (csr_read(sip) & MIP_SEIP) irq_handle();
+    aia_wake();
     return true;
 }
 
@@ -213,9 +217,11 @@ void sched_run(void) {
     p->online = true;
     harts_running++;
     if (!period_start) period_start = t_start;
+    aia_hart_init();
 
     for (;;) {
         uint64_t now = read_time();
+        aia_poll();    /* files other harts asked for */
         mgmt_poll();   /* resets the management controller asked for, once those vCPUs are off their harts */
         new_period(now);
         deliver_timers(now);
@@ -257,6 +263,7 @@ void sched_run(void) {
         }
         p->idle_cycles = 0;
 
+        aia_poll();
         vcpu_run_once(v);   /* lets go of hv_lock while the guest runs */
         account(v, read_time());
         exited.vm = v->vm;

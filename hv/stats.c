@@ -108,5 +108,11 @@ void stats_print(void) {
             kprintf("hv: %s: %lu UART accesses emulated; instructions decoded from htinst %lu, "
                     "read from guest memory %lu\n", vm->label, vm->mmio.accesses,
                     vm->mmio.from_htinst, vm->mmio.from_read);
+        if (vm->aia)
+            kprintf("hv: %s: guest interrupt files: %lu MSIs written by hv, %lu wake-ups through hgeip, "
+                    "taken on a hart %lu times\n", vm->label,
+                    vm->msis_sent, vm->gfile_wakeups, vm->gfile_moves);
+        if (vm->mmio.plic_accesses)
+            kprintf("hv: %s: %lu accesses to its vPLIC emulated\n", vm->label, vm->mmio.plic_accesses);
     }
 }

@@ -6,6 +6,7 @@
  * hv_trap_vector, which saves the guest's registers into v and returns
  * from vcpu_enter as if it were an ordinary call. hv itself runs with
  * sstatus.SIE=0, so the only traps from HS-mode are hv's own bugs. */
+#include "hart.h"
 #include "vcpu.h"
 
 #define HOST_FRAME 128   /* ra, gp, tp, s0-s11: 15 registers, 16-byte aligned */
@@ -141,10 +142,10 @@ hv_self_trap:
      * recovery point; anything else is a bug in hv. sscratch holds t0
      * meanwhile (it is 0 again when hv runs). */
     csrw sscratch, t0
-    ld t0, hv_fault_recover
+    ld t0, PCPU_FAULT_RECOVER(tp)
     beqz t0, 1f
     csrw sepc, t0
-    sd zero, hv_fault_recover, t0
+    sd zero, PCPU_FAULT_RECOVER(tp)
     csrrw t0, sscratch, zero
     sret                          /* SPP=1 (from HS), SPV=0: back to hv */
 1:  csrrw t0, sscratch, zero
@@ -156,12 +157,12 @@ hv_self_trap:
     .globl hv_try_hlvx_hu
 hv_try_hlvx_hu:
     la t1, 2f
-    sd t1, hv_fault_recover, t2
+    sd t1, PCPU_FAULT_RECOVER(tp)
     mv a1, zero
     hlvx.hu a0, (a0)
-    sd zero, hv_fault_recover, t2
+    sd zero, PCPU_FAULT_RECOVER(tp)
     ret
-2:  csrr a1, scause               /* the trap cleared hv_fault_recover */
+2:  csrr a1, scause               /* the trap cleared the recovery point */
     mv a0, zero
     ret
 
@@ -170,15 +171,36 @@ hv_try_hlvx_hu:
     .globl hv_try_read_vstimecmp
 hv_try_read_vstimecmp:
     la t1, 2f
-    sd t1, hv_fault_recover, t2
+    sd t1, PCPU_FAULT_RECOVER(tp)
     csrr a0, 0x24d                /* vstimecmp */
-    sd zero, hv_fault_recover, t2
+    sd zero, PCPU_FAULT_RECOVER(tp)
     li a0, 0
     ret
-2:  csrr a0, scause               /* the trap cleared hv_fault_recover */
+2:  csrr a0, scause               /* the trap cleared the recovery point */
     ret
 
-    .section .bss
-    .balign 8
-hv_fault_recover:
-    .dword 0
+/* long hv_try_set_hstateen0(bits): 0 when hstateen0 (Smstateen) took the
+ * bits, else the scause of the fault (no such CSR). */
+    .globl hv_try_set_hstateen0
+hv_try_set_hstateen0:
+    la t1, 2f
+    sd t1, PCPU_FAULT_RECOVER(tp)
+    csrs 0x60c, a0                /* hstateen0 */
+    sd zero, PCPU_FAULT_RECOVER(tp)
+    li a0, 0
+    ret
+2:  csrr a0, scause
+    ret
+
+/* long hv_try_write_vsiselect(value): 0 when HS-mode may use vsiselect
+ * (Smaia, and mstateen0.CSRIND open where Smstateen is), else the scause. */
+    .globl hv_try_write_vsiselect
+hv_try_write_vsiselect:
+    la t1, 2f
+    sd t1, PCPU_FAULT_RECOVER(tp)
+    csrw 0x250, a0                /* vsiselect */
+    sd zero, PCPU_FAULT_RECOVER(tp)
+    li a0, 0
+    ret
+2:  csrr a0, scause
+    ret

@@ -1,4 +1,5 @@
 #include "vcpu.h"
+#include "aia.h"
 #include "hart.h"
 #include "lib.h"
 #include "riscv.h"
@@ -15,7 +16,10 @@ _Static_assert(__builtin_offsetof(struct vcpu, exit_cycle) == VCPU_EXIT_CYCLE, "
 
 void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, uint64_t entry,
                uint64_t a0, uint64_t a1) {
+    /* A guest interrupt file stays with its vCPU (aia.c keeps the owners). */
+    struct { unsigned g, hart; struct aia_file_state saved; } file = {v->gfile, v->gfile_hart, v->gfile_saved};
     memset(v, 0, sizeof *v);
+    v->gfile = file.g, v->gfile_hart = file.hart, v->gfile_saved = file.saved;
     v->vm = vm;
     v->id = id;
     v->x[10] = a0;
@@ -25,7 +29,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, uint64_t entry,
      * VTW: a guest's WFI exits, so hv can run someone else meanwhile.
      * VSXL stays what the hart has (64-bit). */
     v->hstatus = (csr_read(hstatus) & ~(HSTATUS_GVA | HSTATUS_HU | HSTATUS_VTVM |
-                                        HSTATUS_VTSR)) |
+                                        HSTATUS_VTSR | HSTATUS_VGEIN)) |
                  HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW;
     /* SPP=1: the guest starts in (V)S-mode. FS=Initial lets it turn its FPU
      * on through vsstatus.FS as on bare hardware. SPIE=0 keeps hv's SIE at 0
@@ -81,6 +85,7 @@ void vcpu_load(struct vcpu *v) {
         hart_set_fp_owner(v);
     }
     hart_set_loaded_vcpu(v);
+    aia_load(v);
 }
 
 void vcpu_put(struct vcpu *v) {
@@ -164,6 +169,7 @@ void vcpu_set_timer(struct vcpu *v, uint64_t deadline) {
 
 bool vcpu_has_wakeup(const struct vcpu *v) {
     uint64_t pending = v->hvip | v->inject;
+    if (aia_pending(v)) pending |= MIP_VSEIP;   /* hgeip: its guest file's interrupt */
     if (hart_has_sstc() && read_time() + v->htimedelta >= vcpu_timer_deadline(v)) pending |= MIP_VSTIP;
     /* The VS bits sit one above the matching vsie (S-level) bits. */
     uint64_t vsie = hart_loaded_vcpu() == v ? csr_read(vsie) : v->vs.vsie;

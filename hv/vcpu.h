@@ -13,6 +13,7 @@
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 #include <stdbool.h>
+#include "aia.h"
 
 struct vm;
 
@@ -62,6 +63,12 @@ struct vcpu {
     uint64_t period_used;     /* in the current accounting period */
     uint64_t started_at, ended_at;   /* life span, for the share it got */
     bool throttled;           /* used its share of this period */
+
+    /* Its IMSIC guest interrupt file (aia.h), when its VM has them. */
+    unsigned gfile;           /* 1..GEILEN on hart gfile_hart, 0: none (its state in gfile_saved) */
+    unsigned gfile_hart;
+    bool gfile_release;       /* another hart wants to run it: free the file */
+    struct aia_file_state gfile_saved;
 };
 
 void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, uint64_t entry,

@@ -1,4 +1,5 @@
 #include "vm.h"
+#include "aia.h"
 #include "fdt_build.h"
 #include "gstage.h"
 #include "hart.h"
@@ -83,6 +84,7 @@ struct vm *vm_create(const struct vm_config *cfg) {
 
     vm->nr_vcpus = cfg->vcpus;
     vm->share_pct = cfg->share_pct && cfg->share_pct < 100 ? cfg->share_pct : 100;
+    aia_admit(vm);   /* before its device tree, which shows the IMSIC */
     uint64_t fdt = vm_boot(vm);
     for (unsigned i = 0; i < cfg->vcpus; i++) sched_add(&vm->vcpus[i]);
     nr_vms++;
@@ -110,6 +112,15 @@ void vm_stop(struct vm *vm, const char *why) {
     guest_console_flush(&vm->console);
     kprintf("hv: %s stopped: %s\n", vm->label, why);
     input_vm_stopped(vm);
+}
+
+void vm_fence_gstage(struct vm *vm) {
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        struct vcpu *v = &vm->vcpus[i];
+        v->gstage_flush_pending = true;
+        if (v->running_on >= 0) hart_kick((unsigned)v->running_on);
+    }
+    if (hart_loaded_vcpu() && hart_loaded_vcpu()->vm == vm) hfence_gvma_all();
 }
 
 bool vm_reset(struct vm *vm) {

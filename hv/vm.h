@@ -47,6 +47,10 @@ struct vm {
     uint32_t devices;         /* HV_DEV_* it was given (passthru.c) */
     uint64_t irqs_forwarded;  /* the machine's interrupts hv passed on to it (irq.c) */
     bool ignore_htinst;
+    /* IMSIC guest interrupt files (aia.c) instead of the vPLIC's hvip.VSEIP. */
+    bool aia;
+    uint64_t aia_lines;       /* emulated devices' interrupt lines, for their edges */
+    uint64_t msis_sent, gfile_moves, gfile_wakeups;
     struct { uint64_t accesses, from_htinst, from_read, plic_accesses; } mmio;
     struct {
         bool driver;          /* it asked for its target: it has a balloon driver */
@@ -77,6 +81,9 @@ bool handover_read(const void *fdt, const struct vm_config **cfgs, unsigned *n);
 
 struct vm *vm_create(const struct vm_config *cfg);
 void vm_stop(struct vm *vm, const char *why);
+/* Every vCPU of vm drops its G-stage translations before it next runs
+ * (those running are kicked out); this hart's too when it holds vm's. */
+void vm_fence_gstage(struct vm *vm);
 /* The VM starts over, as at power-on: RAM cleared, its image and device
  * tree written again, vCPU 0 at the entry, the others off, its emulated
  * devices reset. Only while none of its vCPUs runs; false (and nothing

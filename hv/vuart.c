@@ -2,6 +2,7 @@
 #include "console.h"
 #include "input.h"
 #include "vplic.h"
+#include "aia.h"
 #include "vm.h"
 
 /* Register offsets (reg-shift 0: one byte each), as in the 16550 data sheet. */
@@ -38,7 +39,13 @@ static uint8_t iir_cause(const struct vuart *u) {
     return IIR_NO_INT;
 }
 
-static void update_irq(struct vm *vm) { vplic_set_level(vm, VUART_IRQ, iir_cause(&vm->uart) != IIR_NO_INT); }
+static void update_irq(struct vm *vm) {
+    bool high = iir_cause(&vm->uart) != IIR_NO_INT;
+    if (vm->aia)
+        aia_set_level(vm, VUART_IRQ, high);   /* an MSI into its IMSIC guest file */
+    else
+        vplic_set_level(vm, VUART_IRQ, high);
+}
 
 bool vuart_push_input(struct vm *vm, uint8_t c) {
     struct vuart *u = &vm->uart;

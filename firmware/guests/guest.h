@@ -28,5 +28,17 @@ static inline uint64_t rdtime(void) {
     return t;
 }
 
+/* Whether the device tree has a node of that compatible string. */
+bool fdt_has_compatible(const void *fdt, const char *compatible);
+/* This hart's S-level interrupt file (imsic.c): a register by its siselect
+ * number, an identity enabled, and the claim of the top one (0: none). */
+#define IMSIC_EIDELIVERY  0x70
+#define IMSIC_EITHRESHOLD 0x72
+#define IMSIC_EIE0        0xc0
+#define IMSIC_S_GPA       0x28000000ul   /* QEMU virt's S-level IMSIC pages, one a hart */
+void imsic_write(uint64_t sel, uint64_t value);
+void imsic_enable(unsigned id);
+unsigned imsic_claim(void);
+
 void trap_entry(void);
 void trap_handler(uint64_t scause, uint64_t sepc);

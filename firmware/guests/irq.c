@@ -1,8 +1,10 @@
 /* irq: a guest kernel that takes what a kernel takes, to show which of it
  * reaches the hypervisor: system calls from its own U-mode task, a page
  * fault in its own (Sv39) page tables, timer interrupts, and device
- * interrupts from its UART through its PLIC (interrupt-driven output).
- * It counts each and prints the counts. */
+ * interrupts from its UART through its PLIC (interrupt-driven output), or,
+ * when its device tree has an IMSIC (AIA), through its interrupt file:
+ * siselect/sireg and stopei, which in a VM are vsiselect/vsireg and
+ * vstopei on the guest file hv gave it. It counts each and prints the counts. */
 #include "guest.h"
 
 #define PLIC 0x0c000000ul
@@ -26,6 +28,7 @@
 static const char tx_text[] = "irq: this line was sent one byte per UART interrupt\n";
 static volatile unsigned u_ecalls, ticks, ext_irqs, page_faults, tx_pos, tx_done, other;
 static volatile uint64_t deadline, latency_max;
+static bool imsic;   /* the device tree has one: the UART's interrupts arrive as MSIs */
 static uint64_t root[512] __attribute__((aligned(4096)));
 uint64_t user_stack[512] __attribute__((aligned(16)));
 uint64_t saved_sp;   /* the kernel stack while the U-mode task runs (enter_user) */
@@ -52,6 +55,20 @@ __asm__(".text\n"
         ".globl back_to_s\n"
         "back_to_s:\n"
         "  la t0, saved_sp\n  ld sp, 0(t0)\n  ret\n");
+
+/* The UART's interrupt: the next byte, or no more interrupts. */
+static void uart_interrupt(void) {
+    ext_irqs++;
+    uint8_t iir = uart_r(2);
+    if ((iir & 0x0f) == 0x02) {          /* THR empty: the next byte */
+        if (tx_text[tx_pos]) {
+            uart_w(0, (uint8_t)tx_text[tx_pos++]);
+        } else {
+            uart_w(1, 0);                /* IER: no more interrupts */
+            tx_done = 1;
+        }
+    }
+}
 
 /* Waits for *p to reach v, taking interrupts only between WFIs. */
 static void sleep_until(volatile unsigned *p, unsigned v) {
@@ -87,20 +104,15 @@ void trap_handler(uint64_t scause, uint64_t sepc) {
         sbi_set_timer(~0ull);
         return;
     }
+    if (scause == (CAUSE_INT | 9) && imsic) {    /* external: claim from the file (stopei) */
+        unsigned id;
+        while ((id = imsic_claim()) != 0)
+            if (id == UART_IRQ) uart_interrupt();
+        return;
+    }
     if (scause == (CAUSE_INT | 9)) {             /* external: ask the PLIC which */
         uint32_t id = mmio_r32(PLIC_CLAIM_S0);
-        if (id == UART_IRQ) {
-            ext_irqs++;
-            uint8_t iir = uart_r(2);
-            if ((iir & 0x0f) == 0x02) {          /* THR empty: the next byte */
-                if (tx_text[tx_pos]) {
-                    uart_w(0, (uint8_t)tx_text[tx_pos++]);
-                } else {
-                    uart_w(1, 0);                /* IER: no more interrupts */
-                    tx_done = 1;
-                }
-            }
-        }
+        if (id == UART_IRQ) uart_interrupt();
         if (id) mmio_w32(PLIC_CLAIM_S0, id);     /* complete */
         return;
     }
@@ -110,7 +122,8 @@ void trap_handler(uint64_t scause, uint64_t sepc) {
 }
 
 int main(unsigned long hartid, unsigned long fdt) {
-    (void)hartid, (void)fdt;
+    (void)hartid;
+    imsic = fdt_has_compatible((const void *)fdt, "riscv,imsics");
     console_init(false);
     __asm__ volatile("csrw stvec, %0" :: "r"(trap_entry));
 
@@ -135,12 +148,19 @@ int main(unsigned long hartid, unsigned long fdt) {
     }
     printf("irq: %u timer interrupts, the latest %lu time units after its deadline\n", ticks, latency_max);
 
-    /* 4. Device interrupts: the UART's THR-empty interrupt through the PLIC. */
-    mmio_w32(PLIC_PRIORITY(UART_IRQ), 1);
-    mmio_w32(PLIC_ENABLE_S0, 1u << UART_IRQ);
-    mmio_w32(PLIC_THRESHOLD_S0, 0);
+    /* 4. Device interrupts: the UART's THR-empty interrupt through the PLIC,
+     *    or as identity UART_IRQ into its IMSIC file. */
+    if (imsic) {
+        imsic_enable(UART_IRQ);
+        imsic_write(IMSIC_EITHRESHOLD, 0);
+        imsic_write(IMSIC_EIDELIVERY, 1);
+    } else {
+        mmio_w32(PLIC_PRIORITY(UART_IRQ), 1);
+        mmio_w32(PLIC_ENABLE_S0, 1u << UART_IRQ);
+        mmio_w32(PLIC_THRESHOLD_S0, 0);
+    }
     uart_w(1, 0x02);                             /* IER: THR empty */
     sleep_until(&tx_done, 1);
-    printf("irq: %u UART interrupts through the PLIC for %u bytes\n", ext_irqs, tx_pos);
+    printf("irq: %u UART interrupts through the %s for %u bytes\n", ext_irqs, imsic ? "IMSIC" : "PLIC", tx_pos);
     return 0;
 }

@@ -2,7 +2,9 @@
  * machine has (SBI HSM hart_get_status), starts the others (hart_start
  * with an opaque value each), sends them an IPI, has them fence (RFENCE),
  * then all work for WORK_TIME, counting the units each one did, and
- * stop themselves (hart_stop); vCPU 0 prints what it saw. The counts show
+ * stop themselves (hart_stop); vCPU 0 prints what it saw. With an IMSIC
+ * (AIA) in its device tree, vCPU 0 also writes an MSI into each other
+ * vCPU's IMSIC page while that one waits in WFI. The counts show
  * how much of a hart each vCPU got (CPU shares); the other lines are the
  * same on any machine. */
 #include "guest.h"
@@ -14,10 +16,14 @@
 #define WORK_TIME 1000000   /* time units: 100 ms at QEMU virt's 10 MHz timebase */
 #define SIE_SSIE (1ul << 1)
 #define SSTATUS_SIE (1ul << 1)
+#define SIE_SEIE (1ul << 9)
+#define MSI_ID 1
 
 static volatile long arrived[MAX_VCPUS], opaque_seen[MAX_VCPUS], ipis[MAX_VCPUS];
 static volatile long go, units[MAX_VCPUS], done[MAX_VCPUS];
+static volatile long msis[MAX_VCPUS];
 static uint64_t work_from;
+static bool imsic;
 
 void smp_secondary_start(void);
 __asm__(".text\n"
@@ -40,6 +46,11 @@ void trap_handler(uint64_t scause, uint64_t sepc) {
         ipis[me()]++;
         return;
     }
+    if (scause == ((1ul << 63) | 9) && imsic) {   /* supervisor external: an MSI */
+        unsigned id;
+        while ((id = imsic_claim()) != 0) msis[me()] += id == MSI_ID;
+        return;
+    }
     printf("smp: unexpected trap on vCPU %u, scause 0x%lx at 0x%lx\n", me(), scause, sepc);
     sbi_shutdown();
 }
@@ -58,6 +69,11 @@ void smp_secondary(unsigned long hartid, unsigned long opaque) {
     opaque_seen[hartid] = (long)opaque;
     __asm__ volatile("csrw stvec, %0" :: "r"(trap_entry));
     __asm__ volatile("csrs sie, %0" :: "r"(SIE_SSIE));
+    if (imsic) {
+        imsic_enable(MSI_ID);
+        imsic_write(IMSIC_EIDELIVERY, 1);
+        __asm__ volatile("csrs sie, %0" :: "r"(SIE_SEIE));
+    }
     arrived[hartid] = 1;
     /* WFI until go, taking interrupts only between the check and the next
      * WFI, so the IPI that follows go cannot slip in unseen. */
@@ -72,7 +88,7 @@ void smp_secondary(unsigned long hartid, unsigned long opaque) {
 }
 
 int main(unsigned long hartid, unsigned long fdt) {
-    (void)fdt;
+    imsic = fdt_has_compatible((const void *)fdt, "riscv,imsics");
     __asm__ volatile("mv tp, %0" :: "r"(hartid));
     console_init(false);
     __asm__ volatile("csrw stvec, %0" :: "r"(trap_entry));
@@ -91,6 +107,13 @@ int main(unsigned long hartid, unsigned long fdt) {
         printf("smp: IPI to vCPUs 1-%u: %ld\n", n - 1, sbi_call(EXT_IPI, 0, mask, 0, 0).error);
         for (unsigned h = 1; h < n; h++) while (!ipis[h]) {}
         printf("smp: every vCPU took its IPI\n");
+        if (imsic) {
+            for (unsigned h = 1; h < n; h++) {
+                *(volatile uint32_t *)(IMSIC_S_GPA + 0x1000ul * h) = MSI_ID;   /* seteipnum_le */
+                while (!msis[h]) {}
+            }
+            printf("smp: an MSI into the IMSIC page of vCPUs 1-%u: every vCPU took it\n", n - 1);
+        }
         printf("smp: remote sfence.vma on all: %ld, fence.i: %ld\n",
                sbi_call(EXT_RFENCE, 1, 0, -1, 0).error, sbi_call(EXT_RFENCE, 0, 0, -1, 0).error);
     }

@@ -10,8 +10,10 @@ static bool sstc;   /* every hart alike */
 void timer_init(void) {
     unsigned hart = (unsigned)csr_read(mhartid);
     /* Smstateen: S-mode (and a hypervisor there) may use hstateen0/sstateen0
-       (SE0) and senvcfg/henvcfg (ENVCFG), which menvcfg's fields need. */
-    (void)try_csr_set_mstateen0((1ul << 63) | (1ul << 62));
+       (SE0) and senvcfg/henvcfg (ENVCFG), which menvcfg's fields need, and
+       with the AIA siselect/sireg (CSRIND), stopi and the rest (AIA) and
+       stopei (IMSIC); bits the hart lacks stay zero. */
+    (void)try_csr_set_mstateen0((1ul << 63) | (1ul << 62) | (1ul << 60) | (1ul << 59) | (1ul << 58));
     /* menvcfg.STCE sticks only with Sstc; the CSR must exist too. */
     csr_set(0x30a, 1ul << 63);
     sstc = (csr_read(0x30a) >> 63) && try_csr_read_stimecmp() == 0;

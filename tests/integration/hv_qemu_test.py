@@ -11,7 +11,15 @@ faults it handles; smp with two vCPUs it starts through SBI HSM; pvcon printing
 through hv's paravirtual console; irq taking its own system calls, page
 fault and timer, and UART interrupts through its virtual PLIC)
 and powers off when all have stopped; each runner runs it on one hart with
-and without Sstc, and on two harts. On harts with Sstc (guest timers through vstimecmp) and
+and without Sstc, and on two harts; and with the AIA (QEMU's
+-M virt,aia=aplic-imsic,aia-guests=G, stepvisor's --aia aplic-imsic
+--aia-guests G) on one and two harts with G = 7 and on one hart with G = 2.
+With the AIA, hv gives IMSIC guest interrupt files to the VMs of
+hv/config.c in its order, each whose vCPUs all fit in the G files left
+(every hart has G): those guests find an IMSIC in their device tree, irq
+takes its UART's interrupts as MSIs into its file (as many as hv wrote,
+and no vPLIC access), smp's vCPU 0 writes an MSI into vCPU 1's IMSIC page;
+the others keep the vPLIC (irq's "through the PLIC"). On harts with Sstc (guest timers through vstimecmp) and
 without (QEMU's sstc=false, stepvisor's --no-sstc: hv injects hvip.VSTIP).
 The ticker's SPIN_TICKS ticks, taken while it spins, cost no VM exit with
 Sstc and one supervisor-timer exit each without (exactly so on stepvisor,
@@ -48,7 +56,24 @@ def define(path, name):
     return int(m.group(1), 0)
 
 
-def expected_lines(src):
+def vm_configs(hv_src):
+    """(name, vCPUs) of hv/config.c's VMs, in order."""
+    text = open(os.path.join(hv_src, 'config.c')).read()
+    return [(m.group(1), int(m.group(2))) for m in
+            re.finditer(r'\.name = "(\w+)",.*?\.vcpus = (\d+)', text, re.S)]
+
+
+def with_files(configs, files):
+    """The VMs hv gives guest interrupt files, files per hart (hv/aia.h)."""
+    got, left = set(), files
+    for name, vcpus in configs:
+        if vcpus <= left:
+            got.add(name)
+            left -= vcpus
+    return got
+
+
+def expected_lines(src, imsic=()):
     ticks = define(os.path.join(src, 'ticker.c'), 'TICKS')
     tick_time = define(os.path.join(src, 'ticker.c'), 'TICK_TIME')
     steps = define(os.path.join(src, 'hello.c'), 'STEPS')
@@ -73,7 +98,9 @@ def expected_lines(src):
     # how much work each did depends on the machine, so only its form counts.
     smp = ['smp: 2 vCPUs; vCPU 0 boots', 'smp: vCPU 1 status 1, start: 0',
            'smp: vCPU 1 arrived with opaque 10, status 0', 'smp: IPI to vCPUs 1-1: 0',
-           'smp: every vCPU took its IPI', 'smp: remote sfence.vma on all: 0, fence.i: 0',
+           'smp: every vCPU took its IPI'] + (
+              ['smp: an MSI into the IMSIC page of vCPUs 1-1: every vCPU took it'] if 'smp' in imsic else []) + [
+           'smp: remote sfence.vma on all: 0, fence.i: 0',
            'smp: every vCPU worked and stopped', 'smp-units: vCPU 0 did N units', 'smp-units: vCPU 1 did N units']
     # pvcon: LINES lines by the write hypercall, LINES through the ring.
     plines = define(os.path.join(src, 'pvcon.c'), 'LINES')
@@ -92,7 +119,8 @@ def expected_lines(src):
            re.compile(r'irq: %d timer interrupts, the latest \d+ time units after its deadline$' % iticks),
            text,
            # one interrupt a byte, and one more for the THR emptied by the last
-           'irq: %d UART interrupts through the PLIC for %d bytes' % (len(text) + 2, len(text) + 1)]
+           'irq: %d UART interrupts through the %s for %d bytes'
+           % (len(text) + 2, 'IMSIC' if 'irq' in imsic else 'PLIC', len(text) + 1)]
     paging = ['paging: Sv39 on, kernel RAM in 4 KiB pages; 2 tasks, each in its own address space',
               'paging: task 0 (ASID 1) touched 16 pages: 16 page faults handled, 16 pages mapped',
               'paging: task 1 (ASID 2) touched 8 pages: 8 page faults handled, 8 pages mapped',
@@ -119,7 +147,7 @@ def run(cmd):
         return None, (e.stdout or b'').decode(errors='replace').replace('\r', '')
 
 
-def check(where, rc, out, expect, ticks, sstc, harts):
+def check(where, rc, out, expect, ticks, sstc, harts, imsic):
     """Problems found in one run's output; also returns {vm name: lines}."""
     problems = []
     ticks, spin = ticks
@@ -235,6 +263,19 @@ def check(where, rc, out, expect, ticks, sstc, harts):
         by_hcall = sum(len(l) + 1 for l in got['pvcon'] if l.startswith('pvcon: line '))
         if ('hv: %s: %d bytes through the paravirtual console' % (label['pvcon'], by_hcall)) not in lines:
             problems.append('pvcon: hv did not count %d bytes through the paravirtual console' % by_hcall)
+    for name in label:
+        vm = label[name]
+        files = re.search(r'^hv: %s: guest interrupt files: (\d+) MSIs written by hv' % vm, out, re.M)
+        if (files is not None) != (name in imsic):
+            problems.append('%s (%s): hv %s it guest interrupt files' % (vm, name, 'gave' if files else 'did not give'))
+        plic = re.search(r'^hv: %s: (\d+) accesses to its vPLIC emulated$' % vm, out, re.M)
+        if name == 'irq' and (plic is None) != (name in imsic):
+            problems.append('irq: %s vPLIC accesses with%s a guest interrupt file'
+                            % ('no' if plic is None else plic.group(1), '' if name in imsic else 'out'))
+        if name == 'irq' and files and got.get('irq'):
+            m = re.match(r'irq: (\d+) UART interrupts', got['irq'][-1])
+            if m and int(files.group(1)) != int(m.group(1)):
+                problems.append('irq: hv wrote %s MSIs, its kernel counted %s interrupts' % (files.group(1), m.group(1)))
     if 'hello' in got and ecalls('hello') < len(got['hello']) + 4:
         problems.append('hello: only %d SBI calls in the exit table' % ecalls('hello'))
     return ['%s: %s' % (where, p) for p in problems], got
@@ -248,45 +289,55 @@ def main():
     ap.add_argument('--qemu-kernel', default='')
     ap.add_argument('--stepvisor', default='')
     ap.add_argument('--stepvisor-kernel', default='')
+    ap.add_argument('--hv-src', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'hv'))
     a = ap.parse_args()
 
     if not os.path.exists(a.bios):
         print('skipped: %s not found (Debian package opensbi)' % a.bios)
         return 77
     runs = []
-    for sstc, harts in ((True, 1), (False, 1), (True, 2)):
-        tag = ('' if sstc else '-no-sstc') + ('' if harts == 1 else '-%d-harts' % harts)
+    # (Sstc, harts, guest interrupt files per hart or 0 for no AIA)
+    for sstc, harts, files in ((True, 1, 0), (False, 1, 0), (True, 2, 0), (True, 1, 7), (True, 2, 7), (True, 1, 2)):
+        tag = ('' if sstc else '-no-sstc') + ('' if harts == 1 else '-%d-harts' % harts) + \
+              ('-aia-guests-%d' % files if files else '')
         if a.qemu and os.path.exists(a.qemu):
-            runs.append(('qemu' + tag, sstc, harts,
-                         [a.qemu, '-M', 'virt', '-cpu', 'rv64,h=true' + ('' if sstc else ',sstc=false'),
+            machine = 'virt' + (',aia=aplic-imsic,aia-guests=%d' % files if files else '')
+            runs.append(('qemu' + tag, sstc, harts, files,
+                         [a.qemu, '-M', machine, '-cpu', 'rv64,h=true' + ('' if sstc else ',sstc=false'),
                           '-m', '256M', '-smp', str(harts), '-nographic', '-monitor', 'none',
                           '-bios', a.bios, '-kernel', a.qemu_kernel]))
         elif not a.stepvisor:
             print('skipped: qemu-system-riscv64 not found (Debian package qemu-system-misc)')
             return 77
         if a.stepvisor:
-            runs.append(('stepvisor' + tag, sstc, harts,
+            runs.append(('stepvisor' + tag, sstc, harts, files,
                          [a.stepvisor, 'run', '--mem', '256M', '--harts', str(harts)] +
-                         ([] if sstc else ['--no-sstc']) + ['--bios', a.bios, '--kernel', a.stepvisor_kernel]))
+                         ([] if sstc else ['--no-sstc']) +
+                         (['--aia', 'aplic-imsic', '--aia-guests', str(files)] if files else []) +
+                         ['--bios', a.bios, '--kernel', a.stepvisor_kernel]))
 
-    expect, ticks = expected_lines(a.guests_src)
+    configs = vm_configs(a.hv_src)
     problems, outputs = [], {}
-    for where, sstc, harts, cmd in runs:
+    for where, sstc, harts, files, cmd in runs:
+        imsic = with_files(configs, files) if files else set()
+        expect, ticks = expected_lines(a.guests_src, imsic)
         rc, out = run(cmd)
-        found, got = check(where, rc, out, expect, ticks, sstc, harts)
-        outputs[where] = got
+        found, got = check(where, rc, out, expect, ticks, sstc, harts, imsic)
+        outputs[where] = (files, got)
         if found:
             print('--- %s: %s\n%s--- end of output' % (where, ' '.join(cmd), out))
         problems += found
-    first = runs[0][0]
-    for where in outputs:
-        if outputs[where] != outputs[first]:
+    # The same guest lines on every run with the same guest interrupt files.
+    first = {}
+    for where, (files, got) in outputs.items():
+        base = first.setdefault(files, where)
+        if got != outputs[base][1]:
             problems.append('the guests printed different lines on %s %r and %s %r'
-                            % (first, outputs[first], where, outputs[where]))
+                            % (base, outputs[base][1], where, got))
     for p in problems:
         print('FAIL', p)
     if not problems:
-        print('ok: %s' % ', '.join(w for w, _, _, _ in runs))
+        print('ok: %s' % ', '.join(r[0] for r in runs))
     return 1 if problems else 0
 
 
