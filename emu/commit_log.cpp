@@ -110,6 +110,7 @@ CommitLog::~CommitLog() {
 }
 
 void CommitLog::write(const CommitRecord& r) {
+    if (paused_) return;
     std::string line = format_commit(r);
     line += '\n';
     if (sink_->gz) gzwrite(sink_->gz, line.data(), unsigned(line.size()));

@@ -56,11 +56,15 @@ public:
     ~CommitLog();
     void write(const CommitRecord& r);
     void flush();
+    // While paused, write() drops its lines (a replay of instructions
+    // already logged); the harts run exactly as while logging.
+    void pause(bool on) { paused_ = on; }
 
 private:
     CommitLog() = default;
     struct Sink;
     std::unique_ptr<Sink> sink_;
+    bool paused_ = false;
 };
 
 // Collects what one instruction of one hart writes; the hart calls the

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <set>
 
+#include "commit_log.hpp"
 #include "machine.hpp"
 #include "snapshot.hpp"
 
@@ -12,10 +13,13 @@ namespace emu {
 namespace {
 constexpr unsigned kRegionShift = 40;
 
-// The debugger's stop conditions, put aside while the history replays.
+// The debugger's stop conditions, put aside while the history replays, and
+// the commit log: replayed instructions were logged when they first ran.
 class Aside {
 public:
-    explicit Aside(Machine& m) : m_(m), mask_(m.stop_mask()), bps_(m.breakpoints()), wps_(m.watchpoints()) {
+    explicit Aside(Machine& m)
+        : m_(m), mask_(m.stop_mask()), bps_(m.breakpoints()), wps_(m.watchpoints()), log_(m.commit_log()) {
+        if (log_) log_->pause(true);
         m.clear_stop_conditions();
         m.clear_breakpoints();
         for (const auto& w : wps_) m.remove_watchpoint(w);
@@ -23,6 +27,7 @@ public:
         m.mute_console(true);
     }
     ~Aside() {
+        if (log_) log_->pause(false);
         m_.mute_console(false);
         m_.clear_stop_conditions();
         m_.set_stop_mask(mask_);
@@ -39,6 +44,7 @@ private:
     uint32_t mask_;
     std::set<uint64_t> bps_;
     std::vector<Watchpoint> wps_;
+    CommitLog* log_;
 };
 
 template <typename F> void each_region(Machine& m, F&& f) {

@@ -162,6 +162,7 @@ Machine::~Machine() {
 void Machine::set_commit_log(CommitLog* log) {
     for (auto& h : harts_) h->attach_commit_tracer(nullptr);
     commit_tracers_.clear();
+    commit_log_ = log;
     if (!log) return;
     for (auto& h : harts_) {
         commit_tracers_.push_back(std::make_unique<CommitTracer>(*log));

@@ -192,6 +192,7 @@ public:
     // Every instruction any hart retires goes to `log` in Spike's
     // --log-commits format (emu/commit_log.hpp); null stops. The log is the caller's.
     void set_commit_log(CommitLog* log);
+    CommitLog* commit_log() const { return commit_log_; }
 
     // Stop conditions.
     void stop_on(EventKind k) { stop_mask_ |= 1u << unsigned(k); }
@@ -309,6 +310,7 @@ private:
     void trap_loop_found(Hart& h);
     std::vector<std::unique_ptr<Hart>> harts_;
     std::vector<std::unique_ptr<CommitTracer>> commit_tracers_;
+    CommitLog* commit_log_ = nullptr;
     std::unique_ptr<dev::Clint> clint_;
     std::unique_ptr<dev::Uart16550> uart_, uart1_;
     std::unique_ptr<dev::SriovConsole> sriov_;

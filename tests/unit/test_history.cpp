@@ -3,8 +3,15 @@
 // holds what a machine that ran straight to that step holds.
 #include <doctest/doctest.h>
 
-#include <cstring>
+#include <unistd.h>
 
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "emu/commit_log.hpp"
 #include "emu/history.hpp"
 #include "emu/machine.hpp"
 #include "emu/snapshot.hpp"
@@ -202,4 +209,29 @@ TEST_CASE("history: a register written by hand stays written when the run is rep
     CHECK(m->hart(0).x[10] == 0x1234);
     h.seek(3000);
     CHECK(m->hart(0).x[10] == 0);
+}
+
+TEST_CASE("history: going back does not write the replayed instructions to the commit log again") {
+    const auto path = std::filesystem::temp_directory_path() / ("history-commits-" + std::to_string(getpid()) + ".log");
+    std::vector<std::string> lines;
+    {
+        std::string err;
+        auto log = emu::CommitLog::open(path.string(), err);
+        REQUIRE(log);
+        auto m = machine();
+        m->set_commit_log(log.get());
+        emu::History h(*m, {64 << 20, 16, 1000});
+        m->run(2500);
+        h.seek(1200);    // replays from the snapshot at step 1000
+        CHECK(h.back_to_pc(kBase + 0x18) == emu::History::Found::Yes);
+        const uint64_t from = m->steps();
+        m->run(30);      // forward again: these are logged, once
+        log->flush();
+        std::ifstream f(path);
+        for (std::string l; std::getline(f, l);) lines.push_back(l);
+        REQUIRE(lines.size() == 2500 + 30);
+        for (unsigned k = 0; k < 30; ++k) CHECK(lines[2500 + k] == lines[from + k]);
+        m->set_commit_log(nullptr);
+    }
+    std::filesystem::remove(path);
 }
