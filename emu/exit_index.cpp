@@ -33,6 +33,14 @@ void ExitIndex::observe(const Event& e) {
         r.exit = e;
         r.hgatp = h.hgatp;
         exits_.push_back(r);
+        // A stay whose entry came before the log began still counts its exit.
+        if (h.since || r.hgatp) {
+            VmTally& v = vms_[h.since ? h.vm : vm_index(*r.hgatp)];
+            if (h.since) v.guest_cycles += e.cycle - *h.since;
+            ++v.exits;
+            v.to_hypervisor += r.to_hypervisor();
+            h.since.reset();
+        }
         h.open = exits_.size() - 1;
         break;
     }
@@ -54,10 +62,43 @@ void ExitIndex::observe(const Event& e) {
             exits_[*h.open].entry_hgatp = h.hgatp;
             h.open.reset();
         }
+        h.vm = vm_index(h.hgatp.value_or(0));
+        if (!vms_[h.vm].entries++) vms_[h.vm].first_entry = e.cycle;
+        h.since = e.cycle;
         break;
     }
+    case EventKind::Reset:
+        for (auto& h : harts_) h.since.reset();
+        break;
     default: break;
     }
+}
+
+size_t ExitIndex::vm_index(uint64_t hgatp) {
+    for (size_t i = 0; i < vms_.size(); ++i)
+        if (vms_[i].hgatp == hgatp) return i;
+    vms_.push_back(VmTally{});
+    vms_.back().hgatp = hgatp;
+    return vms_.size() - 1;
+}
+
+const VmTally* ExitIndex::vm(uint64_t hgatp) const {
+    for (const auto& v : vms_)
+        if (v.hgatp == hgatp) return &v;
+    return nullptr;
+}
+
+std::optional<uint64_t> ExitIndex::in_guest_since(unsigned h) const {
+    return h < harts_.size() ? harts_[h].since : std::nullopt;
+}
+
+uint64_t ExitIndex::guest_cycles(const VmTally& v, const std::function<uint64_t(unsigned)>& now) const {
+    uint64_t c = v.guest_cycles;
+    for (unsigned h = 0; h < harts_.size(); ++h) {
+        const HartState& s = harts_[h];
+        if (s.since && vms_[s.vm].hgatp == v.hgatp && now(h) > *s.since) c += now(h) - *s.since;
+    }
+    return c;
 }
 
 std::optional<uint64_t> ExitIndex::hgatp_of(unsigned h) const {
@@ -85,6 +126,7 @@ void ExitIndex::drop_oldest(size_t n) {
 void ExitIndex::clear() {
     exits_.clear();
     harts_.clear();
+    vms_.clear();
     entries_ = 0;
 }
 

@@ -8,6 +8,7 @@
 // window of the log drops the oldest exits with drop_oldest().
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -31,6 +32,18 @@ struct VmExitRecord {
     std::optional<uint64_t> cycles() const;
 };
 
+// One VM as the hardware shows it: the hgatp its harts entered it under
+// (its VMID and G-stage root), how often they entered and left it, and the
+// cycles they spent in it (V=1), from each entry to the next exit on that
+// hart. A stay still open counts from in_guest_since() on.
+struct VmTally {
+    uint64_t hgatp = 0;
+    uint64_t entries = 0, exits = 0;
+    uint64_t to_hypervisor = 0;  // exits into HS-mode (the others went to M-mode)
+    uint64_t guest_cycles = 0;
+    uint64_t first_entry = 0;    // cycle of its first entry
+};
+
 class ExitIndex {
 public:
     void observe(const Event& e);
@@ -40,6 +53,14 @@ public:
     std::optional<uint64_t> hgatp_of(unsigned hart) const;
     // The exit of the hart still waiting for its entry.
     std::optional<size_t> open_exit(unsigned hart) const;
+    // Every VM entered so far, in the order first entered.
+    const std::vector<VmTally>& vms() const { return vms_; }
+    const VmTally* vm(uint64_t hgatp) const;
+    // The cycle at which the hart entered the guest it is still in.
+    std::optional<uint64_t> in_guest_since(unsigned hart) const;
+    // A VM's cycles in V=1 up to now: its closed stays, and the stays still
+    // open up to each hart's cycle now (now(hart)).
+    uint64_t guest_cycles(const VmTally& v, const std::function<uint64_t(unsigned)>& now) const;
     // The exit whose VmExit event is at seq.
     std::optional<size_t> exit_at(uint64_t seq) const;
     void drop_oldest(size_t n);
@@ -49,10 +70,14 @@ private:
     struct HartState {
         std::optional<uint64_t> hgatp;
         std::optional<size_t> open;
+        std::optional<uint64_t> since;  // in V=1 from this cycle
+        size_t vm = 0;                  // vms_ index of the guest entered
     };
+    size_t vm_index(uint64_t hgatp);
     HartState& hart(unsigned h);
     std::vector<VmExitRecord> exits_;
     std::vector<HartState> harts_;
+    std::vector<VmTally> vms_;
     uint64_t entries_ = 0;
 };
 

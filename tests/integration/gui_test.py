@@ -142,16 +142,35 @@ def check_screenshot(png, state, label):
             check(ox <= 2 or oy <= 2, f"{label}: panels '{a}' and '{b}' do not overlap")
 
 
-def run_gui(stepvisor, args, script, out_dir, name):
+def fresh_config(out_dir, name, env=None):
+    """The environment with a config directory of its own: no layout saved by another run."""
+    config = os.path.join(out_dir, "config-" + name)
+    shutil.rmtree(config, ignore_errors=True)
+    return dict(env if env is not None else os.environ, XDG_CONFIG_HOME=config)
+
+
+def run_gui(stepvisor, args, script, out_dir, name, config=None):
+    """The GUI on a script; config: the directory its layout is kept in (default: a fresh one)."""
     path = os.path.join(out_dir, name + ".script")
     with open(path, "w") as f:
         f.write(script)
     cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {W + 320}x{H + 200}x24", stepvisor, "gui", "--size", f"{W}x{H}",
            *args, "--script", path, "--exit-after-script"]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
+    env = fresh_config(out_dir, name) if config is None else dict(os.environ, XDG_CONFIG_HOME=config)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=240, env=env)
     print(p.stdout)
     check(p.returncode == 0, f"{name}: stepvisor gui exited with {p.returncode} ({p.stderr.strip()[-300:]})")
     return p.stdout
+
+
+def why_skip(stepvisor):
+    """Why the GUI cannot be tested here (no xvfb-run, a build without the GUI), or None."""
+    if not shutil.which("xvfb-run"):
+        return "xvfb-run is not installed"
+    probe = subprocess.run([stepvisor, "gui", "--help"], capture_output=True, text=True)
+    if probe.returncode == 2 and "built without the GUI" in probe.stderr:
+        return "this stepvisor was built without the GUI"
+    return None
 
 
 def run_debug(stepvisor, args, commands, out_dir, name):
@@ -178,12 +197,8 @@ def main():
         print(__doc__)
         return 2
     stepvisor, hext, bench = argv[0], argv[1], argv[2]
-    if not shutil.which("xvfb-run"):
-        print("skip: xvfb-run is not installed")
-        return 77
-    probe = subprocess.run([stepvisor, "gui", "--help"], capture_output=True, text=True)
-    if probe.returncode == 2 and "built without the GUI" in probe.stderr:
-        print("skip: this stepvisor was built without the GUI")
+    if why_skip(stepvisor):
+        print("skip:", why_skip(stepvisor))
         return 77
     out_dir = argv[3] if len(argv) > 3 else tempfile.mkdtemp(prefix="stepvisor-gui-")
     os.makedirs(out_dir, exist_ok=True)
@@ -344,7 +359,8 @@ dump-state {out_dir}/gui-scenario-step.json
     script = os.path.join(out_dir, "noop.script")
     open(script, "w").write(f"dump-state {out_dir}/noop.json\n")
     p = subprocess.run(["xvfb-run", "-a", stepvisor, "gui", "--scenario", "type1-vs-type2", "--script", script,
-                        "--exit-after-script"], capture_output=True, text=True, timeout=120, env=env)
+                        "--exit-after-script"], capture_output=True, text=True, timeout=120,
+                       env=fresh_config(out_dir, "no-kvm", env))
     check(p.returncode == 2 and p.stderr.count("\n") == 1 and "STEPVISOR_KVM_IMAGE" in p.stderr,
           f"a scenario whose kernel is missing: one line, exit 2 (got {p.returncode}: {p.stderr.strip()!r})")
     for name in names:
@@ -417,7 +433,8 @@ dump-state {out_dir}/gui-click.json
     if os.path.exists(sock):
         os.unlink(sock)
     gui = subprocess.Popen(["xvfb-run", "-a", stepvisor, "gui", "--size", f"{W}x{H}", "--mgmt", "unix:" + sock],
-                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=fresh_config(out_dir, "mgmt"))
     try:
         import socket, time
         for _ in range(300):

@@ -37,6 +37,25 @@ TEST_CASE("scenarios: hv's announcements and exit table parsed") {
     CHECK(rows[0].cycles == 20655165);
 }
 
+TEST_CASE("scenarios: hv's vCPUs, shares and pauses parsed (the lines of hv/vm.c and hv/mgmt_mailbox.c)") {
+    const std::string console =
+        "hv: vm0 'two': 4096 KiB RAM at GPA 0x80000000 (host 0x80600000), image 2048 bytes, 2 vCPU(s), VMID 1, hgatp 0x8000100000080180\n"
+        "hv: vm0: CPU share 50% of a hart per vCPU\n"
+        "hv: vm1 'one': 4096 KiB RAM at GPA 0x80000000 (host 0x80a00000), image 2048 bytes, 1 vCPU(s), VMID 2, hgatp 0x8000200000080280\n"
+        "hv: vm1 paused by the management controller\n"
+        "hv: vm0: CPU share set to 20% of a hart per vCPU by the management controller\n";
+    auto vms = scen::hvsetup::parse_vms(console);
+    REQUIRE(vms.size() == 2);
+    CHECK(vms[0].vcpus == 2);
+    CHECK(vms[0].share == 20);
+    CHECK(!vms[0].paused);
+    CHECK(vms[1].vcpus == 1);
+    CHECK(vms[1].share == 100);
+    CHECK(vms[1].paused);
+    auto resumed = scen::hvsetup::parse_vms(console + "hv: vm1 resumed by the management controller\n");
+    CHECK(!resumed[1].paused);
+}
+
 TEST_CASE("scenarios: hv's exits are the VM exits into HS-mode") {
     emu::ExitIndex ix;
     const emu::Mode vs{emu::Priv::S, true}, hs{emu::Priv::S, false}, m{emu::Priv::M, false};

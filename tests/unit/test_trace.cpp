@@ -102,6 +102,47 @@ TEST_CASE("exit index: exits paired with entries per hart, the VM by hgatp") {
     CHECK(ix.exits()[0].cycles() == 10);
 }
 
+TEST_CASE("exit index: per VM, its entries, exits and the cycles its harts spent in V=1") {
+    ExitIndex ix;
+    const uint64_t vm1 = (8ull << 60) | (1ull << 44) | 0x100, vm2 = (8ull << 60) | (2ull << 44) | 0x200;
+    const Event timer = event::trap(0x8000'0010, 5, true, 0, 0, 0, kVS, kHS);
+    ix.observe(on(event::atp_write(uint16_t(isa::Csr::HGATP), vm1, 0, kHS), 0, 1));
+    ix.observe(on(event::atp_write(uint16_t(isa::Csr::HGATP), vm2, 0, kHS), 1, 1));
+    ix.observe(on(event::vm_entry(event::xret(false, 0x8000'0000, kHS, kVS)), 0, 10));   // vm1 on hart 0: 10..40
+    ix.observe(on(event::vm_entry(event::xret(false, 0x8000'0000, kHS, kVS)), 1, 15));   // vm2 on hart 1: 15..
+    ix.observe(on(event::vm_exit(timer), 0, 40));
+    CHECK(ix.in_guest_since(1) == 15u);
+    CHECK(!ix.in_guest_since(0));
+    CHECK(ix.guest_cycles(ix.vms()[1], [](unsigned) { return 35; }) == 20);  // hart 1's stay, open since 15
+    CHECK(ix.guest_cycles(ix.vms()[0], [](unsigned) { return 35; }) == 30);
+    ix.observe(on(event::atp_write(uint16_t(isa::Csr::HGATP), vm2, 0, kHS), 0, 50));
+    ix.observe(on(event::vm_entry(event::xret(false, 0x8000'0000, kHS, kVS)), 0, 60));   // vm2 on hart 0: 60..65
+    ix.observe(on(event::vm_exit(event::trap(0x8000'0030, 7, true, 0, 0, 0, kVS, kM)), 0, 65));  // to the firmware
+    ix.observe(on(event::vm_exit(timer), 1, 115));                                       // hart 1: 15..115
+    REQUIRE(ix.vms().size() == 2);
+    const VmTally& a = ix.vms()[0];
+    const VmTally& b = ix.vms()[1];
+    CHECK(a.hgatp == vm1);
+    CHECK(a.entries == 1);
+    CHECK(a.exits == 1);
+    CHECK(a.guest_cycles == 30);
+    CHECK(a.first_entry == 10);
+    CHECK(b.hgatp == vm2);
+    CHECK(b.entries == 2);
+    CHECK(b.exits == 2);
+    CHECK(b.to_hypervisor == 1);
+    CHECK(b.guest_cycles == 100 + 5);
+    CHECK(b.first_entry == 15);
+    CHECK(ix.vm(vm2) == &b);
+    CHECK(!ix.vm(0));
+    // A reset ends every stay without an exit.
+    ix.observe(on(event::vm_entry(event::xret(false, 0x8000'0000, kHS, kVS)), 1, 200));
+    ix.observe(on(event::reset(), 0, 210));
+    CHECK(!ix.in_guest_since(1));
+    ix.clear();
+    CHECK(ix.vms().empty());
+}
+
 TEST_CASE("exit index: an exit whose hart ran U-mode before the entry went through a VMM") {
     ExitIndex ix;
     constexpr Mode kU{Priv::U, false}, kVU{Priv::U, true};

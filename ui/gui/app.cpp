@@ -50,7 +50,9 @@ const char* const kUsage =
     "    select-event SEQ|last    select an event of the log\n"
     "    show TAB                 bring a tab to the front (timeline, exits, events, tables,\n"
     "                             translate, tlb, memory, console, timer, plic, bus, log,\n"
-    "                             integer, fp, csrs)\n"
+    "                             integer, fp, csrs, vms, memmap)\n"
+    "    memmap vmN|vmid:N|hart   the memory map of a VM (hv's vmN, the VM of a VMID, or the\n"
+    "                             selected hart's hgatp)\n"
     "    tables satp|vsatp|hgatp  which page-table tree to show\n"
     "    zoom CYCLES|fit          the timeline shows the last CYCLES cycles, or all of them\n"
     "    memory ADDR [hart|satp|gva|gpa|phys]   the memory view's address and space\n"
@@ -61,13 +63,19 @@ const char* const kUsage =
     "    click X Y [right|double] move the pointer to X,Y in the window and click\n"
     "    click-item NAME [right|double]  click an item the GUI drew: run, pause, step,\n"
     "                             next-trap, next-vmexit, ..., exit-row-N, exit-marker-N,\n"
-    "                             bp-ADDR, line-ADDR (dump-state lists them)\n"
+    "                             bp-ADDR, line-ADDR, vm-map-N, present-next, present-back\n"
+    "                             (dump-state lists them)\n"
     "    reset                    rebuild the machine\n"
     "  --exit-after-script  leave when the script is done (exit code 1 if a command failed)\n"
     "\n"
     "keys: F5 run/continue, Shift+F5 pause, F10 step over, F11 step, Shift+F10/Shift+F11 the\n"
     "same backwards, F9 breakpoint at the cursor, Ctrl+F10 run to the cursor, Ctrl+R reset,\n"
-    "Ctrl+Q quit; a click on the timeline goes back to that cycle\n"
+    "Ctrl+Q quit; a click on the timeline goes back to that cycle; F8 presentation mode (every font\n"
+    "and widget larger, the scenario's narration as a large panel), where PgDn runs to the next\n"
+    "checkpoint and PgUp goes back to the previous one\n"
+    "\n"
+    "The layout (presentation mode, open tabs, moved windows) is kept in\n"
+    "$XDG_CONFIG_HOME/stepvisor/gui.ini (~/.config/stepvisor/gui.ini), written when the GUI closes.\n"
     "\n";
 
 
@@ -165,6 +173,8 @@ bool App::tab(const char* panel, const char* label) {
     if (want_tab == label) {
         f |= ImGuiTabItemFlags_SetSelected;
         want_tab.clear();
+    } else if (restore_tabs.erase(label)) {
+        f |= ImGuiTabItemFlags_SetSelected;
     }
     bool open = ImGui::BeginTabItem(label, nullptr, f);
     if (open) panel_tab[panel] = label;
@@ -173,6 +183,8 @@ bool App::tab(const char* panel, const char* label) {
 
 void App::draw() {
     item_rects.clear();
+    panel_rects.clear();
+    if (s.h_enabled()) vm_rates.sample(s);  // every frame, so the VMs tab has rates when it opens
     if (s.selected() != last_selected) {
         last_selected = s.selected();
         scroll_exits = true;
@@ -180,6 +192,16 @@ void App::draw() {
     draw_menu(*this);
     const float W = float(width), H = float(height);
     const float top0 = ImGui::GetFrameHeight();  // the menu bar
+    if (frames > 3) restore_tabs.clear();
+    if (presentation) {
+        // The narration large on the left; the VMs, timeline and memory on the right.
+        const float left_w = W * 0.48f, rest = H - top0, top_h = rest * 0.55f;
+        draw_presentation(*this, {0, top0, left_w, rest});
+        draw_transitions(*this, {left_w, top0, W - left_w, top_h});
+        draw_memory_tables(*this, {left_w, top0 + top_h, W - left_w, rest - top_h});
+        relayout = false;
+        return;
+    }
     const float ctrl_h = ImGui::GetFrameHeightWithSpacing() * 2 + ImGui::GetStyle().WindowPadding.y * 2 - 4;
     const float top = top0 + ctrl_h;
     const float left_w = std::max(330.0f, W * 0.22f);
@@ -211,6 +233,9 @@ void App::shortcuts_from_key(int sc, bool shift, bool ctrl) {
     else if (sc == SDL_SCANCODE_F11) s.step(1);
     else if (sc == SDL_SCANCODE_F9) { if (cursor) s.toggle_breakpoint(*cursor); }
     else if (sc == SDL_SCANCODE_R && ctrl) s.reset();
+    else if (sc == SDL_SCANCODE_F8) set_presentation(!presentation);
+    else if (sc == SDL_SCANCODE_PAGEDOWN && presentation) { if (!s.running()) s.run_checkpoint(); }
+    else if (sc == SDL_SCANCODE_PAGEUP && presentation) { if (!s.running()) s.back_checkpoint(); }
     else if (sc == SDL_SCANCODE_Q && ctrl) quit = true;
 }
 
@@ -246,7 +271,9 @@ void draw_menu(App& a) {
         if (ImGui::MenuItem("To next interrupt", nullptr, false, !run)) s.run_until(emu::EventKind::Interrupt);
         if (ImGui::MenuItem("To next xRET", nullptr, false, !run)) s.run_until(emu::EventKind::Xret);
         if (ImGui::MenuItem("To next satp/vsatp/hgatp write", nullptr, false, !run)) s.run_until(emu::EventKind::AtpWrite);
-        if (ImGui::MenuItem("To next scenario checkpoint", nullptr, false, !run && s.scenario())) s.run_checkpoint();
+        if (ImGui::MenuItem("To next scenario checkpoint", "PgDn", false, !run && s.scenario())) s.run_checkpoint();
+        if (ImGui::MenuItem("Back to the previous checkpoint", "PgUp", false, !run && s.scenario() && s.scenario()->current))
+            s.back_checkpoint();
         ImGui::Separator();
         if (ImGui::MenuItem("Run to cursor", "Ctrl+F10", false, !run && a.cursor)) s.run_to(*a.cursor);
         if (ImGui::MenuItem("Toggle breakpoint at cursor", "F9", false, bool(a.cursor))) s.toggle_breakpoint(*a.cursor);
@@ -267,6 +294,7 @@ void draw_menu(App& a) {
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
+        if (ImGui::MenuItem("Presentation mode", "F8", a.presentation)) a.set_presentation(!a.presentation);
         if (ImGui::MenuItem("Reset layout")) a.relayout = true;
         if (ImGui::BeginMenu("Hart")) {
             for (unsigned i = 0; i < s.machine().hart_count(); ++i)
@@ -514,7 +542,7 @@ int cmd_gui(const std::vector<std::string>& args) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;  // the layout is computed, not remembered
+    io.IniFilename = nullptr;  // ImGui's part of the layout goes into our own file (settings.cpp)
     ImGui::StyleColorsDark();
     ImGuiStyle& style = ImGui::GetStyle();
     style.WindowRounding = 0;
@@ -539,6 +567,9 @@ int cmd_gui(const std::vector<std::string>& args) {
             session.set_gdb(gdb.get());
         }
         App app(session, w, h);
+        app.base_style = style;
+        app.settings_file = settings_path();
+        load_settings(app);
         // The management socket, served between frames: its stop and cont are the Pause and Run buttons.
         std::unique_ptr<cli::QmpServer> mgmt;
         if (mgmt_addr) {
@@ -586,6 +617,7 @@ int cmd_gui(const std::vector<std::string>& args) {
             if (session.running()) busy = 2;
             --busy;
 
+            if (app.applied_scale != app.scale()) apply_scale(app);
             ImGui_ImplOpenGL3_NewFrame();
             ImGui_ImplSDL2_NewFrame();
             ImGui::NewFrame();
@@ -613,6 +645,8 @@ int cmd_gui(const std::vector<std::string>& args) {
             SDL_GL_SwapWindow(window);
         }
         if (script.failed && exit_after) status = 1;
+        std::string error;
+        if (!save_settings(app, error)) std::fprintf(stderr, "stepvisor: gui: the layout was not saved: %s\n", error.c_str());
     }
 
     ImGui_ImplOpenGL3_Shutdown();

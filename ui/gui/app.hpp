@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,8 @@
 
 #include "inspect.hpp"
 #include "session.hpp"
+#include "memory_map.hpp"
+#include "vm_overview.hpp"
 
 namespace gui {
 
@@ -49,6 +52,7 @@ public:
     bool tab(const char* panel, const char* label);
     void show_tab(const std::string& label) { want_tab = label; }
     std::string want_tab;
+    std::set<std::string> restore_tabs;  // the saved layout's open tabs, for the first frames
 
     void draw();  // the whole frame's UI
     void shortcuts_from_key(int scancode, bool shift, bool ctrl);
@@ -103,8 +107,23 @@ public:
     char cmd_in[256] = "";
     bool console_scroll = true;
 
+    // ---- VM overview and memory map ----
+    VmRates vm_rates;
+    std::optional<uint64_t> map_hgatp;  // the VM whose memory map is shown; none: the selected hart's hgatp
+    MemoryMap map;
+    uint64_t map_gen = 0;
+
     // ---- hart selection ----
     unsigned hart() const { return s.hart_index(); }
+
+    // ---- presentation mode and the saved layout (presentation.cpp, settings.cpp) ----
+    bool presentation = false;
+    float present_scale = 2.0f;  // fonts and widgets in presentation mode
+    float applied_scale = 0;     // what the fonts were last built for
+    float scale() const { return presentation ? present_scale : 1.0f; }
+    void set_presentation(bool on);
+    ImGuiStyle base_style;       // the style at scale 1
+    std::string settings_file;   // where the layout is kept ("": nowhere)
 
     bool quit = false;
     std::string screenshot_request;  // from the menu: a file name to save at the next frame
@@ -120,10 +139,20 @@ void draw_transitions(App& a, Rect r);
 void draw_memory_tables(App& a, Rect r);
 void draw_devices(App& a, Rect r);
 void draw_scenario(App& a, Rect r);
+// Tabs of their own files.
+void draw_vm_overview(App& a);  // panel_vms.cpp
+void draw_memory_map(App& a);   // panel_memmap.cpp
+void draw_presentation(App& a, Rect r);  // presentation.cpp
+void apply_scale(App& a);  // fonts and style for a.scale(), between frames
+// The saved layout (settings.cpp): its file, and reading and writing it.
+std::string settings_path();
+void load_settings(App& a);  // after ImGui's context exists, before the first frame
+bool save_settings(App& a, std::string& error);
 
 // Helpers shared by panels.
 std::string insn_at(App& a, uint64_t pc, unsigned* len);  // objdump text, "" when unmapped
 bool parse_address(App& a, const std::string& text, uint64_t& out);  // number or symbol
+std::string size_text(uint64_t bytes);  // "4 KiB", "2 MiB", "256 bytes"
 void selected_event_details(App& a);
 
 }  // namespace gui

@@ -374,10 +374,12 @@ struct TreeReader {
 
 }  // namespace
 
-PageTables read_page_tables(emu::Machine& m, emu::Hart& h, Tables which) {
+namespace {
+
+PageTables read_tables(emu::Machine& m, emu::Hart& h, Tables which, uint64_t atp) {
     PageTables out;
     out.which = which;
-    out.atp = which == Tables::Satp ? h.csr.satp : which == Tables::Vsatp ? h.csr.vsatp : h.csr.hgatp;
+    out.atp = atp;
     const bool g = which == Tables::Hgatp;
     out.mode = atp_mode_text(out.atp, g);
     out.tag = g ? isa::atp::vmid(out.atp) : isa::atp::asid(out.atp);
@@ -388,6 +390,14 @@ PageTables read_page_tables(emu::Machine& m, emu::Hart& h, Tables which) {
     r.table(layout->root, int(layout->levels) - 1, 0, true);
     return out;
 }
+
+}  // namespace
+
+PageTables read_page_tables(emu::Machine& m, emu::Hart& h, Tables which) {
+    return read_tables(m, h, which, which == Tables::Satp ? h.csr.satp : which == Tables::Vsatp ? h.csr.vsatp : h.csr.hgatp);
+}
+
+PageTables read_gstage_tables(emu::Machine& m, uint64_t hgatp) { return read_tables(m, m.hart(0), Tables::Hgatp, hgatp); }
 
 // ---------------------------------------------------------------- TLB
 

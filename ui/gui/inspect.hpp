@@ -103,6 +103,8 @@ struct PageTables {
     bool truncated = false;
 };
 PageTables read_page_tables(emu::Machine& m, emu::Hart& h, Tables which);
+// The G-stage tree of any hgatp value (another VM's than the hart's now).
+PageTables read_gstage_tables(emu::Machine& m, uint64_t hgatp);
 
 // ---- TLB ----
 // The rows are Hart::tlb_entries().

@@ -517,6 +517,10 @@ void draw_transitions(App& a, Rect r) {
             event_list(a);
             ImGui::EndTabItem();
         }
+        if (a.tab("Transitions", "VMs")) {
+            draw_vm_overview(a);
+            ImGui::EndTabItem();
+        }
         ImGui::EndTabBar();
     }
     a.end_panel();

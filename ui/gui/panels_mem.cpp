@@ -8,19 +8,20 @@
 
 namespace gui {
 
+std::string size_text(uint64_t n) {
+    char b[32];
+    if (n >= (1ull << 30) && n % (1ull << 30) == 0) std::snprintf(b, sizeof b, "%" PRIu64 " GiB", n >> 30);
+    else if (n >= (1ull << 20) && n % (1ull << 20) == 0) std::snprintf(b, sizeof b, "%" PRIu64 " MiB", n >> 20);
+    else if (n >= 1024) std::snprintf(b, sizeof b, "%" PRIu64 " KiB", n >> 10);
+    else std::snprintf(b, sizeof b, "%" PRIu64 " bytes", n);
+    return b;
+}
+
 namespace {
 
 const ImU32 kLeafBg = IM_COL32(40, 120, 60, 110);
 const ImU32 kBadBg = IM_COL32(150, 40, 40, 120);
 const ImU32 kPtrBg = IM_COL32(50, 70, 120, 80);
-
-std::string size_text(uint64_t n) {
-    char b[32];
-    if (n >= (1ull << 30) && n % (1ull << 30) == 0) std::snprintf(b, sizeof b, "%" PRIu64 " GiB", n >> 30);
-    else if (n >= (1ull << 20) && n % (1ull << 20) == 0) std::snprintf(b, sizeof b, "%" PRIu64 " MiB", n >> 20);
-    else std::snprintf(b, sizeof b, "%" PRIu64 " KiB", n >> 10);
-    return b;
-}
 
 Regime regime_for(Tables t) {
     return t == Tables::Satp ? Regime::Satp : t == Tables::Vsatp ? Regime::GuestVirtual : Regime::GuestPhysical;
@@ -432,6 +433,10 @@ void draw_memory_tables(App& a, Rect r) {
         }
         if (a.tab("Memory tables", "Memory")) {
             memory_view(a);
+            ImGui::EndTabItem();
+        }
+        if (a.tab("Memory tables", "Memory map")) {
+            draw_memory_map(a);
             ImGui::EndTabItem();
         }
         ImGui::EndTabBar();

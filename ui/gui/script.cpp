@@ -66,6 +66,8 @@ bool dump_state(App& a, const std::string& path) {
     Session& s = a.s;
     std::ostringstream o;
     o << "{\n  \"window\": {\"w\": " << a.width << ", \"h\": " << a.height << "},\n";
+    o << "  \"presentation\": " << (a.presentation ? "true" : "false") << ",\n  \"font_size\": " << ImGui::GetFontSize()
+      << ",\n  \"settings_file\": " << jstr(a.settings_file) << ",\n";
     o << "  \"frames\": " << a.frames << ",\n  \"ips\": " << s.ips() << ",\n";
     o << "  \"image\": " << jstr(s.image_name()) << ",\n  \"status\": " << jstr(s.status()) << ",\n";
     o << "  \"panels\": [";
@@ -137,6 +139,16 @@ bool dump_state(App& a, const std::string& path) {
         o << "]}";
     } else {
         o << ",\n  \"scenario\": null";
+    }
+    if (s.h_enabled()) {
+        VmOverview vo = read_vm_overview(s);
+        a.vm_rates.sample(s);
+        a.vm_rates.apply(vo);
+        o << ",\n  \"vm_overview\": " << vm_overview_json(vo);
+        o << ",\n  \"memory_maps\": [";
+        for (size_t i = 0; i < vo.vms.size(); ++i)
+            o << (i ? ",\n    " : "\n    ") << memory_map_json(read_memory_map(s.machine(), vo.vms[i].hgatp, &vo.vms[i]));
+        o << "]";
     }
     o << ",\n  \"console\": " << jstr(s.console().substr(s.console().size() > 2000 ? s.console().size() - 2000 : 0));
     o << "\n}\n";
@@ -371,10 +383,26 @@ bool Script::gui_command(App& a, const std::string& cmd, const std::vector<std::
             {"timeline", "Timeline"}, {"exits", "VM exits"},   {"events", "Events"},     {"tables", "Page tables"},
             {"translate", "Translate"}, {"tlb", "TLB"},        {"memory", "Memory"},     {"console", "Console"},
             {"timer", "Timer"},       {"bus", "Bus"},        {"plic", "PLIC"},   {"log", "Debugger"},      {"integer", "Integer"},
-            {"fp", "FP"},             {"csrs", "CSRs"}};
+            {"fp", "FP"},             {"csrs", "CSRs"},        {"vms", "VMs"},
+            {"memmap", "Memory map"}};
         auto it = arg.empty() ? tabs.end() : tabs.find(arg[0]);
         if (it == tabs.end()) { fail(a, "show: unknown tab"); return true; }
         a.show_tab(it->second);
+        return true;
+    }
+    if (cmd == "memmap") {
+        // The memory map of a VM: vmN (hv's), a VMID's row (vmid:N), or the selected hart's hgatp.
+        VmOverview vo = read_vm_overview(s);
+        if (arg.empty() || arg[0] == "hart") {
+            a.map_hgatp.reset();
+        } else {
+            const VmRow* hit = nullptr;
+            for (const auto& v : vo.vms)
+                if (v.label == arg[0] || "vmid:" + std::to_string(v.vmid) == arg[0]) hit = &v;
+            if (!hit) { fail(a, "memmap: no VM '" + arg[0] + "' (vmN as hv names them, vmid:N, or hart)"); return true; }
+            a.map_hgatp = hit->hgatp;
+        }
+        a.show_tab("Memory map");
         return true;
     }
     if (cmd == "zoom") {

@@ -65,9 +65,7 @@ void Session::build() {
     emu::MachineConfig mc = cfg_.options.config;
     mc.console = [this](uint8_t b) {
         if (console_tap_) console_tap_(b);
-        if (b == '\r') return;
-        console_ += char(b);
-        if (console_.size() > (1u << 20)) console_.erase(0, console_.size() - (1u << 19));
+        console_char(char(b));
     };
     // A scenario that cannot be built (an unknown name, a file it needs
     // missing) throws here, before anything of the current machine changes.
@@ -103,6 +101,8 @@ void Session::build() {
     }
     attach_machine();
     console_.clear();
+    hv_lines_.clear();
+    line_start_ = 0;
     status_ = "paused at reset";
 }
 
@@ -177,6 +177,20 @@ void Session::open_scenario(const std::string& name) {
     log("scenario " + name + ": the machine was built by the scenario\n");
 }
 
+void Session::console_char(char c) {
+    if (c == '\r') return;
+    console_ += c;
+    if (c == '\n') {
+        if (console_.compare(line_start_, 4, "hv: ") == 0) hv_lines_.append(console_, line_start_, std::string::npos);
+        line_start_ = console_.size();
+    }
+    if (console_.size() > (1u << 20)) {
+        const size_t cut = console_.size() - (1u << 19);
+        console_.erase(0, cut);
+        line_start_ = line_start_ > cut ? line_start_ - cut : 0;
+    }
+}
+
 void Session::sync_scenario() {
     if (!run_ || !scenario_) return;
     run_->sync();  // checkpoints passed by a plain step or run, too
@@ -185,10 +199,9 @@ void Session::sync_scenario() {
     if (c.size() > scen_console_) {
         for (size_t i = scen_console_; i < c.size(); ++i) {
             if (console_tap_) console_tap_(uint8_t(c[i]));
-            if (c[i] != '\r') console_ += c[i];
+            console_char(c[i]);
         }
         scen_console_ = c.size();
-        if (console_.size() > (1u << 20)) console_.erase(0, console_.size() - (1u << 19));
     }
     const auto& rs = run_->reached();
     for (const auto& r : rs)
@@ -198,6 +211,13 @@ void Session::sync_scenario() {
             cp.cycle = r.cycle;
             cp.detail = r.detail;
         }
+    if (rs.size() != scenario_->current || (m_->halted() && scenario_->figures.empty())) {
+        try {
+            scenario_->figures = run_->finish().figures;
+        } catch (const std::exception& e) {
+            scenario_->figures = {{"", "", std::string("the figures cannot be computed yet: ") + e.what(), std::string(""), ""}};
+        }
+    }
     scenario_->current = rs.size();
     run_->take_console_lines();  // the console panel shows the console; drop the line copies
 }
@@ -207,6 +227,21 @@ bool Session::run_checkpoint() {
     pause();
     m_->clear_stop_conditions();
     start(Goal::Checkpoint);
+    return true;
+}
+
+bool Session::back_checkpoint() {
+    if (!run_ || !scenario_ || scenario_->current == 0) return false;
+    const size_t target = scenario_->current - 1;
+    pause();
+    build();
+    if (target == 0) {
+        status_ = "back at the scenario's start";
+        return true;
+    }
+    checkpoints_to_ = target;
+    start(Goal::Checkpoint);
+    status_ = "back to checkpoint " + std::to_string(target) + ": running the scenario again from its start";
     return true;
 }
 
@@ -344,6 +379,7 @@ void Session::pause() {
     }
     if (goal_ == Goal::None) return;
     goal_ = Goal::None;
+    checkpoints_to_ = 0;
     idle_ = false;
     m_->clear_stop_conditions();
     if (temp_break_) {
@@ -421,7 +457,12 @@ void Session::tick(double budget_ms) {
                 break;  // the next frame runs the new machine
             }
             sync_events();
+            if (!got.empty() && run_->reached().size() < checkpoints_to_ && !run_->done()) {
+                if (std::chrono::duration<double, std::milli>(clock::now() - t0).count() >= budget_ms) break;
+                continue;  // going back: on to the checkpoint before the one it was at
+            }
             if (!got.empty() || run_->done()) {
+                checkpoints_to_ = 0;
                 if (!got.empty()) {
                     const scen::Reached& rc = got.back();
                     status_ = "checkpoint " + std::to_string(rc.step + 1) + "/" + std::to_string(run_->steps().size()) +

@@ -42,6 +42,9 @@ struct ScenarioView {
         uint64_t cycle = 0;
     };
     std::vector<Checkpoint> checkpoints;
+    // The scenario's figures of the run so far (ScenarioRun::finish), taken
+    // at each checkpoint and at the end.
+    std::vector<scen::Figure> figures;
 };
 
 // A register file snapshot, taken before each step or run so changed values
@@ -105,6 +108,10 @@ public:
     // Until the scenario's next checkpoint (ScenarioRun::advance, exact stops).
     // False when there is no scenario or it has no checkpoint left.
     bool run_checkpoint();
+    // Back to the previous checkpoint: the scenario is built again and run
+    // to it (the same run, cycle for cycle). False without a checkpoint
+    // reached.
+    bool back_checkpoint();
     // Rebuilds the session around a lecture scenario (scen::find name).
     void open_scenario(const std::string& name);
     void pause();
@@ -173,6 +180,9 @@ public:
 
     // ---- console and log ----
     const std::string& console() const { return console_; }
+    // The console's lines that begin "hv: " (what hv announces about its
+    // VMs), kept from the start however long the console grows.
+    const std::string& hv_lines() const { return hv_lines_; }
     // Sees every byte the console prints (the management socket's ring).
     void set_console_tap(std::function<void(uint8_t)> tap) { console_tap_ = std::move(tap); }
     void send_input(const std::string& bytes);
@@ -214,6 +224,7 @@ private:
     Goal goal_ = Goal::None;
     bool idle_ = false;
     emu::EventKind goal_kind_ = emu::EventKind::Trap;
+    size_t checkpoints_to_ = 0;  // Goal::Checkpoint runs on until this many are reached
     std::optional<uint64_t> temp_break_;
     std::set<uint64_t> breakpoints_;
     uint64_t slice_ = 20000;  // instructions per run() call, adapted to ~2 ms
@@ -234,6 +245,9 @@ private:
     std::vector<std::pair<uint64_t, std::string>> symbols_;  // sorted by address
     emu::Image symbol_image_;  // every image's symbols, for the debugger's disassembly
     std::string console_;
+    std::string hv_lines_;
+    size_t line_start_ = 0;  // where console_'s last, unfinished line begins
+    void console_char(char c);
     std::function<void(uint8_t)> console_tap_;
     std::string log_;
     std::optional<ScenarioView> scenario_;

@@ -57,6 +57,9 @@ std::vector<VmInfo> parse_vms(const std::string& console) {
     std::vector<VmInfo> vms;
     static const std::regex made(R"(^hv: vm(\d+) '([^']*)': (\d+) KiB RAM .*\(host (0x[0-9a-f]+)\).*hgatp (0x[0-9a-f]+))");
     static const std::regex stopped(R"(^hv: vm(\d+) stopped: (.*)$)");
+    static const std::regex vcpus(R"( (\d+) vCPU\(s\),)");
+    static const std::regex share(R"(^hv: vm(\d+): CPU share (?:set to )?(\d+)%)");
+    static const std::regex paused(R"(^hv: vm(\d+) (paused|resumed) by the management controller)");
     size_t pos = 0;
     while (pos < console.size()) {
         size_t nl = console.find('\n', pos);
@@ -72,10 +75,17 @@ std::vector<VmInfo> parse_vms(const std::string& console) {
             v.ram_kib = std::stoull(mt[3]);
             v.host = std::stoull(mt[4], nullptr, 16);
             v.hgatp = std::stoull(mt[5], nullptr, 16);
+            if (std::regex_search(line, mt, vcpus)) v.vcpus = unsigned(std::stoul(mt[1]));
             vms.push_back(v);
         } else if (std::regex_search(line, mt, stopped)) {
             for (auto& v : vms)
                 if (v.index == std::stoul(mt[1])) v.stopped = true, v.stop_reason = mt[2];
+        } else if (std::regex_search(line, mt, share)) {
+            for (auto& v : vms)
+                if (v.index == std::stoul(mt[1])) v.share = unsigned(std::stoul(mt[2]));
+        } else if (std::regex_search(line, mt, paused)) {
+            for (auto& v : vms)
+                if (v.index == std::stoul(mt[1])) v.paused = mt[2] == "paused";
         } else if (line.size() > 2 && line[0] == '[') {
             size_t close = line.find("] ");
             if (close == std::string::npos) continue;

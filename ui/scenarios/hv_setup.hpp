@@ -38,7 +38,10 @@ struct VmInfo {
     unsigned index = 0;
     std::string label, name;
     uint64_t ram_kib = 0, host = 0, hgatp = 0;
+    unsigned vcpus = 0;
+    unsigned share = 100;  // CPU share per vCPU, percent of a hart (also as the management controller set it)
     std::string console;  // its "[vmN] " lines, without the label
+    bool paused = false;  // by the management controller
     bool stopped = false;
     std::string stop_reason;  // from "hv: vmN stopped: ..."
 };

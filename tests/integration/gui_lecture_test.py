@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+"""The GUI made for a lecture, under Xvfb, driven by scripts:
+
+1. the VM overview (ballooning): hv's two VMs, each with its VMID, vCPUs and
+   exits; its memory maps at the checkpoints where the donor's balloon has
+   inflated and where hungry holds the pages: RAM at GPA 0x8000_0000 (hv's
+   GPA map, hv/README.md), the pages the donor's driver says it gave missing
+   from it, the pages hungry says it got where hungry.c puts them, and the
+   emulated UART and vPLIC unmapped (hv/README.md: every access exits);
+2. cpu-shares: the share each VM got over a window of machine time, against
+   the share the lecture's VMs ask for (hv's cap, within the slack of a window);
+3. devices: the pass-through UART at GPA 0x1000_1000 onto the machine's own
+   page and a virtual function's page at GPA 0x1000_2000 (hv/README.md);
+4. presentation mode: F8 scales every font and widget and shows the
+   narration as a large panel; Next and Back (buttons and PgDn) move between
+   checkpoints, reached at the cycles `stepvisor demo NAME` narrates; the
+   layout file is written on exit and read back by the next run.
+
+usage: gui_lecture_test.py STEPVISOR [OUT_DIR]
+Exit code 77 (skipped) without xvfb-run or in a build without the GUI.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gui_test  # noqa: E402  (read_png, check, the failures list)
+
+check = gui_test.check
+run_gui = gui_test.run_gui  # (stepvisor, args, script, out_dir, name, config directory)
+W, H = gui_test.W, gui_test.H
+PAGE = 4096
+
+
+def load(path):
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError) as e:
+        check(False, f"{path}: {e}")
+        return {}
+
+
+def panels(state):
+    return {p["name"]: p for p in state.get("panels", [])}
+
+
+def rows_at(mm, gpa):
+    return [r for r in mm["rows"] if int(r["gpa"], 16) <= gpa < int(r["gpa"], 16) + r["size"]]
+
+
+def check_png(path, label):
+    try:
+        w, h, px = gui_test.read_png(path)
+    except (OSError, ValueError) as e:
+        check(False, f"{label}: {path}: {e}")
+        return
+    colours = set()
+    for row in px[::4]:
+        colours.update(row[::4])
+    check((w, h) == (W, H) and len(colours) > 40, f"{label}: screenshot {w}x{h} with {len(colours)} colours")
+
+
+def demo_cycles(stepvisor, name):
+    out = subprocess.run([stepvisor, "demo", name, "--quiet"], capture_output=True, text=True, timeout=300).stdout
+    return {int(m.group(1)): int(m.group(2)) for m in re.finditer(r"^\[(\d+)/\d+\] .*?  \(cycle (\d+)\)", out, re.M)}
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__)
+        return 2
+    stepvisor = sys.argv[1]
+    if gui_test.why_skip(stepvisor):
+        print("skip:", gui_test.why_skip(stepvisor))
+        return 77
+    out = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="stepvisor-gui-lecture-")
+    os.makedirs(out, exist_ok=True)
+
+    # 1. Ballooning: the overview and the memory maps at checkpoints 3 and 4.
+    run_gui(stepvisor, ["--scenario", "ballooning"], f"""
+until checkpoint
+until checkpoint
+until checkpoint
+show vms
+dump-state {out}/balloon3.json
+until checkpoint
+memmap vm1
+dump-state {out}/balloon4.json
+screenshot {out}/balloon4.png
+""", out, "balloon", os.path.join(out, "config-balloon"))
+    s3, s4 = load(f"{out}/balloon3.json"), load(f"{out}/balloon4.json")
+    check(panels(s3).get("Transitions", {}).get("tab") == "VMs", "show vms: the VMs tab is open")
+    check(panels(s4).get("Memory tables", {}).get("tab") == "Memory map", "memmap vm1: the memory map tab is open")
+    check_png(f"{out}/balloon4.png", "ballooning")
+    vo = s3.get("vm_overview", {})
+    vms = vo.get("vms", [])
+    check(vo.get("from_hv") and [v["title"] for v in vms] == ["vm0 'donor'", "vm1 'hungry'"],
+          f"overview: hv's two VMs by name ({[v['title'] for v in vms]})")
+    # hv/README.md: each VM has its own VMID (1, 2, ...) when the hart has VMID bits (stepvisor's have 14).
+    check([v["vmid"] for v in vms] == [1, 2], f"overview: VMIDs 1 and 2 ({[v['vmid'] for v in vms]})")
+    check(all(v["vcpus"] == 1 and v["share_asked"] == 100 and v["entries"] > 0 and v["exits"] > 0 for v in vms),
+          "overview: one vCPU each at a whole hart, entered and left")
+    harts = vo.get("harts", [])
+    check(len(harts) == 1 and harts[0]["mode"] in ("HS", "VS", "VU", "M"), f"overview: one hart ({harts})")
+    maps3 = {m["title"]: m for m in s3.get("memory_maps", [])}
+    maps4 = {m["title"]: m for m in s4.get("memory_maps", [])}
+    donor3, donor4, hungry4 = maps3.get("vm0 'donor'"), maps4.get("vm0 'donor'"), maps4.get("vm1 'hungry'")
+    check(donor3 and donor4 and hungry4, "memory maps of both VMs")
+    if donor3 and donor4 and hungry4:
+        ram = 4 << 20  # the scenario's VMs have 4 MiB each (its introduction), at GPA 0x8000_0000 (hv/README.md)
+        gave = re.findall(r"donor: t=\d+ us inflated: balloon (\d+) pages", s3["console"])
+        check(gave, "the donor's driver says how many pages it gave")
+        for label, mm in (("checkpoint 3", donor3), ("checkpoint 4", donor4)):
+            inside = [r for r in mm["rows"] if 0x8000_0000 <= int(r["gpa"], 16) < 0x8000_0000 + ram]
+            mapped = sum(r["size"] for r in inside if r["kind"] == "ram")
+            missing = sum(r["size"] for r in inside if r["kind"] == "ballooned")
+            check(mapped + missing == ram and inside and int(inside[-1]["gpa"], 16) + inside[-1]["size"] == 0x8000_0000 + ram,
+                  f"donor at {label}: its RAM rows cover 4 MiB at GPA 0x80000000 ({mapped} mapped + {missing} missing)")
+            if gave:
+                check(missing == int(gave[-1]) * PAGE and mm["ballooned_pages"] == int(gave[-1]),
+                      f"donor at {label}: the {gave[-1]} pages its driver gave are missing from its G-stage ({missing // PAGE})")
+            check(all(r["kind"] in ("hole", "device-hole") for r in mm["rows"] if int(r["gpa"], 16) >= 0x8000_0000 + ram),
+                  f"donor at {label}: nothing mapped beyond its RAM")
+        got = re.search(r"hungry: t=\d+ us has (\d+) extra pages at (0x[0-9a-f]+)", s4["console"])
+        check(got, "hungry says how many pages it got, and where")
+        if got:
+            at, n = int(got.group(2), 16), int(got.group(1))
+            extra = [r for r in hungry4["rows"] if r["kind"] == "extra"]
+            check(extra and int(extra[0]["gpa"], 16) == at and sum(r["size"] for r in extra) == n * PAGE,
+                  f"hungry: {n} pages mapped at {hex(at)} beyond its RAM ({[(r['gpa'], r['size']) for r in extra]})")
+            # hv announced one host address for the donor's RAM: its pages lie in order from there,
+            # so the pages its balloon gave are at that offset; hungry must hold exactly those.
+            ram0 = [r for r in donor4["rows"] if r["kind"] == "ram"][0]
+            holes = [r for r in donor4["rows"] if r["kind"] == "ballooned"]
+            if extra and holes and len(holes) == 1:
+                lo = int(ram0["hpa"], 16) + int(holes[0]["gpa"], 16) - 0x8000_0000
+                got_lo, got_end = min(int(r["hpa_min"], 16) for r in extra), max(int(r["hpa_end"], 16) for r in extra)
+                check((got_lo, got_end) == (lo, lo + holes[0]["size"]),
+                      f"hungry's extra pages are the host pages the donor gave ({hex(got_lo)}..{hex(got_end)} vs "
+                      f"{hex(lo)}..{hex(lo + holes[0]['size'])})")
+        for mm in (donor4, hungry4):
+            # hv/README.md: the UART at GPA 0x1000_0000 and the vPLIC at 0x0c00_0000 are emulated, nothing mapped.
+            for gpa in (0x1000_0000, 0x0c00_0000):
+                r = rows_at(mm, gpa)
+                check(len(r) == 1 and r[0]["kind"] == "device-hole",
+                      f"{mm['title']}: {hex(gpa)} is a device window left unmapped ({r})")
+
+    # 2. cpu-shares: a window of 80 million instructions (two harts) at the third checkpoint.
+    run_gui(stepvisor, ["--scenario", "cpu-shares"], f"""
+until checkpoint
+until checkpoint
+until checkpoint
+show vms
+wait 3
+step 80000000
+dump-state {out}/shares.json
+screenshot {out}/shares.png
+""", out, "shares", os.path.join(out, "config-shares"))
+    sh = load(f"{out}/shares.json").get("vm_overview", {})
+    # The lecture's VMs (cpu_shares.cpp's introduction): 2 vCPUs at 50%, two of 1 at 25%;
+    # hv caps each vCPU per 10 ms period (hv/README.md), so a window of w seconds not
+    # aligned with the periods may see up to one period's budget more or less: asked * 0.010 / w.
+    want = {"two-at-1ghz": 100, "one-at-500mhz": 25, "also-500mhz": 25}
+    got = {v["name"]: v["share_got"] for v in sh.get("vms", [])}
+    w = max(sh.get("window_s", 0), 1e-9)
+    slack = {k: v * 0.010 / w + 3 for k, v in want.items()}
+    check(w >= 0.03, f"shares: a window of {w} s of machine time")
+    check(set(got) == set(want) and all(abs(got[k] - want[k]) <= slack[k] for k in want),
+          f"shares: each VM got what it asked ({got} vs {want}, slack {slack})")
+    check_png(f"{out}/shares.png", "shares")
+
+    # 3. devices: what hv passes through, mapped onto the devices' own pages.
+    run_gui(stepvisor, ["--scenario", "devices"], f"""
+until checkpoint
+dump-state {out}/devices.json
+""", out, "devices", os.path.join(out, "config-devices"))
+    maps = {m["title"]: m for m in load(f"{out}/devices.json").get("memory_maps", [])}
+    a, b = maps.get("vm0 'devio-a'"), maps.get("vm1 'devio-b'")
+    check(a and b, f"devices: the memory maps of devio-a and devio-b ({list(maps)})")
+    if a and b:
+        uart = rows_at(a, 0x1000_1000)
+        check(uart and uart[0]["kind"] == "device" and int(uart[0]["hpa"], 16) == 0x1000_1000 and uart[0]["size"] == PAGE,
+              f"devio-a: the second UART's page at GPA 0x10001000 is the machine's ({uart})")
+        for mm in (a, b):
+            vf = rows_at(mm, 0x1000_2000)
+            check(vf and vf[0]["kind"] == "device" and vf[0]["size"] == PAGE,
+                  f"{mm['title']}: a virtual function's page at GPA 0x10002000 ({vf})")
+        vfa, vfb = rows_at(a, 0x1000_2000), rows_at(b, 0x1000_2000)
+        if vfa and vfb:
+            check(vfa[0]["hpa"] != vfb[0]["hpa"], f"each VM has a VF of its own ({vfa[0]['hpa']}, {vfb[0]['hpa']})")
+        check(not rows_at(b, 0x1000_1000) or rows_at(b, 0x1000_1000)[0]["kind"] != "device",
+              "devio-b: the second UART is not passed through to it")
+
+    # 4. Presentation mode: F8, Next, Back, PgDn; the layout kept for the next run.
+    cfg = os.path.join(out, "config-present")
+    shutil.rmtree(cfg, ignore_errors=True)
+    run_gui(stepvisor, ["--scenario", "isolation"], f"""
+dump-state {out}/present0.json
+key F8
+wait 3
+dump-state {out}/present1.json
+click-item present-next
+dump-state {out}/present2.json
+click-item present-next
+dump-state {out}/present3.json
+screenshot {out}/present3.png
+click-item present-back
+dump-state {out}/present4.json
+key PageDown
+show vms
+dump-state {out}/present5.json
+""", out, "present", cfg)
+    p = [load(f"{out}/present{i}.json") for i in range(6)]
+    check(not p[0].get("presentation") and p[1].get("presentation"), "F8 turns presentation mode on")
+    check(p[1].get("font_size", 0) >= 1.5 * p[0].get("font_size", 99),
+          f"presentation mode scales the font ({p[0].get('font_size')} -> {p[1].get('font_size')})")
+    t0, t1 = panels(p[0]).get("Harts", {}).get("title_h", 0), panels(p[1]).get("Presentation", {}).get("title_h", 0)
+    check(t1 >= 1.5 * t0 > 0, f"... and the widgets (title bars {t0} -> {t1})")
+    pr = panels(p[1]).get("Presentation", {})
+    check(pr and pr["w"] >= 0.4 * W and pr["h"] >= 0.8 * H and "Harts" not in panels(p[1]),
+          f"the narration is a large panel ({pr.get('w')}x{pr.get('h')}), the debugger's panels are gone")
+    reached = [s.get("scenario", {}).get("reached") for s in p]
+    check(reached == [0, 0, 1, 2, 1, 2], f"Next, Next, Back, PgDn: checkpoints reached {reached}")
+    demo = demo_cycles(stepvisor, "isolation")
+    cyc = lambda s, i: s.get("scenario", {}).get("checkpoints", [{}] * 9)[i].get("cycle")
+    check(cyc(p[2], 0) == demo.get(1) and cyc(p[3], 1) == demo.get(2),
+          f"Next stops at the demo's checkpoints ({cyc(p[2], 0)}, {cyc(p[3], 1)} vs {demo.get(1)}, {demo.get(2)})")
+    check(cyc(p[4], 0) == demo.get(1) and cyc(p[4], 1) is None and cyc(p[5], 1) == demo.get(2),
+          "Back returns to checkpoint 1 of the same run, PgDn on to checkpoint 2 again")
+    check_png(f"{out}/present3.png", "presentation")
+    ini = os.path.join(cfg, "stepvisor", "gui.ini")
+    text = open(ini).read() if os.path.exists(ini) else ""
+    check("presentation=1" in text and "tab.Transitions=VMs" in text and "[Window][Presentation]" in text,
+          f"the layout was written to {ini}")
+    run_gui(stepvisor, ["--scenario", "isolation"], f"dump-state {out}/present6.json\n", out, "present-again", cfg)
+    again = load(f"{out}/present6.json")
+    check(again.get("presentation") and again.get("font_size") == p[1].get("font_size")
+          and panels(again).get("Transitions", {}).get("tab") == "VMs",
+          "the next run reads the layout back: presentation mode, its scale, the open tab")
+    check(again.get("settings_file") == ini, f"the layout file is {again.get('settings_file')}")
+
+    print(f"screenshots in {out}")
+    print(f"{len(gui_test.failures)} failure(s)")
+    return 1 if gui_test.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+// The VM overview tab: the VMs (hv's, or any hypervisor's as the hardware
+// shows them) with their share asked and got and their exits, and each hart
+// with the VM it runs and its guest interrupt file.
+#include "app.hpp"
+#include "isa/hex.hpp"
+
+namespace gui {
+
+namespace {
+
+void vm_table(App& a, const VmOverview& o) {
+    // Scrolled sideways when the panel is narrow (presentation mode), so no column is squeezed.
+    const ImGuiTableFlags f =
+        ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float row_h = ImGui::GetFrameHeight() + st.CellPadding.y * 2;
+    if (!ImGui::BeginTable("vms", 8, f, ImVec2(0, row_h * float(o.vms.size() + 1) + st.ScrollbarSize + 2))) return;
+    ImGui::TableSetupColumn("VM");
+    ImGui::TableSetupColumn("VMID");
+    ImGui::TableSetupColumn("state");
+    ImGui::TableSetupColumn("vCPUs x share");
+    ImGui::TableSetupColumn("share got");
+    ImGui::TableSetupColumn("exits");
+    ImGui::TableSetupColumn("exits/s");
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableHeadersRow();
+    for (size_t i = 0; i < o.vms.size(); ++i) {
+        const VmRow& v = o.vms[i];
+        ImGui::PushID(int(i));
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(v.title().c_str());
+        a.note_item("vm-row-" + std::to_string(i));
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("hgatp %s: %s, G-stage root at %s%s", isa::hex(v.hgatp).c_str(), v.mode.c_str(),
+                              isa::hex(v.root).c_str(),
+                              v.ram_kib ? (", " + std::to_string(v.ram_kib) + " KiB RAM at host " + isa::hex(v.ram_host)).c_str() : "");
+        ImGui::TableNextColumn();
+        ImGui::Text("%llu", (unsigned long long)v.vmid);
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(v.state().c_str());
+        if (v.stopped && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", v.stop_reason.c_str());
+        ImGui::TableNextColumn();
+        if (v.vcpus) ImGui::Text("%u x %u%%", v.vcpus, v.share_asked);
+        else ImGui::TextDisabled("-");
+        ImGui::TableNextColumn();
+        if (v.share_got >= 0) {
+            const float asked = float(v.vcpus * v.share_asked);
+            char label[32];
+            std::snprintf(label, sizeof label, "%.0f%%", v.share_got);
+            ImGui::ProgressBar(float(v.share_got) / std::max(100.0f, asked), ImVec2(ImGui::GetFontSize() * 4, 0), label);
+        } else {
+            ImGui::TextDisabled("-");
+        }
+        ImGui::TableNextColumn();
+        ImGui::Text("%llu", (unsigned long long)v.exits);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("%llu into the hypervisor (HS), %llu to the firmware (M); %llu entries",
+                              (unsigned long long)v.to_hypervisor, (unsigned long long)(v.exits - v.to_hypervisor),
+                              (unsigned long long)v.entries);
+        ImGui::TableNextColumn();
+        if (v.exits_per_s >= 0) ImGui::Text("%.0f", v.exits_per_s);
+        else ImGui::TextDisabled("-");
+        ImGui::TableNextColumn();
+        if (ImGui::SmallButton("map")) {
+            a.map_hgatp = v.hgatp;
+            a.show_tab("Memory map");
+        }
+        a.note_item("vm-map-" + std::to_string(i));
+        ImGui::PopID();
+    }
+    ImGui::EndTable();
+}
+
+void hart_table(const VmOverview& o) {
+    bool aia = false;
+    for (const auto& h : o.harts) aia = aia || h.geilen;
+    const ImGuiTableFlags f = ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit;
+    if (!ImGui::BeginTable("vmharts", aia ? 7 : 4, f)) return;
+    ImGui::TableSetupColumn("hart");
+    ImGui::TableSetupColumn("mode");
+    ImGui::TableSetupColumn("runs");
+    ImGui::TableSetupColumn("vCPU context (sscratch)");
+    if (aia) {
+        ImGui::TableSetupColumn("VGEIN");
+        ImGui::TableSetupColumn("hgeie / hgeip");
+        ImGui::TableSetupColumn("file's vCPU", ImGuiTableColumnFlags_WidthStretch);
+    }
+    ImGui::TableHeadersRow();
+    for (const auto& h : o.harts) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::Text("hart%u", h.hart);
+        ImGui::TableNextColumn();
+        badge(h.mode.c_str(), mode_color(h.mode_index));
+        ImGui::TableNextColumn();
+        if (h.vm) ImGui::TextUnformatted(o.vms[*h.vm].title().c_str());
+        else if (h.wfi) ImGui::TextDisabled("idle (WFI)");
+        else if (h.mode_index == 4) ImGui::TextDisabled("the firmware");
+        else if (h.mode_index == 0) ImGui::TextDisabled("a host process (U)");
+        else ImGui::TextDisabled("the hypervisor");
+        ImGui::TableNextColumn();
+        if (h.virt) ImGui::Text("%s", isa::hex(h.sscratch).c_str());
+        else ImGui::TextDisabled("-");
+        if (aia) {
+            ImGui::TableNextColumn();
+            if (!h.geilen) ImGui::TextDisabled("no files");
+            else if (h.vgein) ImGui::Text("file %u of %u", h.vgein, h.geilen);
+            else ImGui::TextDisabled("0 (none)");
+            ImGui::TableNextColumn();
+            ImGui::Text("%s / %s", isa::hex(h.hgeie).c_str(), isa::hex(h.hgeip).c_str());
+            ImGui::TableNextColumn();
+            if (h.file_owner.empty()) ImGui::TextDisabled("-");
+            else ImGui::TextUnformatted(h.file_owner.c_str());
+        }
+    }
+    ImGui::EndTable();
+}
+
+}  // namespace
+
+void draw_vm_overview(App& a) {
+    Session& s = a.s;
+    if (!s.h_enabled()) {
+        ImGui::TextDisabled("This machine has no H extension: no VMs.");
+        return;
+    }
+    VmOverview o = read_vm_overview(s);
+    a.vm_rates.sample(s);
+    a.vm_rates.apply(o);
+    if (o.vms.empty()) {
+        ImGui::TextDisabled("No VM entered yet (no xRET into V=1 in the event log).");
+    } else {
+        if (o.from_hv)
+            ImGui::TextDisabled("hv's VMs (its console), the harts under their hgatp (event log)");
+        else
+            ImGui::TextDisabled("each G-stage (hgatp) the harts entered");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("share got: time in V=1 under its hgatp, in %% of one hart; exits/s: per second of machine time.\n"
+                              "vCPUs and the share asked are what hv announced (per vCPU).");
+        if (o.window_s > 0) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("| rates over the last %.1f ms", o.window_s * 1e3);
+        }
+        vm_table(a, o);
+    }
+    ImGui::Spacing();
+    hart_table(o);
+}
+
+}  // namespace gui

@@ -1,0 +1,177 @@
+#include "vm_overview.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "isa/fields.hpp"
+#include "isa/hex.hpp"
+#include "ui/scenarios/hv_setup.hpp"
+
+namespace gui {
+
+namespace {
+
+// The same G-stage (MODE and root) whatever VMID the hart kept of the write.
+bool same_tables(uint64_t a, uint64_t b) {
+    return isa::atp::mode(a) == isa::atp::mode(b) && isa::atp::ppn(a) == isa::atp::ppn(b);
+}
+
+// VMID, root and MODE of the G-stage an hgatp names.
+void set_tables(VmRow& r, uint64_t hgatp) {
+    r.hgatp = hgatp;
+    r.vmid = isa::atp::vmid(hgatp);
+    if (auto l = isa::atp::layout(hgatp, true)) r.root = l->root;
+    const char* mode = isa::atp::mode_name(isa::atp::mode(hgatp), true);
+    r.mode = mode ? mode : "?";
+}
+
+}  // namespace
+
+std::string VmRow::title() const {
+    if (!label.empty()) return label + " '" + name + "'";
+    return "VMID " + std::to_string(vmid) + " (root " + isa::hex(root) + ")";
+}
+
+std::string VmRow::state() const {
+    if (stopped) return "stopped";
+    if (paused) return "paused";
+    if (harts.empty()) return entries ? "waiting" : "not entered yet";
+    std::string s = "on hart";
+    for (size_t i = 0; i < harts.size(); ++i) s += (i ? ", " : " ") + std::to_string(harts[i]);
+    return s;
+}
+
+VmOverview read_vm_overview(Session& s) {
+    VmOverview o;
+    emu::Machine& m = s.machine();
+    const emu::ExitIndex& ix = s.exit_index();
+    o.cycle = m.cycles();
+    for (const emu::VmTally& t : ix.vms()) {
+        VmRow r;
+        set_tables(r, t.hgatp);
+        r.entries = t.entries;
+        r.exits = t.exits;
+        r.to_hypervisor = t.to_hypervisor;
+        r.guest_cycles = ix.guest_cycles(t, [&m](unsigned h) { return m.hart(h).cycle; });
+        o.vms.push_back(r);
+    }
+    // hv's VMs, also those no hart entered yet, in hv's order.
+    std::vector<VmRow> hv_rows;
+    for (const auto& v : scen::hvsetup::parse_vms(s.hv_lines())) {
+        VmRow r;
+        for (auto it = o.vms.begin(); it != o.vms.end(); ++it)
+            if (same_tables(it->hgatp, v.hgatp)) {
+                r = *it;
+                o.vms.erase(it);
+                break;
+            }
+        if (!r.entries) set_tables(r, v.hgatp);
+        r.label = v.label;
+        r.name = v.name;
+        r.vcpus = v.vcpus;
+        r.share_asked = v.share;
+        r.ram_kib = v.ram_kib;
+        r.ram_host = v.host;
+        r.paused = v.paused;
+        r.stopped = v.stopped;
+        r.stop_reason = v.stop_reason;
+        hv_rows.push_back(r);
+    }
+    o.from_hv = !hv_rows.empty();
+    hv_rows.insert(hv_rows.end(), o.vms.begin(), o.vms.end());  // entered, but not announced by hv
+    o.vms = std::move(hv_rows);
+
+    for (unsigned i = 0; i < m.hart_count(); ++i) {
+        emu::Hart& h = m.hart(i);
+        HartRow hr;
+        hr.hart = i;
+        hr.mode = emu::priv_name(h.priv, h.virt, h.h_ext);
+        hr.mode_index = mode_of(h.priv, h.virt);
+        hr.virt = h.virt;
+        hr.wfi = h.wfi;
+        hr.hgatp = h.csr.hgatp;
+        hr.sscratch = h.csr.sscratch;
+        hr.geilen = h.geilen();
+        hr.vgein = unsigned((h.csr.hstatus & isa::hstatus::VGEIN) >> 12);
+        hr.hgeie = h.csr.hgeie;
+        hr.hgeip = h.csr.hgeip;
+        if (h.virt) {
+            for (size_t k = 0; k < o.vms.size(); ++k)
+                if (same_tables(o.vms[k].hgatp, h.csr.hgatp)) {
+                    hr.vm = k;
+                    o.vms[k].harts.push_back(i);
+                    break;
+                }
+        }
+        o.harts.push_back(hr);
+    }
+    return o;
+}
+
+void VmRates::sample(Session& s) {
+    emu::Machine& m = s.machine();
+    const uint64_t cycle = m.cycles();
+    if (!samples_.empty() && cycle < samples_.back().cycle) samples_.clear();  // went back, or reset
+    if (!samples_.empty() && cycle == samples_.back().cycle) return;
+    Sample now{cycle, {}};
+    const emu::ExitIndex& ix = s.exit_index();
+    for (const auto& t : ix.vms()) now.vm[t.hgatp] = {t.exits, ix.guest_cycles(t, [&m](unsigned h) { return m.hart(h).cycle; })};
+    samples_.push_back(std::move(now));
+    while (samples_.size() > 2 && samples_[1].cycle + kWindow <= cycle) samples_.pop_front();
+}
+
+void VmRates::apply(VmOverview& o) {
+    if (samples_.empty()) return;
+    const Sample& old = samples_.front();
+    if (old.cycle >= o.cycle) return;
+    const uint64_t span = o.cycle - old.cycle;
+    o.window_s = double(span) / double(emu::CycleModel::kHartHz);
+    for (auto& v : o.vms) {
+        auto it = old.vm.find(v.hgatp);
+        const uint64_t exits0 = it == old.vm.end() ? 0 : it->second.first;
+        const uint64_t cycles0 = it == old.vm.end() ? 0 : it->second.second;
+        v.exits_per_s = double(v.exits - std::min(v.exits, exits0)) / o.window_s;
+        v.share_got = 100.0 * double(v.guest_cycles - std::min(v.guest_cycles, cycles0)) / double(span);
+    }
+}
+
+std::string vm_overview_json(const VmOverview& o) {
+    nlohmann::ordered_json j;
+    j["from_hv"] = o.from_hv;
+    j["window_s"] = o.window_s;
+    auto& vms = j["vms"] = nlohmann::ordered_json::array();
+    for (const auto& v : o.vms) {
+        nlohmann::ordered_json r;
+        r["title"] = v.title();
+        r["label"] = v.label;
+        r["name"] = v.name;
+        r["hgatp"] = isa::hex(v.hgatp);
+        r["vmid"] = v.vmid;
+        r["root"] = isa::hex(v.root);
+        r["vcpus"] = v.vcpus;
+        r["share_asked"] = v.share_asked;
+        r["state"] = v.state();
+        r["harts"] = v.harts;
+        r["entries"] = v.entries;
+        r["exits"] = v.exits;
+        r["guest_cycles"] = v.guest_cycles;
+        r["share_got"] = v.share_got;
+        r["exits_per_s"] = v.exits_per_s;
+        vms.push_back(r);
+    }
+    auto& harts = j["harts"] = nlohmann::ordered_json::array();
+    for (const auto& h : o.harts) {
+        nlohmann::ordered_json r;
+        r["hart"] = h.hart;
+        r["mode"] = h.mode;
+        r["vm"] = h.vm ? nlohmann::ordered_json(*h.vm) : nlohmann::ordered_json(nullptr);
+        r["hgatp"] = isa::hex(h.hgatp);
+        r["geilen"] = h.geilen;
+        r["vgein"] = h.vgein;
+        r["hgeie"] = isa::hex(h.hgeie);
+        r["hgeip"] = isa::hex(h.hgeip);
+        harts.push_back(r);
+    }
+    return j.dump();
+}
+
+}  // namespace gui
