@@ -23,6 +23,19 @@ constexpr char kMagic[8] = {'S', 'T', 'E', 'P', 'V', 'S', 'N', 'P'};
 constexpr size_t kHeaderSize = 8 + 4 + 4 + 8 + 8;
 constexpr size_t kSlotBytes = kPageSize / 2 / 8;  // one bit per halfword slot
 
+// A string read from a snapshot, fit for a one-line message: bytes outside
+// printable ASCII as \xNN, cut after `max` characters.
+std::string printable(const std::string& s, size_t max = 200) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : s) {
+        if (out.size() >= max) return out + "...";
+        if (c >= 0x20 && c < 0x7f) out += char(c);
+        else out += std::string("\\x") + hex[c >> 4] + hex[c & 15];
+    }
+    return out;
+}
+
 uint64_t fnv(uint64_t h, const void* p, size_t n) {
     const auto* b = static_cast<const uint8_t*>(p);
     for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ull;
@@ -155,7 +168,7 @@ void Machine::restore_state(dev::StateIn& in) {
     for (const auto& w : bus_.devices()) {
         std::string name = in.str(64);
         auto blob = in.vec_up_to<uint8_t>(in.left());
-        if (name != w.device->name()) throw dev::StateError("device " + name + " where " + std::string(w.device->name()) + " is");
+        if (name != w.device->name()) throw dev::StateError("device " + printable(name) + " where " + std::string(w.device->name()) + " is");
         dev::StateIn d(blob);
         w.device->restore(d);
         d.expect_end(name.c_str());
@@ -170,7 +183,7 @@ void Machine::restore_state(dev::StateIn& in) {
     hart_steps_ = std::move(hart_steps);
     halted_ = halted;
     exit_code_ = code;
-    halt_reason_ = std::move(reason);
+    halt_reason_ = printable(reason, 4096);  // printed as one line
     retired_before_reset_ = retired;
     cycles_before_reset_ = cycles;
     reset_requested_ = reset_req;
@@ -270,7 +283,7 @@ void walk_memory(Machine& m, const uint8_t* p, size_t n, bool apply) {
     for (const auto& r : regions) {
         std::string name = in.str(64);
         const uint64_t size = in.u64();
-        if (name != r->name || size != r->size) throw dev::StateError("memory: region " + name + " differs");
+        if (name != r->name || size != r->size) throw dev::StateError("memory: region " + printable(name) + " differs");
         const uint64_t pages = in.u64();
         const uint64_t limit = (r->size + kPageSize - 1) / kPageSize;
         if (pages > limit) throw dev::StateError("memory: more pages than region " + name + " has");
@@ -399,7 +412,7 @@ void load_snapshot(Machine& m, const std::string& path) {
         dev::StateIn in(raw);
         const std::string fp = in.str(4096);
         if (fp != m.fingerprint())
-            throw SnapshotError(what + "made on another machine (" + fp + "; this one: " + m.fingerprint() + ")");
+            throw SnapshotError(what + "made on another machine (" + printable(fp, 4096) + "; this one: " + m.fingerprint() + ")");
         auto state = in.vec_up_to<uint8_t>(in.left());
         const uint64_t mem_len = in.u64();
         const uint8_t* mem = in.take(mem_len);

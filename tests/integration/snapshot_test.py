@@ -15,9 +15,11 @@ usage: snapshot_test.py STEPVISOR SBI_ELF HV_ELF
 """
 import os
 import re
+import struct
 import subprocess
 import sys
 import tempfile
+import zlib
 
 stepvisor, sbi, hv = sys.argv[1:4]
 machine = ["--isa", "rv64gch", "--bios", sbi, "--kernel", hv]
@@ -99,7 +101,21 @@ def bad(name, data, extra=()):
 
 
 good = open(snap, "rb").read()
+
+
+def reframed(payload):
+    """A snapshot file around payload, its CRC-32 and sizes right (the format in emu/snapshot.hpp)."""
+    z = zlib.compress(payload)
+    return good[:12] + struct.pack("<IQQ", zlib.crc32(payload), len(payload), len(z)) + z
+
+
+# The fingerprint (the payload's first string) with a newline and a terminal escape in it, as the input fuzzer found.
+payload = zlib.decompress(good[32:])
+fp_len = int.from_bytes(payload[:8], "little")
+odd_fp = payload[8:8 + 20] + b"\n\x1b[31m"
 cases = {
+    "control bytes in the fingerprint": (reframed(len(odd_fp).to_bytes(8, "little") + odd_fp + payload[8 + fp_len:]),
+                                         "another machine (harts=1 ram=262144K \\x0a\\x1b[31m; this one"),
     "truncated": (good[:len(good) // 2], "truncated"),
     "flipped": (good[:len(good) // 2] + bytes([good[len(good) // 2] ^ 0x40]) + good[len(good) // 2 + 1:], "corrupt"),
     "version": (good[:8] + (99).to_bytes(4, "little") + good[12:], "version 99"),
