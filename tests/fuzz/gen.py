@@ -12,7 +12,11 @@ mixes instructions drawn from isa/instructions.def with random operands
 (every CSR number, SYSTEM and H instructions, AMOs and LR/SC, FP with any
 rounding mode), random compressed parcels, misaligned and faulting
 accesses, accesses to every device's registers with random widths and
-values, and self-modifying code with and without FENCE.I. A hart whose
+values, and self-modifying code with and without FENCE.I. Machines come
+with 1-4 harts, Sstc on or off, and the PLIC or the AIA (--aia aplic or
+aplic-imsic: the interrupt files and APLIC domains set up at random, the
+*iselect/*ireg registers, *topei claims, hvictl and the APLIC and IMSIC
+registers at random widths in the stream). A hart whose
 handler has counted enough traps reports pass through tohost.
 
 The stream is a list of units; `--keep` selects some of them by index, so a
@@ -45,6 +49,18 @@ S_TRAPS = 1500
 # Device windows (emu/machine.hpp) and how far into each an access may go.
 DEVICES = [(0x100000, 0x1000), (0x2000000, 0x10000), (0xc000000, 0x600000), (0x10000000, 0x100),
            (0x10001000, 0x100), (0x10010000, 0x5000), (0x1000, 0x1000), (TOHOST, 0x100)]
+# With --aia (emu/machine.hpp map, devices/aplic.hpp, devices/imsic.hpp): the
+# APLIC's M and S domains, the IMSICs' M-level pages and S-level pages (each
+# hart's S page followed by its guest pages).
+APLIC_M, APLIC_S, IMSIC_M, IMSIC_S = 0xc000000, 0xd000000, 0x24000000, 0x28000000
+APLIC_REGS = [0x0, 0x4, 0x8, 0x100, 0x180, 0x1bc0, 0x1bc4, 0x1bc8, 0x1bcc, 0x1c00, 0x1c04, 0x1cdc, 0x1d00, 0x1ddc,
+              0x1e00, 0x1e04, 0x1edc, 0x1f00, 0x1fdc, 0x2000, 0x2004, 0x3000, 0x3004, 0x3008, 0x3100]
+APLIC_IDC = [0x00, 0x04, 0x08, 0x18, 0x1c]      # idelivery iforce ithreshold topi claimi, 32 bytes a hart
+# *iselect numbers: major priorities (iprio0..15), eidelivery, eithreshold and the reserved 0x71/0x73..0x7f,
+# eip0..63, eie0..63 (odd ones reserved on RV64), and some beyond.
+ISELECTS = list(range(0x30, 0x40)) + list(range(0x70, 0x100)) + [0, 0x2f, 0x40, 0x100, 0xfff]
+AIA_CSRS = [0x308, 0x309, 0x607, 0x608, 0x609, 0x646, 0x647, 0x35c, 0x15c, 0x25c, 0xfb0, 0xdb0, 0xeb0, 0xe12,
+            0x30c, 0x60c, 0x10c, 0x600]        # mvien mvip hgeie hvien hvictl hviprio1/2 *topei *topi hgeip, stateen0s, hstatus
 BASE_REGS = [5, 6, 7, 8, 9]   # t0-t2, s0, s1: bases for loads, stores and AMOs
 T5, T6 = 30, 31               # the handlers' scratch registers
 
@@ -87,6 +103,10 @@ def sw(rs2, rs1, imm): return s_type(0x23, 2, rs1, rs2, imm)
 def add(rd, rs1, rs2): return r_type(0x33, rd, 0, rs1, rs2, 0)
 def csrrw(rd, csr, rs1): return i_type(0x73, rd, 1, rs1, csr)
 def csrrs(rd, csr, rs1): return i_type(0x73, rd, 2, rs1, csr)
+def csrrc(rd, csr, rs1): return i_type(0x73, rd, 3, rs1, csr)
+WIDTH_F3 = {1: 0, 2: 1, 4: 2, 8: 3}
+def load(width, rd, rs1, unsigned=False): return i_type(0x03, rd, WIDTH_F3[width] | 4 * (unsigned and width < 8), rs1, 0)
+def store(width, rs2, rs1): return s_type(0x23, WIDTH_F3[width], rs1, rs2, 0)
 def csrr(rd, csr): return csrrs(rd, csr, 0)
 def csrw(csr, rs1): return csrrw(0, csr, rs1)
 
@@ -240,6 +260,15 @@ class Program:
         self.image = bytearray(STREAM - RAM)
         self.units = self.make_stream()
         self.keep = keep
+        # Choices added since: drawn from a generator of their own, and their
+        # units after the others, so that earlier seeds (and the reproducers
+        # kept as SEED UNITS) still make the programs they made.
+        self.x = x = random.Random(f"aia:{seed}")
+        self.aia = x.choice(["none", "none", "aplic", "aplic-imsic", "aplic-imsic"])
+        self.aia_guests = x.choice([0, 1, 7, 7]) if self.aia == "aplic-imsic" and self.h else 7
+        self.devices = DEVICES + self.aia_windows()
+        self.units += [self.device_access() if x.random() < 0.6 else self.aia_csr_access()
+                       for _ in range(x.randrange(10, 60))]
 
     def options(self):
         o = ["--mem", "16M"]
@@ -253,7 +282,22 @@ class Program:
             o += ["--demo-devices"]
         if self.no_tlb:
             o += ["--no-tlb"]
+        if self.aia != "none":
+            o += ["--aia", self.aia]
+        if self.aia_guests != 7:
+            o += ["--aia-guests", str(self.aia_guests)]
         return o
+
+    def aia_windows(self):
+        """(base, size) of the AIA devices the machine has."""
+        if self.aia == "none":
+            return []
+        aplic = 0x4000 + ((32 * self.harts + 0x3fff) & ~0x3fff)
+        w = [(APLIC_M, aplic), (APLIC_S, aplic)]
+        if self.aia == "aplic-imsic":
+            guest_bits = (self.aia_guests).bit_length() if self.h else 0   # ceil(log2(GEILEN + 1))
+            w += [(IMSIC_M, 0x1000 * self.harts), (IMSIC_S, (0x1000 << guest_bits) * self.harts)]
+        return w
 
     # -- the stream
 
@@ -310,6 +354,76 @@ class Program:
         else:
             v = r.choice([0, r.getrandbits(64), RAM + MEM - 8, RAM + MEM, STREAM + r.randrange(0x1000), PT_BASE])
         return li(reg, v)
+
+    def device_access(self):
+        """A load or store of any width at a device register (or near one), with a random or telling value."""
+        x = self.x
+        aia = self.aia_windows()
+        base, size = x.choice(aia) if aia and x.random() < 0.6 else x.choice(self.devices)
+        if base in (APLIC_M, APLIC_S) and x.random() < 0.8:
+            off = x.choice(APLIC_REGS + [0x4 * x.randrange(1, 97), 0x3004 + 4 * x.randrange(96),
+                                         0x4000 + 32 * x.randrange(self.harts) + x.choice(APLIC_IDC)])
+        elif base in (IMSIC_M, IMSIC_S) and x.random() < 0.8:
+            off = x.randrange(size) & ~0xfff | x.choice([0, 4, 8, 0xffc])   # seteipnum_le, _be, beyond
+        else:
+            off = x.randrange(size)
+        width = x.choice([1, 2, 4, 4, 8])
+        off &= ~(width - 1) if x.random() < 0.85 else ~0
+        value = x.choice([x.randrange(64), x.randrange(2048), x.getrandbits(32), x.getrandbits(64), 0, (1 << 64) - 1,
+                          (1 << 8) | (1 << 2) | 0x80000000, x.randrange(8), 1 << x.randrange(64)])
+        seq = li(12, base + off)
+        if x.random() < 0.55:
+            return seq + li(13, value) + [store(width, 13, 12)]
+        return seq + [load(width, 13, 12, x.random() < 0.5)]
+
+    def aia_csr_access(self):
+        """An *iselect write then an access to its *ireg, or an AIA CSR written or read (claims through *topei)."""
+        x = self.x
+        seq = []
+        if x.random() < 0.6:
+            select, reg = x.choice([(0x350, 0x351), (0x150, 0x151), (0x250, 0x251)])
+            seq += li(12, x.choice(ISELECTS) if x.random() < 0.9 else x.getrandbits(64)) + [csrw(select, 12)]
+            csr = reg
+        else:
+            csr = x.choice(AIA_CSRS)
+        value = x.choice([0, 1, (1 << 64) - 1, x.getrandbits(64), x.getrandbits(12), 1 << x.randrange(64),
+                          x.randrange(64) << 12])
+        seq += li(13, value)
+        return seq + [x.choice([csrrw, csrrs, csrrc])(x.choice([0, 14]), csr, x.choice([0, 13]))]
+
+    def aia_setup(self):
+        """M-mode: the interrupt files and the APLIC domains sometimes set up to deliver (x's draws)."""
+        x = self.x
+        if self.aia == "none":
+            return []
+        code = []
+        csr = lambda num, value: li(T5, value) + [csrw(num, T5)]
+        # mstateen0 and hstateen0: CSRIND (60), AIA (59), IMSIC (58), mostly on; SE0 (63) too
+        on = (1 << 63) | (7 << 58)
+        code += csr(0x30c, on if x.random() < 0.8 else x.getrandbits(64))
+        if self.h:
+            code += csr(0x60c, on if x.random() < 0.7 else x.getrandbits(64))
+            code += csr(0x600, (x.randrange(self.aia_guests + 2) << 12) | (1 << 7) * x.randrange(2))  # VGEIN, SPV
+            code += csr(0x607, x.getrandbits(8) << 1)                          # hgeie
+        if self.aia == "aplic-imsic":
+            for select, reg in [(0x350, 0x351), (0x150, 0x151)] + ([(0x250, 0x251)] if self.h else []):
+                if x.random() < 0.7:
+                    code += csr(select, 0x70) + csr(reg, 1)                  # eidelivery on
+                    code += csr(select, 0x72) + csr(reg, x.choice([0, 0, x.randrange(64)]))   # eithreshold
+                    code += csr(select, 0xc0) + csr(reg, x.getrandbits(64))   # eie0..63
+                    code += csr(select, 0x80) + csr(reg, x.getrandbits(64) * (x.random() < 0.3))   # eip0..63
+        for dom in (APLIC_M, APLIC_S):
+            if x.random() < 0.6:
+                put = lambda off, value: li(T6, dom + off) + li(T5, value) + [sw(T5, T6, 0)]
+                for _ in range(x.randrange(1, 5)):   # a source: its mode, its target (hart, guest, EIID), enabled
+                    src = x.randrange(1, 97)
+                    code += put(4 * src, x.randrange(8))                                          # sourcecfg
+                    code += put(0x3000 + 4 * src, (x.randrange(self.harts) << 18) | (x.randrange(2) << 12) |
+                                x.randrange(64))                                                  # target
+                    code += put(0x1edc, src)                                                      # setienum
+                # domaincfg: IE, and DM (MSI delivery) when there are IMSICs
+                code += put(0, 0x80000000 | (1 << 8) | (4 if self.aia == "aplic-imsic" else 0))
+        return code
 
     def compressed(self):
         r = self.rng
@@ -406,6 +520,7 @@ class Program:
         mstatus |= mpp << 11
         if self.entry in ("VS", "VU"):
             mstatus |= 1 << 39                                  # MPV
+        code += self.aia_setup()
         code += csr(0x300, mstatus)
         for reg in BASE_REGS:
             code += self.rebase_reg(reg)
