@@ -25,13 +25,12 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "integration")]
 import gen  # noqa: E402
+import sanitizer  # noqa: E402
 
 DOCUMENTED = {0, 1, 3, 4}
-SANITIZER = re.compile(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer")
-SAN_ENV = {"ASAN_OPTIONS": "abort_on_error=0:detect_leaks=0:allocator_may_return_null=1",
-           "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
 
 
 class Fuzzer:
@@ -39,7 +38,7 @@ class Fuzzer:
         self.a = a
         self.table, self.csrs = gen.read_table(a.table), gen.read_csrs(a.csrs)
         self.work = tempfile.mkdtemp(prefix="stepvisor-fuzz-")
-        self.env = dict(os.environ, **SAN_ENV)
+        self.env = dict(os.environ)
         self.findings = []
         self.programs = self.instructions = 0
 
@@ -55,7 +54,7 @@ class Fuzzer:
 
     def classify(self, rc, out, err):
         """The finding's class, or None for a documented outcome."""
-        if SANITIZER.search(err):
+        if sanitizer.report(err):
             return "sanitizer"
         if rc is None:
             return "hang"
@@ -102,7 +101,7 @@ class Fuzzer:
             m = re.match(r"(fuzz-\d+\.elf)\s+(PASS|FAIL)\s+(\d+)\s+[\d.]+\s*(.*)", line)
             if m:
                 rows[m.group(1)] = (m.group(2), int(m.group(3)), m.group(4))
-        batch_ok = rc in (0, 1) and not SANITIZER.search(err) and len(rows) == len(progs)
+        batch_ok = rc in (0, 1) and not sanitizer.report(err) and len(rows) == len(progs)
         found = []
         if not batch_ok:
             # Which program it was: each on its own.
@@ -142,8 +141,7 @@ class Fuzzer:
     def reproducer(self, prog, keep):
         opts = " ".join(prog.options() + self.limits())
         k = ",".join(map(str, keep))
-        here = os.path.dirname(os.path.abspath(__file__))
-        return (f"python3 {os.path.relpath(os.path.join(here, 'gen.py'))} --def {self.a.table} --csrs {self.a.csrs} "
+        return (f"python3 {os.path.relpath(os.path.join(HERE, 'gen.py'))} --def {self.a.table} --csrs {self.a.csrs} "
                 f"--seed {prog.seed} --keep '{k}' --out repro && stepvisor run {opts} repro/fuzz-{prog.seed}.elf")
 
     def report(self, prog, cls, detail, keep=None):

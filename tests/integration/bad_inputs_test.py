@@ -6,7 +6,11 @@ must give: the exit code, a fragment of its one-line message, and no runaway.
 Each runs with its address space capped, so a file read without bound fails
 fast, and with a generous time bound that only a hang would exceed.
 
-usage: bad_inputs_test.py STEPVISOR PASS SPIN VFSPAM
+On a sanitizer build (--sanitized) ASan's hard_rss_limit_mb takes the
+place of the address-space cap (ASan reserves terabytes of shadow), and a
+sanitizer report in any row fails it.
+
+usage: bad_inputs_test.py STEPVISOR PASS SPIN VFSPAM [--sanitized]
 """
 import os
 import resource
@@ -17,7 +21,11 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sanitizer  # noqa: E402
+
 stepvisor, pass_elf, spin, vfspam = sys.argv[1:5]
+sanitized = "--sanitized" in sys.argv[5:]
 tmp = tempfile.mkdtemp(prefix="stepvisor-bad-inputs-")
 AS_LIMIT = 3 << 30         # address space: RAM (256M) and the program, with room to spare
 RSS_LIMIT_KB = 600 << 10   # resident memory: a tenth of what an unbounded read reaches in the time bound
@@ -135,7 +143,13 @@ ROWS = [
 
 
 def limit_address_space():
-    resource.setrlimit(resource.RLIMIT_AS, (AS_LIMIT, AS_LIMIT))
+    if not sanitized:
+        resource.setrlimit(resource.RLIMIT_AS, (AS_LIMIT, AS_LIMIT))
+
+
+child_env = dict(os.environ)
+if sanitized:
+    child_env["ASAN_OPTIONS"] = child_env.get("ASAN_OPTIONS", "") + f":hard_rss_limit_mb={AS_LIMIT >> 20}"
 
 
 def run_row(argv, stdin, seconds):
@@ -144,7 +158,8 @@ def run_row(argv, stdin, seconds):
     with tempfile.TemporaryFile() as fout, tempfile.TemporaryFile() as ferr:
         t0 = time.monotonic()
         wrap = ["xvfb-run", "-a"] if argv[0] == "gui" and "--exit-after-script" in argv else []
-        p = subprocess.Popen([*wrap, stepvisor, *argv], stdin=fin, stdout=fout, stderr=ferr, preexec_fn=limit_address_space)
+        p = subprocess.Popen([*wrap, stepvisor, *argv], stdin=fin, stdout=fout, stderr=ferr, env=child_env,
+                             preexec_fn=limit_address_space)
         rc, rss = None, 0
         while time.monotonic() - t0 < seconds:
             pid, status, ru = os.wait4(p.pid, os.WNOHANG)
@@ -213,9 +228,12 @@ for name, argv, stdin, want_rc, fragment, seconds in ROWS:
         rc, out, err, rss, took = run_row(argv, stdin, seconds)
     err_lines = [l for l in err.splitlines() if l.strip()]
     found = fragment in err or (want_rc == 1 and fragment in out) or (want_rc in (0, 3) and fragment in out)
-    ok = rc == want_rc and found and (want_rc in (0, 1, 3) or len(err_lines) == 1) and rss <= RSS_LIMIT_KB
+    ok = (rc == want_rc and found and (want_rc in (0, 1, 3) or len(err_lines) == 1) and rss <= RSS_LIMIT_KB
+          and not sanitizer.report(err))
     if rc is None:
         detail = f"no answer within {seconds} s"
+    elif sanitizer.report(err):
+        detail = f"rc={rc}, {sanitizer.report(err)}"
     else:
         detail = f"rc={rc} (want {want_rc}), {took:.1f} s, peak RSS {rss >> 10} MiB, stderr={err[-300:]!r}"
     print(("ok   " if ok else "FAIL ") + name + ("" if ok else "\n  " + detail))
