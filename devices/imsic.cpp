@@ -90,18 +90,24 @@ bool ImsicWindow::read(uint64_t offset, unsigned size, uint64_t& value) {
     return true;
 }
 
-bool ImsicWindow::write(uint64_t offset, unsigned size, uint64_t value) {
-    if (size != 4 || offset % 4 || offset >= this->size()) return false;
-    const uint64_t page = offset / Imsics::kPage, reg = offset % Imsics::kPage;
-    unsigned hart, index;
+bool ImsicWindow::file_at(uint64_t offset, unsigned& hart, unsigned& index) const {
+    if (offset >= size()) return false;
+    const uint64_t page = offset / Imsics::kPage;
     if (machine_) {
         hart = unsigned(page), index = 0;
-    } else {
-        const uint64_t per_hart = imsics_.s_stride() / Imsics::kPage;
-        hart = unsigned(page / per_hart);
-        index = 1 + unsigned(page % per_hart);  // S file, then guest 1..
-        if (index > 1 + imsics_.geilen()) return true;  // a page with no file: read-only zeros
+        return true;
     }
+    const uint64_t per_hart = imsics_.s_stride() / Imsics::kPage;
+    hart = unsigned(page / per_hart);
+    index = 1 + unsigned(page % per_hart);  // S file, then guest 1..
+    return index <= 1 + imsics_.geilen();
+}
+
+bool ImsicWindow::write(uint64_t offset, unsigned size, uint64_t value) {
+    if (size != 4 || offset % 4 || offset >= this->size()) return false;
+    const uint64_t reg = offset % Imsics::kPage;
+    unsigned hart, index;
+    if (!file_at(offset, hart, index)) return true;  // a page with no file: read-only zeros
     uint32_t id = uint32_t(value);
     if (reg == 4) id = __builtin_bswap32(id);  // seteipnum_be
     else if (reg != 0) return true;

@@ -94,6 +94,9 @@ public:
     uint64_t size() const { return machine_ ? imsics_.m_window() : imsics_.s_window(); }
     bool read(uint64_t offset, unsigned size, uint64_t& value) override;
     bool write(uint64_t offset, unsigned size, uint64_t value) override;
+    // The file whose page holds `offset`: its hart and Imsics::file index
+    // (0 M level, 1 S level, 1 + g guest g); false for a page with no file.
+    bool file_at(uint64_t offset, unsigned& hart, unsigned& index) const;
     // Every file's state is saved once, with the machine-level window.
     void save(StateOut& out) const override { if (machine_) imsics_.save(out); }
     void restore(StateIn& in) override { if (machine_) imsics_.restore(in); }

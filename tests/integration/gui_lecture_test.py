@@ -10,7 +10,9 @@
 2. cpu-shares: the share each VM got over a window of machine time, against
    the share the lecture's VMs ask for (hv's cap, within the slack of a window);
 3. devices: the pass-through UART at GPA 0x1000_1000 onto the machine's own
-   page and a virtual function's page at GPA 0x1000_2000 (hv/README.md);
+   page and a virtual function's page at GPA 0x1000_2000 (hv/README.md); on
+   the AIA, each hart's guest interrupt file (hstatus.VGEIN) and the VM whose
+   G-stage maps that file's page, at QEMU virt's IMSIC addresses;
 4. presentation mode: F8 scales every font and widget and shows the
    narration as a large panel; Next and Back (buttons and PgDn) move between
    checkpoints, reached at the cycles `stepvisor demo NAME` narrates; the
@@ -194,6 +196,42 @@ dump-state {out}/devices.json
             check(vfa[0]["hpa"] != vfb[0]["hpa"], f"each VM has a VF of its own ({vfa[0]['hpa']}, {vfb[0]['hpa']})")
         check(not rows_at(b, 0x1000_1000) or rows_at(b, 0x1000_1000)[0]["kind"] != "device",
               "devio-b: the second UART is not passed through to it")
+
+    # 3b. cpu-shares on the AIA: each hart's guest interrupt file and whose it is. The
+    # S-level IMSIC pages as QEMU 7.2 virt lays them out: hart h's at 0x2800_0000 +
+    # h * 2^guest_index_bits pages, its guest file g g pages further, guest_index_bits =
+    # ceil(log2(GEILEN + 1)) = 3 for --aia-guests' default of 7; hv maps a vCPU's file
+    # at the guest's IMSIC page, GPA 0x2800_0000 (hv/README.md).
+    run_gui(stepvisor, ["--scenario", "cpu-shares", "--aia", "aplic-imsic"], f"""
+until checkpoint
+until checkpoint
+until checkpoint
+show vms
+dump-state {out}/aia.json
+screenshot {out}/aia.png
+""", out, "aia", os.path.join(out, "config-aia"))
+    st = load(f"{out}/aia.json")
+    vo = st.get("vm_overview", {})
+    check(vo.get("harts") and all(h["geilen"] == 7 for h in vo["harts"]), "aia: GEILEN 7 on every hart")
+    stride = 8 * PAGE
+    titles = [v["title"] for v in vo.get("vms", [])]
+    files = {}
+    for mm in st.get("memory_maps", []):
+        for r in mm["rows"]:
+            if r["kind"] == "device" and 0x2800_0000 <= int(r["gpa"], 16) < 0x2900_0000:
+                off = int(r["hpa"], 16) - 0x2800_0000
+                hart, g = off // stride, off % stride // PAGE
+                check(r.get("imsic_hart") == hart and r.get("imsic_index") == g + 1 and g >= 1,
+                      f"aia: {mm['title']}'s page at {r['gpa']} is hart {hart}'s guest file {g} ({r})")
+                files[(hart, g)] = mm["title"]
+    check(files, f"aia: the VMs' G-stages map guest files ({files})")
+    in_guest = [h for h in vo.get("harts", []) if h["mode"] in ("VS", "VU")]
+    check(in_guest, "aia: a hart runs a guest")
+    for h in in_guest:
+        vm = titles[h["vm"]] if h["vm"] is not None else None
+        check(h["vgein"] >= 1 and files.get((h["hart"], h["vgein"])) == vm and h["file_owner"].startswith(str(vm)),
+              f"aia: hart {h['hart']} in {vm}: VGEIN {h['vgein']} selects the file its G-stage maps ({h['file_owner']!r})")
+    check_png(f"{out}/aia.png", "aia")
 
     # 4. Presentation mode: F8, Next, Back, PgDn; the layout kept for the next run.
     cfg = os.path.join(out, "config-present")

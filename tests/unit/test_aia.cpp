@@ -85,6 +85,15 @@ TEST_CASE("imsic pages: seteipnum_le/_be set pending bits in the file the CSRs r
     for (unsigned i = 0; i < 7; ++i) CHECK(im5.file(0, i).eip[0] == 0);
     REQUIRE(s5.write(0x5000, 4, 3));  // guest 5
     CHECK(im5.file(0, 6).eip[0] == 8);
+
+    // Which file a page is (QEMU virt's layout above): hart, then S or guest g.
+    unsigned hart = 9, index = 9;
+    CHECK(s.file_at(0x4000 + 2 * 0x1000 + 0x10, hart, index));
+    CHECK((hart == 1 && index == 3));
+    CHECK(m.file_at(0x1000, hart, index));
+    CHECK((hart == 1 && index == 0));
+    CHECK(!s5.file_at(0x6000, hart, index));
+    CHECK(!s.file_at(0x8000, hart, index));
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "devices/imsic.hpp"
 #include "inspect.hpp"
 #include "isa/fields.hpp"
 #include "isa/hex.hpp"
@@ -60,6 +61,29 @@ struct Builder {
         add(MapRow::Hole, at, b, "");
     }
 
+    // Each page of an IMSIC on a row of its own, named by its file.
+    void imsic_pages(MapRow row, const PtRange& r, const dev::ImsicWindow& w, uint64_t base) {
+        const std::string name = row.what;
+        mm.mapped += r.size;
+        for (uint64_t off = 0; off < r.size; off += dev::Imsics::kPage) {
+            row.gpa = r.va + off;
+            row.hpa = row.hpa_min = r.pa + off;
+            row.hpa_end = row.hpa + dev::Imsics::kPage;
+            row.size = dev::Imsics::kPage;
+            row.leaves = 1;
+            unsigned hart = 0, index = 0;
+            row.what = name;
+            row.imsic_hart = -1;
+            if (w.file_at(row.hpa - base, hart, index)) {
+                row.imsic_hart = int(hart);
+                row.imsic_index = index;
+                row.what += ": hart " + std::to_string(hart) +
+                            (index == 0 ? " M file" : index == 1 ? " S file" : " guest file " + std::to_string(index - 1));
+            }
+            mm.rows.push_back(row);
+        }
+    }
+
     void mapped(const PtRange& r) {
         MapRow row;
         row.gpa = r.va;
@@ -76,6 +100,7 @@ struct Builder {
                 if (r.pa >= d.base && r.pa < d.base + d.size) {
                     row.kind = MapRow::Device;
                     row.what = std::string(d.device->name());
+                    if (auto* w = dynamic_cast<dev::ImsicWindow*>(d.device)) return imsic_pages(row, r, *w, d.base);
                 }
         }
         if (mm.ram_size && row.kind == MapRow::Ram && r.va >= mm.ram_gpa + mm.ram_size) {
@@ -153,6 +178,10 @@ std::string memory_map_json(const MemoryMap& mm) {
             o["scattered"] = r.scattered;
             o["hpa_min"] = isa::hex(r.hpa_min);
             o["hpa_end"] = isa::hex(r.hpa_end);
+            if (r.imsic_hart >= 0) {
+                o["imsic_hart"] = r.imsic_hart;
+                o["imsic_index"] = r.imsic_index;
+            }
         }
         o["what"] = r.what;
         rows.push_back(o);

@@ -26,7 +26,10 @@ struct MapRow {
     uint64_t hpa_min = 0, hpa_end = 0;
     uint8_t flags = 0;     // the leaves' R W X U (mapped rows)
     unsigned leaves = 0;
-    std::string what;      // "RAM", "device uart1", "ram (host region)", ...
+    std::string what;      // the host region's or device's name, ...
+    // A page of an IMSIC: whose file it is (dev::ImsicWindow::file_at).
+    int imsic_hart = -1;
+    unsigned imsic_index = 0;  // 0 M level, 1 S level, 1 + g guest file g
 };
 const char* map_kind_name(MapRow::Kind k);
 

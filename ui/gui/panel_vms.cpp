@@ -8,13 +8,17 @@ namespace gui {
 
 namespace {
 
+// A table of `rows` rows and a header, with room for its horizontal scroll bar.
+float table_height(size_t rows) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    return (ImGui::GetFrameHeight() + st.CellPadding.y * 2) * float(rows + 1) + st.ScrollbarSize + 2;
+}
+
 void vm_table(App& a, const VmOverview& o) {
     // Scrolled sideways when the panel is narrow (presentation mode), so no column is squeezed.
     const ImGuiTableFlags f =
         ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
-    const ImGuiStyle& st = ImGui::GetStyle();
-    const float row_h = ImGui::GetFrameHeight() + st.CellPadding.y * 2;
-    if (!ImGui::BeginTable("vms", 8, f, ImVec2(0, row_h * float(o.vms.size() + 1) + st.ScrollbarSize + 2))) return;
+    if (!ImGui::BeginTable("vms", 8, f, ImVec2(0, table_height(o.vms.size())))) return;
     ImGui::TableSetupColumn("VM");
     ImGui::TableSetupColumn("VMID");
     ImGui::TableSetupColumn("state");
@@ -75,16 +79,17 @@ void vm_table(App& a, const VmOverview& o) {
 void hart_table(const VmOverview& o) {
     bool aia = false;
     for (const auto& h : o.harts) aia = aia || h.geilen;
-    const ImGuiTableFlags f = ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit;
-    if (!ImGui::BeginTable("vmharts", aia ? 7 : 4, f)) return;
+    const ImGuiTableFlags f =
+        ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
+    if (!ImGui::BeginTable("vmharts", aia ? 7 : 4, f, ImVec2(0, table_height(o.harts.size())))) return;
     ImGui::TableSetupColumn("hart");
     ImGui::TableSetupColumn("mode");
     ImGui::TableSetupColumn("runs");
-    ImGui::TableSetupColumn("vCPU context (sscratch)");
+    ImGui::TableSetupColumn("sscratch");
     if (aia) {
         ImGui::TableSetupColumn("VGEIN");
         ImGui::TableSetupColumn("hgeie / hgeip");
-        ImGui::TableSetupColumn("file's vCPU", ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableSetupColumn("that file mapped in", ImGuiTableColumnFlags_WidthStretch);
     }
     ImGui::TableHeadersRow();
     for (const auto& h : o.harts) {
@@ -102,16 +107,23 @@ void hart_table(const VmOverview& o) {
         ImGui::TableNextColumn();
         if (h.virt) ImGui::Text("%s", isa::hex(h.sscratch).c_str());
         else ImGui::TextDisabled("-");
+        if (h.virt && ImGui::IsItemHovered())
+            ImGui::SetTooltip("the vCPU's context: hv and KVM keep its address in sscratch while the guest runs");
         if (aia) {
             ImGui::TableNextColumn();
             if (!h.geilen) ImGui::TextDisabled("no files");
-            else if (h.vgein) ImGui::Text("file %u of %u", h.vgein, h.geilen);
+            else if (h.vgein) ImGui::Text("%u of %u", h.vgein, h.geilen);
             else ImGui::TextDisabled("0 (none)");
             ImGui::TableNextColumn();
             ImGui::Text("%s / %s", isa::hex(h.hgeie).c_str(), isa::hex(h.hgeip).c_str());
             ImGui::TableNextColumn();
             if (h.file_owner.empty()) ImGui::TextDisabled("-");
             else ImGui::TextUnformatted(h.file_owner.c_str());
+            if (!h.file_owners.empty() && ImGui::IsItemHovered()) {
+                std::string all = "guest files of hart" + std::to_string(h.hart) + " mapped into a VM's G-stage:";
+                for (const auto& [g, who] : h.file_owners) all += "\n  file " + std::to_string(g) + ": " + who;
+                ImGui::SetTooltip("%s", all.c_str());
+            }
         }
     }
     ImGui::EndTable();

@@ -4,6 +4,7 @@
 
 #include "isa/fields.hpp"
 #include "isa/hex.hpp"
+#include "memory_map.hpp"
 #include "ui/scenarios/hv_setup.hpp"
 
 namespace gui {
@@ -22,6 +23,21 @@ void set_tables(VmRow& r, uint64_t hgatp) {
     if (auto l = isa::atp::layout(hgatp, true)) r.root = l->root;
     const char* mode = isa::atp::mode_name(isa::atp::mode(hgatp), true);
     r.mode = mode ? mode : "?";
+}
+
+// Which VM's G-stage maps each guest interrupt file's page.
+void guest_file_owners(emu::Machine& m, VmOverview& o) {
+    bool files = false;
+    for (const auto& h : o.harts) files = files || h.geilen;
+    if (!files) return;
+    for (const auto& v : o.vms)
+        for (const auto& r : read_memory_map(m, v.hgatp, &v).rows)
+            if (r.imsic_hart >= 0 && size_t(r.imsic_hart) < o.harts.size() && r.imsic_index >= 2)
+                o.harts[size_t(r.imsic_hart)].file_owners[r.imsic_index - 1] = v.title() + " at GPA " + isa::hex(r.gpa);
+    for (auto& h : o.harts) {
+        auto it = h.file_owners.find(h.vgein);
+        if (it != h.file_owners.end()) h.file_owner = it->second;
+    }
 }
 
 }  // namespace
@@ -104,6 +120,7 @@ VmOverview read_vm_overview(Session& s) {
         }
         o.harts.push_back(hr);
     }
+    guest_file_owners(m, o);
     return o;
 }
 
@@ -169,6 +186,9 @@ std::string vm_overview_json(const VmOverview& o) {
         r["vgein"] = h.vgein;
         r["hgeie"] = isa::hex(h.hgeie);
         r["hgeip"] = isa::hex(h.hgeip);
+        r["file_owner"] = h.file_owner;
+        auto& owners = r["file_owners"] = nlohmann::ordered_json::object();
+        for (const auto& [g, who] : h.file_owners) owners[std::to_string(g)] = who;
         harts.push_back(r);
     }
     return j.dump();

@@ -51,8 +51,10 @@ struct HartRow {
     // which have an interrupt pending (hgeip).
     unsigned geilen = 0, vgein = 0;
     uint64_t hgeie = 0, hgeip = 0;
-    // The vCPU that owns the file VGEIN selects: the hypervisor knows, the
-    // hardware does not; empty until hv tells.
+    // Who each guest file belongs to: the VM whose G-stage maps the file's
+    // page (the hypervisor gives a vCPU its file that way), with the guest
+    // physical address of that page; file_owner: the one VGEIN selects.
+    std::map<unsigned, std::string> file_owners;
     std::string file_owner;
 };
 

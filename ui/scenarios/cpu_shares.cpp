@@ -79,19 +79,7 @@ public:
              "vCPU asked for and what it got."},
         };
     }
-    void observe(const emu::Event& e) override {
-        unsigned h = e.hart;
-        vm_of_.observe(e);
-        if (e.kind == emu::EventKind::VmEntry) {
-            since_[h] = e.cycle;
-            in_[h] = true;
-            current_[h] = vm_of_.hgatp_of(h).value_or(0);
-        }
-        if (e.kind == emu::EventKind::VmExit && in_[h]) {
-            v1_cycles_[current_[h]] += e.cycle - since_[h];
-            in_[h] = false;
-        }
-    }
+    void observe(const emu::Event& e) override { vm_of_.observe(e); }
     std::vector<Figure> figures(const RunView& run) override {
         FigureList list;
         auto vms = parse_vms(run.console);
@@ -118,7 +106,8 @@ public:
         int64_t agree = 0;
         for (const auto& v : vms) {
             // 1 GHz harts: 1000 cycles a microsecond.
-            double log_us = double(v1_cycles_[v.hgatp]) / 1000.0;
+            const emu::VmTally* t = vm_of_.vm(v.hgatp);
+            double log_us = double(t ? t->guest_cycles : 0) / 1000.0;
             double hv_us = double(ran_us[v.label]);
             list.add(e, "vm." + v.name + ".v1_us", v.label + " " + v.name + ": in V=1 (event log)", log_us, "us");
             list.add(e, "vm." + v.name + ".hv_us", "  in the guest (hv's table)", hv_us, "us");
@@ -156,10 +145,7 @@ public:
     }
 
 private:
-    emu::ExitIndex vm_of_;  // which VM each hart runs
-    uint64_t current_[256] = {}, since_[256] = {};
-    bool in_[256] = {};
-    std::map<uint64_t, uint64_t> v1_cycles_;
+    emu::ExitIndex vm_of_;  // each VM's cycles in V=1
 };
 
 }  // namespace
