@@ -22,8 +22,17 @@ handler has counted enough traps reports pass through tohost.
 The stream is a list of units; `--keep` selects some of them by index, so a
 shrunk program is named by its seed and the units kept.
 
+`--portable` keeps to what the ISA alone decides, for comparing two
+implementations of it (tests/integration/lockstep_spike.py): the PLIC, and
+no access to a device or below 0x1000 (the platform's) but the set-up's
+store to the CLINT's mtimecmp; no timer interrupts (mtimecmp, stimecmp and
+vstimecmp at the end of time, never written by the stream); no counter,
+timer or identity CSR (cycle, time, instret, the hpmcounters and their
+events, mvendorid, marchid, mimpid, mconfigptr); and a FENCE.I after every
+store into code (without one, fetch may or may not see the store).
+
 usage: gen.py --def isa/instructions.def --csrs isa/csrs.def --seed N [--count K]
-              [--keep I,J,...] --out DIR
+              [--keep I,J,...] [--portable] --out DIR
 Writes DIR/fuzz-N.elf and prints, one line per program, its name and the
 machine options it wants (`fuzz-N.elf --harts 2 --isa rv64gc`).
 """
@@ -61,6 +70,10 @@ APLIC_IDC = [0x00, 0x04, 0x08, 0x18, 0x1c]      # idelivery iforce ithreshold to
 ISELECTS = list(range(0x30, 0x40)) + list(range(0x70, 0x100)) + [0, 0x2f, 0x40, 0x100, 0xfff]
 AIA_CSRS = [0x308, 0x309, 0x607, 0x608, 0x609, 0x646, 0x647, 0x35c, 0x15c, 0x25c, 0xfb0, 0xdb0, 0xeb0, 0xe12,
             0x30c, 0x60c, 0x10c, 0x600]        # mvien mvip hgeie hvien hvictl hviprio1/2 *topei *topi hgeip, stateen0s, hstatus
+# CSRs whose values are the implementation's or the time's (--portable leaves them out):
+# the counters and timers with their upper halves and events, and the identity registers.
+TIMING_CSRS = set(range(0xc00, 0xc20)) | set(range(0xb00, 0xb20)) | set(range(0x320, 0x340)) | \
+    {0x14d, 0x24d, 0x605, 0x615, 0xf11, 0xf12, 0xf13, 0xf15}
 BASE_REGS = [5, 6, 7, 8, 9]   # t0-t2, s0, s1: bases for loads, stores and AMOs
 T5, T6 = 30, 31               # the handlers' scratch registers
 
@@ -245,10 +258,11 @@ class PageTables:
 # ---------------------------------------------------------------- the program
 
 class Program:
-    def __init__(self, seed, table, csrs, keep=None):
+    def __init__(self, seed, table, csrs, keep=None, portable=False):
         self.seed = seed
         self.rng = random.Random(seed)
-        self.table, self.csrs = table, csrs
+        self.portable = portable
+        self.table, self.csrs = table, [c for c in csrs if not (portable and c in TIMING_CSRS)]
         r = self.rng
         self.harts = r.choice([1, 1, 1, 2, 3, 4])
         self.isa = r.choice(["", "", "", "rv64gc", "rv64imac"])
@@ -266,9 +280,12 @@ class Program:
         self.x = x = random.Random(f"aia:{seed}")
         self.aia = x.choice(["none", "none", "aplic", "aplic-imsic", "aplic-imsic"])
         self.aia_guests = x.choice([0, 1, 7, 7]) if self.aia == "aplic-imsic" and self.h else 7
+        if portable:
+            self.aia = "none"   # the interrupt controllers are the platform's
         self.devices = DEVICES + self.aia_windows()
-        self.units += [self.device_access() if x.random() < 0.6 else self.aia_csr_access()
-                       for _ in range(x.randrange(10, 60))]
+        if not portable:
+            self.units += [self.device_access() if x.random() < 0.6 else self.aia_csr_access()
+                           for _ in range(x.randrange(10, 60))]
 
     def options(self):
         o = ["--mem", "16M"]
@@ -335,6 +352,8 @@ class Program:
     def csr_insn(self):
         r = self.rng
         csr = r.choice(self.csrs) if r.random() < 0.7 else r.getrandbits(12)
+        while self.portable and csr in TIMING_CSRS:
+            csr = r.getrandbits(12)
         f3 = r.choice([1, 2, 3, 5, 6, 7])
         rd = r.choice([0, 10, 11, 12, 13])
         rs1 = r.choice([0, 10, 11, 12, 13, 14, 15, 16, 17]) if f3 < 4 else r.getrandbits(5)
@@ -346,13 +365,17 @@ class Program:
     def rebase(self):
         r = self.rng
         reg = r.choice(BASE_REGS)
-        if r.random() < 0.45:
+        if r.random() < 0.45 and not self.portable:
             base, size = r.choice(DEVICES)
             v = base + (r.randrange(size) & ~r.choice([0, 3, 7]))
         elif r.random() < 0.8:
             v = DATA + r.randrange(DATA_SIZE - 64) + r.choice([0, 0, 1, 2, 3, 4, 6, 7])
         else:
             v = r.choice([0, r.getrandbits(64), RAM + MEM - 8, RAM + MEM, STREAM + r.randrange(0x1000), PT_BASE])
+            if self.portable and v < 0x1000:
+                v = RAM + MEM
+            while self.portable and not (RAM <= v < 1 << 63):   # beyond RAM: nothing, on any platform
+                v = r.getrandbits(64)
         return li(reg, v)
 
     def device_access(self):
@@ -440,7 +463,7 @@ class Program:
         name, mask, match, fmt, ext = self.random_row()
         new = match | (r.getrandbits(32) & ~mask & 0xffffffff)
         slots = r.randrange(2, 8)
-        fence = r.random() < 0.6
+        fence = self.portable or r.random() < 0.6
         # The store goes to one of the NOPs that follow: auipc, sw, [fence.i], then the NOPs.
         target = 4 * (2 + fence + r.randrange(slots))
         seq = li(12, new) + [auipc(13, 0), sw(12, 13, target)]
@@ -493,10 +516,10 @@ class Program:
         code += csr(0x306, r.getrandbits(32)) + csr(0x106, r.getrandbits(32))          # mcounteren, scounteren
         code += csr(0x304, r.getrandbits(16) if r.random() < 0.5 else 0)               # mie
         if self.sstc:
-            code += csr(0x14d, r.choice([0, r.randrange(1 << 16), (1 << 64) - 1]))     # stimecmp
+            code += csr(0x14d, self.timer(r.choice([0, r.randrange(1 << 16), (1 << 64) - 1])))  # stimecmp
         # mtimecmp of this hart through the CLINT
         code += li(T5, 0x2004000) + [slli(T6, 10, 3), add(T5, T5, T6)]
-        code += li(T6, r.choice([r.randrange(1 << 14), (1 << 64) - 1, r.getrandbits(64)])) + [sd(T6, T5, 0)]
+        code += li(T6, self.timer(r.choice([r.randrange(1 << 14), (1 << 64) - 1, r.getrandbits(64)]))) + [sd(T6, T5, 0)]
         satp_mode, satp_root = pt.build(self.entry in ("U", "VU"), False)
         code += csr(0x180, (satp_mode << 60) | (r.getrandbits(16) << 44) * (r.random() < 0.3) | (satp_root >> 12))
         if self.h:
@@ -507,9 +530,9 @@ class Program:
             code += csr(0x606, r.getrandbits(32))                                      # hcounteren
             code += csr(0x205, RAM + 0xa00)                                            # vstvec
             code += [addi(T5, 0, 0), csrr(T5, 0x140), csrw(0x240, T5)]                 # vsscratch = sscratch
-            code += csr(0x605, r.choice([0, r.getrandbits(64)]))                       # htimedelta
+            code += csr(0x605, 0 if self.portable else r.choice([0, r.getrandbits(64)]))  # htimedelta
             if self.sstc:
-                code += csr(0x24d, r.choice([0, r.randrange(1 << 16), (1 << 64) - 1]))  # vstimecmp
+                code += csr(0x24d, self.timer(r.choice([0, r.randrange(1 << 16), (1 << 64) - 1])))  # vstimecmp
             code += csr(0x645, r.getrandbits(16) if r.random() < 0.2 else 0)           # hvip
             g_mode, g_root = pt.build(True, True)
             code += csr(0x680, (g_mode << 60) | (r.getrandbits(14) << 44) * (r.random() < 0.3) | (g_root >> 12))
@@ -527,9 +550,13 @@ class Program:
         code += li(T5, STREAM) + [csrw(0x341, T5), MRET]
         return code
 
+    def timer(self, value):
+        """A compare value for a timer: `value`, or never with --portable."""
+        return (1 << 64) - 1 if self.portable else value
+
     def rebase_reg(self, reg):
         r = self.rng
-        base, size = r.choice(DEVICES) if r.random() < 0.4 else (DATA, DATA_SIZE - 64)
+        base, size = r.choice(DEVICES) if r.random() < 0.4 and not self.portable else (DATA, DATA_SIZE - 64)
         return li(reg, base + r.randrange(size))
 
     def m_handler(self):
@@ -627,13 +654,14 @@ def main():
     ap.add_argument("--seed", type=int, required=True)
     ap.add_argument("--count", type=int, default=1)
     ap.add_argument("--keep", help="stream units to keep, by index (a shrunk program)")
+    ap.add_argument("--portable", action="store_true", help="only what the ISA decides (see above)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     table, csrs = read_table(a.table), read_csrs(a.csrs)
     keep = None if a.keep is None else {int(x) for x in a.keep.split(",") if x}
     os.makedirs(a.out, exist_ok=True)
     for seed in range(a.seed, a.seed + a.count):
-        p = Program(seed, table, csrs, keep)
+        p = Program(seed, table, csrs, keep, a.portable)
         name = f"fuzz-{seed}.elf"
         with open(os.path.join(a.out, name), "wb") as f:
             f.write(p.build())
