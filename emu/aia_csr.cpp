@@ -14,7 +14,7 @@ using isa::Csr;
 
 namespace {
 constexpr unsigned kDefaultOrder[] = {irq::MEI, irq::MSI, irq::MTI, irq::SEI, irq::SSI,
-                                      irq::STI, irq::SGEI, irq::VSEI, irq::VSSI, irq::VSTI};
+                                      irq::STI, irq::SGEI, irq::VSEI, irq::VSSI, irq::VSTI, irq::LCOFI};
 bool in_iprio(uint64_t sel) { return sel >= 0x30 && sel <= 0x3f; }
 bool in_imsic(uint64_t sel) { return sel >= 0x70 && sel <= 0xff; }
 }  // namespace

@@ -121,7 +121,25 @@ uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
         if (virt && !(csr.hcounteren & bit)) return vi;
         if (priv == Priv::U && !(csr.scounteren & bit)) return virt ? vi : ii;
     }
+    if (addr >= 0xc03 && addr <= 0xc1f && !ext.has(isa::Ext::Zihpm)) return ii;
     switch (Csr(addr)) {
+    case Csr::SEED: {
+        // Zkr: only read-write instructions (a read would consume entropy
+        // unasked); from VS and VU always a trap, a virtual instruction
+        // exception only when mseccfg.SSEED would let HS-mode through.
+        namespace sc = isa::mseccfg;
+        if (!ext.has(isa::Ext::Zkr) || !write) return ii;
+        if (priv == Priv::M) break;
+        if (virt) return (csr.mseccfg & sc::SSEED) ? vi : ii;
+        if (!(csr.mseccfg & (priv == Priv::S ? sc::SSEED : sc::USEED))) return ii;
+        break;
+    }
+    case Csr::MSECCFG:
+        if (!ext.has(isa::Ext::Zkr)) return ii;
+        break;
+    case Csr::SCOUNTOVF:
+        if (!ext.has(isa::Ext::Sscofpmf)) return ii;
+        break;
     case Csr::SATP:
     case Csr::HGATP:  // with V=1 hgatp is already a virtual-instruction fault above
         if (uint64_t f = tvm_fault()) return f;
@@ -150,9 +168,16 @@ bool Hart::csr_read_raw(uint16_t addr, uint64_t& v) {
     if (addr >= 0x30c && addr <= 0x30f) { v = csr.mstateen[addr - 0x30c]; return true; }
     if (addr >= 0x60c && addr <= 0x60f) { v = csr.hstateen[addr - 0x60c]; return true; }
     if (addr >= 0x10c && addr <= 0x10f) { v = 0; return true; }       // sstateen0..3: no state of theirs here
-    if (addr >= 0xc03 && addr <= 0xc1f) { v = 0; return true; }       // hpmcounter3..31
-    if (addr >= 0xb03 && addr <= 0xb1f) { v = 0; return true; }       // mhpmcounter3..31
-    if (addr >= 0x323 && addr <= 0x33f) { v = 0; return true; }       // mhpmevent3..31
+    if ((addr >= 0xc03 && addr <= 0xc1f) || (addr >= 0xb03 && addr <= 0xb1f)) {  // (m)hpmcounter3..31
+        const unsigned i = (addr & 0x1f) - 3;
+        v = i < kHpmCounters && ext.has(isa::Ext::Zihpm) ? hpm_read(i) : 0;
+        return true;
+    }
+    if (addr >= 0x323 && addr <= 0x33f) {                             // mhpmevent3..31
+        const unsigned i = addr - 0x323;
+        v = i < kHpmCounters ? csr.hpm[i].event : 0;
+        return true;
+    }
     if (addr >= 0x3a0 && addr <= 0x3af) {                             // pmpcfg0..15
         if (addr & 1) return false;                                   // odd ones do not exist on RV64
         v = addr <= 0x3a2 ? pmp.read_cfg(addr - 0x3a0) : 0;
@@ -171,7 +196,7 @@ bool Hart::csr_read_raw(uint16_t addr, uint64_t& v) {
     case Csr::TIME: v = mtime() + (virt ? csr.htimedelta : 0); return true;
     case Csr::INSTRET: v = minstret_value(); return true;
     case Csr::SSTATUS: v = with_sd(csr.mstatus) & kSstatusMask; return true;
-    case Csr::SIE: v = csr.mie & csr.mideleg & ~hideleg & (irq::S_BITS); return true;
+    case Csr::SIE: v = csr.mie & csr.mideleg & ~hideleg & s_bits_; return true;
     case Csr::STVEC: v = csr.stvec; return true;
     case Csr::SCOUNTEREN: v = csr.scounteren; return true;
     case Csr::SENVCFG: v = csr.senvcfg; return true;
@@ -179,7 +204,10 @@ bool Hart::csr_read_raw(uint16_t addr, uint64_t& v) {
     case Csr::SEPC: v = csr.sepc; return true;
     case Csr::SCAUSE: v = csr.scause; return true;
     case Csr::STVAL: v = csr.stval; return true;
-    case Csr::SIP: v = mip_value() & csr.mideleg & ~hideleg & irq::S_BITS; return true;
+    case Csr::SIP: v = mip_value() & csr.mideleg & ~hideleg & s_bits_; return true;
+    case Csr::SCOUNTOVF: v = scountovf(); return true;
+    case Csr::SEED: v = seed_value(); return true;
+    case Csr::MSECCFG: v = csr.mseccfg; return true;
     case Csr::STIMECMP: v = csr.stimecmp; return true;
     case Csr::SATP: v = csr.satp; return true;
     case Csr::HSTATUS: v = csr.hstatus; return true;
@@ -249,6 +277,14 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
         return;
     }
     if (addr >= 0x10c && addr <= 0x10f) return;
+    if (addr >= 0xb03 && addr <= 0xb1f) {
+        if (unsigned i = addr - 0xb03; i < kHpmCounters && ext.has(isa::Ext::Zihpm)) hpm_write(i, v);
+        return;
+    }
+    if (addr >= 0x323 && addr <= 0x33f) {
+        if (unsigned i = addr - 0x323; i < kHpmCounters && ext.has(isa::Ext::Zihpm)) hpm_event_write(i, v);
+        return;
+    }
     if (addr >= 0x3a0 && addr <= 0x3af) {
         if (addr <= 0x3a2) pmp.write_cfg(addr - 0x3a0, v);
         flush_tlb();
@@ -280,7 +316,7 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
         break;
     }
     case Csr::SIE: {
-        uint64_t mask = csr.mideleg & ~hideleg & irq::S_BITS;
+        uint64_t mask = csr.mideleg & ~hideleg & s_bits_;
         csr.mie = (csr.mie & ~mask) | (v & mask);
         interrupt_state_changed();
         break;
@@ -293,7 +329,7 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     case Csr::SCAUSE: csr.scause = v; break;
     case Csr::STVAL: csr.stval = v; break;
     case Csr::SIP: {
-        uint64_t mask = csr.mideleg & ~hideleg & irq::bit(irq::SSI);
+        uint64_t mask = csr.mideleg & ~hideleg & (irq::bit(irq::SSI) | (s_bits_ & irq::bit(irq::LCOFI)));
         csr.mip = (csr.mip & ~mask) | (v & mask);
         interrupt_state_changed();
         break;
@@ -396,11 +432,11 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     case Csr::MISA: break;  // read-only: the extensions are fixed at start-up
     case Csr::MEDELEG: csr.medeleg = v & (kMedelegMask | (h_ext ? kMedelegH : 0)); break;
     case Csr::MIDELEG:
-        csr.mideleg = (v & irq::S_BITS) | (h_ext ? irq::MIDELEG_H : 0);
+        csr.mideleg = (v & s_bits_) | (h_ext ? irq::MIDELEG_H : 0);
         interrupt_state_changed();
         break;
     case Csr::MIE: {
-        uint64_t mask = irq::M_BITS | irq::S_BITS | (h_ext ? irq::VS_BITS : 0) | (geilen_ ? irq::bit(irq::SGEI) : 0);
+        uint64_t mask = irq::M_BITS | s_bits_ | (h_ext ? irq::VS_BITS : 0) | (geilen_ ? irq::bit(irq::SGEI) : 0);
         csr.mie = v & mask;
         interrupt_state_changed();
         break;
@@ -416,12 +452,14 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
         break;
     }
     case Csr::MCOUNTINHIBIT: {
-        uint64_t nv = v & 5;
+        // CY, IR and the counters that exist.
+        uint64_t nv = v & (5 | (ext.has(isa::Ext::Zihpm) ? ((1ull << kHpmCounters) - 1) << 3 : 0));
         if ((nv & 1) && !(csr.mcountinhibit & 1)) csr.mcycle_frozen = mcycle_value();
         if (!(nv & 1) && (csr.mcountinhibit & 1)) csr.mcycle_delta = csr.mcycle_frozen - cycle;
         if ((nv & 4) && !(csr.mcountinhibit & 4)) csr.minstret_frozen = minstret_value();
         if (!(nv & 4) && (csr.mcountinhibit & 4)) csr.minstret_delta = csr.minstret_frozen - instret;
         csr.mcountinhibit = nv;
+        hpm_refresh();
         break;
     }
     case Csr::MSCRATCH: csr.mscratch = v; break;
@@ -429,7 +467,7 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     case Csr::MCAUSE: csr.mcause = v; break;
     case Csr::MTVAL: csr.mtval = v; break;
     case Csr::MIP: {
-        uint64_t mask = irq::bit(irq::SSI) | irq::bit(irq::SEI);
+        uint64_t mask = irq::bit(irq::SSI) | irq::bit(irq::SEI) | (s_bits_ & irq::bit(irq::LCOFI));
         if (!(csr.menvcfg & kEnvcfgSTCE)) mask |= irq::bit(irq::STI);
         csr.mip = (csr.mip & ~mask) | (v & mask);
         if (h_ext) csr.hvip = (csr.hvip & ~irq::bit(irq::VSSI)) | (v & irq::bit(irq::VSSI));
@@ -447,6 +485,8 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
         else csr.minstret_delta = v - instret;
         suppress_instret_ = true;
         break;
+    case Csr::SEED: seed_advance(); break;  // the value written is ignored
+    case Csr::MSECCFG: csr.mseccfg = v & (isa::mseccfg::USEED | isa::mseccfg::SSEED); break;
     case Csr::TSELECT: triggers.write_select(v); break;
     case Csr::TDATA1:
     case Csr::TDATA2:
@@ -492,6 +532,12 @@ uint64_t Hart::csr_rmw_operand(uint16_t addr, uint64_t read) const {
 bool Hart::csr_write(uint16_t addr, uint64_t value) {
     if (virt && h_ext) addr = virtualized(addr);
     csr_write_raw(addr, value);
+    // An instruction counter written by an instruction reads the written
+    // value after it, as minstret does.
+    if (addr >= 0xb03 && addr < 0xb03 + kHpmCounters && csr.hpm[addr - 0xb03].counting &&
+        (csr.hpm[addr - 0xb03].event & isa::hpmevent::EVENT) == isa::hpmevent::INSTRUCTIONS) {
+        csr.hpm[addr - 0xb03].base -= 1;
+    }
     if (commit_) commit_->csr_written(addr);
     return true;
 }

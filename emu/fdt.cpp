@@ -7,6 +7,7 @@
 
 #include <libfdt.h>
 
+#include "isa/fields.hpp"
 #include "isa/hex.hpp"
 
 namespace emu {
@@ -223,6 +224,23 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
     w.end();
     w.end();
     w.end();  // cpus
+
+    if (cfg.pmu_counters) {
+        // <first last counters> per event; cycles and instructions also on
+        // mcycle (bit 0) and minstret (bit 2). QEMU 7.2 writes its 20-cell
+        // array whole, 5 unused cells at the end included.
+        namespace ev = isa::hpmevent;
+        const uint32_t any = ((1u << cfg.pmu_counters) - 1) << 3;
+        std::vector<uint32_t> map;
+        for (auto [e, also] : {std::pair{ev::CYCLES, 1u}, {ev::INSTRUCTIONS, 4u}, {ev::DTLB_READ_MISS, 0u},
+                               {ev::DTLB_WRITE_MISS, 0u}, {ev::ITLB_READ_MISS, 0u}})
+            map.insert(map.end(), {uint32_t(e), uint32_t(e), any | also});
+        map.resize(20);
+        w.begin("pmu");
+        w.cells("riscv,event-to-mhpmcounters", map);
+        w.str("compatible", "riscv,pmu");
+        w.end();
+    }
 
     w.begin("soc");
     w.u32("#address-cells", 2);

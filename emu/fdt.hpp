@@ -5,7 +5,7 @@
 // (`qemu-system-riscv64 -M virt -machine dumpdtb=F`): the same node names,
 // compatibles, property names and cell layouts, and even the same phandle
 // numbering, so `dtc -I dtb -O dts` of both lines up. Left out, because the
-// platform has no such device: pmu, fw-cfg, flash, platform-bus, the goldfish
+// platform has no such device: fw-cfg, flash, platform-bus, the goldfish
 // rtc, pci and the virtio-mmio slots; and /chosen/rng-seed (a run must be
 // deterministic). Added: `#address-cells = <0>` in each hart's
 // interrupt-controller node, which QEMU 7.2 lacks and dtc's interrupt_provider
@@ -15,6 +15,7 @@
 //   /chosen                 bootargs, stdout-path, linux,initrd-start/-end
 //   /poweroff, /reboot      syscon-poweroff (0x5555), syscon-reboot (0x7777) on test@100000
 //   /memory@80000000        device_type "memory", reg
+//   /pmu                    riscv,pmu: riscv,event-to-mhpmcounters (with FdtConfig::pmu_counters)
 //   /cpus                   timebase-frequency; cpu@N with riscv,isa, mmu-type and
 //                           an interrupt-controller (riscv,cpu-intc); cpu-map/cluster0/coreN
 //   /soc                    simple-bus, ranges: serial@10000000, test@100000,
@@ -53,6 +54,9 @@ struct FdtConfig {
     // interrupts then have two cells (source, 4 = level high).
     unsigned aia = 0;
     unsigned aia_guests = 0;                             // riscv,guest-index-bits = ceil(log2(guests + 1))
+    // /pmu (Zihpm): the events mhpmcounter3 .. 3 + pmu_counters - 1 count, in
+    // OpenSBI's riscv,event-to-mhpmcounters as QEMU 7.2 writes it; 0: no node.
+    unsigned pmu_counters = 0;
 };
 
 // Physical addresses the tree describes (QEMU virt's map).

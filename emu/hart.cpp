@@ -10,6 +10,7 @@ namespace emu {
 
 Hart::Hart(Machine& m, unsigned hart_id, bool h, bool has_sstc)
     : id(hart_id), h_ext(h), sstc(has_sstc), ext(m.config().isa.ext), m_(m), bus_(m.bus()) {
+    if (ext.has(isa::Ext::Sscofpmf)) s_bits_ |= irq::bit(irq::LCOFI);
     init_dispatch();
 }
 
@@ -27,6 +28,7 @@ void Hart::reset(uint64_t start_pc) {
     csr.hstatus = h_ext ? (2ull << 32) : 0;
     csr.vsstatus = 2ull << 32;
     csr.mideleg = h_ext ? irq::MIDELEG_H : 0;
+    csr.entropy = id;  // seed's generator (hpm.cpp): the same values on every run
     // As QEMU resets them: page-based memory types and hardware A/D updates
     // on for software that predates the enables (henvcfg stays zero).
     csr.menvcfg = (ext.has(isa::Ext::Svpbmt) ? isa::envcfg::PBMTE : 0) |
@@ -39,6 +41,7 @@ void Hart::reset(uint64_t start_pc) {
     resume();
     lr_valid = false;
     hw_mip_ = 0;
+    hpm_refresh();
     flush_tlb();
     context_changed();
 }
@@ -74,6 +77,12 @@ void Hart::update_timers() {
     line(irq::STI, stce, csr.stimecmp, 0);
     if (h_ext) line(irq::VSTI, stce && (csr.henvcfg >> 63), csr.vstimecmp, csr.htimedelta);
     set_hw_irq(irq::MSI, m_.msip(id));
+    if (hpm_armed_) {
+        hpm_check();
+        next_timer_cycle_ = std::min(next_timer_cycle_, hpm_cycle_at_);
+    } else {
+        hpm_cycle_at_ = hpm_insn_bound_ = ~0ull;
+    }
 }
 
 uint64_t Hart::sleeps_until() {
@@ -110,7 +119,7 @@ uint64_t Hart::run(uint64_t cycle_limit, uint64_t max_insns) {
         }
         // A timer may have come due during an interrupt's entry: look again
         // before the handler's first instruction.
-        deadline_ = std::min(cycle_limit, next_timer_cycle_);
+        deadline_ = std::min({cycle_limit, next_timer_cycle_, hpm_insn_bound_});
         if (deadline_ <= cycle) continue;
         uint64_t budget = max_insns - executed;
         if (__builtin_expect(commit_ != nullptr, 0)) executed += step_logged();
@@ -266,7 +275,10 @@ void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tv
 // xRET itself, a VM entry when V becomes 1, a privilege change).
 void Hart::finish_xret(bool mret, Priv from, bool from_v, Priv to, bool to_v) {
     cycle += CycleModel::kXret;
+    // The xRET retires in the mode it leaves: counters filtered by mode count it there.
+    ++instret;
     set_priv(to, to_v);
+    --instret;
     const Event e = event::xret(mret, pc, {from, from_v}, {priv, virt});
     m_.emit(*this, e);
     if (!from_v && virt) m_.emit(*this, event::vm_entry(e));
@@ -313,6 +325,7 @@ void Hart::do_sret() {
 void Hart::set_priv(Priv p, bool v) {
     priv = p;
     virt = v;
+    if (hpm_armed_) hpm_refresh();
     context_changed();
     interrupt_state_changed();  // which interrupts are enabled depends on the mode and xIE
 }

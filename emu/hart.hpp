@@ -44,6 +44,16 @@ struct CsrFile {
     uint64_t tselect = 0;
     // mcycle/minstret as offsets from the raw counters, and their values while inhibited.
     uint64_t mcycle_delta = 0, minstret_delta = 0, mcycle_frozen = 0, minstret_frozen = 0;
+    // Zihpm/Sscofpmf (emu/hpm.cpp): mhpmevent3.. and their counters. While
+    // `counting`, the counter is its event's source plus `base`, else `base`;
+    // `last` is its value when overflow was last looked for.
+    struct Hpm {
+        uint64_t event = 0, base = 0, last = 0, counting = 0;
+    };
+    Hpm hpm[16];
+    uint64_t tlb_misses[3] = {};  // page-table walks by Access: the TLB-miss events' source
+    // Zkr: mseccfg (USEED, SSEED) and the state of seed's generator.
+    uint64_t mseccfg = 0, entropy = 0;
     uint32_t fflags = 0, frm = 0;
 };
 
@@ -66,6 +76,8 @@ class Hart {
 public:
     Hart(Machine& m, unsigned id, bool h_ext, bool sstc = true);
     static constexpr unsigned kCacheBlock = 64;  // bytes a Zicbom/Zicboz operation covers (Zic64b)
+    // mhpmcounter3 .. 3 + kHpmCounters - 1 exist (QEMU virt's 16); the others are read-only zero.
+    static constexpr unsigned kHpmCounters = 16;
 
     // ---- architectural state (public for the debugger and tests) ----
     // x[32] is not architectural: instructions that write x0 are cached with
@@ -297,6 +309,22 @@ private:
     void csr_write_raw(uint16_t addr, uint64_t v);
     uint64_t mcycle_value() const;
     uint64_t minstret_value() const;
+    // Zihpm/Sscofpmf (emu/hpm.cpp).
+    const uint64_t* hpm_source_of(uint64_t event) const;  // the raw count an event counts, or null
+    bool hpm_counts(unsigned i) const;          // counter 3+i counts in the current mode
+    uint64_t hpm_read(unsigned i) const;
+    void hpm_write(unsigned i, uint64_t v);
+    void hpm_event_write(unsigned i, uint64_t v);
+    void hpm_refresh();  // after a change of mode or mcountinhibit
+    void hpm_check();    // overflows since the last look: OF, LCOFIP; the next deadlines
+    void hpm_walked(Access acc);  // a page-table walk: the TLB-miss events
+    uint64_t scountovf() const;
+    uint32_t hpm_armed_ = 0;                // counters whose event has a source
+    uint64_t hpm_cycle_at_ = ~0ull;         // the cycle a cycle counter overflows at
+    uint64_t hpm_insn_bound_ = ~0ull;       // no instruction counter overflows before this cycle
+    uint64_t s_bits_ = irq::S_BITS;         // the S-level interrupts (with LCOFI under Sscofpmf)
+    uint64_t seed_value() const;            // Zkr: what seed reads now
+    void seed_advance();                    // ... and after a write (every access is one)
     uint64_t mtime() const;
 
     Machine& m_;

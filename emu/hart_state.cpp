@@ -117,6 +117,7 @@ void Hart::restore(dev::StateIn& in) {
     suppress_instret_ = nsup;
     c_enabled_ = csr.misa & (1u << 2);
     cur_insn_ = nullptr;
+    hpm_refresh();
     flush_tlb();
     context_changed();
     {

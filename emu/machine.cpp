@@ -259,6 +259,7 @@ std::vector<uint8_t> Machine::make_device_tree(const std::string& bootargs, uint
     c.mgmt_mailbox = cfg_.mgmt_mailbox;
     c.aia = cfg_.aia == Aia::None ? 0 : cfg_.aia == Aia::Aplic ? 1 : 2;
     c.aia_guests = cfg_.aia_guests;
+    if (cfg_.isa.has(isa::Ext::Zihpm)) c.pmu_counters = Hart::kHpmCounters;
     return build_device_tree(c);
 }
 

@@ -46,6 +46,7 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
             cycle += pte_read_cost(w.mem_reads);
             walk_stats.walks++;
             walk_stats.reads += w.mem_reads;
+            hpm_walked(acc);
             if (v) {
                 walk_stats.nested_walks++;
                 walk_stats.nested_reads[std::min<unsigned>(w.mem_reads, 31)]++;

@@ -15,6 +15,7 @@ namespace hstatus = isa::hstatus;
 // Interrupt bit numbers (mip/mie).
 namespace irq {
 constexpr unsigned SSI = 1, VSSI = 2, MSI = 3, STI = 5, VSTI = 6, MTI = 7, SEI = 9, VSEI = 10, MEI = 11, SGEI = 12;
+constexpr unsigned LCOFI = 13;  // Sscofpmf: local counter overflow
 constexpr uint64_t bit(unsigned n) { return 1ull << n; }
 constexpr uint64_t S_BITS = bit(SSI) | bit(STI) | bit(SEI);
 constexpr uint64_t VS_BITS = bit(VSSI) | bit(VSTI) | bit(VSEI);

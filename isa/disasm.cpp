@@ -38,7 +38,7 @@ struct CsrName {
     const char* name;
 };
 constexpr CsrName kMoreCsrs[] = {
-    {0x008, "vstart"}, {0x009, "vxsat"}, {0x00a, "vxrm"}, {0x00f, "vcsr"}, {0x015, "seed"},
+    {0x008, "vstart"}, {0x009, "vxsat"}, {0x00a, "vxrm"}, {0x00f, "vcsr"},
     {0x10c, "sstateen0"}, {0x10d, "sstateen1"}, {0x10e, "sstateen2"}, {0x10f, "sstateen3"},
     {0x114, "sieh"}, {0x150, "siselect"}, {0x151, "sireg"}, {0x154, "siph"}, {0x15c, "stopei"},
     {0x15d, "stimecmph"}, {0x214, "vsieh"}, {0x250, "vsiselect"}, {0x251, "vsireg"},
@@ -52,12 +52,12 @@ constexpr CsrName kMoreCsrs[] = {
     {0x613, "hidelegh"}, {0x615, "htimedeltah"}, {0x618, "hvienh"}, {0x61a, "henvcfgh"},
     {0x61c, "hstateen0h"}, {0x61d, "hstateen1h"}, {0x61e, "hstateen2h"}, {0x61f, "hstateen3h"},
     {0x646, "hviprio1"}, {0x647, "hviprio2"}, {0x655, "hviph"}, {0x656, "hviprio1h"},
-    {0x657, "hviprio2h"}, {0x6a8, "hcontext"}, {0x747, "mseccfg"}, {0x757, "mseccfgh"},
+    {0x657, "hviprio2h"}, {0x6a8, "hcontext"}, {0x757, "mseccfgh"},
     {0x7a2, "tdata2"}, {0x7a3, "tdata3"}, {0x7a4, "tinfo"}, {0x7a5, "tcontrol"},
     {0x7a8, "mcontext"}, {0x7aa, "mscontext"}, {0x7b0, "dcsr"}, {0x7b1, "dpc"},
     {0x7b2, "dscratch0"}, {0x7b3, "dscratch1"}, {0xb80, "mcycleh"}, {0xb82, "minstreth"},
     {0xc20, "vl"}, {0xc21, "vtype"}, {0xc22, "vlenb"}, {0xc80, "cycleh"}, {0xc81, "timeh"},
-    {0xc82, "instreth"}, {0xda0, "scountovf"}, {0xdb0, "stopi"}, {0xeb0, "vstopi"},
+    {0xc82, "instreth"}, {0xdb0, "stopi"}, {0xeb0, "vstopi"},
     {0xfb0, "mtopi"},
 };
 

@@ -117,6 +117,33 @@ constexpr uint64_t AIA = 1ull << 59;     // the other AIA state: stopi, vstopi, 
 constexpr uint64_t IMSIC = 1ull << 58;   // IMSIC state: stopei, vstopei, *ireg 0x70..0xff
 }  // namespace stateen
 
+// ---- mhpmevent3..31: Sscofpmf's bits, and the events the counters know (the SBI
+// PMU's event_idx values, which OpenSBI writes as mhpmevent, as on QEMU virt)
+namespace hpmevent {
+constexpr uint64_t OF = 1ull << 63;     // overflowed (and no further overflow interrupt)
+constexpr uint64_t MINH = 1ull << 62;   // no counting in M-mode
+constexpr uint64_t SINH = 1ull << 61;   // ... in S/HS-mode
+constexpr uint64_t UINH = 1ull << 60;   // ... in U-mode
+constexpr uint64_t VSINH = 1ull << 59;  // ... in VS-mode
+constexpr uint64_t VUINH = 1ull << 58;  // ... in VU-mode
+constexpr uint64_t EVENT = 0xfffff;     // the event selector (an SBI event_idx)
+constexpr uint64_t CYCLES = 0x1, INSTRUCTIONS = 0x2;
+constexpr uint64_t DTLB_READ_MISS = 0x10019, DTLB_WRITE_MISS = 0x1001b, ITLB_READ_MISS = 0x10021;
+}  // namespace hpmevent
+
+// ---- mseccfg: only Zkr's bits (no Smepmp)
+namespace mseccfg {
+constexpr uint64_t USEED = 1ull << 8;  // U-mode may access seed
+constexpr uint64_t SSEED = 1ull << 9;  // S-mode may access seed
+}  // namespace mseccfg
+
+// ---- seed (Zkr): OPST (bits 31:30) and 16 bits of entropy
+namespace seed {
+constexpr uint64_t OPST_SHIFT = 30;
+constexpr uint64_t BIST = 0, WAIT = 1, ES16 = 2, DEAD = 3;
+constexpr uint64_t ENTROPY = 0xffff;
+}  // namespace seed
+
 // ---- fields of a CSR, for viewers: name, bits, and how to read the value
 struct Field {
     std::string_view name;

@@ -25,10 +25,7 @@
 .endm
 
   TEST_BEGIN
-  csrw hgatp, zero
-  csrw vsatp, zero
-  csrw hedeleg, zero
-  csrw hideleg, zero
+  H_CLEAR_STATE
   csrw mie, zero
   H_INSTALL_HANDLERS
 

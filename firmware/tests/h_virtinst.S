@@ -125,10 +125,7 @@
 .endm
 
   TEST_BEGIN
-  csrw hgatp, zero
-  csrw vsatp, zero
-  csrw hedeleg, zero
-  csrw hideleg, zero
+  H_CLEAR_STATE
   csrw hvip, zero
   csrw hie, zero
   csrw mie, zero

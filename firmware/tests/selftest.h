@@ -358,6 +358,14 @@
 #define VR_SAVE    40
 #define VR_SIZE    56
 
+/* no G-stage or VS-stage translation, no delegation from HS to VS */
+.macro H_CLEAR_STATE
+  csrw hgatp, zero
+  csrw vsatp, zero
+  csrw hedeleg, zero
+  csrw hideleg, zero
+.endm
+
 /* continue at the next instruction in a virtual mode (prv = PRV_S: VS, PRV_U: VU) */
 .macro DROP_TO_V prv
   li t5, MSTATUS_MPP
