@@ -57,6 +57,7 @@ uint64_t Imsics::hgeip(unsigned hart) const {
 void Imsics::deliver(unsigned hart, unsigned index, uint32_t id) {
     if (hart >= harts() || index >= files_[hart].size() || id == 0 || id > ImsicFile::kIds) return;
     files_[hart][index].set_pending(id);
+    if (delivered_) delivered_(hart, index, id);
     notify(hart);
 }
 

@@ -72,6 +72,10 @@ public:
     // The guest files' signals as hgeip bits (bit g for guest g).
     uint64_t hgeip(unsigned hart) const;
     void notify(unsigned hart) { if (changed_) changed_(hart); }
+    // delivered(hart, index, id): an MSI made identity id pending in that file.
+    void set_observer(std::function<void(unsigned hart, unsigned index, uint32_t id)> delivered) {
+        delivered_ = std::move(delivered);
+    }
     // An MSI: identity `id` into file `index` of `hart` (ignored when out of range).
     void deliver(unsigned hart, unsigned index, uint32_t id);
     void reset();
@@ -83,6 +87,7 @@ private:
     unsigned geilen_;
     std::vector<std::vector<ImsicFile>> files_;
     std::function<void(unsigned)> changed_;
+    std::function<void(unsigned, unsigned, uint32_t)> delivered_;
 };
 
 // One of the two windows of pages: machine level (one page a hart) or

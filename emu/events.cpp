@@ -10,7 +10,7 @@ namespace emu {
 
 namespace {
 constexpr const char* kNames[] = {"trap", "interrupt", "xret", "priv", "atp", "tlbfill",
-                                  "vmexit", "vmentry", "wfi", "halt", "reset"};
+                                  "vmexit", "vmentry", "wfi", "halt", "reset", "msi"};
 static_assert(std::size(kNames) == size_t(EventKind::Count));
 }  // namespace
 
@@ -86,6 +86,13 @@ Event halt(int32_t exit_code, uint64_t pc, Mode m) {
     return e;
 }
 Event reset() { return at(EventKind::Reset, 0, {}, {}); }
+Event msi(unsigned target, unsigned file, uint32_t id, uint64_t pc, Mode m) {
+    Event e = at(EventKind::Msi, pc, m, m);
+    e.target = uint8_t(target);
+    e.file = uint8_t(file);
+    e.value = id;
+    return e;
+}
 }  // namespace event
 
 uint64_t EventLog::Ring::first_at_or_after(uint64_t seq) const {
@@ -202,6 +209,14 @@ std::string describe(const Event& e, bool h) {
         break;
     case EventKind::Reset:
         return "reset: every hart restarts at the boot ROM";
+    case EventKind::Msi:
+        if (e.file >= 2)
+            std::snprintf(buf, sizeof buf, "msi: identity %llu into hart %u's guest file %u (from pc 0x%llx)",
+                          (unsigned long long)e.value, e.target, e.file - 1, (unsigned long long)e.pc);
+        else
+            std::snprintf(buf, sizeof buf, "msi: identity %llu into hart %u's %s-level file (from pc 0x%llx)",
+                          (unsigned long long)e.value, e.target, e.file ? "S" : "M", (unsigned long long)e.pc);
+        break;
     case EventKind::Halt:
         std::snprintf(buf, sizeof buf, "halt, exit code %llu", (unsigned long long)uint64_t(int64_t(e.exit_code)));
         break;

@@ -30,6 +30,7 @@ enum class EventKind : uint8_t {
     Wfi,          // hart stalled in WFI
     Halt,         // the machine stopped (poweroff, HTIF exit: exit_code)
     Reset,        // the machine was reset (syscon reboot)
+    Msi,          // an MSI written into an IMSIC interrupt file (target, file, value = its identity)
     Count
 };
 const char* event_kind_name(EventKind k);
@@ -52,11 +53,13 @@ struct Event {
     uint64_t tval = 0;     // Trap, Interrupt, VmExit: the trap value (GVA)
     uint64_t tval2 = 0;    // Trap, Interrupt, VmExit: guest physical address (htval/mtval2 << 2)
     uint64_t tinst = 0;    // Trap, Interrupt, VmExit: transformed instruction (htinst/mtinst)
-    uint64_t value = 0;    // AtpWrite: the CSR's new value
+    uint64_t value = 0;    // AtpWrite: the CSR's new value; Msi: the identity
     uint64_t va = 0, pa = 0;  // TlbFill: the translation cached
     int32_t exit_code = 0;    // Halt
     uint16_t csr = 0;         // AtpWrite: the CSR's address
-    uint8_t hart = 0;
+    uint8_t hart = 0;         // the hart it happened on (Msi: the one whose store or device sent it)
+    uint8_t target = 0;       // Msi: the hart whose IMSIC holds the file
+    uint8_t file = 0;         // Msi: the file, 0 M level, 1 S level, 1 + g guest g
     EventKind kind = EventKind::Trap;
     Priv from_priv = Priv::M, to_priv = Priv::M;
     bool from_v = false, to_v = false;
@@ -79,6 +82,7 @@ Event tlb_fill(uint64_t va, uint64_t pa, Access access, uint64_t pc, Mode at);
 Event wfi(uint64_t pc, Mode at);
 Event halt(int32_t exit_code, uint64_t pc, Mode at);
 Event reset();
+Event msi(unsigned target, unsigned file, uint32_t id, uint64_t pc, Mode at);
 }  // namespace event
 
 class EventLog {

@@ -59,6 +59,11 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
                 device_activity_ = true;
                 if (h < harts_.size()) harts_[h]->imsic_changed();
             });
+            // In the log as the hart whose store (or device) sent it: its cycle.
+            imsics_->set_observer([this](unsigned h, unsigned index, uint32_t id) {
+                Hart& at = *harts_[current_];
+                emit(at, event::msi(h, index, id, at.pc, {at.priv, at.virt}));
+            });
             imsic_m_ = std::make_unique<dev::ImsicWindow>(*imsics_, true);
             imsic_s_ = std::make_unique<dev::ImsicWindow>(*imsics_, false);
         }

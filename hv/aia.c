@@ -14,7 +14,23 @@
 long hv_try_set_hstateen0(uint64_t bits);   /* trap.S */
 long hv_try_write_vsiselect(uint64_t value);
 
+/* The APLIC's supervisor-level domain at QEMU virt's address, in MSI mode
+ * (src/AdvPLIC.adoc); the firmware delegated the sources to it. */
+#define APLIC_S 0x0d000000ull
+#define APLIC_DOMAINCFG 0x0000
+#define APLIC_DOMAINCFG_IE (1u << 8)
+#define APLIC_SOURCECFG(i) (4ull * (i))
+#define APLIC_SM_LEVEL1 6
+#define APLIC_SETIENUM 0x1edc
+#define APLIC_CLRIENUM 0x1fdc
+#define APLIC_TARGET(i) (0x3000 + 4ull * (i))
+#define APLIC_TARGET_HART_SHIFT 18
+#define APLIC_TARGET_GUEST_SHIFT 12
+#define MAX_ROUTES 8
+
 static bool present;
+static struct { unsigned source; struct vcpu *v; } routes[MAX_ROUTES];
+static unsigned nr_routes;
 static unsigned geilen, guest_index_bits, admitted;
 /* owner[hart][g]: the vCPU holding guest file g of that hart. fencing:
  * the VM whose page mapped the file until it was freed, while a vCPU of
@@ -113,6 +129,40 @@ static bool unfenced(const struct vm *vm) {
 }
 
 /* A file of this hart to give, or 0. */
+static volatile uint32_t *aplic(uint64_t off) { return (volatile uint32_t *)(APLIC_S + off); }
+
+/* v's routed sources: their MSIs into its file g on this hart, or held
+ * pending at the APLIC while it has none. */
+static void retarget(struct vcpu *v) {
+    for (unsigned i = 0; i < nr_routes; i++) {
+        if (routes[i].v != v) continue;
+        unsigned s = routes[i].source;
+        if (v->gfile) {
+            *aplic(APLIC_TARGET(s)) = v->gfile_hart << APLIC_TARGET_HART_SHIFT |
+                                      v->gfile << APLIC_TARGET_GUEST_SHIFT | s;
+            *aplic(APLIC_SETIENUM) = s;
+        } else {
+            *aplic(APLIC_CLRIENUM) = s;
+        }
+    }
+}
+
+bool aia_route(unsigned source, struct vm *vm) {
+    if (!present || !vm->aia || nr_routes == MAX_ROUTES) return false;
+    *aplic(APLIC_SOURCECFG(source)) = APLIC_SM_LEVEL1;
+    if (*aplic(APLIC_SOURCECFG(source)) != APLIC_SM_LEVEL1) {
+        kprintf("hv: the machine's APLIC source %u is not the supervisor domain's\n", source);
+        return false;
+    }
+    *aplic(APLIC_DOMAINCFG) = APLIC_DOMAINCFG_IE;
+    routes[nr_routes].source = source, routes[nr_routes].v = &vm->vcpus[0];
+    nr_routes++;
+    retarget(&vm->vcpus[0]);
+    kprintf("hv: %s: the machine's interrupt %u as MSIs straight into its guest interrupt file (identity %u)\n",
+            vm->label, source, source);
+    return true;
+}
+
 static unsigned free_file(void) {
     unsigned me = hart_id();
     for (unsigned g = 1; g <= geilen; g++) {
@@ -142,6 +192,7 @@ void aia_load(struct vcpu *v) {
         gstage_map(v->vm->gstage_root, guest_page(v), host_page(me, g), PAGE_SIZE, PTE_R | PTE_W);
         vm_fence_gstage(v->vm);
         v->vm->gfile_moves++;
+        retarget(v);
     }
     v->gfile_release = false;
     v->hstatus = (v->hstatus & ~HSTATUS_VGEIN) | (uint64_t)v->gfile << HSTATUS_VGEIN_SHIFT;
@@ -150,10 +201,11 @@ void aia_load(struct vcpu *v) {
 /* On the file's hart, with v on none. */
 static void release(struct vcpu *v) {
     unsigned g = v->gfile;
+    v->gfile = 0;
+    retarget(v);   /* its devices' MSIs wait at the APLIC from now on */
     save_and_clear(g, &v->gfile_saved);
     owner[v->gfile_hart][g] = 0;
     fencing[v->gfile_hart][g] = v->vm;
-    v->gfile = 0;
     v->gfile_release = false;
     v->hstatus &= ~HSTATUS_VGEIN;
     uint64_t old;

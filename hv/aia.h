@@ -48,6 +48,11 @@ bool aia_moves_pending(void);
 void aia_wake(void);
 /* Whether v's file has an interrupt for it (its VSEIP). */
 bool aia_pending(const struct vcpu *v);
+/* A wired device passed through to vm (its source on the machine's APLIC):
+ * the APLIC's supervisor-level domain sends its MSIs, identity = source,
+ * straight into the guest file of vCPU 0, following the file when it
+ * moves. False when vm has no files. */
+bool aia_route(unsigned source, struct vm *vm);
 /* An MSI of identity id for v: into its file, wherever that is, or into
  * the file's saved state while it holds none. */
 void aia_msi(struct vcpu *v, unsigned id);

@@ -9,6 +9,7 @@
  *    the k-th such VM.
  * Devices the machine's device tree does not have (QEMU virt) are skipped. */
 #include "passthru.h"
+#include "aia.h"
 #include "console.h"
 #include "fdt.h"
 #include "gstage.h"
@@ -53,7 +54,10 @@ void passthru_assign(const void *fdt) {
                 vm->devices |= HV_DEV_PASSTHRU_UART;
                 uart1 = false;   /* one owner */
                 kprintf("hv: %s: the second UART passed through at GPA %p\n", vm->label, (void *)UART1_HPA);
-                irq_route(UART1_IRQ, vm, UART1_IRQ);
+                if (!aia_present())
+                    irq_route(UART1_IRQ, vm, UART1_IRQ);
+                else if (!aia_route(UART1_IRQ, vm))
+                    kprintf("hv: %s: no guest interrupt file for the UART's interrupt; it gets none\n", vm->label);
             }
         } else if (want & HV_DEV_PASSTHRU_UART) {
             kprintf("hv: %s: no second UART for it on this machine\n", vm->label);

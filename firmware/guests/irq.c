@@ -4,7 +4,11 @@
  * interrupts from its UART through its PLIC (interrupt-driven output), or,
  * when its device tree has an IMSIC (AIA), through its interrupt file:
  * siselect/sireg and stopei, which in a VM are vsiselect/vsireg and
- * vstopei on the guest file hv gave it. It counts each and prints the counts. */
+ * vstopei on the guest file hv gave it. When hv passed the machine's second
+ * UART through to it (hypercall HCALL_DEVICES), it sends a line through that
+ * one too, the same way: its interrupt then comes from the real device, as
+ * hv injects it or, with a guest file, as an MSI from the machine's APLIC
+ * straight into the file. It counts each and prints the counts. */
 #include "guest.h"
 
 #define PLIC 0x0c000000ul
@@ -14,6 +18,11 @@
 #define PLIC_CLAIM_S0 (PLIC_THRESHOLD_S0 + 4)
 #define UART 0x10000000ul
 #define UART_IRQ 10
+#define UART1 0x10001000ul   /* the machine's second UART, when hv passes it through */
+#define UART1_IRQ 11
+#define HCALL_EXT 0x0A535648
+#define HCALL_DEVICES 32
+#define DEV_PASSTHRU_UART 1
 #define U_ECALLS 8
 #define TICKS 3
 #define TICK_TIME 50000    /* 5 ms */
@@ -25,8 +34,16 @@
 #define SSTATUS_SPP (1ul << 8)
 #define CAUSE_INT (1ul << 63)
 
-static const char tx_text[] = "irq: this line was sent one byte per UART interrupt\n";
-static volatile unsigned u_ecalls, ticks, ext_irqs, page_faults, tx_pos, tx_done, other;
+/* Interrupt-driven output: a line through a UART, one byte per THR-empty interrupt. */
+struct tx {
+    uint64_t base;
+    unsigned irq;
+    const char *text;
+    volatile unsigned pos, irqs, done;
+};
+static struct tx tx0 = {UART, UART_IRQ, "irq: this line was sent one byte per UART interrupt\n", 0, 0, 0};
+static struct tx tx1 = {UART1, UART1_IRQ, "irq: this line went through the passed-through UART\n", 0, 0, 0};
+static volatile unsigned u_ecalls, ticks, page_faults, other;
 static volatile uint64_t deadline, latency_max;
 static bool imsic;   /* the device tree has one: the UART's interrupts arrive as MSIs */
 static uint64_t root[512] __attribute__((aligned(4096)));
@@ -35,8 +52,6 @@ uint64_t saved_sp;   /* the kernel stack while the U-mode task runs (enter_user)
 
 static void mmio_w32(uint64_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
 static uint32_t mmio_r32(uint64_t a) { return *(volatile uint32_t *)a; }
-static void uart_w(unsigned reg, uint8_t v) { *(volatile uint8_t *)(UART + reg) = v; }
-static uint8_t uart_r(unsigned reg) { return *(volatile uint8_t *)(UART + reg); }
 
 void enter_user(uint64_t stack_top);
 void back_to_s(void);
@@ -56,18 +71,24 @@ __asm__(".text\n"
         "back_to_s:\n"
         "  la t0, saved_sp\n  ld sp, 0(t0)\n  ret\n");
 
-/* The UART's interrupt: the next byte, or no more interrupts. */
-static void uart_interrupt(void) {
-    ext_irqs++;
-    uint8_t iir = uart_r(2);
+/* A UART's interrupt: the next byte, or no more interrupts. */
+static void uart_interrupt(struct tx *t) {
+    volatile uint8_t *u = (volatile uint8_t *)t->base;
+    t->irqs++;
+    uint8_t iir = u[2];
     if ((iir & 0x0f) == 0x02) {          /* THR empty: the next byte */
-        if (tx_text[tx_pos]) {
-            uart_w(0, (uint8_t)tx_text[tx_pos++]);
+        if (t->text[t->pos]) {
+            u[0] = (uint8_t)t->text[t->pos++];
         } else {
-            uart_w(1, 0);                /* IER: no more interrupts */
-            tx_done = 1;
+            u[1] = 0;                    /* IER: no more interrupts */
+            t->done = 1;
         }
     }
+}
+
+static void interrupt_from(unsigned id) {
+    if (id == UART_IRQ) uart_interrupt(&tx0);
+    if (id == UART1_IRQ) uart_interrupt(&tx1);
 }
 
 /* Waits for *p to reach v, taking interrupts only between WFIs. */
@@ -77,6 +98,20 @@ static void sleep_until(volatile unsigned *p, unsigned v) {
         __asm__ volatile("csrs sstatus, %0" :: "r"(SSTATUS_SIE));
         __asm__ volatile("csrc sstatus, %0" :: "r"(SSTATUS_SIE));
     }
+}
+
+static void send(struct tx *t) {
+    if (imsic) {
+        imsic_enable(t->irq);
+        imsic_write(IMSIC_EITHRESHOLD, 0);
+        imsic_write(IMSIC_EIDELIVERY, 1);
+    } else {
+        mmio_w32(PLIC_PRIORITY(t->irq), 1);
+        mmio_w32(PLIC_ENABLE_S0, mmio_r32(PLIC_ENABLE_S0) | 1u << t->irq);
+        mmio_w32(PLIC_THRESHOLD_S0, 0);
+    }
+    ((volatile uint8_t *)t->base)[1] = 0x02;   /* IER: THR empty */
+    sleep_until(&t->done, 1);
 }
 
 void trap_handler(uint64_t scause, uint64_t sepc) {
@@ -104,15 +139,13 @@ void trap_handler(uint64_t scause, uint64_t sepc) {
         sbi_set_timer(~0ull);
         return;
     }
-    if (scause == (CAUSE_INT | 9) && imsic) {    /* external: claim from the file (stopei) */
-        unsigned id;
-        while ((id = imsic_claim()) != 0)
-            if (id == UART_IRQ) uart_interrupt();
+    if (scause == (CAUSE_INT | 9) && imsic) {    /* external: claim the top one from the file (stopei) */
+        interrupt_from(imsic_claim());           /* one a trap, as from the PLIC: another traps again */
         return;
     }
     if (scause == (CAUSE_INT | 9)) {             /* external: ask the PLIC which */
         uint32_t id = mmio_r32(PLIC_CLAIM_S0);
-        if (id == UART_IRQ) uart_interrupt();
+        interrupt_from(id);
         if (id) mmio_w32(PLIC_CLAIM_S0, id);     /* complete */
         return;
     }
@@ -150,17 +183,14 @@ int main(unsigned long hartid, unsigned long fdt) {
 
     /* 4. Device interrupts: the UART's THR-empty interrupt through the PLIC,
      *    or as identity UART_IRQ into its IMSIC file. */
-    if (imsic) {
-        imsic_enable(UART_IRQ);
-        imsic_write(IMSIC_EITHRESHOLD, 0);
-        imsic_write(IMSIC_EIDELIVERY, 1);
-    } else {
-        mmio_w32(PLIC_PRIORITY(UART_IRQ), 1);
-        mmio_w32(PLIC_ENABLE_S0, 1u << UART_IRQ);
-        mmio_w32(PLIC_THRESHOLD_S0, 0);
+    send(&tx0);
+    printf("irq: %u UART interrupts through the %s for %u bytes\n", tx0.irqs, imsic ? "IMSIC" : "PLIC", tx0.pos);
+
+    /* 5. The same through the passed-through UART, if it has it. */
+    if (sbi_call(HCALL_EXT, HCALL_DEVICES, 0, 0, 0).value & DEV_PASSTHRU_UART) {
+        send(&tx1);
+        printf("irq: %u interrupts from the passed-through UART through the %s for %u bytes\n", tx1.irqs,
+               imsic ? "IMSIC" : "PLIC", tx1.pos);
     }
-    uart_w(1, 0x02);                             /* IER: THR empty */
-    sleep_until(&tx_done, 1);
-    printf("irq: %u UART interrupts through the %s for %u bytes\n", ext_irqs, imsic ? "IMSIC" : "PLIC", tx_pos);
     return 0;
 }

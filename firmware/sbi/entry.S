@@ -126,6 +126,26 @@ try_csr_set_mstateen0:
     csrw mtvec, t0
     ret
 
+/* long try_csr_probe_hgeie(uint64_t *bits): the hgeie bits that stick
+   (GEILEN of them, H extension), hgeie left zero; 0, else mcause. */
+    .globl try_csr_probe_hgeie
+try_csr_probe_hgeie:
+    csrr t0, mtvec
+    la t1, 1f
+    csrw mtvec, t1
+    li t2, -1
+    csrw 0x607, t2
+    csrr t2, 0x607
+    csrw 0x607, zero
+    sd t2, 0(a0)
+    li a0, 0
+    csrw mtvec, t0
+    ret
+    .align 2
+1:  csrr a0, mcause
+    csrw mtvec, t0
+    ret
+
 /* long try_csr_read_stimecmp(void): 0 when stimecmp exists, else mcause. */
     .globl try_csr_read_stimecmp
 try_csr_read_stimecmp:

@@ -64,3 +64,5 @@ __attribute__((noreturn)) void hart_park(void);   /* a stopped hart waits for ha
 __attribute__((noreturn)) void enter_s_mode(uint64_t addr, uint64_t a0, uint64_t a1);
 long try_csr_read_stimecmp(void);   /* 0 when stimecmp exists, else mcause */
 long try_csr_set_mstateen0(uint64_t bits);  /* 0 when mstateen0 exists, else mcause */
+long try_csr_probe_hgeie(uint64_t *bits);   /* 0 with the bits of hgeie that stick, else mcause */
+void aplic_init(uint64_t hart_mask);        /* aplic.c: with an APLIC in MSI mode, sources to S */

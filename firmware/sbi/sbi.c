@@ -131,4 +131,5 @@ void boot_hart_init(uint64_t hartid, const void *fdt) {
     uint64_t mask = fdt_hart_mask(fdt);
     if (!mask) mask = (1ul << MAX_HARTS) - 1;   /* no device tree: assume every hart */
     harts_init((unsigned)hartid, mask);
+    aplic_init(mask);
 }

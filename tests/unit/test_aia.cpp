@@ -387,4 +387,15 @@ TEST_CASE("aplic-imsic machine: the UART's interrupt arrives as an MSI in the S 
     w(emu::map::kUart0 + 1, 2);  // IER: THR empty -> the UART raises its line
     CHECK(m.imsics()->file(0, 1).eip[0] == (1ull << 42));
     CHECK(m.plic() == nullptr);
+    // The event log has it: into hart 0's S-level file (file 1), identity 42.
+    auto ev = m.events().last(1);
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].kind == emu::EventKind::Msi);
+    CHECK((ev[0].target == 0 && ev[0].file == 1 && ev[0].value == 42));
+    CHECK(m.events().count(emu::EventKind::Msi) == 1);
+    // A guest file's page (hart 0, guest 2: the third page of its stride).
+    w(emu::map::kImsicS + 2 * 0x1000, 7);
+    ev = m.events().last(1);
+    CHECK((ev[0].kind == emu::EventKind::Msi && ev[0].file == 3 && ev[0].value == 7));
+    CHECK(emu::describe(ev[0], true).find("identity 7 into hart 0's guest file 2") != std::string::npos);
 }

@@ -56,7 +56,7 @@ void DebugSession::reverse_step(uint64_t n, std::ostream& out) {
 
 void DebugSession::reverse_until(const std::vector<std::string>& a, std::ostream& out) {
     emu::History& h = need_history();
-    if (a.empty()) throw UsageError("usage: reverse until trap|interrupt|xret|priv|vmexit|vmentry|atp|tlbfill|wfi|pc ADDR");
+    if (a.empty()) throw UsageError("usage: reverse until trap|interrupt|xret|priv|vmexit|vmentry|atp|tlbfill|wfi|msi|pc ADDR");
     const auto t0 = std::chrono::steady_clock::now();
     emu::History::Found f;
     if (a[0] == "pc") {

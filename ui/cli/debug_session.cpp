@@ -26,7 +26,7 @@ const char* const kDebugUsage =
 const char* const kDebugCommands =
     "commands:\n"
     "  step [N]                 execute N instructions (default 1)\n"
-    "  until trap|interrupt|xret|priv|vmexit|vmentry|atp|tlbfill|wfi\n"
+    "  until trap|interrupt|xret|priv|vmexit|vmentry|atp|tlbfill|wfi|msi\n"
     "                           run until the next event of that kind\n"
     "  until pc ADDR            run until a hart is about to execute ADDR\n"
     "  continue                 run until a breakpoint or the end\n"
@@ -199,7 +199,7 @@ void DebugSession::step(uint64_t n, std::ostream& out) {
 }
 
 void DebugSession::until(const std::vector<std::string>& a, std::ostream& out) {
-    need(a, 1, "until trap|interrupt|xret|priv|vmexit|vmentry|atp|tlbfill|wfi|pc ADDR");
+    need(a, 1, "until trap|interrupt|xret|priv|vmexit|vmentry|atp|tlbfill|wfi|msi|pc ADDR");
     m_.clear_stop_conditions();
     watched_ = 0;
     if (a[0] == "pc") {
