@@ -79,7 +79,8 @@ void Hart::update_timers() {
     set_hw_irq(irq::MSI, m_.msip(id));
     if (hpm_armed_) {
         hpm_check();
-        next_timer_cycle_ = std::min(next_timer_cycle_, hpm_cycle_at_);
+        // A cycle counter's overflow wakes a sleeping hart only when LCOFIE lets it.
+        if (csr.mie & irq::bit(irq::LCOFI)) next_timer_cycle_ = std::min(next_timer_cycle_, hpm_cycle_at_);
     } else {
         hpm_cycle_at_ = hpm_insn_bound_ = ~0ull;
     }
@@ -119,7 +120,7 @@ uint64_t Hart::run(uint64_t cycle_limit, uint64_t max_insns) {
         }
         // A timer may have come due during an interrupt's entry: look again
         // before the handler's first instruction.
-        deadline_ = std::min({cycle_limit, next_timer_cycle_, hpm_insn_bound_});
+        deadline_ = std::min({cycle_limit, next_timer_cycle_, hpm_cycle_at_, hpm_insn_bound_});
         if (deadline_ <= cycle) continue;
         uint64_t budget = max_insns - executed;
         if (__builtin_expect(commit_ != nullptr, 0)) executed += step_logged();

@@ -19,7 +19,8 @@
  *   scountovf: the OF bits, in S masked by mcounteren, in VS by mcounteren
  *   and hcounteren; illegal from U, virtual instruction from VU, read-only;
  *   TLB misses under Sv39 in S-mode (MINH: M-mode's accesses left out): one
- *   per page-table walk, two loads in one page miss once.
+ *   per page-table walk, two loads in one page miss once;
+ *   a cycle counter's overflow wakes WFI when LCOFIE is set.
  */
 #define SELFTEST_HEXT
 #include "selftest.h"
@@ -292,6 +293,22 @@
   CHK_CSR mhpmcounter3, 3
   CHK_CSR mhpmcounter4, 1
   EVENT 3, 0
+  EVENT 4, 0
+
+  TC                              # a cycle counter's overflow wakes WFI (LCOFIE set, MIE clear)
+  LCOFIP_CLEAR
+  csrci mstatus, MSTATUS_MIE
+  li t0, LCOFIP
+  csrw mie, t0
+  EVENT 4, EV_CYCLES
+  COUNTER 4, -2000
+  wfi
+  csrr a0, mip
+  CHK_BIT a0, IRQ_LCOFI, 1
+  csrr a0, mhpmevent4
+  CHK_BIT a0, 63, 1
+  csrw mie, zero
+  LCOFIP_CLEAR
   EVENT 4, 0
   TEST_END
   H_HANDLERS
