@@ -178,8 +178,9 @@ Dest destination(isa::Format f) {
     switch (f) {
     case F::R: case F::I: case F::SHIFT: case F::SHIFTW: case F::LOAD: case F::U: case F::J: case F::JALR:
     case F::CSR: case F::CSRI: case F::AMO: case F::LR: case F::HLV: case F::F2X_RM: case F::F2X: case F::FCMP:
+    case F::R1: case F::MOP_R: case F::MOP_RR:
         return Dest::X;
-    case F::FLOAD: case F::R4: case F::FR_RM: case F::FR: case F::F1_RM: case F::X2F_RM: case F::X2F:
+    case F::FLOAD: case F::R4: case F::FR_RM: case F::FR: case F::F1_RM: case F::X2F_RM: case F::X2F: case F::FLI:
         return Dest::F;
     default: return Dest::None;
     }

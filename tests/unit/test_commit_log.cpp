@@ -4,7 +4,16 @@
 // the record is what that instruction wrote.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
 #include "emu/commit_log.hpp"
+#include "emu/machine.hpp"
 
 using emu::CommitRecord;
 using emu::format_commit;
@@ -86,4 +95,42 @@ TEST_CASE("commit log: compressed encodings, stores with their width, AMOs read 
     r.reg(CommitRecord::X, 14, 0xffffffff80000000);
     CHECK(format_commit(r) == "core   0: 0 0x0000000080002018 (0x00b6b72f) x14 0xffffffff80000000 "
                               "mem 0x0000000080003000 mem 0x0000000080003000 0xffffffff7ffff800");
+}
+
+TEST_CASE("commit log: the destinations of Zbb's one-source ops, Zimop's mop.r and Zfa's fli, as Spike logs them") {
+    // li ra,0; clz a4,ra; li t1,1234; mop.r.0 t0,t1; lui t0,0x2; csrs mstatus,t0; fli.d ft1,1.0
+    constexpr uint32_t kProgram[] = {0x00000093, 0x60009713, 0x4d200313, 0x81c342f3,
+                                     0x000022b7, 0x3002a073, 0xf21800d3};
+    const auto path = std::filesystem::temp_directory_path() / ("commit-dest-" + std::to_string(getpid()) + ".log");
+    {
+        std::string err;
+        auto log = emu::CommitLog::open(path.string(), err);
+        REQUIRE(log);
+        emu::MachineConfig cfg;
+        cfg.ram_size = 1 << 20;
+        cfg.console = [](uint8_t) {};
+        emu::Machine m(cfg);
+        emu::Image img;
+        img.entry = 0x80000000;
+        emu::Segment s;
+        s.paddr = 0x80000000;
+        s.data.resize(sizeof kProgram);
+        std::memcpy(s.data.data(), kProgram, sizeof kProgram);
+        s.memsz = s.data.size();
+        img.segments.push_back(s);
+        m.load(img);
+        m.set_commit_log(log.get());
+        while (m.hart(0).pc != 0x80000000 + sizeof kProgram) m.run(1);
+        m.set_commit_log(nullptr);
+    }
+    std::ifstream f(path);
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(f, l);)
+        if (l.rfind("core   0: 3 0x00000000800000", 0) == 0) lines.push_back(l);
+    std::filesystem::remove(path);
+    REQUIRE(lines.size() == 7);
+    // The register parts of these lines are riscv-isa-sim's for the same instructions.
+    CHECK(lines[1] == "core   0: 3 0x0000000080000004 (0x60009713) x14 0x0000000000000040");
+    CHECK(lines[3] == "core   0: 3 0x000000008000000c (0x81c342f3) x5  0x0000000000000000");
+    CHECK(lines[6] == "core   0: 3 0x0000000080000018 (0xf21800d3) f1  0x3ff0000000000000 c768_mstatus 0x8000000a00006000");
 }
