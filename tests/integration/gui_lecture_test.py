@@ -12,13 +12,15 @@
 3. devices: the pass-through UART at GPA 0x1000_1000 onto the machine's own
    page and a virtual function's page at GPA 0x1000_2000 (hv/README.md); on
    the AIA, each hart's guest interrupt file (hstatus.VGEIN) and the VM whose
-   G-stage maps that file's page, at QEMU virt's IMSIC addresses;
+   G-stage maps that file's page, at QEMU virt's IMSIC addresses; another
+   hypervisor's (the H self-test's) VMs by VMID, with its exits;
 4. presentation mode: F8 scales every font and widget and shows the
    narration as a large panel; Next and Back (buttons and PgDn) move between
    checkpoints, reached at the cycles `stepvisor demo NAME` narrates; the
-   layout file is written on exit and read back by the next run.
+   layout file (--layout) is written on exit and read back by the next run;
+5. without --script the layout goes to $XDG_CONFIG_HOME/stepvisor/gui.ini.
 
-usage: gui_lecture_test.py STEPVISOR [OUT_DIR]
+usage: gui_lecture_test.py STEPVISOR [OUT_DIR] [--hext HEXT_ELF]
 Exit code 77 (skipped) without xvfb-run or in a build without the GUI.
 """
 import json
@@ -75,11 +77,17 @@ def main():
     if len(sys.argv) < 2:
         print(__doc__)
         return 2
-    stepvisor = sys.argv[1]
+    argv = sys.argv[1:]
+    hext = None
+    if "--hext" in argv:
+        i = argv.index("--hext")
+        hext = argv[i + 1]
+        del argv[i:i + 2]
+    stepvisor = argv[0]
     if gui_test.why_skip(stepvisor):
         print("skip:", gui_test.why_skip(stepvisor))
         return 77
-    out = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="stepvisor-gui-lecture-")
+    out = argv[1] if len(argv) > 1 else tempfile.mkdtemp(prefix="stepvisor-gui-lecture-")
     os.makedirs(out, exist_ok=True)
 
     # 1. Ballooning: the overview and the memory maps at checkpoints 3 and 4.
@@ -233,10 +241,22 @@ screenshot {out}/aia.png
               f"aia: hart {h['hart']} in {vm}: VGEIN {h['vgein']} selects the file its G-stage maps ({h['file_owner']!r})")
     check_png(f"{out}/aia.png", "aia")
 
+    # 3c. Not hv: the H self-test's VMs as the hardware shows them, by hgatp; its exits are
+    # the three `until vmexit` stops on.
+    if hext:
+        run_gui(stepvisor, [hext], "until vmexit\n" * 3 + f"show vms\ndump-state {out}/hext.json\n", out, "hext",
+                os.path.join(out, "config-hext"))
+        vo = load(f"{out}/hext.json").get("vm_overview", {})
+        vms = vo.get("vms", [])
+        check(not vo.get("from_hv") and vms and all(v["title"].startswith(f"VMID {v['vmid']} ") for v in vms),
+              f"hext: VMs named by VMID and root ({[v['title'] for v in vms]})")
+        check(sum(v["exits"] for v in vms) == 3, f"hext: 3 exits over its VMs ({[v['exits'] for v in vms]})")
+
     # 4. Presentation mode: F8, Next, Back, PgDn; the layout kept for the next run.
     cfg = os.path.join(out, "config-present")
     shutil.rmtree(cfg, ignore_errors=True)
-    run_gui(stepvisor, ["--scenario", "isolation"], f"""
+    ini = os.path.join(cfg, "kept", "gui.ini")
+    run_gui(stepvisor, ["--scenario", "isolation", "--layout", ini], f"""
 dump-state {out}/present0.json
 key F8
 wait 3
@@ -270,16 +290,38 @@ dump-state {out}/present5.json
     check(cyc(p[4], 0) == demo.get(1) and cyc(p[4], 1) is None and cyc(p[5], 1) == demo.get(2),
           "Back returns to checkpoint 1 of the same run, PgDn on to checkpoint 2 again")
     check_png(f"{out}/present3.png", "presentation")
-    ini = os.path.join(cfg, "stepvisor", "gui.ini")
     text = open(ini).read() if os.path.exists(ini) else ""
     check("presentation=1" in text and "tab.Transitions=VMs" in text and "[Window][Presentation]" in text,
           f"the layout was written to {ini}")
-    run_gui(stepvisor, ["--scenario", "isolation"], f"dump-state {out}/present6.json\n", out, "present-again", cfg)
+    check(not os.path.exists(os.path.join(cfg, "stepvisor")), "a scripted run leaves the config directory alone")
+    run_gui(stepvisor, ["--scenario", "isolation", "--layout", ini], f"dump-state {out}/present6.json\n", out,
+            "present-again", cfg)
     again = load(f"{out}/present6.json")
     check(again.get("presentation") and again.get("font_size") == p[1].get("font_size")
           and panels(again).get("Transitions", {}).get("tab") == "VMs",
           "the next run reads the layout back: presentation mode, its scale, the open tab")
     check(again.get("settings_file") == ini, f"the layout file is {again.get('settings_file')}")
+
+    # 5. Without --script the layout goes to $XDG_CONFIG_HOME/stepvisor/gui.ini: a session
+    # closed through the management socket's quit writes it there.
+    home = os.path.join(out, "config-default")
+    shutil.rmtree(home, ignore_errors=True)
+    gui = None
+    try:
+        gui, f = gui_test.gui_with_mgmt(stepvisor, os.path.join(out, "lecture-mgmt.sock"),
+                                        dict(os.environ, XDG_CONFIG_HOME=home))
+        f.readline()  # the greeting
+        for cmd in ("qmp_capabilities", "quit"):
+            f.write((json.dumps({"execute": cmd}) + "\n").encode())
+            f.flush()
+        check(gui.wait(timeout=60) == 0, "gui --mgmt: quit closes the GUI")
+    except (OSError, ValueError, subprocess.TimeoutExpired) as e:
+        check(False, f"gui --mgmt: {e}")
+        if gui:
+            gui.kill()
+    default = os.path.join(home, "stepvisor", "gui.ini")
+    text = open(default).read() if os.path.exists(default) else ""
+    check("presentation=0" in text and "[Window][Harts]" in text, f"the layout was written to {default}")
 
     print(f"screenshots in {out}")
     print(f"{len(gui_test.failures)} failure(s)")

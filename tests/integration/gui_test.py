@@ -29,10 +29,12 @@ import json
 import os
 import re
 import shutil
+import socket
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 import zlib
 
 W, H = 1280, 800
@@ -161,6 +163,26 @@ def run_gui(stepvisor, args, script, out_dir, name, config=None):
     print(p.stdout)
     check(p.returncode == 0, f"{name}: stepvisor gui exited with {p.returncode} ({p.stderr.strip()[-300:]})")
     return p.stdout
+
+
+def gui_with_mgmt(stepvisor, sock, env):
+    """The GUI (no script) with a management socket at sock: the process and the socket's file."""
+    if os.path.exists(sock):
+        os.unlink(sock)
+    gui = subprocess.Popen(["xvfb-run", "-a", stepvisor, "gui", "--size", f"{W}x{H}", "--mgmt", "unix:" + sock],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    for _ in range(300):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.1)
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.settimeout(30)
+    try:
+        c.connect(sock)
+    except OSError:
+        gui.kill()
+        raise
+    return gui, c.makefile("rwb")
 
 
 def why_skip(stepvisor):
@@ -429,22 +451,9 @@ dump-state {out_dir}/gui-click.json
               f"(from {back['harts'][0]['cycle']})")
 
     # 8. The management socket between frames.
-    sock = os.path.join(out_dir, "gui-mgmt.sock")
-    if os.path.exists(sock):
-        os.unlink(sock)
-    gui = subprocess.Popen(["xvfb-run", "-a", stepvisor, "gui", "--size", f"{W}x{H}", "--mgmt", "unix:" + sock],
-                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           env=fresh_config(out_dir, "mgmt"))
+    gui = None
     try:
-        import socket, time
-        for _ in range(300):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.1)
-        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        c.settimeout(30)
-        c.connect(sock)
-        f = c.makefile("rwb")
+        gui, f = gui_with_mgmt(stepvisor, os.path.join(out_dir, "gui-mgmt.sock"), fresh_config(out_dir, "mgmt"))
 
         def ask(cmd):
             f.write((json.dumps({"execute": cmd}) + "\n").encode())
@@ -470,7 +479,8 @@ dump-state {out_dir}/gui-click.json
         check(gui.wait(timeout=60) == 0, "gui --mgmt: quit closes the GUI")
     except (OSError, ValueError, subprocess.TimeoutExpired) as e:
         check(False, f"gui --mgmt: {e}")
-        gui.kill()
+        if gui:
+            gui.kill()
 
     print(f"screenshots in {out_dir}")
     print(f"{len(failures)} failure(s)")

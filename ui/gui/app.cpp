@@ -41,6 +41,8 @@ const char* const kUsage =
     "  --bios FW            boot as QEMU virt does: firmware (e.g. OpenSBI fw_jump) at 0x80000000 ...\n"
     "  --kernel FILE        ... the next stage (e.g. build/hv/hv.elf), --initrd FILE, --append ARGS\n"
     "  --symbols ELF        more symbols for the disassembly (may be repeated)\n"
+    "  --layout FILE|none   where the layout is kept (default: $XDG_CONFIG_HOME/stepvisor/gui.ini,\n"
+    "                       ~/.config/stepvisor/gui.ini; with --script: none)\n"
     "  --script FILE        run commands from FILE, one per frame: the debugger's commands\n"
     "                       (step, until, continue, break, regs, pt, ...) and the GUI's:\n"
     "    screenshot FILE.png      save the window as a PNG\n"
@@ -74,8 +76,8 @@ const char* const kUsage =
     "and widget larger, the scenario's narration as a large panel), where PgDn runs to the next\n"
     "checkpoint and PgUp goes back to the previous one\n"
     "\n"
-    "The layout (presentation mode, open tabs, moved windows) is kept in\n"
-    "$XDG_CONFIG_HOME/stepvisor/gui.ini (~/.config/stepvisor/gui.ini), written when the GUI closes.\n"
+    "The layout (presentation mode, open tabs, moved windows) is read at start and written when\n"
+    "the GUI closes (--layout).\n"
     "\n";
 
 
@@ -437,6 +439,7 @@ int cmd_gui(const std::vector<std::string>& args) {
     std::optional<cli::MgmtAddress> mgmt_addr;
     cli::BootOptions boot;
     std::string file, scenario, script_path;
+    std::optional<std::string> layout;
     std::vector<std::string> symbol_files;
     bool exit_after = false;
     int w = 1600, h = 1000;
@@ -456,6 +459,7 @@ int cmd_gui(const std::vector<std::string>& args) {
         else if (x == "--exit-after-script") exit_after = true;
         else if (x == "--scenario") scenario = cli::value_of(args, i);
         else if (x == "--symbols") symbol_files.push_back(cli::value_of(args, i));
+        else if (x == "--layout") layout = cli::value_of(args, i);
         else if (x == "--size") {
             const std::string& v = cli::value_of(args, i);
             int ww = 0, hh = 0;
@@ -568,7 +572,8 @@ int cmd_gui(const std::vector<std::string>& args) {
         }
         App app(session, w, h);
         app.base_style = style;
-        app.settings_file = settings_path();
+        // A scripted session starts from the default layout and leaves the user's alone.
+        app.settings_file = layout ? (*layout == "none" ? "" : *layout) : script_path.empty() ? settings_path() : "";
         load_settings(app);
         // The management socket, served between frames: its stop and cont are the Pause and Run buttons.
         std::unique_ptr<cli::QmpServer> mgmt;

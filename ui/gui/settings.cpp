@@ -1,5 +1,5 @@
 // The layout kept between runs: $XDG_CONFIG_HOME/stepvisor/gui.ini (else
-// ~/.config/stepvisor/gui.ini): presentation mode and its scale, the open
+// ~/.config/stepvisor/gui.ini, or --layout's file): presentation mode and its scale, the open
 // tab of each panel and the window size in lines of our own, then ImGui's
 // window positions and sizes, which are used when the window has the size
 // they were saved at.

@@ -7,11 +7,10 @@ set -eu
 cd "$(dirname "$0")/../../.."
 B=${1:-build}
 OUT=${2:-ui/gui/doc}
+GUI="xvfb-run -a -s '-screen 0 1920x1200x24' $B/ui/stepvisor gui --size 1600x1000"
+FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-# A config directory of its own, emptied before each run: no saved layout goes in.
-GUI="XDG_CONFIG_HOME=$T/config xvfb-run -a -s '-screen 0 1920x1200x24' $B/ui/stepvisor gui --size 1600x1000"
-FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf
 
 # 1. The hypervisor on OpenSBI: VM exits of three VMs, the privilege timeline.
 {
@@ -25,7 +24,7 @@ FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf
     echo "select-exit 130"
     echo "screenshot $OUT/gui-hv-exits.png"
 } > "$T/hv"
-rm -rf "$T/config"; eval "$GUI" --mem 256M --bios "$FW" --kernel "$B/hv/hv.elf" --script "$T/hv" --exit-after-script > /dev/null
+eval "$GUI" --mem 256M --bios "$FW" --kernel "$B/hv/hv.elf" --script "$T/hv" --exit-after-script > /dev/null
 
 # 2. A guest-page fault under two-stage translation: the nested walk as a grid.
 {
@@ -35,7 +34,7 @@ rm -rf "$T/config"; eval "$GUI" --mem 256M --bios "$FW" --kernel "$B/hv/hv.elf" 
     echo "translate 0x60000000 gva"
     echo "screenshot $OUT/gui-nested-walk.png"
 } > "$T/walk"
-rm -rf "$T/config"; eval "$GUI" "$B/firmware/tests/h_gstage_sv39x4.elf" --script "$T/walk" --exit-after-script > /dev/null
+eval "$GUI" "$B/firmware/tests/h_gstage_sv39x4.elf" --script "$T/walk" --exit-after-script > /dev/null
 
 # 3. The built-in program: Sv39 tables coalesced into ranges, CSRs decoded.
 {
@@ -44,7 +43,7 @@ rm -rf "$T/config"; eval "$GUI" "$B/firmware/tests/h_gstage_sv39x4.elf" --script
     echo "tables satp"
     echo "screenshot $OUT/gui-sv39-tables.png"
 } > "$T/tables"
-rm -rf "$T/config"; eval "$GUI" --script "$T/tables" --exit-after-script > /dev/null
+eval "$GUI" --script "$T/tables" --exit-after-script > /dev/null
 
 # 4. A lecture scenario: CPU shares on two harts, at its third checkpoint.
 {
@@ -54,7 +53,7 @@ rm -rf "$T/config"; eval "$GUI" --script "$T/tables" --exit-after-script > /dev/
     echo "show timeline"
     echo "screenshot $OUT/gui-scenario-cpu-shares.png"
 } > "$T/scenario"
-rm -rf "$T/config"; eval "$GUI" --scenario cpu-shares --script "$T/scenario" --exit-after-script > /dev/null
+eval "$GUI" --scenario cpu-shares --script "$T/scenario" --exit-after-script > /dev/null
 # 5. The VM overview: cpu-shares' three VMs, the share each got over a window.
 {
     echo "until checkpoint"
@@ -65,7 +64,7 @@ rm -rf "$T/config"; eval "$GUI" --scenario cpu-shares --script "$T/scenario" --e
     echo "step 80000000"
     echo "screenshot $OUT/gui-vm-overview.png"
 } > "$T/vms"
-rm -rf "$T/config"; eval "$GUI" --scenario cpu-shares --script "$T/vms" --exit-after-script > /dev/null
+eval "$GUI" --scenario cpu-shares --script "$T/vms" --exit-after-script > /dev/null
 
 # 6. A memory map: ballooning, once hungry holds the donor's pages.
 {
@@ -76,7 +75,7 @@ rm -rf "$T/config"; eval "$GUI" --scenario cpu-shares --script "$T/vms" --exit-a
     echo "memmap vm0"
     echo "screenshot $OUT/gui-memory-map-donor.png"
 } > "$T/memmap"
-rm -rf "$T/config"; eval "$GUI" --scenario ballooning --script "$T/memmap" --exit-after-script > /dev/null
+eval "$GUI" --scenario ballooning --script "$T/memmap" --exit-after-script > /dev/null
 
 # 7. Presentation mode (F8): isolation at its fourth checkpoint.
 {
@@ -86,5 +85,5 @@ rm -rf "$T/config"; eval "$GUI" --scenario ballooning --script "$T/memmap" --exi
     echo "memmap vm2"
     echo "screenshot $OUT/gui-presentation.png"
 } > "$T/present"
-rm -rf "$T/config"; eval "$GUI" --scenario isolation --script "$T/present" --exit-after-script > /dev/null
+eval "$GUI" --scenario isolation --script "$T/present" --exit-after-script > /dev/null
 echo "screenshots in $OUT"
