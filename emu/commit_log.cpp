@@ -127,7 +127,8 @@ namespace {
 // The CSRs Spike logs for an instruction's write of `addr`: its proxies
 // log the register that holds the bits (riscv-isa-sim riscv/csrs.cc:
 // sstatus_proxy_csr_t writes mstatus, composite_csr_t writes frm and fflags,
-// the interrupt proxies write mie/mip; sie_csr_t logs itself and mie).
+// the interrupt proxies write mie/mip; sie_csr_t logs itself and mie, hvip
+// itself and mip).
 template <typename F> void logged_for_write(uint16_t addr, F&& log) {
     switch (Csr(addr)) {
     case Csr::SSTATUS: log(uint16_t(Csr::MSTATUS)); break;
@@ -135,6 +136,7 @@ template <typename F> void logged_for_write(uint16_t addr, F&& log) {
     case Csr::SIE: log(addr); log(uint16_t(Csr::MIE)); break;
     case Csr::SIP: case Csr::HIP: case Csr::VSIP: log(uint16_t(Csr::MIP)); break;
     case Csr::HIE: case Csr::VSIE: log(uint16_t(Csr::MIE)); break;
+    case Csr::HVIP: log(addr); log(uint16_t(Csr::MIP)); break;  // hvip.VSSIP is mip.VSSIP (hvip_csr_t)
     default: log(addr); break;
     }
 }
