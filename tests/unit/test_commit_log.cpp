@@ -97,10 +97,11 @@ TEST_CASE("commit log: compressed encodings, stores with their width, AMOs read 
                               "mem 0x0000000080003000 mem 0x0000000080003000 0xffffffff7ffff800");
 }
 
-TEST_CASE("commit log: the destinations of Zbb's one-source ops, Zimop's mop.r, Zfa's fli and hvip, as Spike logs them") {
-    // li ra,0; clz a4,ra; li t1,1234; mop.r.0 t0,t1; lui t0,0x2; csrs mstatus,t0; fli.d ft1,1.0; csrw hvip,zero
-    constexpr uint32_t kProgram[] = {0x00000093, 0x60009713, 0x4d200313, 0x81c342f3,
-                                     0x000022b7, 0x3002a073, 0xf21800d3, 0x64501073};
+TEST_CASE("commit log: Zbb's one-source ops, Zimop's mop.r, Zfa's fli, hvip and cbo.zero, as Spike logs them") {
+    // li ra,0; clz a4,ra; li t1,1234; mop.r.0 t0,t1; lui t0,0x2; csrs mstatus,t0; fli.d ft1,1.0; csrw hvip,zero;
+    // auipc a0,0x1; cbo.zero (a0)
+    constexpr uint32_t kProgram[] = {0x00000093, 0x60009713, 0x4d200313, 0x81c342f3, 0x000022b7,
+                                     0x3002a073, 0xf21800d3, 0x64501073, 0x00001517, 0x0045200f};
     const auto path = std::filesystem::temp_directory_path() / ("commit-dest-" + std::to_string(getpid()) + ".log");
     {
         std::string err;
@@ -128,11 +129,17 @@ TEST_CASE("commit log: the destinations of Zbb's one-source ops, Zimop's mop.r, 
     for (std::string l; std::getline(f, l);)
         if (l.rfind("core   0: 3 0x00000000800000", 0) == 0) lines.push_back(l);
     std::filesystem::remove(path);
-    REQUIRE(lines.size() == 8);
+    REQUIRE(lines.size() == 10);
     // The register parts of these lines are riscv-isa-sim's for the same instructions.
     CHECK(lines[1] == "core   0: 3 0x0000000080000004 (0x60009713) x14 0x0000000000000040");
     CHECK(lines[3] == "core   0: 3 0x000000008000000c (0x81c342f3) x5  0x0000000000000000");
     CHECK(lines[6] == "core   0: 3 0x0000000080000018 (0xf21800d3) f1  0x3ff0000000000000 c768_mstatus 0x8000000a00006000");
     // hvip.VSSIP is an alias of mip.VSSIP: Spike logs mip with it (nothing pending here).
     CHECK(lines[7] == "core   0: 3 0x000000008000001c (0x64501073) c836_mip 0x0000000000000000 c1605_hvip 0x0000000000000000");
+    // cbo.zero: Spike stores the block a byte at a time, and logs 64 one-byte stores.
+    CHECK(lines[9].rfind("core   0: 3 0x0000000080000024 (0x0045200f) mem 0x0000000080001000 0x00 "
+                         "mem 0x0000000080001001 0x00 mem 0x0000000080001002 0x00", 0) == 0);
+    size_t stores = 0;
+    for (size_t at = lines[9].find(" mem "); at != std::string::npos; at = lines[9].find(" mem ", at + 1)) ++stores;
+    CHECK(stores == 64);
 }
