@@ -410,6 +410,39 @@ dump-state {out_dir}/gui-scenario-step.json
         check(sc and sc["reached"] >= upto and got == want,
               f"scenario {name}: the GUI reached checkpoints 1 to {upto} ({sc and sc['reached']} in all) at cycles {got} (demo: {want})")
 
+    # 9. The AIA tab, on the interrupts scenario's AIA machine at its MSI into
+    # alpha's guest file (checkpoint 8, which seven `until checkpoint` reach:
+    # the console checkpoint 7 is seen with the line after it): hart 0's guest file 1 has identity 11
+    # pending (the passed-through UART's, firmware/guests/irq.c UART1_IRQ),
+    # 10 and 11 enabled (UART_IRQ and UART1_IRQ, which irq enabled in turn),
+    # its page mapped by alpha's G-stage at its vCPU 0's IMSIC page (QEMU
+    # virt's 0x28000000), and hstatus.VGEIN selecting it (alpha runs).
+    run_gui(stepvisor, ["--scenario", "interrupts"], "until checkpoint\n" * 7 + f"""show aia
+dump-state {out_dir}/gui-aia.json
+screenshot {out_dir}/gui-aia.png
+show timeline
+screenshot {out_dir}/gui-aia-timeline.png
+""", out_dir, "gui-aia")
+    try:
+        st = json.load(open(f"{out_dir}/gui-aia.json"))
+    except (OSError, ValueError):
+        st = None
+    check(st is not None, "aia: the GUI saved its state at the MSI into the guest file")
+    if st:
+        check_screenshot(f"{out_dir}/gui-aia.png", st, "aia")
+        tabs = {p["name"]: p.get("tab") for p in st["panels"]}
+        check(tabs.get("Devices") == "AIA", f"aia: the Devices panel shows the AIA tab ({tabs.get('Devices')})")
+        sc = st.get("scenario") or {}
+        check(sc.get("reached") == 8, f"aia: at checkpoint 8, the MSI into a guest file ({sc.get('reached')})")
+        hart0 = (st.get("aia") or [{}])[0]
+        files = {f["file"]: f for f in hart0.get("files", [])}
+        g1 = files.get("guest 1", {})
+        check(len(files) == 3, f"aia: hart 0 has the M, S and one guest file (--aia-guests 1): {sorted(files)}")
+        check("11" in g1.get("pending", "").split(", ") and g1.get("enabled") == "10-11",
+              f"aia: guest file 1 has 11 pending and 10-11 enabled ({g1})")
+        check("alpha" in g1.get("held_by", "") and "0x28000000" in g1.get("held_by", "") and hart0.get("vgein") == 1,
+              f"aia: alpha's G-stage maps guest file 1 at GPA 0x28000000 and VGEIN selects it ({g1}, VGEIN {hart0.get('vgein')})")
+
     # 7. Going back: Shift+F11, then the Back button, step back across hext's
     # third VM exit into the guest; the harts are where `stepvisor debug`'s
     # reverse-step puts them and where a forward run of as many steps stops.

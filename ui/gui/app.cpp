@@ -110,6 +110,7 @@ ImU32 event_color(emu::EventKind k) {
     case K::VmEntry: return IM_COL32(80, 220, 120, 255);
     case K::Xret: return IM_COL32(140, 170, 230, 255);
     case K::AtpWrite: return IM_COL32(90, 200, 220, 255);
+    case K::Msi: return IM_COL32(250, 230, 60, 255);
     case K::Halt:
     case K::Reset: return IM_COL32(255, 255, 255, 255);
     default: return IM_COL32(170, 170, 170, 255);

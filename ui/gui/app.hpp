@@ -97,7 +97,7 @@ public:
     bool tl_follow = true;
 
     // ---- events list ----
-    bool ev_show[size_t(emu::EventKind::Count)] = {true, true, true, true, true, false, true, true, true, true, true};
+    bool ev_show[size_t(emu::EventKind::Count)] = {true, true, true, true, true, false, true, true, true, true, true, true};
     bool scroll_exits = false;
     std::optional<uint64_t> last_selected;  // to bring a newly selected exit's row into view
     bool exits_by_cause = false;  // the summary of exits by VM and cause opens by default
@@ -142,6 +142,9 @@ void draw_scenario(App& a, Rect r);
 // Tabs of their own files.
 void draw_vm_overview(App& a);  // panel_vms.cpp
 void draw_memory_map(App& a);   // panel_memmap.cpp
+void draw_aia(App& a);          // panel_aia.cpp
+// What the AIA tab shows, as a JSON value for dump-state ("null" without IMSICs).
+std::string aia_state_json(App& a);
 void draw_presentation(App& a, Rect r);  // presentation.cpp
 void apply_scale(App& a);  // fonts and style for a.scale(), between frames
 // The saved layout (settings.cpp): its file, and reading and writing it.

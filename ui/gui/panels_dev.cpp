@@ -276,6 +276,10 @@ void draw_devices(App& a, Rect r) {
             plic_tab(a);
             ImGui::EndTabItem();
         }
+        if (a.tab("Devices", "AIA")) {
+            draw_aia(a);
+            ImGui::EndTabItem();
+        }
         if (a.tab("Devices", "Bus")) {
             bus_tab(a);
             ImGui::EndTabItem();

@@ -41,7 +41,9 @@ std::string cycles_text(double c, double step = 0) {
 
 void draw_marker(ImDrawList* dl, float x, float y, emu::EventKind k, bool selected) {
     const ImU32 c = event_color(k);
-    if (k == emu::EventKind::VmEntry || k == emu::EventKind::Xret)
+    if (k == emu::EventKind::Msi)  // a diamond: an MSI landed in a guest interrupt file
+        dl->AddQuadFilled(ImVec2(x, y), ImVec2(x + 4, y + 4), ImVec2(x, y + 8), ImVec2(x - 4, y + 4), c);
+    else if (k == emu::EventKind::VmEntry || k == emu::EventKind::Xret)
         dl->AddTriangleFilled(ImVec2(x, y), ImVec2(x - 4, y + 7), ImVec2(x + 4, y + 7), c);  // up: returning
     else
         dl->AddTriangleFilled(ImVec2(x - 4, y), ImVec2(x + 4, y), ImVec2(x, y + 7), c);  // down: trapping
@@ -224,7 +226,7 @@ void timeline(App& a) {
     struct L { const char* n; emu::EventKind k; };
     static const L legend[] = {{"trap", emu::EventKind::Trap}, {"interrupt", emu::EventKind::Interrupt},
                                {"VM exit", emu::EventKind::VmExit}, {"VM entry", emu::EventKind::VmEntry},
-                               {"xRET", emu::EventKind::Xret}};
+                               {"xRET", emu::EventKind::Xret}, {"MSI into a guest file", emu::EventKind::Msi}};
     for (const auto& l : legend) {
         ImVec2 c = ImGui::GetCursorScreenPos();
         draw_marker(ImGui::GetWindowDrawList(), c.x + 5, c.y + 3, l.k, false);
@@ -361,7 +363,7 @@ void event_list(App& a) {
     static const emu::EventKind kinds[] = {emu::EventKind::Trap,     emu::EventKind::Interrupt, emu::EventKind::Xret,
                                            emu::EventKind::PrivChange, emu::EventKind::AtpWrite, emu::EventKind::VmExit,
                                            emu::EventKind::VmEntry,  emu::EventKind::Wfi,       emu::EventKind::Halt,
-                                           emu::EventKind::Reset};
+                                           emu::EventKind::Reset, emu::EventKind::Msi};
     for (auto k : kinds) {
         ImGui::PushStyleColor(ImGuiCol_Text, event_color(k));
         ImGui::Checkbox(emu::event_kind_name(k), &a.ev_show[size_t(k)]);

@@ -93,6 +93,7 @@ bool dump_state(App& a, const std::string& path) {
           << ", \"cycle\": " << h.cycle << ", \"instret\": " << h.instret << "}";
     }
     o << "],\n  \"events\": " << s.machine().events().total() << ",\n  \"exits\": " << s.exits().size() << ",\n";
+    o << "  \"aia\": " << aia_state_json(a) << ",\n";
     o << "  \"selected\": ";
     std::optional<emu::Event> sel;
     if (s.selected()) sel = s.find_event(*s.selected());
@@ -384,7 +385,7 @@ bool Script::gui_command(App& a, const std::string& cmd, const std::vector<std::
             {"translate", "Translate"}, {"tlb", "TLB"},        {"memory", "Memory"},     {"console", "Console"},
             {"timer", "Timer"},       {"bus", "Bus"},        {"plic", "PLIC"},   {"log", "Debugger"},      {"integer", "Integer"},
             {"fp", "FP"},             {"csrs", "CSRs"},        {"vms", "VMs"},
-            {"memmap", "Memory map"}};
+            {"memmap", "Memory map"}, {"aia", "AIA"}};
         auto it = arg.empty() ? tabs.end() : tabs.find(arg[0]);
         if (it == tabs.end()) { fail(a, "show: unknown tab"); return true; }
         a.show_tab(it->second);

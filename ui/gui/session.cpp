@@ -594,6 +594,8 @@ void Session::add_event(const emu::Event& e) {
         for (auto& tr : tracks_) tr.changes.push_back({e.cycle, 4});
     }
     if (is_marker(e.kind)) t.markers.push_back({e.cycle, e.seq, e.kind});
+    if (e.kind == K::Msi && e.file >= 2 && e.target < tracks_.size())  // into a guest file: on its hart's lane
+        tracks_[e.target].markers.push_back({e.cycle, e.seq, e.kind});
     exits_.observe(e);
 }
 

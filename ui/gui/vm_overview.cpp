@@ -32,8 +32,10 @@ void guest_file_owners(emu::Machine& m, VmOverview& o) {
     if (!files) return;
     for (const auto& v : o.vms)
         for (const auto& r : read_memory_map(m, v.hgatp, &v).rows)
-            if (r.imsic_hart >= 0 && size_t(r.imsic_hart) < o.harts.size() && r.imsic_index >= 2)
+            if (r.imsic_hart >= 0 && size_t(r.imsic_hart) < o.harts.size() && r.imsic_index >= 2) {
                 o.harts[size_t(r.imsic_hart)].file_owners[r.imsic_index - 1] = v.title() + " at GPA " + isa::hex(r.gpa);
+                o.harts[size_t(r.imsic_hart)].file_gpas[r.imsic_index - 1] = r.gpa;
+            }
     for (auto& h : o.harts) {
         auto it = h.file_owners.find(h.vgein);
         if (it != h.file_owners.end()) h.file_owner = it->second;

@@ -55,6 +55,7 @@ struct HartRow {
     // page (the hypervisor gives a vCPU its file that way), with the guest
     // physical address of that page; file_owner: the one VGEIN selects.
     std::map<unsigned, std::string> file_owners;
+    std::map<unsigned, uint64_t> file_gpas;  // the guest-physical address of each of those pages
     std::string file_owner;
 };
 
