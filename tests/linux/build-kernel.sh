@@ -103,11 +103,13 @@ else
     "${cross}gcc" -static -O2 -Wall -Wextra -pthread -o "$out/vmm" "$here/kvm/vmm.c"
     guests=$here/../../firmware/guests
     mkdir -p "$out/guests"
+    # shellcheck disable=SC2086
+    common=$(sed "s#^#$guests/#" "$guests/common")
     for g in $(cat "$here/kvm/guests"); do
         "${cross}gcc" -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -O2 \
             -ffreestanding -nostdlib -nostartfiles -static -fno-builtin-printf \
             -fno-asynchronous-unwind-tables -fno-unwind-tables -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
-            -T "$guests/link.ld" -o "$out/guests/$g.elf" "$guests/start.S" "$guests/sbi.c" "$guests/$g.c"
+            -T "$guests/link.ld" -o "$out/guests/$g.elf" $common "$guests/$g.c"
         "${cross}objcopy" -O binary "$out/guests/$g.elf" "$out/guests/$g.bin"
     done
     cat >> "$out/initramfs.list" <<LIST

@@ -30,7 +30,8 @@ inputs() {   # the files a variant's outputs depend on
     if [ "$1" = kvm ]; then
         echo "$here/kvm-host.config" "$here"/kvm/*
         local g=$root/firmware/guests
-        echo "$g/link.ld" "$g/start.S" "$g/sbi.c" "$g/guest.h"
+        echo "$g/link.ld" "$g/guest.h" "$g/common"
+        sed "s#^#$g/#" "$g/common"
         for name in $(cat "$here/kvm/guests"); do echo "$g/$name.c"; done
     fi
 }
