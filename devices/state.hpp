@@ -53,7 +53,7 @@ public:
     }
     void raw(void* out, size_t n) {
         const uint8_t* b = take(n);
-        std::memcpy(out, b, n);
+        if (n) std::memcpy(out, b, n);  // an empty vector's data() may be null
     }
     // n bytes in place (valid while the buffer lives).
     const uint8_t* take(size_t n) {
