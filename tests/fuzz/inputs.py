@@ -84,8 +84,9 @@ class Inputs:
     def run(self, argv, seconds, wrap=()):
         """(exit code or None on a hang, stdout, stderr)."""
         try:
-            r = subprocess.run([*wrap, self.a.stepvisor, *argv], stdin=subprocess.DEVNULL, capture_output=True,
-                               timeout=seconds)
+            # In the scratch folder: script commands write files (dump-state, screenshot) where they are told.
+            r = subprocess.run([*wrap, os.path.abspath(self.a.stepvisor), *argv], stdin=subprocess.DEVNULL,
+                               capture_output=True, timeout=seconds, cwd=self.tmp)
             return r.returncode, r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
         except subprocess.TimeoutExpired:
             return None, "", ""
@@ -370,6 +371,7 @@ def main():
                     help="where the inputs of findings are copied")
     ap.add_argument("--label", default="")
     a = ap.parse_args()
+    a.program = os.path.abspath(a.program)
     f = Inputs(a)
     with open(f.path("raw.bin"), "wb") as out:
         out.write(b"\x6f\x00\x00\x00")
