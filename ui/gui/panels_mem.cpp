@@ -416,6 +416,15 @@ void memory_view(App& a) {
 
 }  // namespace
 
+void App::open_translation(uint64_t addr, Regime r, emu::Access acc) {
+    std::snprintf(tr_buf, sizeof tr_buf, "0x%llx", (unsigned long long)addr);
+    tr_regime = r;
+    tr_access = int(acc);
+    tr = translate(s.hart(), r, addr, acc);
+    tr_gen = s.generation();
+    show_tab("Translate");
+}
+
 void draw_memory_tables(App& a, Rect r) {
     a.begin_panel("Memory tables", r);
     if (ImGui::BeginTabBar("memtabs")) {
