@@ -24,24 +24,39 @@ bool SriovConsole::read(uint64_t offset, unsigned size, uint64_t& value) {
     uint64_t reg = 0;
     int vf = vf_of(offset, reg);
     if (vf < 0) return false;
-    value = reg == 0x04 ? 1 : reg == 0x08 ? uint32_t(out_[unsigned(vf)].sent()) : 0;
+    value = reg == 0x04 ? 1 : reg == 0x08 ? uint32_t(out_[unsigned(vf)].sent()) : reg == 0x0c ? ie_[unsigned(vf)] : 0;
     return true;
 }
 
 bool SriovConsole::write(uint64_t offset, unsigned size, uint64_t value) {
     if (size != 4 && !(size == 1 && offset >= kVfOffset)) return false;
     if (offset < kPfSize) {
-        if (offset == 0x04 && value <= kMaxVfs) num_vfs_ = unsigned(value);
+        if (offset == 0x04 && value <= kMaxVfs) {
+            for (unsigned k = unsigned(value); k < num_vfs_; ++k) set_ie(k, 0);  // a VF disabled is quiet
+            num_vfs_ = unsigned(value);
+        }
         return true;
     }
     uint64_t reg = 0;
     int vf = vf_of(offset, reg);
     if (vf < 0) return false;
-    if (reg == 0x00) out_[unsigned(vf)].push(char(value & 0xff));
+    const unsigned k = unsigned(vf);
+    if (reg == 0x00) {
+        out_[k].push(char(value & 0xff));
+        if (ie_[k] & 1 && line_) line_(k, false), line_(k, true);  // sent at once: ready again
+    }
+    if (reg == 0x0c) set_ie(k, uint32_t(value) & 1);
     return true;
 }
 
+void SriovConsole::set_ie(unsigned vf, uint32_t ie) {
+    const bool was = ie_[vf] & 1;
+    ie_[vf] = ie;
+    if (was != bool(ie & 1) && line_) line_(vf, ie & 1);
+}
+
 void SriovConsole::reset() {
+    for (unsigned k = 0; k < kMaxVfs; ++k) set_ie(k, 0);
     num_vfs_ = 0;
     for (auto& o : out_) o.clear();
 }
@@ -52,15 +67,19 @@ namespace dev {
 
 void SriovConsole::save(StateOut& out) const {
     out.u32(num_vfs_);
+    for (uint32_t ie : ie_) out.u32(ie);
     for (const auto& s : out_) s.save(out);
 }
 
 void SriovConsole::restore(StateIn& in) {
     uint32_t n = in.u32();
     if (n > kMaxVfs) throw StateError("sriov-console: more VFs than the device has");
+    std::array<uint32_t, kMaxVfs> ie;
+    for (uint32_t& e : ie) e = in.u32() & 1;
     std::array<OutputTail, kMaxVfs> o;
     for (auto& s : o) s.restore(in);
     num_vfs_ = n;
+    ie_ = ie;  // the lines' levels come back with the interrupt controller's wires
     out_ = std::move(o);
 }
 

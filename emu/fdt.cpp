@@ -266,6 +266,11 @@ size_t write_tree(std::vector<uint8_t>& buf, const FdtConfig& cfg) {
         w.str("compatible", "ns16550a");
         w.end();
         w.begin("sriov@" + isa::hex_digits(0x10010000));
+        std::vector<uint32_t> vf_irqs;  // VF k's: dev::SriovConsole::kIrq0 + k
+        for (unsigned k = 0; k < 4; ++k)
+            for (uint32_t c : irq(13 + k)) vf_irqs.push_back(c);
+        w.cells("interrupts", vf_irqs);
+        w.u32("interrupt-parent", irq_parent);
         w.cells("reg", reg(0x10010000, 0x5000));
         w.str("compatible", "stepvisor,sriov-console");
         w.end();

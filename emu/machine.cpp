@@ -102,7 +102,8 @@ Machine::Machine(MachineConfig cfg) : cfg_(std::move(cfg)) {
     if (cfg_.demo_devices) {
         uart1_ = std::make_unique<dev::Uart16550>([this](uint8_t b) { uart1_out_.push(char(b)); },
                                                   [this] { set_irq_source(map::kUart1Irq, uart1_->irq()); });
-        sriov_ = std::make_unique<dev::SriovConsole>();
+        sriov_ = std::make_unique<dev::SriovConsole>(
+            [this](unsigned vf, bool level) { set_irq_source(dev::SriovConsole::kIrq0 + vf, level); });
         bus_.add_device(map::kUart1, map::kUartSize, uart1_.get());
         bus_.add_device(map::kSriov, dev::SriovConsole::kSize, sriov_.get());
     }

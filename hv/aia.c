@@ -1,11 +1,14 @@
 #include "aia.h"
+#include "aplic.h"
 #include "console.h"
 #include "fdt.h"
 #include "gstage.h"
 #include "hart.h"
+#include "irq.h"
 #include "lib.h"
 #include "riscv.h"
 #include "vm.h"
+#include "vplic.h"
 
 #define HOST_IMSIC_S "/soc/imsics@28000000"   /* QEMU virt's S-level IMSICs */
 #define HOST_IMSIC_S_BASE 0x28000000ull
@@ -14,22 +17,10 @@
 long hv_try_set_hstateen0(uint64_t bits);   /* trap.S */
 long hv_try_write_vsiselect(uint64_t value);
 
-/* The APLIC's supervisor-level domain at QEMU virt's address, in MSI mode
- * (src/AdvPLIC.adoc); the firmware delegated the sources to it. */
-#define APLIC_S 0x0d000000ull
-#define APLIC_DOMAINCFG 0x0000
-#define APLIC_DOMAINCFG_IE (1u << 8)
-#define APLIC_SOURCECFG(i) (4ull * (i))
-#define APLIC_SM_LEVEL1 6
-#define APLIC_SETIENUM 0x1edc
-#define APLIC_CLRIENUM 0x1fdc
-#define APLIC_TARGET(i) (0x3000 + 4ull * (i))
-#define APLIC_TARGET_HART_SHIFT 18
-#define APLIC_TARGET_GUEST_SHIFT 12
 #define MAX_ROUTES 8
 
 static bool present;
-static struct { unsigned source; struct vcpu *v; } routes[MAX_ROUTES];
+static struct { unsigned source, id; struct vcpu *v; } routes[MAX_ROUTES];
 static unsigned nr_routes;
 static unsigned geilen, guest_index_bits, admitted;
 /* owner[hart][g]: the vCPU holding guest file g of that hart. fencing:
@@ -128,94 +119,154 @@ static bool unfenced(const struct vm *vm) {
     return false;
 }
 
-/* A file of this hart to give, or 0. */
-static volatile uint32_t *aplic(uint64_t off) { return (volatile uint32_t *)(APLIC_S + off); }
-
-/* v's routed sources: their MSIs into its file g on this hart, or held
- * pending at the APLIC while it has none. */
+/* v's routed sources: their MSIs into its file wherever it is; while it
+ * holds none, held pending at the APLIC (its VM sees its IMSIC: it gets
+ * one as soon as it runs) or, for a VM that sees only its vPLIC, into
+ * hv's own file again (irq.c). */
 static void retarget(struct vcpu *v) {
     for (unsigned i = 0; i < nr_routes; i++) {
         if (routes[i].v != v) continue;
         unsigned s = routes[i].source;
-        if (v->gfile) {
-            *aplic(APLIC_TARGET(s)) = v->gfile_hart << APLIC_TARGET_HART_SHIFT |
-                                      v->gfile << APLIC_TARGET_GUEST_SHIFT | s;
-            *aplic(APLIC_SETIENUM) = s;
-        } else {
-            *aplic(APLIC_CLRIENUM) = s;
-        }
+        if (v->gfile) aplic_target(s, v->gfile_hart, v->gfile, routes[i].id);
+        else if (v->vm->aia) aplic_mask(s);
+        else irq_retake(s);
     }
 }
 
-bool aia_route(unsigned source, struct vm *vm) {
-    if (!present || !vm->aia || nr_routes == MAX_ROUTES) return false;
-    *aplic(APLIC_SOURCECFG(source)) = APLIC_SM_LEVEL1;
-    if (*aplic(APLIC_SOURCECFG(source)) != APLIC_SM_LEVEL1) {
-        kprintf("hv: the machine's APLIC source %u is not the supervisor domain's\n", source);
-        return false;
-    }
-    *aplic(APLIC_DOMAINCFG) = APLIC_DOMAINCFG_IE;
-    routes[nr_routes].source = source, routes[nr_routes].v = &vm->vcpus[0];
+bool aia_route(unsigned source, struct vm *vm, unsigned id) {
+    if (!present || nr_routes == MAX_ROUTES || !aplic_present()) return false;
+    if (vm->aia && !aplic_claim_source(source)) return false;
+    struct vcpu *v = &vm->vcpus[0];
+    routes[nr_routes].source = source, routes[nr_routes].id = id, routes[nr_routes].v = v;
     nr_routes++;
-    retarget(&vm->vcpus[0]);
-    kprintf("hv: %s: the machine's interrupt %u as MSIs straight into its guest interrupt file (identity %u)\n",
-            vm->label, source, source);
+    if (vm->aia) {
+        retarget(v);
+        kprintf("hv: %s: the machine's interrupt %u as MSIs straight into its guest interrupt file (identity %u)\n",
+                vm->label, source, id);
+    } else {
+        /* The file's state hv keeps for the guest, which does not know it. */
+        vm->aia_devices = true;
+        v->gfile_saved.eidelivery = 1;
+        v->gfile_saved.eie[id / 64] |= 1ull << (id % 64);
+    }
     return true;
 }
 
-static unsigned free_file(void) {
-    unsigned me = hart_id();
-    for (unsigned g = 1; g <= geilen; g++) {
-        if (owner[me][g] || (fencing[me][g] && unfenced(fencing[me][g]))) continue;
-        fencing[me][g] = 0;
-        return g;
+/* VMs that see their vPLIC may have a guest file for their devices' MSIs
+ * while one is free. */
+static bool has_files(const struct vm *vm) { return vm->aia || vm->aia_devices; }
+
+static bool usable(unsigned me, unsigned g) {
+    if (owner[me][g] || (fencing[me][g] && unfenced(fencing[me][g]))) return false;
+    fencing[me][g] = 0;
+    return true;
+}
+
+static void release(struct vcpu *v);
+
+/* A file of this hart for v, or 0. Every vCPU of a VM with files may
+ * arrive on any hart, and admission left one for each: a VM that sees
+ * only its vPLIC takes one beyond those (a VM that stopped gives its
+ * back), and gives it up when such a vCPU needs it. */
+static unsigned free_file(const struct vcpu *v) {
+    unsigned me = hart_id(), free = 0, first = 0, need = 0;
+    for (unsigned g = 1; g <= geilen; g++)
+        if (usable(me, g)) free++, first = first ? first : g;
+    if (!v->vm->aia) {
+        for (unsigned k = 0; k < nr_vms; k++)
+            for (unsigned i = 0; i < vms[k].nr_vcpus; i++) {
+                const struct vcpu *o = &vms[k].vcpus[i];
+                need += vms[k].aia && !vms[k].stopped && !(o->gfile && o->gfile_hart == me);
+            }
+        return free > need ? first : 0;
     }
+    if (first) return first;
+    for (unsigned g = 1; g <= geilen; g++)
+        if (owner[me][g] && !owner[me][g]->vm->aia) {
+            release(owner[me][g]);   /* back to hv's file: its MSIs reach it there */
+            return usable(me, g) ? g : 0;
+        }
     return 0;
 }
 
-void aia_load(struct vcpu *v) {
-    if (!v->vm->aia) return;
+/* v takes file g of this hart, with the state it had. */
+static void take(struct vcpu *v, unsigned g) {
     unsigned me = hart_id();
+    owner[me][g] = v;
+    v->gfile = g, v->gfile_hart = me;
+    restore(g, &v->gfile_saved);
+    struct vm *vm = v->vm;
+    if (vm->aia) {
+        memset(&v->gfile_saved, 0, sizeof v->gfile_saved);
+        uint64_t old;
+        gstage_unmap_page(vm->gstage_root, guest_page(v), &old);
+        gstage_map(vm->gstage_root, guest_page(v), host_page(me, g), PAGE_SIZE, PTE_R | PTE_W);
+        vm_fence_gstage(vm);
+    } else if (!vm->gfile_moves) {
+        kprintf("hv: %s: guest interrupt file %u of hart %u is free: its devices' MSIs go into it\n",
+                vm->label, g, me);
+    }
+    vm->gfile_moves++;
+    retarget(v);
+    v->hstatus = (v->hstatus & ~HSTATUS_VGEIN) | (uint64_t)g << HSTATUS_VGEIN_SHIFT;
+}
+
+void aia_load(struct vcpu *v) {
+    if (!has_files(v->vm)) return;
     if (!v->gfile) {
-        unsigned g = free_file();
-        if (!g) {   /* aia_may_run_here keeps this from happening */
-            kprintf("hv: %s: no guest interrupt file free on hart %u\n", v->vm->label, me);
+        unsigned g = free_file(v);
+        if (g) {
+            take(v, g);
+        } else if (v->vm->aia) {   /* aia_may_run_here keeps this from happening */
+            kprintf("hv: %s: no guest interrupt file free on hart %u\n", v->vm->label, hart_id());
             vm_stop(v->vm, "found no guest interrupt file");
             return;
         }
-        owner[me][g] = v;
-        v->gfile = g, v->gfile_hart = me;
-        restore(g, &v->gfile_saved);
-        memset(&v->gfile_saved, 0, sizeof v->gfile_saved);
-        uint64_t old;
-        gstage_unmap_page(v->vm->gstage_root, guest_page(v), &old);
-        gstage_map(v->vm->gstage_root, guest_page(v), host_page(me, g), PAGE_SIZE, PTE_R | PTE_W);
-        vm_fence_gstage(v->vm);
-        v->vm->gfile_moves++;
-        retarget(v);
     }
     v->gfile_release = false;
     v->hstatus = (v->hstatus & ~HSTATUS_VGEIN) | (uint64_t)v->gfile << HSTATUS_VGEIN_SHIFT;
 }
 
+/* A file's pending identities, for a VM that sees its vPLIC: taken from
+ * the file (on its hart) and raised there, as hv raises what reaches its
+ * own file. */
+static void pull(struct vcpu *v) {
+    uint64_t hs = select_file(v->gfile);
+    for (unsigned i = 0; i < 4; i++) {
+        uint64_t bits = file_swap(ISELECT_EIP0 + 2 * i, 0);
+        for (unsigned id = 64 * i; bits; bits >>= 1, id++)
+            if (bits & 1) {
+                v->vm->gfile_irqs++;
+                vplic_set_level(v->vm, id, true);
+            }
+    }
+    csr_write(hstatus, hs);
+}
+
+void aia_claiming(struct vcpu *v) {
+    if (v->gfile && v->gfile_hart == hart_id() && !v->vm->aia) pull(v);
+}
+
 /* On the file's hart, with v on none. */
 static void release(struct vcpu *v) {
     unsigned g = v->gfile;
+    if (!v->vm->aia) pull(v);   /* what it holds goes to the vPLIC */
     v->gfile = 0;
-    retarget(v);   /* its devices' MSIs wait at the APLIC from now on */
+    retarget(v);   /* its devices' MSIs wait at the APLIC, or go to hv's file, from now on */
     save_and_clear(g, &v->gfile_saved);
     owner[v->gfile_hart][g] = 0;
-    fencing[v->gfile_hart][g] = v->vm;
     v->gfile_release = false;
     v->hstatus &= ~HSTATUS_VGEIN;
+    if (!v->vm->aia) return;   /* its guest never saw the file's page */
+    fencing[v->gfile_hart][g] = v->vm;
     uint64_t old;
     gstage_unmap_page(v->vm->gstage_root, guest_page(v), &old);
     vm_fence_gstage(v->vm);
 }
 
 bool aia_may_run_here(struct vcpu *v) {
-    if (!v->vm->aia || (v->gfile && v->gfile_hart == hart_id())) return true;
-    if (!v->gfile) return free_file() != 0;   /* admission leaves one, once fenced */
+    if (!has_files(v->vm) || (v->gfile && v->gfile_hart == hart_id())) return true;
+    if (!v->gfile) return !v->vm->aia || free_file(v) != 0;   /* admission leaves one, once fenced */
     if (!v->gfile_release) {
         v->gfile_release = true;
         hart_kick(v->gfile_hart);
@@ -247,7 +298,16 @@ void aia_poll(void) {
     bool freed = false;
     for (unsigned g = 1; g <= geilen; g++) {
         struct vcpu *o = owner[hart_id()][g];
-        if (o && o->gfile_release && o != hart_loaded_vcpu() && o->running_on < 0) release(o), freed = true;
+        if (!o || o->running_on >= 0) continue;
+        /* Asked for by another hart, or its VM stopped: free for another. */
+        if ((o->gfile_release && o != hart_loaded_vcpu()) || o->vm->stopped) release(o), freed = true;
+    }
+    /* The vCPU about to run here, of a VM that sees its vPLIC, takes a
+     * file when one is free. */
+    struct vcpu *l = hart_loaded_vcpu();
+    if (l && l->vm->aia_devices && !l->gfile && !l->vm->stopped) {
+        unsigned g = free_file(l);
+        if (g) take(l, g);
     }
     /* A file another hart may be waiting for is fenced now. */
     for (unsigned h = 0; h < HV_MAX_HARTS; h++)
@@ -286,8 +346,8 @@ static bool saved_signal(const struct aia_file_state *s) {
 }
 
 bool aia_pending(const struct vcpu *v) {
-    if (!v->vm->aia) return false;
-    if (!v->gfile) return saved_signal(&v->gfile_saved);
+    if (!has_files(v->vm)) return false;
+    if (!v->gfile) return v->vm->aia && saved_signal(&v->gfile_saved);
     if (v->gfile_hart != hart_id()) return false;   /* that hart sees it */
     return csr_read(CSR_HGEIP) >> v->gfile & 1;
 }

@@ -49,10 +49,18 @@ void aia_wake(void);
 /* Whether v's file has an interrupt for it (its VSEIP). */
 bool aia_pending(const struct vcpu *v);
 /* A wired device passed through to vm (its source on the machine's APLIC):
- * the APLIC's supervisor-level domain sends its MSIs, identity = source,
+ * the APLIC's supervisor-level domain sends its MSIs, identity id,
  * straight into the guest file of vCPU 0, following the file when it
- * moves. False when vm has no files. */
-bool aia_route(unsigned source, struct vm *vm);
+ * moves. A VM without files (its guest sees its vPLIC, and irq.c routes
+ * the source there) gets one for these MSIs whenever a file is free on
+ * its vCPU 0's hart beyond those the VMs with files may need (as when one
+ * of those stops); hv takes what lands in it when the guest claims at its
+ * vPLIC, and gives the file up, its pending identities to the vPLIC, when
+ * a vCPU with files needs it or the vCPU moves. False without an IMSIC's
+ * guest files. */
+bool aia_route(unsigned source, struct vm *vm, unsigned id);
+/* The guest of v claims at its vPLIC: what its devices' file holds first. */
+void aia_claiming(struct vcpu *v);
 /* An MSI of identity id for v: into its file, wherever that is, or into
  * the file's saved state while it holds none. */
 void aia_msi(struct vcpu *v, unsigned id);

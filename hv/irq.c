@@ -1,4 +1,5 @@
 #include "irq.h"
+#include "aplic.h"
 #include "console.h"
 #include "hart.h"
 #include "riscv.h"
@@ -14,55 +15,86 @@
 
 static struct route { unsigned host, guest; struct vm *vm; void (*own)(void); } routes[MAX_ROUTES];
 static unsigned nr_routes, context;   /* the S context (2 * hart + 1) that takes them */
+static unsigned irq_hart;             /* with an APLIC: the hart whose S-level file takes them */
 
 static volatile uint32_t *reg(uint64_t a) { return (volatile uint32_t *)a; }
 
-static void take(unsigned host_irq) {
-    context = 2 * hart_id() + 1;
-    *reg(PLIC_PRIORITY(host_irq)) = 1;
-    *reg(PLIC_THRESHOLD(context)) = 0;
-    *reg(PLIC_ENABLE(context)) |= 1u << host_irq;
+/* With an APLIC, the source's MSIs go to this hart's S-level file with
+ * the source's number as identity; else this hart's S context of the PLIC
+ * takes it. */
+static bool take(unsigned host_irq) {
+    if (aplic_present()) {
+        if (!aplic_claim_source(host_irq)) return false;
+        irq_hart = hart_id();
+        hv_file_enable(host_irq);
+        aplic_target(host_irq, irq_hart, 0, host_irq);
+    } else {
+        context = 2 * hart_id() + 1;
+        *reg(PLIC_PRIORITY(host_irq)) = 1;
+        *reg(PLIC_THRESHOLD(context)) = 0;
+        *reg(PLIC_ENABLE(context)) |= 1u << host_irq;
+    }
     csr_set(sie, MIP_SEIP);
+    return true;
+}
+
+/* Done with host_irq: the PLIC's complete, or the APLIC's pending bit set
+ * again while its wire is high (an MSI-mode level source pends on a
+ * rising edge only). */
+static void complete(unsigned host_irq) {
+    if (aplic_present()) aplic_rearm(host_irq);
+    else *reg(PLIC_CLAIM(context)) = host_irq;
 }
 
 void irq_own(unsigned host_irq, void (*handler)(void)) {
     if (nr_routes == MAX_ROUTES || !host_irq || host_irq >= 32) return;
-    routes[nr_routes++] = (struct route){host_irq, 0, 0, handler};
-    take(host_irq);
+    if (take(host_irq)) routes[nr_routes++] = (struct route){host_irq, 0, 0, handler};
 }
 
 void irq_route(unsigned host_irq, struct vm *vm, unsigned guest_irq) {
     if (nr_routes == MAX_ROUTES || !host_irq || host_irq >= 32 || !guest_irq || guest_irq >= VPLIC_SOURCES) return;
+    if (!take(host_irq)) return;
     routes[nr_routes++] = (struct route){host_irq, guest_irq, vm, 0};
-    take(host_irq);
-    kprintf("hv: %s: the machine's interrupt %u goes to its PLIC source %u\n", vm->label, host_irq, guest_irq);
+    kprintf("hv: %s: the machine's interrupt %u goes to its PLIC source %u%s\n", vm->label, host_irq, guest_irq,
+            aplic_present() ? " (an MSI into hv's own interrupt file, then hvip.VSEIP)" : "");
+}
+
+static unsigned next_claim(void) {
+    return aplic_present() ? hv_file_claim() : *reg(PLIC_CLAIM(context));
 }
 
 void irq_handle(void) {
     uint32_t id;
-    while ((id = *reg(PLIC_CLAIM(context))) != 0) {
+    while ((id = next_claim()) != 0) {
         struct route *r = 0;
         for (unsigned i = 0; i < nr_routes; i++)
             if (routes[i].host == id) r = &routes[i];
         if (r && r->own) {   /* hv's own device: handled, then completed */
             r->own();
-            *reg(PLIC_CLAIM(context)) = id;
+            complete(id);
             continue;
         }
         if (!r || r->vm->stopped) {
-            *reg(PLIC_CLAIM(context)) = id;   /* nobody's: complete it at once */
+            if (!aplic_present()) complete(id);   /* nobody's: at once (an APLIC's waits for an edge) */
             continue;
         }
-        /* Completed at the machine's PLIC only when the guest completes it. */
+        /* Completed at the machine only when the guest completes it; an
+         * APLIC source is held (pending, not sent) until then, as a PLIC
+         * gateway holds a claimed one. */
+        if (aplic_present()) aplic_mask(id);
         r->vm->irqs_forwarded++;
         vplic_set_level(r->vm, r->guest, true);
     }
+}
+
+void irq_retake(unsigned host_irq) {
+    if (aplic_present()) aplic_target(host_irq, irq_hart, 0, host_irq);
 }
 
 void irq_guest_completed(struct vm *vm, unsigned guest_irq) {
     for (unsigned i = 0; i < nr_routes; i++)
         if (routes[i].vm && routes[i].vm == vm && routes[i].guest == guest_irq) {
             vplic_set_level(vm, guest_irq, false);   /* the device raises it anew if it still wants */
-            *reg(PLIC_CLAIM(context)) = routes[i].host;
+            complete(routes[i].host);
         }
 }

@@ -1,8 +1,11 @@
-/* Interrupts of real devices a VM owns (a passed-through UART): hv takes
- * them from the machine's PLIC (supervisor external interrupt, on the boot
- * hart's S context) and raises them on the owning VM's virtual PLIC, which
- * sets hvip.VSEIP; when the guest completes the interrupt at its vPLIC, hv
- * completes it at the machine's PLIC, so the device may interrupt again. */
+/* Interrupts of real devices a VM owns (a passed-through UART, an SR-IOV
+ * VF): hv takes them on the boot hart, from the machine's PLIC (its S
+ * context) or, with the AIA, as MSIs the APLIC writes into hv's own
+ * S-level interrupt file (aplic.h); either way a supervisor external
+ * interrupt. It raises them on the owning VM's virtual PLIC, which sets
+ * hvip.VSEIP; when the guest completes the interrupt at its vPLIC, hv
+ * completes it at the machine's PLIC, or makes the APLIC source pending
+ * again if its wire is still high, so the device may interrupt again. */
 #pragma once
 #include <stdbool.h>
 
@@ -15,5 +18,8 @@ void irq_route(unsigned host_irq, struct vm *vm, unsigned guest_irq);
 void irq_own(unsigned host_irq, void (*handler)(void));
 /* A supervisor external interrupt is pending: claim it and pass it on. */
 void irq_handle(void);
+/* With the APLIC: host_irq's MSIs into hv's own file again (aia.c had
+ * them go into a guest interrupt file). */
+void irq_retake(unsigned host_irq);
 /* The guest completed guest_irq at its vPLIC (vplic.c). */
 void irq_guest_completed(struct vm *vm, unsigned guest_irq);

@@ -5,6 +5,7 @@
  * config.c, runs their vCPUs in VS-mode until all have stopped, prints its
  * figures and powers the machine off. */
 #include "aia.h"
+#include "aplic.h"
 #include "console.h"
 #include "fdt.h"
 #include "hart.h"
@@ -67,6 +68,7 @@ void hv_main(uint64_t hartid, const void *fdt) {
             hart_has_sstc() ? "vstimecmp (Sstc)" : "hvip.VSTIP");
 
     aia_init(fdt);
+    aplic_init(fdt);
 
     /* The VMs a loader listed for hv (stepvisor hv --vm ...), else config.c's. */
     const struct vm_config *cfgs = vm_configs;

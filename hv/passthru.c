@@ -6,7 +6,8 @@
  *  - HV_DEV_SRIOV_VF: a virtual function of the SR-IOV-style console
  *    (0x1001_0000, devices/sriov_console.hpp): hv, the PF's driver, enables
  *    one VF per VM that asks, and maps VF k's page at GPA 0x1000_2000 of
- *    the k-th such VM.
+ *    the k-th such VM. Its interrupt (source SRIOV_VF_IRQ0 + k of the
+ *    machine's) is the VM's source or identity PASSTHRU_VF_IRQ.
  * Devices the machine's device tree does not have (QEMU virt) are skipped. */
 #include "passthru.h"
 #include "aia.h"
@@ -26,6 +27,20 @@
 #define SRIOV_VF_OFFSET 0x08
 #define SRIOV_VF_STRIDE 0x0c
 #define SRIOV_MAX_VFS 4
+#define SRIOV_VF_IRQ0 13   /* VF k's source on the machine's interrupt controller: 13 + k */
+
+/* A device's interrupt into its VM: straight into its guest interrupt
+ * files when it has them, else through its vPLIC (and into a guest file
+ * whenever one is free). */
+static void route_interrupt(struct vm *vm, unsigned host, unsigned guest) {
+    if (vm->aia) {
+        if (!aia_route(host, vm, guest))
+            kprintf("hv: %s: the machine's interrupt %u cannot reach its guest interrupt file\n", vm->label, host);
+        return;
+    }
+    irq_route(host, vm, guest);
+    aia_route(host, vm, guest);
+}
 
 static bool has(const void *fdt, const char *path) {
     uint32_t len;
@@ -54,10 +69,7 @@ void passthru_assign(const void *fdt) {
                 vm->devices |= HV_DEV_PASSTHRU_UART;
                 uart1 = false;   /* one owner */
                 kprintf("hv: %s: the second UART passed through at GPA %p\n", vm->label, (void *)UART1_HPA);
-                if (!aia_present())
-                    irq_route(UART1_IRQ, vm, UART1_IRQ);
-                else if (!aia_route(UART1_IRQ, vm))
-                    kprintf("hv: %s: no guest interrupt file for the UART's interrupt; it gets none\n", vm->label);
+                route_interrupt(vm, UART1_IRQ, UART1_IRQ);
             }
         } else if (want & HV_DEV_PASSTHRU_UART) {
             kprintf("hv: %s: no second UART for it on this machine\n", vm->label);
@@ -69,6 +81,7 @@ void passthru_assign(const void *fdt) {
             if (map_device(vm, PASSTHRU_VF_GPA, vf)) {
                 vm->devices |= HV_DEV_SRIOV_VF;
                 kprintf("hv: %s: SR-IOV VF %u (host %p) at GPA %p\n", vm->label, vfs, (void *)vf, (void *)PASSTHRU_VF_GPA);
+                route_interrupt(vm, SRIOV_VF_IRQ0 + vfs, PASSTHRU_VF_IRQ);
                 vfs++;
             }
         } else if (want & HV_DEV_SRIOV_VF) {

@@ -82,6 +82,9 @@ static inline uint64_t read_cycle(void) { return csr_read(cycle); }
 #define CSR_HENVCFG   0x60a
 #define HENVCFG_STCE  (1ull << 63)
 /* Smaia/Ssaia's CSRs, by number for the same reason; hie/hip hold SGEIE/SGEIP. */
+#define CSR_SISELECT  0x150
+#define CSR_SIREG     0x151
+#define CSR_STOPEI    0x15c
 #define CSR_VSISELECT 0x250
 #define CSR_VSIREG    0x251
 #define CSR_HIE       0x604

@@ -112,6 +112,9 @@ void stats_print(void) {
             kprintf("hv: %s: guest interrupt files: %lu MSIs written by hv, %lu wake-ups through hgeip, "
                     "taken on a hart %lu times\n", vm->label,
                     vm->msis_sent, vm->gfile_wakeups, vm->gfile_moves);
+        if (vm->aia_devices)
+            kprintf("hv: %s: device interrupts: %lu through hv's interrupt file (hvip.VSEIP), "
+                    "%lu from a guest interrupt file\n", vm->label, vm->irqs_forwarded, vm->gfile_irqs);
         if (vm->mmio.plic_accesses)
             kprintf("hv: %s: %lu accesses to its vPLIC emulated\n", vm->label, vm->mmio.plic_accesses);
     }

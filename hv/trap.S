@@ -179,6 +179,19 @@ hv_try_read_vstimecmp:
 2:  csrr a0, scause               /* the trap cleared the recovery point */
     ret
 
+/* long hv_try_write_siselect(value): 0 when HS-mode may use siselect, its
+ * own interrupt file's window (Ssaia, mstateen0.CSRIND), else the scause. */
+    .globl hv_try_write_siselect
+hv_try_write_siselect:
+    la t1, 2f
+    sd t1, PCPU_FAULT_RECOVER(tp)
+    csrw 0x150, a0                /* siselect */
+    sd zero, PCPU_FAULT_RECOVER(tp)
+    li a0, 0
+    ret
+2:  csrr a0, scause
+    ret
+
 /* long hv_try_set_hstateen0(bits): 0 when hstateen0 (Smstateen) took the
  * bits, else the scause of the fault (no such CSR). */
     .globl hv_try_set_hstateen0

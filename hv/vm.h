@@ -51,6 +51,10 @@ struct vm {
     bool aia;
     uint64_t aia_lines;       /* emulated devices' interrupt lines, for their edges */
     uint64_t msis_sent, gfile_moves, gfile_wakeups;
+    /* A VM that sees its vPLIC, whose passed-through devices' MSIs go into a
+     * guest file while one is free (aia.c), else into hv's own (irq.c). */
+    bool aia_devices;
+    uint64_t gfile_irqs;      /* its devices' interrupts hv took from a guest file */
     struct { uint64_t accesses, from_htinst, from_read, plic_accesses; } mmio;
     struct {
         bool driver;          /* it asked for its target: it has a balloon driver */

@@ -1,4 +1,5 @@
 #include "vplic.h"
+#include "aia.h"
 #include "irq.h"
 #include "riscv.h"
 #include "vcpu.h"
@@ -72,6 +73,7 @@ uint32_t vplic_read(struct vcpu *v, uint64_t off) {
         if (h < 0) return 0;
         if (reg == 0) return p->threshold[h];
         if (reg == 4) {   /* claim */
+            aia_claiming(v);
             unsigned id = best(p, (unsigned)h);
             if (id) {
                 p->pending &= ~(1u << id);

@@ -8,7 +8,10 @@
  * UART through to it (hypercall HCALL_DEVICES), it sends a line through that
  * one too, the same way: its interrupt then comes from the real device, as
  * hv injects it or, with a guest file, as an MSI from the machine's APLIC
- * straight into the file. It counts each and prints the counts. */
+ * straight into the file. With a virtual function of the machine's SR-IOV
+ * console (hypercall HCALL_DEVICES), a third line goes through the VF,
+ * one byte per interrupt of its own (IE bit 0: interrupt while ready to
+ * send), source or identity VF_IRQ. It counts each and prints the counts. */
 #include "guest.h"
 
 #define PLIC 0x0c000000ul
@@ -23,6 +26,9 @@
 #define HCALL_EXT 0x0A535648
 #define HCALL_DEVICES 32
 #define DEV_PASSTHRU_UART 1
+#define DEV_SRIOV_VF 2
+#define VF 0x10002000ul      /* its VF, when hv gave it one: TX at 0, IE at 0xc */
+#define VF_IRQ 13
 #define U_ECALLS 8
 #define TICKS 3
 #define TICK_TIME 50000    /* 5 ms */
@@ -34,15 +40,18 @@
 #define SSTATUS_SPP (1ul << 8)
 #define CAUSE_INT (1ul << 63)
 
-/* Interrupt-driven output: a line through a UART, one byte per THR-empty interrupt. */
+/* Interrupt-driven output: a line through a UART, one byte per THR-empty
+ * interrupt, or through the VF, one byte per interrupt. */
 struct tx {
     uint64_t base;
     unsigned irq;
+    bool vf;
     const char *text;
     volatile unsigned pos, irqs, done;
 };
-static struct tx tx0 = {UART, UART_IRQ, "irq: this line was sent one byte per UART interrupt\n", 0, 0, 0};
-static struct tx tx1 = {UART1, UART1_IRQ, "irq: this line went through the passed-through UART\n", 0, 0, 0};
+static struct tx tx0 = {UART, UART_IRQ, false, "irq: this line was sent one byte per UART interrupt\n", 0, 0, 0};
+static struct tx tx1 = {UART1, UART1_IRQ, false, "irq: this line went through the passed-through UART\n", 0, 0, 0};
+static struct tx tx2 = {VF, VF_IRQ, true, "irq: this line went through the SR-IOV VF\n", 0, 0, 0};
 static volatile unsigned u_ecalls, ticks, page_faults, other;
 static volatile uint64_t deadline, latency_max;
 static bool imsic;   /* the device tree has one: the UART's interrupts arrive as MSIs */
@@ -86,9 +95,21 @@ static void uart_interrupt(struct tx *t) {
     }
 }
 
+/* The VF's interrupt: the next byte, or IE off. */
+static void vf_interrupt(struct tx *t) {
+    t->irqs++;
+    if (t->text[t->pos]) {
+        mmio_w32(t->base, (uint8_t)t->text[t->pos++]);
+    } else {
+        mmio_w32(t->base + 0xc, 0);
+        t->done = 1;
+    }
+}
+
 static void interrupt_from(unsigned id) {
     if (id == UART_IRQ) uart_interrupt(&tx0);
     if (id == UART1_IRQ) uart_interrupt(&tx1);
+    if (id == VF_IRQ) vf_interrupt(&tx2);
 }
 
 /* Waits for *p to reach v, taking interrupts only between WFIs. */
@@ -110,7 +131,8 @@ static void send(struct tx *t) {
         mmio_w32(PLIC_ENABLE_S0, mmio_r32(PLIC_ENABLE_S0) | 1u << t->irq);
         mmio_w32(PLIC_THRESHOLD_S0, 0);
     }
-    ((volatile uint8_t *)t->base)[1] = 0x02;   /* IER: THR empty */
+    if (t->vf) mmio_w32(t->base + 0xc, 1);      /* IE */
+    else ((volatile uint8_t *)t->base)[1] = 0x02;   /* IER: THR empty */
     sleep_until(&t->done, 1);
 }
 
@@ -187,10 +209,18 @@ int main(unsigned long hartid, unsigned long fdt) {
     printf("irq: %u UART interrupts through the %s for %u bytes\n", tx0.irqs, imsic ? "IMSIC" : "PLIC", tx0.pos);
 
     /* 5. The same through the passed-through UART, if it has it. */
-    if (sbi_call(HCALL_EXT, HCALL_DEVICES, 0, 0, 0).value & DEV_PASSTHRU_UART) {
+    long devices = sbi_call(HCALL_EXT, HCALL_DEVICES, 0, 0, 0).value;
+    if (devices & DEV_PASSTHRU_UART) {
         send(&tx1);
         printf("irq: %u interrupts from the passed-through UART through the %s for %u bytes\n", tx1.irqs,
                imsic ? "IMSIC" : "PLIC", tx1.pos);
+    }
+
+    /* 6. The same through its SR-IOV VF, if it has one. */
+    if (devices & DEV_SRIOV_VF) {
+        send(&tx2);
+        printf("irq: %u interrupts from the SR-IOV VF through the %s for %u bytes\n", tx2.irqs,
+               imsic ? "IMSIC" : "PLIC", tx2.pos);
     }
     return 0;
 }

@@ -1,6 +1,9 @@
 // The SR-IOV-style console (devices/sriov_console.hpp), by its register map.
 #include <doctest/doctest.h>
 
+#include <utility>
+#include <vector>
+
 #include "devices/sriov_console.hpp"
 
 using dev::SriovConsole;
@@ -49,4 +52,29 @@ TEST_CASE("sriov console: a VF written without end keeps its last 64K, SENT coun
     CHECK(d.output(0).front() == char('a' + (n - dev::OutputTail::kKeep) % 26));
     uint64_t v = 0;
     CHECK((d.read(0x1008, 4, v) && v == n));
+}
+
+TEST_CASE("sriov console: a VF's interrupt line is IE bit 0; each byte sent with it set is an edge") {
+    std::vector<std::pair<unsigned, bool>> lines;
+    SriovConsole d([&](unsigned vf, bool level) { lines.push_back({vf, level}); });
+    REQUIRE(d.write(0x04, 4, 2));
+    uint64_t v = 0;
+    CHECK(d.write(0x1000, 4, 'a'));                // IE clear: no line moves
+    CHECK(lines.empty());
+    CHECK(d.write(0x200c, 4, 3));                   // VF 1: only bit 0 is IE
+    CHECK((d.read(0x200c, 4, v) && v == 1));
+    CHECK(d.irq(1));
+    CHECK_FALSE(d.irq(0));
+    CHECK(d.write(0x2000, 1, 'b'));                 // low and high again: an edge per byte
+    CHECK(lines == std::vector<std::pair<unsigned, bool>>{{1, true}, {1, false}, {1, true}});
+    lines.clear();
+    CHECK(d.write(0x200c, 4, 1));                   // unchanged: nothing
+    CHECK(lines.empty());
+    CHECK(d.write(0x04, 4, 1));                     // VF 1 disabled: its line drops
+    CHECK(lines == std::vector<std::pair<unsigned, bool>>{{1, false}});
+    CHECK_FALSE(d.irq(1));
+    CHECK(d.write(0x100c, 4, 1));
+    lines.clear();
+    d.reset();
+    CHECK(lines == std::vector<std::pair<unsigned, bool>>{{0, false}});
 }
