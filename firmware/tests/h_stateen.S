@@ -17,13 +17,6 @@
 #define SE0     (1 << 63)
 #define ENVCFG  (1 << 62)
 
-.macro STATEEN m, h
-  li t0, \m
-  csrw mstateen0, t0
-  li t0, \h
-  csrw hstateen0, t0
-.endm
-
   TEST_BEGIN
   H_CLEAR_STATE
   csrw mie, zero

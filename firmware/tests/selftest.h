@@ -481,6 +481,15 @@
   CHK_CSR mtinst, 0
 .endm
 
+/* Smstateen: mstateen0 := m, hstateen0 := h (by number: the assembler
+   names them only with smstateen in -march) */
+.macro STATEEN m, h
+  li t0, \m
+  csrw 0x30c, t0
+  li t0, \h
+  csrw 0x60c, t0
+.endm
+
 /* a test case: insn in VS or VU raises an illegal-instruction exception (MPV = 1) */
 .macro ILLEGAL_V prv, insn:vararg
   TC

@@ -329,12 +329,14 @@ CPU_EXTRA = {
 # selftest_machine in firmware/tests/meson.build).
 MACHINE = {
     'h_aia': 'virt,aia=aplic-imsic,aia-guests=7',
+    'h_aia_stateen': 'virt,aia=aplic-imsic,aia-guests=7',
 }
 # Tests of extensions QEMU 7.2 does not have: not run (named in the output).
 QEMU_LACKS = {
     'zicond': 'Zicond',
     'h_cbo': 'Zicbom and Zicboz (QEMU 8.0 added them)',
     'h_stateen': 'Smstateen (QEMU 8.0 added it)',
+    'h_aia_stateen': 'Smstateen (QEMU 8.0 added it)',
     'zcb': 'Zcb (QEMU 8.1 added it)',
     'zimop': 'Zimop and Zcmop (QEMU 9.0 added them)',
     'zfa': 'Zfa (QEMU 8.0 added it)',
