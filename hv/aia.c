@@ -67,7 +67,7 @@ void aia_admit(struct vm *vm) {
         kprintf("hv: %s: no guest interrupt files left; its interrupts through its vPLIC (hvip.VSEIP)\n", vm->label);
         return;
     }
-    vm->aia = true;
+    vm->irq.aia = true;
     admitted += vm->nr_vcpus;
     kprintf("hv: %s: an IMSIC guest interrupt file for each of its %u vCPU(s), at GPA %p\n", vm->label,
             vm->nr_vcpus, (void *)AIA_GUEST_IMSIC_GPA);
@@ -128,24 +128,24 @@ static void retarget(struct vcpu *v) {
         if (routes[i].v != v) continue;
         unsigned s = routes[i].source;
         if (v->gfile) aplic_target(s, v->gfile_hart, v->gfile, routes[i].id);
-        else if (v->vm->aia) aplic_mask(s);
+        else if (v->vm->irq.aia) aplic_mask(s);
         else irq_retake(s);
     }
 }
 
 bool aia_route(unsigned source, struct vm *vm, unsigned id) {
     if (!present || nr_routes == MAX_ROUTES || !aplic_present()) return false;
-    if (vm->aia && !aplic_claim_source(source)) return false;
+    if (vm->irq.aia && !aplic_claim_source(source)) return false;
     struct vcpu *v = &vm->vcpus[0];
     routes[nr_routes].source = source, routes[nr_routes].id = id, routes[nr_routes].v = v;
     nr_routes++;
-    if (vm->aia) {
+    if (vm->irq.aia) {
         retarget(v);
         kprintf("hv: %s: the machine's interrupt %u as MSIs straight into its guest interrupt file (identity %u)\n",
                 vm->label, source, id);
     } else {
         /* The file's state hv keeps for the guest, which does not know it. */
-        vm->aia_devices = true;
+        vm->irq.aia_devices = true;
         v->gfile_saved.eidelivery = 1;
         v->gfile_saved.eie[id / 64] |= 1ull << (id % 64);
     }
@@ -154,7 +154,7 @@ bool aia_route(unsigned source, struct vm *vm, unsigned id) {
 
 /* VMs that see their vPLIC may have a guest file for their devices' MSIs
  * while one is free. */
-static bool has_files(const struct vm *vm) { return vm->aia || vm->aia_devices; }
+static bool has_files(const struct vm *vm) { return vm->irq.aia || vm->irq.aia_devices; }
 
 static bool usable(unsigned me, unsigned g) {
     if (owner[me][g] || (fencing[me][g] && unfenced(fencing[me][g]))) return false;
@@ -172,17 +172,17 @@ static unsigned free_file(const struct vcpu *v) {
     unsigned me = hart_id(), free = 0, first = 0, need = 0;
     for (unsigned g = 1; g <= geilen; g++)
         if (usable(me, g)) free++, first = first ? first : g;
-    if (!v->vm->aia) {
+    if (!v->vm->irq.aia) {
         for (unsigned k = 0; k < nr_vms; k++)
             for (unsigned i = 0; i < vms[k].nr_vcpus; i++) {
                 const struct vcpu *o = &vms[k].vcpus[i];
-                need += vms[k].aia && !vms[k].stopped && !(o->gfile && o->gfile_hart == me);
+                need += vms[k].irq.aia && !vms[k].stopped && !(o->gfile && o->gfile_hart == me);
             }
         return free > need ? first : 0;
     }
     if (first) return first;
     for (unsigned g = 1; g <= geilen; g++)
-        if (owner[me][g] && !owner[me][g]->vm->aia) {
+        if (owner[me][g] && !owner[me][g]->vm->irq.aia) {
             release(owner[me][g]);   /* back to hv's file: its MSIs reach it there */
             return usable(me, g) ? g : 0;
         }
@@ -196,17 +196,17 @@ static void take(struct vcpu *v, unsigned g) {
     v->gfile = g, v->gfile_hart = me;
     restore(g, &v->gfile_saved);
     struct vm *vm = v->vm;
-    if (vm->aia) {
+    if (vm->irq.aia) {
         memset(&v->gfile_saved, 0, sizeof v->gfile_saved);
         uint64_t old;
-        gstage_unmap_page(vm->gstage_root, guest_page(v), &old);
-        gstage_map(vm->gstage_root, guest_page(v), host_page(me, g), PAGE_SIZE, PTE_R | PTE_W);
+        gstage_unmap_page(vm->mem.gstage_root, guest_page(v), &old);
+        gstage_map(vm->mem.gstage_root, guest_page(v), host_page(me, g), PAGE_SIZE, PTE_R | PTE_W);
         vm_fence_gstage(vm);
-    } else if (!vm->gfile_moves) {
+    } else if (!vm->irq.gfile_moves) {
         kprintf("hv: %s: guest interrupt file %u of hart %u is free: its devices' MSIs go into it\n",
                 vm->label, g, me);
     }
-    vm->gfile_moves++;
+    vm->irq.gfile_moves++;
     retarget(v);
     v->hstatus = (v->hstatus & ~HSTATUS_VGEIN) | (uint64_t)g << HSTATUS_VGEIN_SHIFT;
 }
@@ -217,7 +217,7 @@ void aia_load(struct vcpu *v) {
         unsigned g = free_file(v);
         if (g) {
             take(v, g);
-        } else if (v->vm->aia) {   /* aia_may_run_here keeps this from happening */
+        } else if (v->vm->irq.aia) {   /* aia_may_run_here keeps this from happening */
             kprintf("hv: %s: no guest interrupt file free on hart %u\n", v->vm->label, hart_id());
             vm_stop(v->vm, "found no guest interrupt file");
             return;
@@ -236,7 +236,7 @@ static void pull(struct vcpu *v) {
         uint64_t bits = file_swap(ISELECT_EIP0 + 2 * i, 0);
         for (unsigned id = 64 * i; bits; bits >>= 1, id++)
             if (bits & 1) {
-                v->vm->gfile_irqs++;
+                v->vm->irq.gfile_irqs++;
                 vplic_set_level(v->vm, id, true);
             }
     }
@@ -244,29 +244,29 @@ static void pull(struct vcpu *v) {
 }
 
 void aia_claiming(struct vcpu *v) {
-    if (v->gfile && v->gfile_hart == hart_id() && !v->vm->aia) pull(v);
+    if (v->gfile && v->gfile_hart == hart_id() && !v->vm->irq.aia) pull(v);
 }
 
 /* On the file's hart, with v on none. */
 static void release(struct vcpu *v) {
     unsigned g = v->gfile;
-    if (!v->vm->aia) pull(v);   /* what it holds goes to the vPLIC */
+    if (!v->vm->irq.aia) pull(v);   /* what it holds goes to the vPLIC */
     v->gfile = 0;
     retarget(v);   /* its devices' MSIs wait at the APLIC, or go to hv's file, from now on */
     save_and_clear(g, &v->gfile_saved);
     owner[v->gfile_hart][g] = 0;
     v->gfile_release = false;
     v->hstatus &= ~HSTATUS_VGEIN;
-    if (!v->vm->aia) return;   /* its guest never saw the file's page */
+    if (!v->vm->irq.aia) return;   /* its guest never saw the file's page */
     fencing[v->gfile_hart][g] = v->vm;
     uint64_t old;
-    gstage_unmap_page(v->vm->gstage_root, guest_page(v), &old);
+    gstage_unmap_page(v->vm->mem.gstage_root, guest_page(v), &old);
     vm_fence_gstage(v->vm);
 }
 
 bool aia_may_run_here(struct vcpu *v) {
     if (!has_files(v->vm) || (v->gfile && v->gfile_hart == hart_id())) return true;
-    if (!v->gfile) return !v->vm->aia || free_file(v) != 0;   /* admission leaves one, once fenced */
+    if (!v->gfile) return !v->vm->irq.aia || free_file(v) != 0;   /* admission leaves one, once fenced */
     if (!v->gfile_release) {
         v->gfile_release = true;
         hart_kick(v->gfile_hart);
@@ -305,7 +305,7 @@ void aia_poll(void) {
     /* The vCPU about to run here, of a VM that sees its vPLIC, takes a
      * file when one is free. */
     struct vcpu *l = hart_loaded_vcpu();
-    if (l && l->vm->aia_devices && !l->gfile && !l->vm->stopped) {
+    if (l && l->vm->irq.aia_devices && !l->gfile && !l->vm->stopped) {
         unsigned g = free_file(l);
         if (g) take(l, g);
     }
@@ -325,7 +325,7 @@ void aia_wake(void) {
         if (!(pending >> g & 1)) continue;
         o->state = VCPU_RUNNABLE;
         o->suspended = false;
-        o->vm->gfile_wakeups++;
+        o->vm->irq.gfile_wakeups++;
     }
     csr_write(CSR_HGEIE, wakeup_files());
     if (pending) hart_kick_idle();
@@ -347,13 +347,13 @@ static bool saved_signal(const struct aia_file_state *s) {
 
 bool aia_pending(const struct vcpu *v) {
     if (!has_files(v->vm)) return false;
-    if (!v->gfile) return v->vm->aia && saved_signal(&v->gfile_saved);
+    if (!v->gfile) return v->vm->irq.aia && saved_signal(&v->gfile_saved);
     if (v->gfile_hart != hart_id()) return false;   /* that hart sees it */
     return csr_read(CSR_HGEIP) >> v->gfile & 1;
 }
 
 void aia_msi(struct vcpu *v, unsigned id) {
-    v->vm->msis_sent++;
+    v->vm->irq.msis_sent++;
     if (v->gfile) {
         /* seteipnum_le, at offset 0 of the file's page */
         *(volatile uint32_t *)host_page(v->gfile_hart, v->gfile) = id;
@@ -370,7 +370,7 @@ void aia_msi(struct vcpu *v, unsigned id) {
 
 void aia_set_level(struct vm *vm, unsigned id, bool high) {
     uint64_t bit = 1ull << (id & 63);
-    bool was = (vm->aia_lines & bit) != 0;
-    vm->aia_lines = high ? vm->aia_lines | bit : vm->aia_lines & ~bit;
+    bool was = (vm->irq.aia_lines & bit) != 0;
+    vm->irq.aia_lines = high ? vm->irq.aia_lines | bit : vm->irq.aia_lines & ~bit;
     if (high && !was) aia_msi(&vm->vcpus[0], id);
 }

@@ -31,7 +31,7 @@ void aia_init(const void *fdt);
 bool aia_present(void);
 /* Each hart, before it runs guests: the guest external interrupt on. */
 void aia_hart_init(void);
-/* At VM creation: whether it gets guest interrupt files (vm->aia). */
+/* At VM creation: whether it gets guest interrupt files (vm->irq.aia). */
 void aia_admit(struct vm *vm);
 /* vcpu_load: a file on this hart for v, VGEIN in v->hstatus. */
 void aia_load(struct vcpu *v);

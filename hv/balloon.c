@@ -56,11 +56,11 @@ static struct sbiret give(struct vm *vm, uint64_t gpa) {
     uint64_t hpa;
     if (gpa & (PAGE_SIZE - 1)) return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
     if (nr_free == FREE_MAX) return (struct sbiret){SBI_ERR_FAILED, 0};
-    if (!gstage_translate(vm->gstage_root, gpa, &hpa) || !mm_contains(hpa))
+    if (!gstage_translate(vm->mem.gstage_root, gpa, &hpa) || !mm_contains(hpa))
         return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};   /* not RAM it has: a device page, say */
-    if (!gstage_unmap_page(vm->gstage_root, gpa, &hpa)) return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};
+    if (!gstage_unmap_page(vm->mem.gstage_root, gpa, &hpa)) return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};
     vm_fence_gstage(vm);
-    if (vm->pvcon_ring == (void *)hpa) vm->pvcon_ring = 0;   /* its console ring went with the page */
+    if (vm->dev.pvcon_ring == (void *)hpa) vm->dev.pvcon_ring = 0;   /* its console ring went with the page */
     free_pages[nr_free++] = hpa;
     vm->balloon.given++;
     if (vm->balloon.driver) vm->balloon.held++;
@@ -71,11 +71,11 @@ static struct sbiret give(struct vm *vm, uint64_t gpa) {
 static struct sbiret take(struct vm *vm, uint64_t gpa) {
     uint64_t hpa;
     if ((gpa & (PAGE_SIZE - 1)) || gpa >> 32 || mmio_overlaps(gpa, PAGE_SIZE)) return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
-    if (gstage_translate(vm->gstage_root, gpa, &hpa)) return (struct sbiret){SBI_ERR_ALREADY_AVAILABLE, 0};
+    if (gstage_translate(vm->mem.gstage_root, gpa, &hpa)) return (struct sbiret){SBI_ERR_ALREADY_AVAILABLE, 0};
     if (!nr_free) return (struct sbiret){SBI_ERR_FAILED, 0};
     uint64_t page = free_pages[--nr_free];
     memset((void *)page, 0, PAGE_SIZE);   /* nothing of the giver's leaks */
-    if (!gstage_map(vm->gstage_root, gpa, page, PAGE_SIZE, PTE_R | PTE_W | PTE_X)) {
+    if (!gstage_map(vm->mem.gstage_root, gpa, page, PAGE_SIZE, PTE_R | PTE_W | PTE_X)) {
         free_pages[nr_free++] = page;
         return (struct sbiret){SBI_ERR_FAILED, 0};
     }

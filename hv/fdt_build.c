@@ -103,10 +103,10 @@ uint64_t fdt_build_for_vm(struct vm *vm) {
     prop_str("stdout-path", "/soc/serial@10000000");
     end_node();
 
-    name_at(name, "memory", vm->ram_gpa);
+    name_at(name, "memory", vm->mem.ram_gpa);
     begin_node(name);
     prop_str("device_type", "memory");
-    prop_reg64("reg", vm->ram_gpa, vm->ram_size);
+    prop_reg64("reg", vm->mem.ram_gpa, vm->mem.ram_size);
     end_node();
 
     begin_node("cpus");
@@ -157,7 +157,7 @@ uint64_t fdt_build_for_vm(struct vm *vm) {
     prop("interrupts-extended", ext, 16 * vm->nr_vcpus);
     end_node();
 
-    if (vm->aia) {
+    if (vm->irq.aia) {
         /* Its IMSIC (aia.h), as QEMU virt's S-level one with one page per
          * vCPU, each the guest interrupt file hv gives that vCPU. hv's
          * emulated devices send their PLIC source number as the identity. */
@@ -196,8 +196,8 @@ uint64_t fdt_build_for_vm(struct vm *vm) {
     /* At the top of the VM's RAM, 2 MiB aligned as QEMU places it when
      * there is room (a kernel relocating itself to the top keeps clear),
      * else in the last pages. */
-    uint64_t end = vm->ram_gpa + vm->ram_size;
-    uint64_t gpa = vm->ram_size >= 16 * 1024 * 1024 ? (end - total) & ~(2ull * 1024 * 1024 - 1)
+    uint64_t end = vm->mem.ram_gpa + vm->mem.ram_size;
+    uint64_t gpa = vm->mem.ram_size >= 16 * 1024 * 1024 ? (end - total) & ~(2ull * 1024 * 1024 - 1)
                                                    : (end - total) & ~(PAGE_SIZE - 1);
     uint8_t *p = vm_gpa_to_host(vm, gpa, total);
     if (!p) return 0;

@@ -31,7 +31,7 @@ static void deliver(char c) {
 void input_poll(void) {
     struct vm *vm = input_focus();
     /* Leave it in the firmware while the guest's FIFO is full. */
-    while (vm && vm->uart.rx_len < sizeof vm->uart.rx - INPUT_SWITCH_COUNT) {
+    while (vm && vm->dev.uart.rx_len < sizeof vm->dev.uart.rx - INPUT_SWITCH_COUNT) {
         int c = sbi_console_getchar();
         if (c < 0) return;
         if (c == INPUT_SWITCH_KEY) {

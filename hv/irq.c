@@ -82,7 +82,7 @@ void irq_handle(void) {
          * APLIC source is held (pending, not sent) until then, as a PLIC
          * gateway holds a claimed one. */
         if (aplic_present()) aplic_mask(id);
-        r->vm->irqs_forwarded++;
+        r->vm->irq.forwarded++;
         vplic_set_level(r->vm, r->guest, true);
     }
 }

@@ -35,7 +35,7 @@ static void list(void) {
         rec.id = vm->id;
         rec.state = vm->stopped ? HV_MGMT_VM_STOPPED : vm->mgmt.paused ? HV_MGMT_VM_PAUSED : HV_MGMT_VM_RUNNING;
         rec.vcpus = vm->nr_vcpus;
-        rec.share_pct = vm->share_pct;
+        rec.share_pct = vm->sched.share_pct;
         for (unsigned i = 0; i < vm->nr_vcpus; i++) rec.run_us += vm->vcpus[i].run_total / tb_per_us;
         for (unsigned c = 0; c < STATS_CAUSES; c++) rec.exits += vm->stats.count[c];
         rec.sbi_calls = vm->stats.count[EXC_ECALL_VS];
@@ -83,12 +83,12 @@ static uint32_t act(uint32_t cmd, struct vm *vm, uint64_t arg) {
         return HV_MGMT_OK;
     case HV_MGMT_CMD_SET_SHARE:
         if (arg < 1 || arg > 100) return HV_MGMT_EARG;
-        vm->share_pct = (unsigned)arg;
+        vm->sched.share_pct = (unsigned)arg;
         kprintf("hv: %s: CPU share set to %u%% of a hart per vCPU by the management controller\n", vm->label,
-                vm->share_pct);
+                vm->sched.share_pct);
         return HV_MGMT_OK;
     case HV_MGMT_CMD_SET_BALLOON:
-        if (arg > vm->ram_size / PAGE_SIZE) return HV_MGMT_EARG;
+        if (arg > vm->mem.ram_size / PAGE_SIZE) return HV_MGMT_EARG;
         vm->mgmt.balloon_set = true;
         vm->mgmt.balloon_target = arg;
         kprintf("hv: %s: balloon target set to %lu pages by the management controller\n", vm->label, arg);

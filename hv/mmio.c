@@ -73,8 +73,8 @@ static bool decode16(uint32_t insn, struct access *a) {
  * instruction at sepc the way the guest fetched it. */
 static bool decode(struct vcpu *v, struct access *a) {
     uint64_t t = v->trap.htinst;
-    if ((t & 1) && !v->vm->ignore_htinst) {
-        v->vm->mmio.from_htinst++;
+    if ((t & 1) && !v->vm->dev.ignore_htinst) {
+        v->vm->dev.mmio.from_htinst++;
         a->len = (t & 2) ? 4 : 2;
         return decode32((uint32_t)t | 2, a);
     }
@@ -84,7 +84,7 @@ static bool decode(struct vcpu *v, struct access *a) {
                 (void *)v->sepc, stats_cause_name(lo.scause));
         return false;
     }
-    v->vm->mmio.from_read++;
+    v->vm->dev.mmio.from_read++;
     if ((lo.value & 3) != 3) {
         a->len = 2;
         return decode16((uint32_t)lo.value, a);
@@ -103,7 +103,7 @@ static bool decode(struct vcpu *v, struct access *a) {
 static void plic_emulate(struct vcpu *v, uint64_t off, const struct access *a) {
     if (a->store && a->size == 4 && !(off & 3)) vplic_write(v, off, (uint32_t)(a->reg ? v->x[a->reg] : 0));
     if (!a->store && a->reg) v->x[a->reg] = a->size == 4 && !(off & 3) ? (uint64_t)(int64_t)(int32_t)vplic_read(v, off) : 0;
-    v->vm->mmio.plic_accesses++;
+    v->vm->dev.mmio.plic_accesses++;
 }
 
 /* UART: a wider access than the byte registers acts on the byte at its address. */
@@ -115,14 +115,14 @@ static void uart_emulate(struct vcpu *v, uint64_t off, const struct access *a) {
         if (a->is_signed && a->size == 1) val = (uint64_t)(int64_t)(int8_t)val;
         if (a->reg) v->x[a->reg] = val;
     }
-    v->vm->mmio.accesses++;
+    v->vm->dev.mmio.accesses++;
 }
 
 /* A vCPU's IMSIC page while that vCPU holds no guest file (aia.c maps the
  * page onto its file while it does): an MSI written to seteipnum_le. */
 static void imsic_emulate(struct vcpu *v, uint64_t off, const struct access *a) {
     unsigned target = (unsigned)(off / PAGE_SIZE);
-    if (a->store && a->size == 4 && off % PAGE_SIZE == 0 && v->vm->aia && target < v->vm->nr_vcpus)
+    if (a->store && a->size == 4 && off % PAGE_SIZE == 0 && v->vm->irq.aia && target < v->vm->nr_vcpus)
         aia_msi(&v->vm->vcpus[target], (uint32_t)(a->reg ? v->x[a->reg] : 0));
     if (!a->store && a->reg) v->x[a->reg] = 0;
 }

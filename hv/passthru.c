@@ -33,7 +33,7 @@
  * files when it has them, else through its vPLIC (and into a guest file
  * whenever one is free). */
 static void route_interrupt(struct vm *vm, unsigned host, unsigned guest) {
-    if (vm->aia) {
+    if (vm->irq.aia) {
         if (!aia_route(host, vm, guest))
             kprintf("hv: %s: the machine's interrupt %u cannot reach its guest interrupt file\n", vm->label, host);
         return;
@@ -54,7 +54,7 @@ static bool map_device(struct vm *vm, uint64_t gpa, uint64_t hpa) {
         kprintf("hv: %s: GPA %p is an emulated device's; not passed through\n", vm->label, (void *)gpa);
         return false;
     }
-    return gstage_map(vm->gstage_root, gpa, hpa, PAGE_SIZE, PTE_R | PTE_W);
+    return gstage_map(vm->mem.gstage_root, gpa, hpa, PAGE_SIZE, PTE_R | PTE_W);
 }
 
 void passthru_assign(const void *fdt) {
@@ -66,7 +66,7 @@ void passthru_assign(const void *fdt) {
         uint32_t want = vm->config->devices;
         if ((want & HV_DEV_PASSTHRU_UART) && uart1) {
             if (map_device(vm, UART1_HPA, UART1_HPA)) {
-                vm->devices |= HV_DEV_PASSTHRU_UART;
+                vm->dev.given |= HV_DEV_PASSTHRU_UART;
                 uart1 = false;   /* one owner */
                 kprintf("hv: %s: the second UART passed through at GPA %p\n", vm->label, (void *)UART1_HPA);
                 route_interrupt(vm, UART1_IRQ, UART1_IRQ);
@@ -79,7 +79,7 @@ void passthru_assign(const void *fdt) {
             pf[SRIOV_NUM_VFS / 4] = vfs + 1;   /* the PF's driver enables one VF more */
             uint64_t vf = SRIOV_HPA + pf[SRIOV_VF_OFFSET / 4] + (uint64_t)vfs * pf[SRIOV_VF_STRIDE / 4];
             if (map_device(vm, PASSTHRU_VF_GPA, vf)) {
-                vm->devices |= HV_DEV_SRIOV_VF;
+                vm->dev.given |= HV_DEV_SRIOV_VF;
                 kprintf("hv: %s: SR-IOV VF %u (host %p) at GPA %p\n", vm->label, vfs, (void *)vf, (void *)PASSTHRU_VF_GPA);
                 route_interrupt(vm, SRIOV_VF_IRQ0 + vfs, PASSTHRU_VF_IRQ);
                 vfs++;

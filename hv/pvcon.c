@@ -24,7 +24,7 @@ struct pvcon_ring {
 _Static_assert(sizeof(struct pvcon_ring) == 4096, "one page");
 
 static struct sbiret ring_drain(struct vm *vm) {
-    struct pvcon_ring *r = vm->pvcon_ring;
+    struct pvcon_ring *r = vm->dev.pvcon_ring;
     if (!r) return (struct sbiret){SBI_ERR_FAILED, 0};
     uint32_t head = r->head, tail = r->tail, n = 0;
     if (head >= PVCON_RING_BYTES || tail >= PVCON_RING_BYTES) return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
@@ -41,16 +41,16 @@ struct sbiret pvcon_hcall(struct vcpu *v, long fid) {
         const char *buf = vm_gpa_to_host(vm, a0, a1);
         if (!buf) return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};
         for (uint64_t i = 0; i < a1; i++) guest_console_putc(&vm->console, buf[i]);
-        vm->pvcon_bytes += a1;
+        vm->dev.pvcon_bytes += a1;
         return (struct sbiret){SBI_SUCCESS, (long)a1};
     }
     case PVCON_RING_SETUP:
         if (a0 & 4095) return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
-        if (!(vm->pvcon_ring = vm_gpa_to_host(vm, a0, 4096))) return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};
+        if (!(vm->dev.pvcon_ring = vm_gpa_to_host(vm, a0, 4096))) return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};
         return (struct sbiret){SBI_SUCCESS, 0};
     case PVCON_RING_NOTIFY: {
         struct sbiret r = ring_drain(vm);
-        if (r.error == SBI_SUCCESS) vm->pvcon_bytes += (uint64_t)r.value;
+        if (r.error == SBI_SUCCESS) vm->dev.pvcon_bytes += (uint64_t)r.value;
         return r;
     }
     }

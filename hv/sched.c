@@ -40,8 +40,8 @@ void sched_set_guest_timer(struct vcpu *v, uint64_t deadline) {
 
 static uint64_t slice_len(void) { return hart_timebase_hz() / SLICES_PER_SECOND; }
 static uint64_t period_len(void) { return slice_len() * SLICES_PER_PERIOD; }
-static uint64_t budget(const struct vcpu *v) { return period_len() * v->vm->share_pct / 100; }
-static bool capped(const struct vcpu *v) { return v->vm->share_pct < 100; }
+static uint64_t budget(const struct vcpu *v) { return period_len() * v->vm->sched.share_pct / 100; }
+static bool capped(const struct vcpu *v) { return v->vm->sched.share_pct < 100; }
 
 /* Does hv need to watch this vCPU's deadline? Without Sstc, always: hv
  * injects its timer interrupt. With Sstc the hart raises it from

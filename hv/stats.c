@@ -95,27 +95,27 @@ void stats_print(void) {
             uint64_t life = v->ended_at > v->started_at ? v->ended_at - v->started_at : 0;
             uint64_t permille = life ? v->run_total * 1000 / life : 0;
             kprintf("hv: %-4s vCPU %u  asked %3u%%  got %3lu.%lu%%  (%lu of %lu us)\n", vm->label, i,
-                    vm->share_pct, permille / 10, permille % 10,
+                    vm->sched.share_pct, permille / 10, permille % 10,
                     v->run_total * 1000000 / hart_timebase_hz(), life * 1000000 / hart_timebase_hz());
         }
     }
     for (unsigned k = 0; k < nr_vms; k++) {
         struct vm *vm = &vms[k];
         if (k == 0) balloon_print();
-        if (vm->pvcon_bytes)
-            kprintf("hv: %s: %lu bytes through the paravirtual console\n", vm->label, vm->pvcon_bytes);
-        if (vm->mmio.accesses)
+        if (vm->dev.pvcon_bytes)
+            kprintf("hv: %s: %lu bytes through the paravirtual console\n", vm->label, vm->dev.pvcon_bytes);
+        if (vm->dev.mmio.accesses)
             kprintf("hv: %s: %lu UART accesses emulated; instructions decoded from htinst %lu, "
-                    "read from guest memory %lu\n", vm->label, vm->mmio.accesses,
-                    vm->mmio.from_htinst, vm->mmio.from_read);
-        if (vm->aia)
+                    "read from guest memory %lu\n", vm->label, vm->dev.mmio.accesses,
+                    vm->dev.mmio.from_htinst, vm->dev.mmio.from_read);
+        if (vm->irq.aia)
             kprintf("hv: %s: guest interrupt files: %lu MSIs written by hv, %lu wake-ups through hgeip, "
                     "taken on a hart %lu times\n", vm->label,
-                    vm->msis_sent, vm->gfile_wakeups, vm->gfile_moves);
-        if (vm->aia_devices)
+                    vm->irq.msis_sent, vm->irq.gfile_wakeups, vm->irq.gfile_moves);
+        if (vm->irq.aia_devices)
             kprintf("hv: %s: device interrupts: %lu through hv's interrupt file (hvip.VSEIP), "
-                    "%lu from a guest interrupt file\n", vm->label, vm->irqs_forwarded, vm->gfile_irqs);
-        if (vm->mmio.plic_accesses)
-            kprintf("hv: %s: %lu accesses to its vPLIC emulated\n", vm->label, vm->mmio.plic_accesses);
+                    "%lu from a guest interrupt file\n", vm->label, vm->irq.forwarded, vm->irq.gfile_irqs);
+        if (vm->dev.mmio.plic_accesses)
+            kprintf("hv: %s: %lu accesses to its vPLIC emulated\n", vm->label, vm->dev.mmio.plic_accesses);
     }
 }

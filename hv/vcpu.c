@@ -59,8 +59,8 @@ void vcpu_start(struct vcpu *v, uint64_t start_addr, uint64_t opaque) {
 void vcpu_load(struct vcpu *v) {
     bool fresh = v->reload;
     v->reload = false;
-    csr_write(hgatp, v->vm->hgatp);
-    if (v->vm->vmid == 0) {
+    csr_write(hgatp, v->vm->mem.hgatp);
+    if (v->vm->mem.vmid == 0) {
         /* VMIDs shared: nothing tags the previous VM's translations apart. */
         hfence_gvma_all();
         hfence_vvma_all();

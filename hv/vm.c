@@ -21,7 +21,7 @@ static uint64_t vm_boot(struct vm *vm) {
     uint64_t image_size = (uint64_t)(cfg->image_end - cfg->image);
     uint64_t load = cfg->load_gpa ? cfg->load_gpa : GUEST_RAM_BASE;
     uint64_t entry = cfg->entry_gpa ? cfg->entry_gpa : load;
-    memcpy(vm->ram + (load - vm->ram_gpa), cfg->image, image_size);
+    memcpy(vm->mem.ram + (load - vm->mem.ram_gpa), cfg->image, image_size);
     /* As on a real machine: a0 = hart id, a1 = the device tree, which hv
      * writes at the top of the VM's RAM (unless the image is there). */
     uint64_t fdt = fdt_build_for_vm(vm);
@@ -59,17 +59,17 @@ struct vm *vm_create(const struct vm_config *cfg) {
     vm->label[0] = 'v', vm->label[1] = 'm';
     vm->label[2] = (char)('0' + vm->id);
     vm->console.label = vm->label;
-    vuart_init(&vm->uart);
-    vm->ignore_htinst = cfg->ignore_htinst;
+    vuart_init(&vm->dev.uart);
+    vm->dev.ignore_htinst = cfg->ignore_htinst;
 
     /* Guest RAM is host RAM from hv's pool; 2 MiB alignment keeps the door
      * open for mapping it with megapages. */
-    vm->ram_gpa = GUEST_RAM_BASE;
-    vm->ram_size = ALIGN_UP(cfg->mem_size, PAGE_SIZE);
-    vm->ram = mm_alloc(vm->ram_size, 2 * MiB);
-    vm->gstage_root = gstage_create();
-    if (!vm->ram || !vm->gstage_root ||
-        !gstage_map(vm->gstage_root, vm->ram_gpa, (uint64_t)vm->ram, vm->ram_size,
+    vm->mem.ram_gpa = GUEST_RAM_BASE;
+    vm->mem.ram_size = ALIGN_UP(cfg->mem_size, PAGE_SIZE);
+    vm->mem.ram = mm_alloc(vm->mem.ram_size, 2 * MiB);
+    vm->mem.gstage_root = gstage_create();
+    if (!vm->mem.ram || !vm->mem.gstage_root ||
+        !gstage_map(vm->mem.gstage_root, vm->mem.ram_gpa, (uint64_t)vm->mem.ram, vm->mem.ram_size,
                     PTE_R | PTE_W | PTE_X)) {
         kprintf("hv: %s: out of memory (%lu of %lu bytes of hv's pool used)\n",
                 cfg->name, mm_used(), mm_total());
@@ -78,22 +78,22 @@ struct vm *vm_create(const struct vm_config *cfg) {
 
     /* VMID 0 is left unused so that, when the hart has enough VMID bits,
      * every VM's G-stage TLB entries stay apart and switching needs no fence. */
-    vm->vmid = hart_vmid_bits() && vm->id + 1 < (1u << hart_vmid_bits()) ? (uint16_t)(vm->id + 1) : 0;
-    vm->hgatp = HGATP_MODE_SV39X4 | (uint64_t)vm->vmid << HGATP_VMID_SHIFT |
-                (uint64_t)vm->gstage_root >> 12;
+    vm->mem.vmid = hart_vmid_bits() && vm->id + 1 < (1u << hart_vmid_bits()) ? (uint16_t)(vm->id + 1) : 0;
+    vm->mem.hgatp = HGATP_MODE_SV39X4 | (uint64_t)vm->mem.vmid << HGATP_VMID_SHIFT |
+                (uint64_t)vm->mem.gstage_root >> 12;
 
     vm->nr_vcpus = cfg->vcpus;
-    vm->share_pct = cfg->share_pct && cfg->share_pct < 100 ? cfg->share_pct : 100;
+    vm->sched.share_pct = cfg->share_pct && cfg->share_pct < 100 ? cfg->share_pct : 100;
     aia_admit(vm);   /* before its device tree, which shows the IMSIC */
     uint64_t fdt = vm_boot(vm);
     for (unsigned i = 0; i < cfg->vcpus; i++) sched_add(&vm->vcpus[i]);
     nr_vms++;
     kprintf("hv: %s '%s': %lu KiB RAM at GPA %p (host %p), image %lu bytes, "
             "%u vCPU(s), VMID %u, hgatp %p\n",
-            vm->label, cfg->name, vm->ram_size / 1024, (void *)vm->ram_gpa, vm->ram,
-            image_size, cfg->vcpus, vm->vmid, (void *)vm->hgatp);
-    if (vm->share_pct < 100)
-        kprintf("hv: %s: CPU share %u%% of a hart per vCPU\n", vm->label, vm->share_pct);
+            vm->label, cfg->name, vm->mem.ram_size / 1024, (void *)vm->mem.ram_gpa, vm->mem.ram,
+            image_size, cfg->vcpus, vm->mem.vmid, (void *)vm->mem.hgatp);
+    if (vm->sched.share_pct < 100)
+        kprintf("hv: %s: CPU share %u%% of a hart per vCPU\n", vm->label, vm->sched.share_pct);
     if (cfg->load_gpa || cfg->entry_gpa)
         kprintf("hv: %s: image at GPA %p, entry %p, device tree at GPA %p\n", vm->label,
                 (void *)load, (void *)entry, (void *)fdt);
@@ -126,10 +126,10 @@ void vm_fence_gstage(struct vm *vm) {
 bool vm_reset(struct vm *vm) {
     if (vm->balloon.held || vm->balloon.extra) return false;   /* its pages are not all its own */
     guest_console_flush(&vm->console);
-    memset(vm->ram, 0, vm->ram_size);
-    vuart_init(&vm->uart);
-    memset(&vm->vplic, 0, sizeof vm->vplic);
-    vm->pvcon_ring = 0;
+    memset(vm->mem.ram, 0, vm->mem.ram_size);
+    vuart_init(&vm->dev.uart);
+    memset(&vm->irq.vplic, 0, sizeof vm->irq.vplic);
+    vm->dev.pvcon_ring = 0;
     vm->balloon.driver = false;
     vm->balloon.want = 0;
     struct { uint64_t run_total, started_at; int last_hart; } keep[VM_MAX_VCPUS];
@@ -153,15 +153,15 @@ bool vm_reset(struct vm *vm) {
 }
 
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len) {
-    if (gpa < vm->ram_gpa || len > vm->ram_size || gpa - vm->ram_gpa > vm->ram_size - len)
+    if (gpa < vm->mem.ram_gpa || len > vm->mem.ram_size || gpa - vm->mem.ram_gpa > vm->mem.ram_size - len)
         return 0;
-    uint8_t *host = vm->ram + (gpa - vm->ram_gpa);
+    uint8_t *host = vm->mem.ram + (gpa - vm->mem.ram_gpa);
     /* Every page must still be the VM's own, where it was: a page it gave
      * to the balloon belongs to hv or another VM now. */
     uint64_t first = gpa & ~(PAGE_SIZE - 1), last = len ? (gpa + len - 1) & ~(PAGE_SIZE - 1) : first;
     for (uint64_t page = first; page <= last; page += PAGE_SIZE) {
         uint64_t hpa;
-        if (!gstage_translate(vm->gstage_root, page, &hpa) || hpa != (uint64_t)vm->ram + (page - vm->ram_gpa))
+        if (!gstage_translate(vm->mem.gstage_root, page, &hpa) || hpa != (uint64_t)vm->mem.ram + (page - vm->mem.ram_gpa))
             return 0;
     }
     return host;

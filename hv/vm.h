@@ -27,26 +27,22 @@ struct vm_config {
     uint32_t devices;       /* HV_DEV_* of handover.h: devices besides the emulated UART */
 };
 
-struct vm {
-    unsigned id;
-    const struct vm_config *config;
+/* A VM's state, by feature; each part is the business of the files named. */
+struct vm_memory {            /* vm.c, gstage.c, balloon.c */
     uint16_t vmid;
     uint64_t hgatp;
-    uint64_t *gstage_root;   /* Sv39x4: 16 KiB, 16 KiB aligned */
+    uint64_t *gstage_root;    /* Sv39x4: 16 KiB, 16 KiB aligned */
     uint64_t ram_gpa, ram_size;
-    uint8_t *ram;            /* host address of guest RAM */
-    unsigned nr_vcpus;
-    unsigned share_pct;      /* 1..100: the fraction of a hart each vCPU may use (sched.c) */
-    struct vcpu vcpus[VM_MAX_VCPUS];
-    bool stopped;
-    char label[16];
-    struct guest_console console;
-    struct exit_stats stats;
-    struct vuart uart;        /* the emulated ns16550a at VUART_GPA */
+    uint8_t *ram;             /* host address of guest RAM */
+};
+
+struct vm_sched {             /* sched.c */
+    unsigned share_pct;       /* 1..100: the fraction of a hart each vCPU may use */
+};
+
+struct vm_interrupts {        /* vplic.c, irq.c, aia.c */
     struct vplic vplic;       /* the emulated PLIC at VPLIC_GPA */
-    uint32_t devices;         /* HV_DEV_* it was given (passthru.c) */
-    uint64_t irqs_forwarded;  /* the machine's interrupts hv passed on to it (irq.c) */
-    bool ignore_htinst;
+    uint64_t forwarded;       /* the machine's interrupts hv passed on to it (irq.c) */
     /* IMSIC guest interrupt files (aia.c) instead of the vPLIC's hvip.VSEIP. */
     bool aia;
     uint64_t aia_lines;       /* emulated devices' interrupt lines, for their edges */
@@ -55,22 +51,47 @@ struct vm {
      * guest file while one is free (aia.c), else into hv's own (irq.c). */
     bool aia_devices;
     uint64_t gfile_irqs;      /* its devices' interrupts hv took from a guest file */
+};
+
+struct vm_devices {           /* vuart.c, mmio.c, passthru.c, pvcon.c */
+    struct vuart uart;        /* the emulated ns16550a at VUART_GPA */
+    uint32_t given;           /* HV_DEV_* it was given (passthru.c) */
+    bool ignore_htinst;
     struct { uint64_t accesses, from_htinst, from_read, plic_accesses; } mmio;
-    struct {
-        bool driver;          /* it asked for its target: it has a balloon driver */
-        uint64_t want;        /* pages it asked for beyond its RAM */
-        uint64_t held;        /* pages its balloon holds (given to hv) */
-        uint64_t extra;       /* pages hv mapped for it beyond its RAM */
-        uint64_t given, taken;
-    } balloon;
-    /* The management controller's (mgmt_mailbox.c): paused, a reset it
-     * asked for until no vCPU runs, and its balloon target. */
-    struct {
-        bool paused, reset_pending, balloon_set;
-        uint64_t balloon_target, resets;
-    } mgmt;
     void *pvcon_ring;         /* the paravirtual console's ring (pvcon.c), host address */
     uint64_t pvcon_bytes;     /* bytes it took by hypercall */
+};
+
+struct vm_balloon {           /* balloon.c */
+    bool driver;              /* it asked for its target: it has a balloon driver */
+    uint64_t want;            /* pages it asked for beyond its RAM */
+    uint64_t held;            /* pages its balloon holds (given to hv) */
+    uint64_t extra;           /* pages hv mapped for it beyond its RAM */
+    uint64_t given, taken;
+};
+
+/* The management controller's (mgmt_mailbox.c): paused, a reset it asked
+ * for until no vCPU runs, and its balloon target. */
+struct vm_mgmt {
+    bool paused, reset_pending, balloon_set;
+    uint64_t balloon_target, resets;
+};
+
+struct vm {
+    unsigned id;
+    const struct vm_config *config;
+    struct vm_memory mem;
+    unsigned nr_vcpus;
+    struct vm_sched sched;
+    struct vcpu vcpus[VM_MAX_VCPUS];
+    bool stopped;
+    char label[16];
+    struct guest_console console;
+    struct exit_stats stats;
+    struct vm_interrupts irq;
+    struct vm_devices dev;
+    struct vm_balloon balloon;
+    struct vm_mgmt mgmt;
 };
 
 extern struct vm vms[VM_MAX];

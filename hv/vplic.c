@@ -25,7 +25,7 @@ static unsigned best(const struct vplic *p, unsigned h) {
 
 /* Every vCPU's VSEIP from the PLIC's state. */
 static void update(struct vm *vm) {
-    struct vplic *p = &vm->vplic;
+    struct vplic *p = &vm->irq.vplic;
     for (unsigned h = 0; h < vm->nr_vcpus; h++) {
         struct vcpu *v = &vm->vcpus[h];
         if (best(p, h)) {
@@ -40,7 +40,7 @@ static void update(struct vm *vm) {
 }
 
 void vplic_set_level(struct vm *vm, unsigned source, bool high) {
-    struct vplic *p = &vm->vplic;
+    struct vplic *p = &vm->irq.vplic;
     if (!source || source >= VPLIC_SOURCES) return;
     uint32_t bit = 1u << source;
     if (high) {
@@ -60,7 +60,7 @@ static int context_vcpu(struct vm *vm, uint64_t context) {
 }
 
 uint32_t vplic_read(struct vcpu *v, uint64_t off) {
-    struct vplic *p = &v->vm->vplic;
+    struct vplic *p = &v->vm->irq.vplic;
     if (off < PENDING_BASE) return off / 4 < VPLIC_SOURCES ? p->priority[off / 4] : 0;
     if (off == PENDING_BASE) return p->pending;
     if (off >= ENABLE_BASE && off < CONTEXT_BASE) {
@@ -88,7 +88,7 @@ uint32_t vplic_read(struct vcpu *v, uint64_t off) {
 }
 
 void vplic_write(struct vcpu *v, uint64_t off, uint32_t value) {
-    struct vplic *p = &v->vm->vplic;
+    struct vplic *p = &v->vm->irq.vplic;
     if (off < PENDING_BASE) {
         if (off / 4 && off / 4 < VPLIC_SOURCES) p->priority[off / 4] = value & 7;
     } else if (off >= ENABLE_BASE && off < CONTEXT_BASE) {

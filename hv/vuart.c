@@ -40,15 +40,15 @@ static uint8_t iir_cause(const struct vuart *u) {
 }
 
 static void update_irq(struct vm *vm) {
-    bool high = iir_cause(&vm->uart) != IIR_NO_INT;
-    if (vm->aia)
+    bool high = iir_cause(&vm->dev.uart) != IIR_NO_INT;
+    if (vm->irq.aia)
         aia_set_level(vm, VUART_IRQ, high);   /* an MSI into its IMSIC guest file */
     else
         vplic_set_level(vm, VUART_IRQ, high);
 }
 
 bool vuart_push_input(struct vm *vm, uint8_t c) {
-    struct vuart *u = &vm->uart;
+    struct vuart *u = &vm->dev.uart;
     if (u->rx_len == sizeof u->rx) return false;
     u->rx[(u->rx_head + u->rx_len++) % sizeof u->rx] = c;
     update_irq(vm);
@@ -59,12 +59,12 @@ bool vuart_push_input(struct vm *vm, uint8_t c) {
  * input and has none, it also gets its unfinished line (a prompt) shown. */
 static void poll_input(struct vm *vm) {
     if (vm != input_focus()) return;
-    if (!vm->uart.rx_len) input_poll();
-    if (!vm->uart.rx_len) guest_console_show_partial(&vm->console);
+    if (!vm->dev.uart.rx_len) input_poll();
+    if (!vm->dev.uart.rx_len) guest_console_show_partial(&vm->console);
 }
 
 uint8_t vuart_read(struct vm *vm, uint64_t offset) {
-    struct vuart *u = &vm->uart;
+    struct vuart *u = &vm->dev.uart;
     bool dlab = u->lcr & LCR_DLAB;
     if (offset == UART_LSR || (offset == UART_RBR_THR_DLL && !dlab)) poll_input(vm);
     switch (offset) {
@@ -96,7 +96,7 @@ uint8_t vuart_read(struct vm *vm, uint64_t offset) {
 }
 
 void vuart_write(struct vm *vm, uint64_t offset, uint8_t value) {
-    struct vuart *u = &vm->uart;
+    struct vuart *u = &vm->dev.uart;
     bool dlab = u->lcr & LCR_DLAB;
     switch (offset) {
     case UART_RBR_THR_DLL:
