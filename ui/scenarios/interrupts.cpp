@@ -6,8 +6,9 @@
 // a line through it, interrupt-driven too. The same VMs run twice: on a
 // machine with a PLIC, then on one with the AIA (APLIC and IMSICs with one
 // guest interrupt file per hart), where hv gives the file to the first VM
-// and the second, overprovisioned, keeps the virtual PLIC. A device
-// interrupt reaches its guest by one of these paths:
+// and the second, overprovisioned, keeps the virtual PLIC; it has a
+// virtual function of the SR-IOV console there and sends a third line
+// through it. A device interrupt reaches its guest by one of these paths:
 //   vPLIC emulation  hv's emulated UART raises its vPLIC source, hvip.VSEIP;
 //                    the guest's claim and complete trap to hv
 //   hvip injection   the real UART interrupts hv (at the machine's PLIC),
@@ -15,6 +16,11 @@
 //   IMSIC file       the real UART's wire at the APLIC becomes an MSI into
 //                    the VM's guest interrupt file: nothing traps to hv
 //   IMSIC from hv    hv's emulated UART sends its MSI into the guest file
+//   hv's IMSIC file  a real device of a VM without a guest file: the APLIC's
+//                    MSI into hv's own S-level file, then as hvip injection
+//   file given later the same VM once a guest file is free (alpha stopped):
+//                    the MSI into that file, the claim and complete at its
+//                    vPLIC trap (hv reads the file when the guest claims)
 // Figures from stepvisor's event log, per VM (syscalls, faults, timers) and
 // per path: interrupts, VM exits per interrupt (those in the guest's
 // handler, and hv's own traps for the interrupt outside it) and latency in
@@ -41,13 +47,15 @@ bool timer(const emu::Event& e) { return e.cause == 5 || e.cause == 6; }
 bool external(const emu::Event& e) { return e.cause == 9 || e.cause == 10; }
 bool emulated_uart(const emu::Event& e) { return !e.interrupt && (e.tval2 >> 12) == kUart0Page; }
 
-enum Path { Vplic, Hvip, Imsic, ImsicHv, kPaths };
-constexpr std::array<const char*, kPaths> kPathKey = {"vplic", "hvip", "imsic", "imsic_hv"};
+enum Path { Vplic, Hvip, Imsic, ImsicHv, HvFile, LaterFile, kPaths };
+constexpr std::array<const char*, kPaths> kPathKey = {"vplic", "hvip", "imsic", "imsic_hv", "hv_file", "later_file"};
 constexpr std::array<const char*, kPaths> kPathName = {
     "vPLIC emulation (emulated UART, claim/complete trapped)",
     "hvip injection (real UART, hv takes it and raises hvip.VSEIP)",
     "IMSIC guest file (real UART, an MSI from the APLIC into the file)",
-    "IMSIC guest file, MSI written by hv (emulated UART)"};
+    "IMSIC guest file, MSI written by hv (emulated UART)",
+    "hv's IMSIC file (real VF, VM without a guest file: hv takes the MSI, hvip.VSEIP)",
+    "guest file given later (real VF, VM without files: MSI into the file, claim/complete at its vPLIC)"};
 
 class Interrupts : public Scenario {
 public:
@@ -63,7 +71,9 @@ public:
                "UART, passed through to it. Watch which of these reach hv (VM exits) and which the\n"
                "hardware delivers straight to the guest kernel (hedeleg, hideleg). Then the same VMs run\n"
                "on a machine with the AIA: the real UART's interrupt becomes an MSI into the first VM's\n"
-               "IMSIC guest interrupt file and reaches its kernel without hv.";
+               "IMSIC guest interrupt file and reaches its kernel without hv. The second VM, without a\n"
+               "file, sends a line through an SR-IOV VF: its MSIs go to hv's own file, or to a guest file\n"
+               "hv gives it once one is free.";
     }
     size_t parts() const override { return 2; }
     std::unique_ptr<emu::Machine> build(emu::MachineConfig cfg) const override { return build_part(0, cfg); }
@@ -76,7 +86,9 @@ public:
         HvSetup s;
         hvtable::Vm alpha = guest("irq", "alpha", 2 * hvtable::kMiB);
         alpha.devices = 1;  // HV_DEV_PASSTHRU_UART
-        s.vms = {alpha, guest("irq", "beta", 2 * hvtable::kMiB)};
+        hvtable::Vm beta = guest("irq", "beta", 2 * hvtable::kMiB);
+        if (part == 1) beta.devices = 2;  // HV_DEV_SRIOV_VF: a real device without a guest file
+        s.vms = {alpha, beta};
         if (part == 0) s.vms.push_back(guest("rogue", "", hvtable::kMiB));
         return build_hv_machine(cfg, s);
     }
@@ -110,13 +122,19 @@ public:
             {"aia-boot", "hv finds the IMSICs' guest interrupt files", Condition::console("guest interrupt file(s) per hart"),
              "This machine has an APLIC in MSI mode and an IMSIC per hart with one guest interrupt\n"
              "file (GEILEN 1). hv gives it to alpha; beta gets none (overprovisioned) and keeps the\n"
-             "virtual PLIC and hvip.VSEIP."},
+             "virtual PLIC and hvip.VSEIP. beta has an SR-IOV VF passed through: its interrupts are\n"
+             "MSIs into hv's own S-level file, which hv injects through beta's vPLIC."},
             {"msi-into-guest-file", "an MSI lands in alpha's guest interrupt file", Condition::on(emu::EventKind::Msi,
                  [](const emu::Event& e) { return e.file >= 2 && e.value == kUart1Irq; }),
              "alpha's byte to the passed-through UART raised its wire at the APLIC, whose target for\n"
              "source 11 (hart, guest index, identity 11) hv set: the APLIC wrote the MSI straight\n"
              "into alpha's guest file. hstatus.VGEIN selects that file, so alpha sees VSEIP at once,\n"
              "takes the interrupt and claims it with stopei (vstopei): hv runs no code for it."},
+            {"later-file", "beta gets the guest file alpha left", Condition::console("is free: its devices' MSIs go into it"),
+             "alpha shut down and its file is free. beta's guest still sees only its vPLIC, but hv\n"
+             "moves the VF's APLIC target to the file: its MSIs land there, beta takes the interrupt\n"
+             "with no exit for hv's file, and only its claim and complete at the vPLIC trap (hv reads\n"
+             "the file when beta claims)."},
             {"all-done", "all VMs stopped", Condition::halted(),
              "Both kernels counted every interrupt on both machines and shut down."},
         };
@@ -137,6 +155,7 @@ public:
                 h.handler = Handler{};
                 h.handler->vm = vm;
                 h.handler->exits = h.early_exits;
+                h.handler->via_hv = h.early_exits > 0;
                 h.early_exits = 0;
                 if (h.raised) h.handler->latency = e.cycle - h.raised;
                 h.raised = 0;
@@ -170,7 +189,9 @@ public:
     std::vector<Figure> figures(const RunView& run) override {
         FigureList list;
         part_[current_].console_end = run.console.size();
-        static const std::regex counted(R"(irq: (\d+) (UART interrupts|interrupts from the passed-through UART) through the)");
+        static const std::regex counted(
+            R"(irq: (\d+) (UART interrupts|interrupts from the passed-through UART|interrupts from the SR-IOV VF) through the)");
+        static const std::regex by_hv(R"(device interrupts: (\d+) through hv's interrupt file \(hvip.VSEIP\), (\d+) from a guest)");
         static const std::regex timer_line(R"(irq: (\d+) timer interrupts, the latest (\d+) time units)");
         struct PathTally { uint64_t irqs = 0, exits = 0, lat_sum = 0, lat_n = 0, lat_max = 0; int64_t counted = 0; };
         std::array<PathTally, kPaths> paths;
@@ -183,8 +204,10 @@ public:
             for (const auto& v : vms)
                 files[v.hgatp] = console.find("hv: " + v.label + ": an IMSIC guest interrupt file") != std::string::npos;
             for (const auto& x : pt.handlers) {
-                Path path = pi == 0 ? (x.emulated ? Vplic : Hvip)
-                                    : !files[x.vm] ? Vplic : x.emulated ? ImsicHv : Imsic;
+                Path path = pi == 0       ? (x.emulated ? Vplic : Hvip)
+                            : !files[x.vm] ? (x.emulated ? Vplic : x.via_hv ? HvFile : LaterFile)
+                            : x.emulated   ? ImsicHv
+                                           : Imsic;
                 PathTally& t = paths[path];
                 t.irqs++, t.exits += x.exits;
                 if (x.latency) t.lat_sum += x.latency, t.lat_n++, t.lat_max = std::max(t.lat_max, x.latency);
@@ -198,13 +221,24 @@ public:
                 std::string c = v.console;
                 for (std::sregex_iterator it(c.begin(), c.end(), counted), end; it != end; ++it) {
                     own += std::stoll((*it)[1]);
+                    if ((*it)[2] == "interrupts from the SR-IOV VF") continue;  // by hv's own figures, below
                     bool real = (*it)[2] == "interrupts from the passed-through UART";
                     paths[pi == 0 ? (real ? Hvip : Vplic) : !files[v.hgatp] ? Vplic : real ? Imsic : ImsicHv].counted +=
                         std::stoll((*it)[1]);
                 }
+                std::smatch hv_figures;
+                std::string hv_line = "hv: " + v.label + ": device interrupts: ";
+                size_t at = console.find(hv_line);
+                if (at != std::string::npos) {
+                    std::string l = console.substr(at, console.find('\n', at) - at);
+                    if (std::regex_search(l, hv_figures, by_hv))
+                        paths[HvFile].counted += std::stoll(hv_figures[1]), paths[LaterFile].counted += std::stoll(hv_figures[2]);
+                }
                 list.add(g, k + ".ext_irqs_counted", "  counted by its kernel (its UARTs' lines)", own);
                 if (pi) {
                     list.add(g, k + ".guest_file", "IMSIC guest interrupt files (1: yes)", int64_t(files[v.hgatp]));
+                    list.add(g, k + ".later_file", "a guest file for its devices later (1: yes)",
+                             int64_t(console.find("hv: " + v.label + ": guest interrupt file ") != std::string::npos));
                     continue;
                 }
                 list.add(g, k + ".syscalls", "system calls from its U-mode, taken by its kernel (VU -> VS)", int64_t(p.syscalls));
@@ -250,9 +284,10 @@ public:
             for (const char* at : {"", "aia."})
                 ext &= n(at + k + ".ext_irqs") > 0 && n(at + k + ".ext_irqs") == n(at + k + ".ext_irqs_counted");
         }
-        bool counted = true;
+        bool counted = n("path.hv_file.interrupts") + n("path.later_file.interrupts") > 0;
         for (const char* p : kPathKey)
-            counted &= n(std::string("path.") + p + ".interrupts") > 0 &&
+            counted &= (n(std::string("path.") + p + ".interrupts") > 0 || p == std::string("hv_file") ||
+                        p == std::string("later_file")) &&
                        n(std::string("path.") + p + ".interrupts") == n(std::string("path.") + p + ".counted");
         c.push_back({"system calls went to the guest kernels, none to hv", sys, ""});
         c.push_back({"first-stage page faults stayed in the guests", pf, ""});
@@ -279,6 +314,7 @@ private:
     struct Handler {
         uint64_t vm = 0, exits = 0, latency = 0;
         bool emulated = false;  // the handler touched the emulated UART
+        bool via_hv = false;    // hv trapped for it before the handler (a real device's, through hv)
     };
     struct Hart {
         std::optional<Handler> handler;
