@@ -110,7 +110,7 @@ void mgmt_init(const void *fdt) {
     uint32_t len, ilen;
     const uint8_t *reg = fdt_valid(fdt) ? fdt_getprop(fdt, "/soc/mgmt", "reg", &len) : 0;
     const uint8_t *irq = reg ? fdt_getprop(fdt, "/soc/mgmt", "interrupts", &ilen) : 0;
-    if (!reg || len < 8 || !irq || ilen != 4) return;
+    if (!reg || len < 8 || !irq || ilen < 4) return;   /* the source first (an APLIC adds its sense) */
     mbox = (uint64_t)be32(reg) << 32 | be32(reg + 4);
     if (*r32(HV_MGMT_MAGIC) != HV_MGMT_MAGIC_VALUE) {
         mbox = 0;
