@@ -2,7 +2,7 @@
 """Passed-through devices' interrupts on an AIA machine with more such VMs
 than IMSIC guest interrupt files (stepvisor hv --aia aplic-imsic).
 
-usage: hv_aia_devices_test.py STEPVISOR TICKER.elf IRQ.elf IRQ.c
+usage: hv_aia_devices_test.py STEPVISOR TICKER.elf IRQ.elf SMP.elf IRQ.c
 
 The guest irq sends a line through each device hv passed through to it
 (the machine's second UART, an SR-IOV VF), one byte per interrupt of that
@@ -24,6 +24,9 @@ held it stopped. Runs:
   two-harts        holder-outlives on 2 harts;
   two-files        2 files on 1 hart: ticker's and one for the first irq VM,
                    which stops first: the others take its file in turn;
+  moving           2 harts with 2 files each, a VM with files and smp with
+                   two: the others take files left on either hart, moving
+                   with their vCPUs, and come back to hv's file;
   plic             the same VMs on a PLIC machine: everything through hv.
 Skipped (77) without Debian's OpenSBI.
 """
@@ -33,7 +36,7 @@ import subprocess
 import sys
 
 FW = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin'
-stepvisor, ticker, irq, irq_src = sys.argv[1:5]
+stepvisor, ticker, irq, smp, irq_src = sys.argv[1:6]
 if not os.path.exists(FW):
     print('skipped: %s not found (Debian package opensbi)' % FW)
     sys.exit(77)
@@ -53,12 +56,14 @@ def run(args):
 def vm_args(vms):
     out = []
     for name, image, dev in vms:
-        out += ['--vm', '%s,mem=2M,name=%s' % (image, name) + (',dev=' + dev if dev else '')]
+        out += ['--vm', '%s,mem=2M,name=%s' % (image, name) + (',dev=' + dev if dev else '') +
+                (',vcpus=2' if image == smp else '')]
     return out
 
 
 def check(tag, args, vms, want):
-    """want(name) -> 'imsic' | 'hv' | 'later' | 'plic' for each VM with a device."""
+    """want(name) -> 'imsic' | 'hv' | 'later' | 'any' (hv's file or a guest file) | 'plic'
+    for each VM with a device."""
     problems = []
     rc, out = run(args + vm_args(vms))
     if rc != 0:
@@ -127,6 +132,11 @@ problems += check('two-harts', ['--harts', '2'] + aia1, outlives, lambda n: 'hv'
 two = [('ticker', ticker, ''), ('a', irq, 'vf'), ('b', irq, 'uart'), ('c', irq, 'vf')]
 problems += check('two-files', ['--aia', 'aplic-imsic', '--aia-guests', '2'], two,
                   lambda n: 'imsic' if n == 'a' else 'later')[0]
+# 2 harts, 2 files each, smp's two vCPUs and ticker with files: the others
+# take the files left on either hart as their vCPUs move (either way).
+many = outlives + [('d', irq, 'vf'), ('s', smp, '')]
+problems += check('moving', ['--harts', '2', '--aia', 'aplic-imsic', '--aia-guests', '2'], many,
+                  lambda n: 'imsic' if n == 'a' else 'any')[0]
 problems += check('plic', [], outlives, lambda n: 'plic')[0]
 for p in problems:
     print('FAIL', p)
