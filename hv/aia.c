@@ -122,14 +122,14 @@ static bool unfenced(const struct vm *vm) {
 /* v's routed sources: their MSIs into its file wherever it is; while it
  * holds none, held pending at the APLIC (its VM sees its IMSIC: it gets
  * one as soon as it runs) or, for a VM that sees only its vPLIC, into
- * hv's own file again (irq.c). */
+ * hv's own file on this hart (irq.c), where v runs or ran last. */
 static void retarget(struct vcpu *v) {
     for (unsigned i = 0; i < nr_routes; i++) {
         if (routes[i].v != v) continue;
         unsigned s = routes[i].source;
         if (v->gfile) aplic_target(s, v->gfile_hart, v->gfile, routes[i].id);
         else if (v->vm->irq.aia) aplic_mask(s);
-        else irq_retake(s);
+        else irq_retake(s, hart_id());
     }
 }
 
@@ -217,7 +217,9 @@ void aia_load(struct vcpu *v) {
         unsigned g = free_file(v);
         if (g) {
             take(v, g);
-        } else if (v->vm->irq.aia) {   /* aia_may_run_here keeps this from happening */
+        } else if (!v->vm->irq.aia) {
+            retarget(v);   /* into hv's file here */
+        } else {   /* aia_may_run_here keeps this from happening */
             kprintf("hv: %s: no guest interrupt file free on hart %u\n", v->vm->label, hart_id());
             vm_stop(v->vm, "found no guest interrupt file");
             return;

@@ -51,6 +51,10 @@ void aplic_target(unsigned source, unsigned hart, unsigned guest, unsigned id) {
     *reg(APLIC_SETIENUM) = source;
 }
 
+void aplic_retarget(unsigned source, unsigned hart, unsigned guest, unsigned id) {
+    *reg(APLIC_TARGET(source)) = hart << APLIC_TARGET_HART_SHIFT | guest << APLIC_TARGET_GUEST_SHIFT | id;
+}
+
 void aplic_mask(unsigned source) { *reg(APLIC_CLRIENUM) = source; }
 
 void aplic_rearm(unsigned source) {

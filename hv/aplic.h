@@ -18,6 +18,9 @@ bool aplic_present(void);
 bool aplic_claim_source(unsigned source);
 /* Its MSIs go to (hart, guest index) with identity id, and it is enabled. */
 void aplic_target(unsigned source, unsigned hart, unsigned guest, unsigned id);
+/* Its MSIs go to (hart, guest index) with identity id from now on; its
+ * enable as it was (a source held until its guest completes stays held). */
+void aplic_retarget(unsigned source, unsigned hart, unsigned guest, unsigned id);
 /* Disabled: it stays pending at the APLIC until enabled again. */
 void aplic_mask(unsigned source);
 /* Pending again if its wire is still high (setipnum), so a level that

@@ -87,8 +87,15 @@ void irq_handle(void) {
     }
 }
 
-void irq_retake(unsigned host_irq) {
-    if (aplic_present()) aplic_target(host_irq, irq_hart, 0, host_irq);
+void irq_retake(unsigned host_irq, unsigned hart) {
+    if (aplic_present()) aplic_retarget(host_irq, hart, 0, host_irq);
+}
+
+void irq_hart_init(void) {
+    if (!aplic_present()) return;
+    for (unsigned i = 0; i < nr_routes; i++)
+        if (routes[i].vm) hv_file_enable(routes[i].host);
+    if (nr_routes) csr_set(sie, MIP_SEIP);
 }
 
 void irq_guest_completed(struct vm *vm, unsigned guest_irq) {

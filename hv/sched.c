@@ -218,6 +218,7 @@ void sched_run(void) {
     harts_running++;
     if (!period_start) period_start = t_start;
     aia_hart_init();
+    irq_hart_init();   /* its own file takes the devices of VMs whose vCPUs run here */
 
     for (;;) {
         uint64_t now = read_time();
