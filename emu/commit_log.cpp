@@ -202,14 +202,14 @@ void CommitTracer::begin(const Hart& h) {
     pc_ = h.pc;
     priv_ = h.priv;
     virt_ = h.virt;
-    before_ = h.csr;
+    before_ = h.csrs();
 }
 
 void CommitTracer::end(Hart& h, const isa::Decoded& d, uint64_t executed) {
     if (executed == 0 || trapped_) return;  // Spike prints no line for an instruction that trapped
     rec_.hart = h.id;
     rec_.priv = unsigned(priv_);
-    rec_.flen = (h.csr.misa & (1u << 3)) ? 64 : 32;
+    rec_.flen = (h.csrs().misa & (1u << 3)) ? 64 : 32;
     rec_.pc = pc_;
     rec_.len = d.len;
     rec_.insn = d.len == 2 ? (d.raw & 0xffff) : d.raw;
@@ -242,9 +242,9 @@ void CommitTracer::end(Hart& h, const isa::Decoded& d, uint64_t executed) {
         }
     }
     for (const auto& fc : kFields)
-        if (before_.*fc.field != h.csr.*fc.field) log_csr(uint16_t(fc.csr));
-    if (before_.fflags != h.csr.fflags) log_csr(uint16_t(Csr::FFLAGS));
-    if (before_.frm != h.csr.frm) log_csr(uint16_t(Csr::FRM));
+        if (before_.*fc.field != h.csrs().*fc.field) log_csr(uint16_t(fc.csr));
+    if (before_.fflags != h.csrs().fflags) log_csr(uint16_t(Csr::FFLAGS));
+    if (before_.frm != h.csrs().frm) log_csr(uint16_t(Csr::FRM));
     out_.write(rec_);
 }
 

@@ -1,6 +1,9 @@
-// CSR access: who may touch which CSR (illegal vs virtual-instruction), the
-// write mask of each CSR next to its definition, and the aliases (sstatus,
-// sie/sip, hie/hip, the vs* CSRs standing in for s* while V=1).
+// The CSR file's values: what each CSR reads (views such as sstatus, sie,
+// hip computed from the fields behind them), its write mask and WARL rules,
+// and the hart state a write changes with it (the translation context, the
+// interrupt check, the FP fast path, the counters), one case per CSR. Who may
+// access a CSR, and V=1's aliases, are in csr_access.cpp; the AIA's CSRs in
+// aia_csr.cpp, the counters' in hpm.cpp.
 #include "hart.hpp"
 #include "commit_log.hpp"
 #include "isa/csr.hpp"
@@ -10,9 +13,8 @@ namespace emu {
 using isa::Csr;
 
 namespace {
-constexpr uint64_t kSstatusMask = mstatus::SIE | mstatus::SPIE | mstatus::UBE | mstatus::SPP | mstatus::VS |
-                                  mstatus::FS | mstatus::XS | mstatus::SUM | mstatus::MXR | mstatus::UXL |
-                                  mstatus::SD;
+// The writable ones of sstatus's fields (isa::mstatus::SSTATUS_VIEW): UBE, VS and XS are
+// read-only zero here, UXL fixed, SD computed.
 constexpr uint64_t kSstatusWritable = mstatus::SIE | mstatus::SPIE | mstatus::SPP | mstatus::FS | mstatus::SUM |
                                       mstatus::MXR;
 constexpr uint64_t kMedelegMask = 0xb3ff;              // exceptions 0-9, 12, 13, 15 (11 never)
@@ -32,17 +34,6 @@ uint64_t envcfg_write(uint64_t old, uint64_t v, uint64_t mask) {
     return (old & ~mask) | (v & mask);
 }
 uint64_t legal_tvec(uint64_t v) { return (v & 3) >= 2 ? v & ~3ull : v; }
-// While V=1, the supervisor CSRs with a VS counterpart are that counterpart
-// (the address 0x1xx becomes 0x2xx); others stay as they are.
-uint16_t virtualized(uint16_t addr) {
-    switch (Csr(addr)) {
-    case Csr::SSTATUS: case Csr::SIE: case Csr::STVEC: case Csr::SSCRATCH: case Csr::SEPC: case Csr::SCAUSE:
-    case Csr::STVAL: case Csr::SIP: case Csr::SATP: case Csr::STIMECMP:
-    case Csr::SISELECT: case Csr::SIREG: case Csr::STOPEI: case Csr::STOPI:
-        return uint16_t(addr + 0x100);
-    default: return addr;
-    }
-}
 }  // namespace
 
 uint64_t Hart::mcycle_value() const {
@@ -50,118 +41,6 @@ uint64_t Hart::mcycle_value() const {
 }
 uint64_t Hart::minstret_value() const {
     return (csr.mcountinhibit & 4) ? csr.minstret_frozen : instret + csr.minstret_delta;
-}
-
-uint64_t Hart::tvm_fault() const {
-    if (priv != Priv::S) return 0;
-    if (!virt) return (csr.mstatus & mstatus::TVM) ? ILLEGAL_INSTRUCTION : 0;
-    return (csr.hstatus & hstatus::VTVM) ? VIRTUAL_INSTRUCTION : 0;
-}
-
-bool Hart::fp_enabled() const {
-    return (csr.misa & (1u << 5)) && (csr.mstatus & mstatus::FS) && (!virt || (csr.vsstatus & mstatus::FS));
-}
-
-// Smstateen/Ssstateen: whether the stateen CSRs exist, and what mstateen
-// (then hstateen, for V=1) lets the modes below reach: hstateenN/sstateenN
-// (SE) and senvcfg/henvcfg (stateen0.ENVCFG). Checked before the privilege
-// rules: what HS may not reach is illegal from VS too.
-uint64_t Hart::stateen_fault(uint16_t addr) const {
-    namespace st = isa::stateen;
-    const bool sm = ext.has(isa::Ext::Smstateen), ss = ext.has(isa::Ext::Ssstateen);
-    unsigned n = 0;
-    uint64_t bit = st::ENVCFG;
-    bool s_level = true;  // an S-level CSR, which hstateen gates too
-    if (addr >= 0x30c && addr <= 0x30f) return sm ? 0 : ILLEGAL_INSTRUCTION;
-    if (addr >= 0x60c && addr <= 0x60f) {
-        if (!ss || !h_ext) return ILLEGAL_INSTRUCTION;
-        n = addr - 0x60c, bit = st::SE, s_level = false;
-    } else if (addr >= 0x10c && addr <= 0x10f) {
-        if (!ss) return ILLEGAL_INSTRUCTION;
-        n = addr - 0x10c, bit = st::SE;
-    } else if (addr == uint16_t(isa::Csr::HENVCFG)) {
-        s_level = false;
-    } else if (addr != uint16_t(isa::Csr::SENVCFG)) {
-        return 0;
-    }
-    if (priv == Priv::M || !ss) return 0;
-    if (sm && !(csr.mstateen[n] & bit)) return ILLEGAL_INSTRUCTION;
-    if (virt && s_level && h_ext && !(csr.hstateen[n] & bit)) return VIRTUAL_INSTRUCTION;
-    return 0;
-}
-
-// Returns 0 if the current mode may perform this access, else the exception
-// cause: ILLEGAL_INSTRUCTION or VIRTUAL_INSTRUCTION.
-uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
-    const unsigned need = isa::csr_min_priv(addr);
-    const uint64_t vi = VIRTUAL_INSTRUCTION, ii = ILLEGAL_INSTRUCTION;
-    // A write to a read-only CSR is illegal in every mode (a virtual-instruction
-    // exception is only for accesses HS-mode could make).
-    if (write && isa::csr_read_only(addr)) return ii;
-    if (uint64_t f = stateen_fault(addr)) return f;
-    if (uint64_t f = aia_stateen_fault(addr)) return f;
-    if (need == 3) {
-        if (priv != Priv::M) return ii;
-    } else if (need == 2) {  // hypervisor and VS CSRs
-        if (!h_ext) return ii;
-        if (priv == Priv::M) {
-        } else if (virt) {
-            return vi;
-        } else if (priv != Priv::S) {
-            return ii;
-        }
-    } else if (need == 1) {
-        if (priv == Priv::U) return virt ? vi : ii;
-    }
-
-    // CSR-specific rules.
-    if (addr >= 0xc00 && addr <= 0xc1f) {  // cycle, time, instret, hpmcounterN
-        const uint64_t bit = 1ull << (addr - 0xc00);
-        if (priv != Priv::M && !(csr.mcounteren & bit)) return ii;
-        if (virt && !(csr.hcounteren & bit)) return vi;
-        if (priv == Priv::U && !(csr.scounteren & bit)) return virt ? vi : ii;
-    }
-    if (addr >= 0xc03 && addr <= 0xc1f && !ext.has(isa::Ext::Zihpm)) return ii;
-    switch (Csr(addr)) {
-    case Csr::SEED: {
-        // Zkr: only read-write instructions (a read would consume entropy
-        // unasked); from VS and VU always a trap, a virtual instruction
-        // exception only when mseccfg.SSEED would let HS-mode through.
-        namespace sc = isa::mseccfg;
-        if (!ext.has(isa::Ext::Zkr) || !write) return ii;
-        if (priv == Priv::M) break;
-        if (virt) return (csr.mseccfg & sc::SSEED) ? vi : ii;
-        if (!(csr.mseccfg & (priv == Priv::S ? sc::SSEED : sc::USEED))) return ii;
-        break;
-    }
-    case Csr::MSECCFG:
-        if (!ext.has(isa::Ext::Zkr)) return ii;
-        break;
-    case Csr::SCOUNTOVF:
-        if (!ext.has(isa::Ext::Sscofpmf)) return ii;
-        break;
-    case Csr::SATP:
-    case Csr::HGATP:  // with V=1 hgatp is already a virtual-instruction fault above
-        if (uint64_t f = tvm_fault()) return f;
-        break;
-    case Csr::STIMECMP:
-        if (!sstc) return ii;
-        if (priv != Priv::M && (!(csr.mcounteren & 2) || !(csr.menvcfg & kEnvcfgSTCE))) return ii;
-        if (virt && (!(csr.hcounteren & 2) || !(csr.henvcfg & kEnvcfgSTCE))) return vi;
-        break;
-    case Csr::VSTIMECMP:
-        if (!sstc) return ii;
-        if (priv != Priv::M && (!(csr.mcounteren & 2) || !(csr.menvcfg & kEnvcfgSTCE))) return ii;
-        break;
-    case Csr::FFLAGS: case Csr::FRM: case Csr::FCSR:
-        if (!fp_enabled()) return ii;
-        break;
-    case Csr::MTVAL2: case Csr::MTINST:
-        if (!h_ext) return ii;
-        break;
-    default: break;
-    }
-    return aia_access_fault(addr, write);
 }
 
 bool Hart::csr_read_raw(uint16_t addr, uint64_t& v) {
@@ -195,7 +74,7 @@ bool Hart::csr_read_raw(uint16_t addr, uint64_t& v) {
     case Csr::CYCLE: v = mcycle_value(); return true;
     case Csr::TIME: v = mtime() + (virt ? csr.htimedelta : 0); return true;
     case Csr::INSTRET: v = minstret_value(); return true;
-    case Csr::SSTATUS: v = with_sd(csr.mstatus) & kSstatusMask; return true;
+    case Csr::SSTATUS: v = with_sd(csr.mstatus) & mstatus::SSTATUS_VIEW; return true;
     case Csr::SIE: v = csr.mie & csr.mideleg & ~hideleg & s_bits_; return true;
     case Csr::STVEC: v = csr.stvec; return true;
     case Csr::SCOUNTEREN: v = csr.scounteren; return true;
@@ -308,9 +187,11 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     case Csr::FFLAGS: csr.fflags = v & 0x1f; mark_fs_dirty(); break;
     case Csr::FRM: csr.frm = v & 7; mark_fs_dirty(); break;
     case Csr::FCSR: csr.fflags = v & 0x1f; csr.frm = (v >> 5) & 7; mark_fs_dirty(); break;
-    case Csr::SSTATUS: {
-        uint64_t mask = kSstatusWritable & (has_f ? ~0ull : ~mstatus::FS);
-        csr.mstatus = (csr.mstatus & ~mask) | (v & mask);
+    case Csr::SSTATUS:
+    case Csr::VSSTATUS: {  // sstatus is a view of mstatus; vsstatus has the same layout and mask
+        uint64_t& s = Csr(addr) == Csr::SSTATUS ? csr.mstatus : csr.vsstatus;
+        const uint64_t mask = kSstatusWritable & (has_f ? ~0ull : ~mstatus::FS);
+        s = (s & ~mask) | (v & mask);
         context_changed();
         interrupt_state_changed();
         break;
@@ -336,11 +217,14 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
     }
     case Csr::STIMECMP: csr.stimecmp = v; interrupt_state_changed(); break;
     case Csr::SATP:
+    case Csr::VSATP: {  // vsatp has satp's layout
         if (!isa::atp::mode_supported(v)) break;  // an unsupported MODE: the whole write has no effect
-        csr.satp = v & isa::atp::SATP_MASK;
+        uint64_t& atp = Csr(addr) == Csr::SATP ? csr.satp : csr.vsatp;
+        atp = v & isa::atp::SATP_MASK;
         context_changed();
-        atp_event(addr, csr.satp);
+        atp_event(addr, atp);
         break;
+    }
     case Csr::HSTATUS: {
         uint64_t mask = hstatus::GVA | hstatus::SPV | hstatus::SPVP | hstatus::HU | hstatus::VTVM | hstatus::VTW |
                         hstatus::VTSR;
@@ -386,13 +270,6 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
         context_changed();
         atp_event(addr, csr.hgatp);
         break;
-    case Csr::VSSTATUS: {
-        uint64_t mask = kSstatusWritable & (has_f ? ~0ull : ~mstatus::FS);
-        csr.vsstatus = (csr.vsstatus & ~mask) | (v & mask);
-        context_changed();
-        interrupt_state_changed();
-        break;
-    }
     case Csr::VSIE: {
         uint64_t mask = hideleg & irq::VS_BITS;
         csr.mie = (csr.mie & ~mask) | ((v << 1) & mask);
@@ -411,12 +288,6 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
         break;
     }
     case Csr::VSTIMECMP: csr.vstimecmp = v; interrupt_state_changed(); break;
-    case Csr::VSATP:
-        if (!isa::atp::mode_supported(v)) break;
-        csr.vsatp = v & isa::atp::SATP_MASK;
-        context_changed();
-        atp_event(addr, csr.vsatp);
-        break;
     case Csr::MSTATUS: {
         uint64_t mask = mstatus::SIE | mstatus::MIE | mstatus::SPIE | mstatus::MPIE | mstatus::SPP | mstatus::MPP |
                         mstatus::MPRV | mstatus::SUM | mstatus::MXR | mstatus::TVM | mstatus::TW | mstatus::TSR;
@@ -500,19 +371,11 @@ void Hart::csr_write_raw(uint16_t addr, uint64_t v) {
 }
 
 bool Hart::csr_read(uint16_t addr, uint64_t& value, bool for_write) {
-    if (virt && h_ext && virtualized(addr) != addr) {
-        if (uint64_t f = csr_access_fault(addr, for_write)) { raise(f, cur_bits_); return false; }
-        return csr_read_raw(virtualized(addr), value);
-    }
-    if (!isa::csr_name(addr).has_value() || (!h_ext && isa::csr_min_priv(addr) == 2)) {
-        raise(ILLEGAL_INSTRUCTION, cur_bits_);
-        return false;
-    }
     if (uint64_t f = csr_access_fault(addr, for_write)) {
         raise(f, cur_bits_);
         return false;
     }
-    if (!csr_read_raw(addr, value)) {
+    if (!csr_read_raw(csr_target(addr), value)) {
         raise(ILLEGAL_INSTRUCTION, cur_bits_);
         return false;
     }
@@ -530,7 +393,7 @@ uint64_t Hart::csr_rmw_operand(uint16_t addr, uint64_t read) const {
 }
 
 bool Hart::csr_write(uint16_t addr, uint64_t value) {
-    if (virt && h_ext) addr = virtualized(addr);
+    addr = csr_target(addr);
     csr_write_raw(addr, value);
     // An instruction counter written by an instruction reads the written
     // value after it, as minstret does.
@@ -552,10 +415,9 @@ std::optional<uint64_t> Hart::csr_peek(uint16_t addr) {
 bool Hart::csr_poke(uint16_t addr, uint64_t value) {
     if (!csr_peek(addr)) return false;
     csr_write_raw(addr, value);
+    // A debugger may have changed page tables too (debug_write_virt), which
+    // no fence of the guest's covers.
     flush_tlb();
-    context_changed();
-    update_fp_fast();
-    interrupt_state_changed();
     return true;
 }
 

@@ -2,11 +2,35 @@
 // interrupts, trap entry and trap return.
 #include "hart.hpp"
 
+#include <bit>
+
 #include "commit_log.hpp"
 #include "machine.hpp"
 #include "timer_deadline.hpp"
 
 namespace emu {
+
+namespace {
+
+// The interrupt-enable stack of a privilege level in mstatus (sstatus and
+// vsstatus have S's): xIE, xPIE and xPP.
+struct StatusStack {
+    uint64_t ie, pie, pp;
+};
+constexpr StatusStack kMStack{mstatus::MIE, mstatus::MPIE, mstatus::MPP};
+constexpr StatusStack kSStack{mstatus::SIE, mstatus::SPIE, mstatus::SPP};
+
+// A trap into the level: xPIE = xIE, xIE = 0, xPP = the mode trapped from.
+uint64_t trap_stack(uint64_t s, StatusStack k, Priv from) {
+    const uint64_t pp = (uint64_t(from) << std::countr_zero(k.pp)) & k.pp;
+    return (s & ~(k.ie | k.pie | k.pp)) | ((s & k.ie) ? k.pie : 0) | pp;
+}
+// xRET from the level: xIE = xPIE, xPIE = 1, xPP = U (the least-privileged mode).
+uint64_t xret_unstack(uint64_t s, StatusStack k) {
+    return (s & ~(k.ie | k.pp)) | ((s & k.pie) ? k.ie : 0) | k.pie;
+}
+
+}  // namespace
 
 Hart::Hart(Machine& m, unsigned hart_id, bool h, bool has_sstc)
     : id(hart_id), h_ext(h), sstc(has_sstc), ext(m.config().isa.ext), m_(m), bus_(m.bus()) {
@@ -208,13 +232,6 @@ void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tv
         uint64_t base = tvec & ~3ull;
         return (interrupt && (tvec & 3) == 1) ? base + 4 * code : base;
     };
-    // A trap into S or VS stacks the interrupt enable and the previous mode
-    // the same way in mstatus (sstatus) and in vsstatus.
-    auto stack_s = [&](uint64_t s) {
-        s = (s & ~mstatus::SPP) | (priv == Priv::S ? mstatus::SPP : 0);
-        s = (s & ~mstatus::SPIE) | ((s & mstatus::SIE) ? mstatus::SPIE : 0);
-        return s & ~mstatus::SIE;
-    };
     cycle += CycleModel::kTrapEntry;
     uint64_t target;
     if (to_vs) {
@@ -224,7 +241,7 @@ void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tv
         csr.vscause = (interrupt ? INTERRUPT_BIT : 0) | code;
         csr.vsepc = pc;
         csr.vstval = tval;
-        csr.vsstatus = stack_s(csr.vsstatus);
+        csr.vsstatus = trap_stack(csr.vsstatus, kSStack, priv);
         target = vector(csr.vstvec, code);
         set_priv(Priv::S, true);
     } else if (to_s) {
@@ -242,7 +259,7 @@ void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tv
             if (gva) h |= hstatus::GVA;
             csr.hstatus = h;
         }
-        csr.mstatus = stack_s(csr.mstatus);
+        csr.mstatus = trap_stack(csr.mstatus, kSStack, priv);
         target = vector(csr.stvec, cause);
         set_priv(Priv::S, false);
     } else {
@@ -257,10 +274,7 @@ void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tv
             if (virt) s |= mstatus::MPV;
             if (gva) s |= mstatus::GVA;
         }
-        s = (s & ~mstatus::MPP) | (uint64_t(priv) << mstatus::MPP_SHIFT);
-        s = (s & ~mstatus::MPIE) | ((s & mstatus::MIE) ? mstatus::MPIE : 0);
-        s &= ~mstatus::MIE;
-        csr.mstatus = s;
+        csr.mstatus = trap_stack(s, kMStack, priv);
         target = vector(csr.mtvec, cause);
         set_priv(Priv::M, false);
     }
@@ -293,9 +307,7 @@ void Hart::do_mret() {
     uint64_t s = csr.mstatus;
     Priv to = Priv((s & mstatus::MPP) >> mstatus::MPP_SHIFT);
     bool to_v = h_ext && to != Priv::M && (s & mstatus::MPV);
-    s = (s & ~mstatus::MIE) | ((s & mstatus::MPIE) ? mstatus::MIE : 0);
-    s |= mstatus::MPIE;
-    s &= ~mstatus::MPP;  // MPP = U, the least-privileged mode
+    s = xret_unstack(s, kMStack);
     if (to != Priv::M) s &= ~mstatus::MPRV;
     s &= ~mstatus::MPV;
     csr.mstatus = s;
@@ -311,9 +323,7 @@ void Hart::do_sret() {
     uint64_t s = status;
     const Priv to = (s & mstatus::SPP) ? Priv::S : Priv::U;
     const bool to_v = virt || (h_ext && (csr.hstatus & hstatus::SPV));
-    s = (s & ~mstatus::SIE) | ((s & mstatus::SPIE) ? mstatus::SIE : 0);
-    s |= mstatus::SPIE;
-    s &= ~mstatus::SPP;
+    s = xret_unstack(s, kSStack);
     if (!virt) {
         s &= ~mstatus::MPRV;  // returning below M
         if (h_ext) csr.hstatus &= ~hstatus::SPV;

@@ -11,6 +11,7 @@
 #include "aia_csr.hpp"
 #include "bus.hpp"
 #include "devices/state.hpp"
+#include "isa/csr.hpp"
 #include "pmp.hpp"
 #include "priv.hpp"
 #include "tlb.hpp"
@@ -88,7 +89,6 @@ public:
     uint64_t pc = 0;
     Priv priv = Priv::M;
     bool virt = false;  // the V bit
-    CsrFile csr;
     AiaCsrFile aia;  // Smaia/Ssaia (emu/aia_csr.hpp)
     Pmp pmp;
     Triggers triggers;
@@ -148,18 +148,28 @@ public:
     // Breakpoints: checked only while any is set (a separate loop).
     bool has_breakpoints = false;
 
-    // ---- CSR access, as an instruction performs it. csr_read checks
-    // privilege (for the write too when `for_write`), returns false and
-    // raises the right exception when the access is not allowed; csr_write
-    // then writes without checks (with V=1's aliases applied).
+    // ---- the CSR file (emu/csr.cpp; the map of its rules in emu/README.md).
+    // Every write goes through csr_write or csr_poke: the CSR's write mask,
+    // and the hart's state derived from it (translation context, the
+    // interrupt check, the FP fast path, counters) updated with it.
+    //
+    // As an instruction accesses a CSR: csr_read checks the access (for the
+    // write too when `for_write`), returns false and raises the right
+    // exception when it is not allowed; csr_write then writes without
+    // checks. Both apply V=1's aliases (sstatus is vsstatus, ...).
     bool csr_read(uint16_t addr, uint64_t& value, bool for_write);
     bool csr_write(uint16_t addr, uint64_t value);
     // The old value a CSRRS/CSRRC modifies, given what csr_read returned.
     uint64_t csr_rmw_operand(uint16_t addr, uint64_t read) const;
-    // Debugger access: no privilege checks and no traps; nullopt if no such CSR.
+    // Debugger access: no privilege checks, no aliases and no traps; nullopt if no such CSR.
     std::optional<uint64_t> csr_peek(uint16_t addr);
-    // Debugger write, through the CSR's own write mask; false if no such CSR.
+    std::optional<uint64_t> csr_peek(isa::Csr c) { return csr_peek(uint16_t(c)); }
+    // Debugger write, as an instruction's without the checks; false if no such CSR.
     bool csr_poke(uint16_t addr, uint64_t value);
+    bool csr_poke(isa::Csr c, uint64_t value) { return csr_poke(uint16_t(c), value); }
+    // The stored fields, read-only, for viewers (aliases such as sstatus are
+    // computed: csr_peek gives them).
+    const CsrFile& csrs() const { return csr; }
 
     // ---- interrupts ----
     // Hardware-driven pending lines (MSIP, MTIP, MEIP, SEIP, ...), set by the
@@ -249,6 +259,7 @@ public:
     Machine& machine() { return m_; }
 
 private:
+    CsrFile csr;  // written only by the CSR file's code in emu/: see csr_write
     template <bool kDebug> uint64_t exec_loop(uint64_t budget);
     bool take_interrupt();
     // force_vs: an interrupt vstopi names by hvictl (taken in VS with cause as the code).
@@ -286,7 +297,11 @@ private:
     void sfence(bool vs, uint64_t vaddr, bool all);
     void illegal(const isa::Decoded& d);
     void virtual_instruction(const isa::Decoded& d);
+    // The CSR file's rules (csr_access.cpp): whether the current mode may
+    // access `addr` (0, or the exception), and the CSR it reaches (V=1's aliases).
     uint64_t csr_access_fault(uint16_t addr, bool write);
+    uint16_t csr_target(uint16_t addr) const { return virt ? vs_alias(addr) : addr; }
+    static uint16_t vs_alias(uint16_t addr);
     uint64_t stateen_fault(uint16_t addr) const;
     uint64_t aia_stateen_fault(uint16_t addr) const;
     uint64_t aia_access_fault(uint16_t addr, bool write) const;

@@ -227,7 +227,7 @@ void Machine::restore_decoded(dev::StateIn& in) {
     for (const auto& r : regions)
         for (auto& p : r->code)
             if (p) p->clear();
-    const bool c_ok = harts_[0]->csr.misa & (1u << 2);
+    const bool c_ok = harts_[0]->csrs().misa & (1u << 2);
     for (const Page& p : pages) {
         HostRegion& r = *regions[p.region];
         const uint64_t base = r.base + p.page * kPageSize;

@@ -40,6 +40,12 @@ constexpr Field kSstatus[] = {
     {"VS", ms::VS, F::Fs},     {"FS", ms::FS, F::Fs},       {"XS", ms::XS, F::Fs},     {"SUM", ms::SUM, F::Flag},
     {"MXR", ms::MXR, F::Flag}, {"UXL", ms::UXL, F::Xl},     {"SD", ms::SD, F::Flag},
 };
+constexpr uint64_t mask_of(std::span<const Field> fields) {
+    uint64_t m = 0;
+    for (const Field& f : fields) m |= f.mask;
+    return m;
+}
+static_assert(mask_of(kSstatus) == ms::SSTATUS_VIEW);
 constexpr Field kHstatus[] = {
     {"VSBE", hs::VSBE, F::Flag}, {"GVA", hs::GVA, F::Flag}, {"SPV", hs::SPV, F::Flag},   {"SPVP", hs::SPVP, F::Priv2},
     {"HU", hs::HU, F::Flag},     {"VGEIN", hs::VGEIN, F::Num}, {"VTVM", hs::VTVM, F::Flag}, {"VTW", hs::VTW, F::Flag},

@@ -20,6 +20,8 @@ constexpr uint64_t SIE = 1ull << 1, MIE = 1ull << 3, SPIE = 1ull << 5, UBE = 1ul
                    TSR = 1ull << 22, UXL = 3ull << 32, SXL = 3ull << 34, SBE = 1ull << 36, MBE = 1ull << 37,
                    GVA = 1ull << 38, MPV = 1ull << 39, SD = 1ull << 63;
 constexpr unsigned MPP_SHIFT = 11, FS_SHIFT = 13;
+// sstatus (and vsstatus): the fields of mstatus S-mode sees, the ones csr_fields lists for them.
+constexpr uint64_t SSTATUS_VIEW = SIE | SPIE | UBE | SPP | VS | FS | XS | SUM | MXR | UXL | SD;
 }  // namespace mstatus
 
 namespace hstatus {

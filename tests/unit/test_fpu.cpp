@@ -12,9 +12,11 @@
 #include "emu/fpu_soft.hpp"
 #include "emu/hart.hpp"
 #include "emu/machine.hpp"
+#include "isa/csr.hpp"
 #include "isa/insn.hpp"
 
 using namespace emu::fp;
+using isa::Csr;
 
 namespace {
 
@@ -402,18 +404,21 @@ struct Rig {
         img.segments.push_back(s);
         m.load(img);
         h().pc = kCode;
-        h().csr.mstatus = (h().csr.mstatus & ~emu::mstatus::FS) | fs;
-        h().csr.mtvec = kCode + 0x800;
+        set(Csr::MSTATUS, (csr(Csr::MSTATUS) & ~emu::mstatus::FS) | fs);
+        set(Csr::MTVEC, kCode + 0x800);
     }
     void step(uint64_t n = 1) { m.run(n); }
+    // The CSR file as a debugger reaches it: write masks and derived state included.
+    uint64_t csr(Csr c) { return h().csr_peek(c).value(); }
+    void set(Csr c, uint64_t v) { REQUIRE(h().csr_poke(c, v)); }
     // PMP entry 0 covers everything with RWX, so S/U (and V) code may run.
     void open_pmp() {
         REQUIRE(h().csr_write(0x3b0, ~0ull >> 10));  // pmpaddr0: NAPOT, all of memory
         REQUIRE(h().csr_write(0x3a0, 0x1f));         // pmpcfg0: R W X, NAPOT
     }
-    uint64_t fs() { return h().csr.mstatus & emu::mstatus::FS; }
+    uint64_t fs() { return csr(Csr::MSTATUS) & emu::mstatus::FS; }
     bool trapped_illegal(uint64_t at) {
-        return h().pc == kCode + 0x800 && h().csr.mcause == 2 && h().csr.mepc == at;
+        return h().pc == kCode + 0x800 && csr(Csr::MCAUSE) == 2 && csr(Csr::MEPC) == at;
     }
 };
 
@@ -446,7 +451,7 @@ TEST_CASE("NaN boxing: an improperly boxed single reads as the canonical NaN") {
     CHECK(h.f[8] == 0x7ff8000000000000);
     CHECK(h.x[9] == 0xffffffff80000000);
     CHECK(h.x[10] == 0x000000003f800000);
-    CHECK(h.csr.fflags == 0);
+    CHECK(r.csr(Csr::FFLAGS) == 0);
 }
 
 TEST_CASE("flw/fsw/fld/fsd: bits move unchanged; fsw stores an unboxed single's low bits") {
@@ -468,7 +473,7 @@ TEST_CASE("flw/fsw/fld/fsd: bits move unchanged; fsw stores an unboxed single's 
     CHECK(h.f[4] == 0x7ff0000000000001);
     CHECK(h.f[6] == 0xffffffff00000001);
     CHECK(h.f[7] == 0x0000000100000000);
-    CHECK(h.csr.fflags == 0);
+    CHECK(r.csr(Csr::FFLAGS) == 0);
 }
 
 TEST_CASE("mstatus.FS: Off makes F/D illegal; writes to f registers or flags make it Dirty") {
@@ -477,7 +482,7 @@ TEST_CASE("mstatus.FS: Off makes F/D illegal; writes to f registers or flags mak
     r.program({fadd_d}, FS_OFF);
     r.step();
     CHECK(r.trapped_illegal(kCode));
-    CHECK(r.h().csr.mtval == fadd_d);
+    CHECK(r.csr(Csr::MTVAL) == fadd_d);
     CHECK(r.fs() == FS_OFF);
 
     // Initial: moving out of an f register, comparing without a flag, or
@@ -495,7 +500,7 @@ TEST_CASE("mstatus.FS: Off makes F/D illegal; writes to f registers or flags mak
     r.program({enc("flt.d", 5, 1, 1)});
     r.h().f[1] = D_QNAN;
     r.step();
-    CHECK(r.h().csr.fflags == NV);
+    CHECK(r.csr(Csr::FFLAGS) == NV);
     CHECK(r.fs() == FS_DIRTY);
 }
 
@@ -505,9 +510,9 @@ TEST_CASE("V=1: vsstatus.FS must be on too, and becomes Dirty with mstatus.FS") 
     // mret into VS-mode, then an FP instruction.
     r.program({enc("mret"), enc("fmv.d.x", 1, 5)}, FS_INITIAL);
     r.open_pmp();
-    r.h().csr.mstatus |= MPV | MPP_S;
-    r.h().csr.mepc = kCode + 4;
-    r.h().csr.vsstatus &= ~emu::mstatus::FS;  // Off
+    r.set(Csr::MSTATUS, r.csr(Csr::MSTATUS) | MPV | MPP_S);
+    r.set(Csr::MEPC, kCode + 4);
+    r.set(Csr::VSSTATUS, r.csr(Csr::VSSTATUS) & ~emu::mstatus::FS);  // Off
     r.h().x[5] = 42;
     r.step(2);
     CHECK(r.trapped_illegal(kCode + 4));
@@ -515,14 +520,14 @@ TEST_CASE("V=1: vsstatus.FS must be on too, and becomes Dirty with mstatus.FS") 
 
     r.program({enc("mret"), enc("fmv.d.x", 1, 5)}, FS_INITIAL);
     r.open_pmp();
-    r.h().csr.mstatus |= MPV | MPP_S;
-    r.h().csr.mepc = kCode + 4;
-    r.h().csr.vsstatus = (r.h().csr.vsstatus & ~emu::mstatus::FS) | FS_INITIAL;
+    r.set(Csr::MSTATUS, r.csr(Csr::MSTATUS) | MPV | MPP_S);
+    r.set(Csr::MEPC, kCode + 4);
+    r.set(Csr::VSSTATUS, (r.csr(Csr::VSSTATUS) & ~emu::mstatus::FS) | FS_INITIAL);
     r.h().x[5] = 42;
     r.step(2);
     CHECK(r.h().virt);
     CHECK(r.h().f[1] == 42);
-    CHECK((r.h().csr.vsstatus & emu::mstatus::FS) == FS_DIRTY);
+    CHECK((r.csr(Csr::VSSTATUS) & emu::mstatus::FS) == FS_DIRTY);
     CHECK(r.fs() == FS_DIRTY);
 }
 
@@ -536,20 +541,20 @@ TEST_CASE("rounding modes: 5 and 6 are reserved, 7 takes frm, and frm 5..7 is il
     for (unsigned frm : {5u, 6u, 7u}) {
         Rig r;
         r.program({enc("fcvt.d.w", 1, 2, 0, 7)});
-        r.h().csr.frm = frm;
+        r.set(Csr::FRM, frm);
         r.step();
         CHECK(r.trapped_illegal(kCode));
     }
     // Dynamic RMM: the tie 1 + 2^-24 goes up, the static RNE one down.
     Rig r;
     r.program({enc("fadd.s", 1, 2, 3, 7), enc("fadd.s", 4, 2, 3, RNE)});
-    r.h().csr.frm = RMM;
+    r.set(Csr::FRM, RMM);
     r.h().f[2] = 0xffffffff3f800000;
     r.h().f[3] = 0xffffffff33800000;
     r.step(2);
     CHECK(r.h().f[1] == 0xffffffff3f800001);
     CHECK(r.h().f[4] == 0xffffffff3f800000);
-    CHECK(r.h().csr.fflags == NX);
+    CHECK(r.csr(Csr::FFLAGS) == NX);
 }
 
 TEST_CASE("without F (rv64imac) or D (rv64imafc) the instructions are illegal") {

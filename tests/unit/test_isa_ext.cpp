@@ -9,6 +9,7 @@
 #include <string>
 
 #include "emu/machine.hpp"
+#include "isa/csr.hpp"
 #include "isa/insn.hpp"
 
 namespace {
@@ -52,11 +53,12 @@ uint64_t run_one(const std::string& s, uint32_t insn) {
     img.segments.push_back(seg);
     m.load(img);
     m.hart(0).pc = kBase;  // past the boot ROM
-    m.hart(0).csr.mstatus |= 3u << 13;  // FS = Dirty
-    m.hart(0).x[11] = kBase;             // a1: an address in RAM
-    m.hart(0).csr.mcause = ~0ull;
+    emu::Hart& h = m.hart(0);
+    REQUIRE(h.csr_poke(isa::Csr::MSTATUS, *h.csr_peek(isa::Csr::MSTATUS) | emu::mstatus::FS));  // FS = Dirty
+    h.x[11] = kBase;  // a1: an address in RAM
+    REQUIRE(h.csr_poke(isa::Csr::MCAUSE, ~0ull));
     m.run(1);
-    return m.hart(0).csr.mcause;
+    return *h.csr_peek(isa::Csr::MCAUSE);
 }
 
 }  // namespace

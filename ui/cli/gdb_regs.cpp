@@ -15,7 +15,7 @@ constexpr const char* kFAbi[32] = {"ft0", "ft1", "ft2",  "ft3",  "ft4", "ft5", "
                                    "fa6", "fa7", "fs2",  "fs3",  "fs4", "fs5", "fs6",  "fs7",
                                    "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11"};
 
-bool has_fpu(const emu::Hart& h) { return h.csr.misa & (1u << 5); }
+bool has_fpu(const emu::Hart& h) { return h.csrs().misa & (1u << 5); }
 // fflags, frm and fcsr are 32 bits wide and belong to the fpu feature.
 bool fp_csr(unsigned addr) { return addr >= 1 && addr <= 3; }
 

@@ -57,15 +57,15 @@ std::string walk_text(emu::Hart& h, uint64_t va) {
     std::ostringstream out;
     emu::WalkRecord rec;
     emu::WalkResult w = h.debug_walk(va, emu::Access::Read, &rec);
-    const uint64_t atp = h.virt ? h.csr.vsatp : h.csr.satp;
+    const uint64_t atp = h.virt ? h.csrs().vsatp : h.csrs().satp;
     const char* mode = isa::atp::mode_name(isa::atp::mode(atp), false);
     const bool from_m = h.priv == emu::Priv::M;
     out << "walk of " << isa::hex(va) << " for a load in " << (from_m ? "S" : emu::priv_name(h.priv, h.virt, h.h_ext))
         << "-mode" << (from_m ? " (the hart is in M-mode)" : "") << ", "
         << (h.virt ? "vsatp " : "satp ") << isa::hex(atp, 16) << " (" << mode << ")";
     if (h.virt) {
-        out << ", hgatp " << isa::hex(h.csr.hgatp, 16) << " (" << isa::atp::mode_name(isa::atp::mode(h.csr.hgatp), true)
-            << ", VMID " << isa::atp::vmid(h.csr.hgatp) << ")";
+        out << ", hgatp " << isa::hex(h.csrs().hgatp, 16) << " (" << isa::atp::mode_name(isa::atp::mode(h.csrs().hgatp), true)
+            << ", VMID " << isa::atp::vmid(h.csrs().hgatp) << ")";
     }
     out << "\n";
     if (h.virt && !rec.reads.empty()) nested_grid(rec, out);

@@ -221,11 +221,11 @@ Translation translate(emu::Hart& h, Regime r, uint64_t addr, emu::Access acc) {
     t.addr = addr;
     t.regime = r;
     t.access = acc;
-    t.hgatp = h.csr.hgatp;
+    t.hgatp = h.csrs().hgatp;
     if (r == Regime::Hart) {
         t.result = h.debug_walk(addr, acc, &t.record);
         t.virt = h.virt && h.priv != emu::Priv::M;
-        t.atp = t.virt ? h.csr.vsatp : h.csr.satp;
+        t.atp = t.virt ? h.csrs().vsatp : h.csrs().satp;
         t.context = std::string(h.priv == emu::Priv::M ? "S (the hart is in M-mode)" : emu::priv_name(h.priv, h.virt, h.h_ext)) +
                     "-mode";
     } else {
@@ -254,7 +254,7 @@ Translation translate(emu::Hart& h, Regime r, uint64_t addr, emu::Access acc) {
 
 std::optional<uint64_t> translate_address(emu::Hart& h, Regime r, uint64_t addr) {
     if (r == Regime::Hart) {
-        if (h.priv == emu::Priv::M && !(h.csr.mstatus & emu::mstatus::MPRV)) return addr;
+        if (h.priv == emu::Priv::M && !(h.csrs().mstatus & emu::mstatus::MPRV)) return addr;
         emu::WalkResult w = h.debug_walk(addr, emu::Access::Read, nullptr);
         return w.ok ? std::optional<uint64_t>(w.pa) : std::nullopt;
     }
@@ -394,7 +394,7 @@ PageTables read_tables(emu::Machine& m, emu::Hart& h, Tables which, uint64_t atp
 }  // namespace
 
 PageTables read_page_tables(emu::Machine& m, emu::Hart& h, Tables which) {
-    return read_tables(m, h, which, which == Tables::Satp ? h.csr.satp : which == Tables::Vsatp ? h.csr.vsatp : h.csr.hgatp);
+    return read_tables(m, h, which, which == Tables::Satp ? h.csrs().satp : which == Tables::Vsatp ? h.csrs().vsatp : h.csrs().hgatp);
 }
 
 PageTables read_gstage_tables(emu::Machine& m, uint64_t hgatp) { return read_tables(m, m.hart(0), Tables::Hgatp, hgatp); }

@@ -140,7 +140,7 @@ void draw_memory_map(App& a) {
         return;
     }
     VmOverview o = read_vm_overview(s);
-    const uint64_t hgatp = a.map_hgatp.value_or(s.hart().csr.hgatp);
+    const uint64_t hgatp = a.map_hgatp.value_or(s.hart().csrs().hgatp);
     const VmRow* vm = nullptr;
     for (const auto& v : o.vms)
         if (isa::atp::ppn(v.hgatp) == isa::atp::ppn(hgatp) && isa::atp::mode(v.hgatp) == isa::atp::mode(hgatp)) vm = &v;

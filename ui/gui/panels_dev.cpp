@@ -117,11 +117,11 @@ void timer_tab(App& a) {
         ImGui::TableNextColumn();
         ImGui::Text("%d", int((mip >> emu::irq::MTI) & 1));
         ImGui::TableNextColumn();
-        cmp(h.csr.stimecmp, mtime);
+        cmp(h.csrs().stimecmp, mtime);
         ImGui::TableNextColumn();
         ImGui::Text("%d", int((mip >> emu::irq::STI) & 1));
         ImGui::TableNextColumn();
-        if (h.h_ext) cmp(h.csr.vstimecmp, mtime);
+        if (h.h_ext) cmp(h.csrs().vstimecmp, mtime);
         else ImGui::TextDisabled("-");
         ImGui::TableNextColumn();
         if (h.h_ext) ImGui::Text("%d", int((mip >> emu::irq::VSTI) & 1));
@@ -129,9 +129,9 @@ void timer_tab(App& a) {
     }
     ImGui::EndTable();
     emu::Hart& h = s.hart();
-    ImGui::TextDisabled("hart%u: mie 0x%" PRIx64 ", mip 0x%" PRIx64 " (%s)%s", h.id, h.csr.mie, h.mip_value(),
+    ImGui::TextDisabled("hart%u: mie 0x%" PRIx64 ", mip 0x%" PRIx64 " (%s)%s", h.id, h.csrs().mie, h.mip_value(),
                         csr_summary(0x344, h.mip_value(), h.h_ext).c_str(),
-                        h.h_ext ? (", htimedelta " + std::to_string(int64_t(h.csr.htimedelta))).c_str() : "");
+                        h.h_ext ? (", htimedelta " + std::to_string(int64_t(h.csrs().htimedelta))).c_str() : "");
 }
 
 const char* source_name(unsigned src) {

@@ -52,7 +52,7 @@ void integer_regs(App& a, emu::Hart& h, const HartSnapshot& b, bool show_changes
 }
 
 void fp_regs(emu::Hart& h, const HartSnapshot& b, bool show_changes) {
-    if (!(h.csr.misa & (1u << ('F' - 'A')))) {
+    if (!(h.csrs().misa & (1u << ('F' - 'A')))) {
         ImGui::TextDisabled("no F extension");
         return;
     }

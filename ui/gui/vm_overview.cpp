@@ -106,15 +106,15 @@ VmOverview read_vm_overview(Session& s) {
         hr.mode_index = mode_of(h.priv, h.virt);
         hr.virt = h.virt;
         hr.wfi = h.wfi;
-        hr.hgatp = h.csr.hgatp;
-        hr.sscratch = h.csr.sscratch;
+        hr.hgatp = h.csrs().hgatp;
+        hr.sscratch = h.csrs().sscratch;
         hr.geilen = h.geilen();
-        hr.vgein = unsigned((h.csr.hstatus & isa::hstatus::VGEIN) >> 12);
-        hr.hgeie = h.csr.hgeie;
-        hr.hgeip = h.csr.hgeip;
+        hr.vgein = unsigned((h.csrs().hstatus & isa::hstatus::VGEIN) >> 12);
+        hr.hgeie = h.csrs().hgeie;
+        hr.hgeip = h.csrs().hgeip;
         if (h.virt) {
             for (size_t k = 0; k < o.vms.size(); ++k)
-                if (same_tables(o.vms[k].hgatp, h.csr.hgatp)) {
+                if (same_tables(o.vms[k].hgatp, h.csrs().hgatp)) {
                     hr.vm = k;
                     o.vms[k].harts.push_back(i);
                     break;
