@@ -407,7 +407,7 @@ bool Hart::csr_write(uint16_t addr, uint64_t value) {
 
 std::optional<uint64_t> Hart::csr_peek(uint16_t addr) {
     uint64_t v;
-    if (!isa::csr_name(addr).has_value()) return std::nullopt;
+    if (!isa::csr_exists(addr)) return std::nullopt;
     if (!csr_read_raw(addr, v)) return std::nullopt;
     return v;
 }

@@ -1,26 +1,13 @@
 // Who may access which CSR: a CSR's existence, the privilege its address
 // encodes, V=1's virtual-instruction exceptions against illegal ones, and
 // each CSR's own gates (counter enables, Smstateen/Ssstateen, TVM, FS, Sstc,
-// Zkr); the aliases V=1 applies. The AIA's CSRs add theirs in aia_csr.cpp.
-// Values and write masks are in csr.cpp.
+// Zkr). The AIA's CSRs add theirs in aia_csr.cpp. The aliases V=1 applies
+// are isa::vs_counterpart's (csr_target); values and write masks are in csr.cpp.
 #include "hart.hpp"
 #include "isa/csr.hpp"
 
 namespace emu {
 using isa::Csr;
-
-// While V=1, the supervisor CSRs with a VS counterpart are that counterpart
-// (the address 0x1xx becomes 0x2xx: sstatus is vsstatus, satp vsatp, ...);
-// others stay as they are. The access rules are those of the name used.
-uint16_t Hart::vs_alias(uint16_t addr) {
-    switch (Csr(addr)) {
-    case Csr::SSTATUS: case Csr::SIE: case Csr::STVEC: case Csr::SSCRATCH: case Csr::SEPC: case Csr::SCAUSE:
-    case Csr::STVAL: case Csr::SIP: case Csr::SATP: case Csr::STIMECMP:
-    case Csr::SISELECT: case Csr::SIREG: case Csr::STOPEI: case Csr::STOPI:
-        return uint16_t(addr + 0x100);
-    default: return addr;
-    }
-}
 
 uint64_t Hart::tvm_fault() const {
     if (priv != Priv::S) return 0;
@@ -67,7 +54,7 @@ uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
     const unsigned need = isa::csr_min_priv(addr);
     const uint64_t vi = VIRTUAL_INSTRUCTION, ii = ILLEGAL_INSTRUCTION;
     // No such CSR: the table's names and numbered ranges; the hypervisor's only with H.
-    if (!isa::csr_name(addr).has_value() || (!h_ext && need == 2)) return ii;
+    if (!isa::csr_exists(addr) || (!h_ext && need == 2)) return ii;
     // A write to a read-only CSR is illegal in every mode (a virtual-instruction
     // exception is only for accesses HS-mode could make).
     if (write && isa::csr_read_only(addr)) return ii;

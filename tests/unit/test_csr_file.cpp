@@ -76,3 +76,15 @@ TEST_CASE("csr_poke: the write masks and WARL rules of an instruction's write") 
     CHECK(!r.h().csr_peek(uint16_t(0x7ff)).has_value());
     CHECK(!r.h().csr_poke(uint16_t(0x7ff), 1));
 }
+
+TEST_CASE("isa: csr_exists is csr_name's domain; vs_counterpart is the H extension's list") {
+    for (unsigned a = 0; a < 4096; ++a) CHECK(isa::csr_exists(uint16_t(a)) == isa::csr_name(uint16_t(a)).has_value());
+    CHECK(isa::vs_counterpart(uint16_t(Csr::SSTATUS)) == uint16_t(Csr::VSSTATUS));
+    CHECK(isa::vs_counterpart(uint16_t(Csr::SATP)) == uint16_t(Csr::VSATP));
+    CHECK(isa::vs_counterpart(uint16_t(Csr::STOPI)) == uint16_t(Csr::VSTOPI));
+    CHECK(isa::vs_counterpart(uint16_t(Csr::STIMECMP)) == uint16_t(Csr::VSTIMECMP));
+    // Supervisor CSRs with no VS counterpart stay themselves under V=1.
+    CHECK(isa::vs_counterpart(uint16_t(Csr::SCOUNTEREN)) == uint16_t(Csr::SCOUNTEREN));
+    CHECK(isa::vs_counterpart(uint16_t(Csr::SENVCFG)) == uint16_t(Csr::SENVCFG));
+    CHECK(isa::vs_counterpart(uint16_t(Csr::MSTATUS)) == uint16_t(Csr::MSTATUS));
+}
