@@ -53,8 +53,8 @@ uint64_t Hart::stateen_fault(uint16_t addr) const {
 uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
     const unsigned need = isa::csr_min_priv(addr);
     const uint64_t vi = VIRTUAL_INSTRUCTION, ii = ILLEGAL_INSTRUCTION;
-    // No such CSR: the table's names and numbered ranges; the hypervisor's only with H.
-    if (!isa::csr_exists(addr) || (!h_ext && need == 2)) return ii;
+    // No such CSR (the hypervisor's without H: below).
+    if (!isa::csr_exists(addr)) return ii;
     // A write to a read-only CSR is illegal in every mode (a virtual-instruction
     // exception is only for accesses HS-mode could make).
     if (write && isa::csr_read_only(addr)) return ii;

@@ -25,8 +25,37 @@ std::span<const CsrInfo> csr_table();
 std::optional<std::string_view> csr_name(uint16_t addr);
 std::optional<uint16_t> csr_by_name(std::string_view name);
 
-// Whether a CSR of this address is defined (csr_name has a value), cheaply.
-bool csr_exists(uint16_t addr);
+// The numbered CSRs that are not rows of the table: prefix N at first + N.
+struct NumberedCsrs {
+    uint16_t first;
+    unsigned from, to;  // N from..to-1
+    const char* prefix;
+};
+inline constexpr NumberedCsrs kNumberedCsrs[] = {
+    {0xc00, 3, 32, "hpmcounter"}, {0xb00, 3, 32, "mhpmcounter"}, {0x320, 3, 32, "mhpmevent"},
+    {0x3a0, 0, 16, "pmpcfg"},     {0x3b0, 0, 64, "pmpaddr"},
+};
+
+namespace detail {
+// Every defined address, a bit each (asked by every CSR instruction's access check).
+struct DefinedCsrs {
+    uint64_t bits[64] = {};
+    constexpr DefinedCsrs() {
+        auto set = [&](unsigned a) { bits[a / 64] |= 1ull << (a % 64); };
+        for (const NumberedCsrs& r : kNumberedCsrs)
+            for (unsigned i = r.from; i < r.to; ++i) set(r.first + i);
+#define CSR(id, name, addr) set(addr);
+#include "csrs.def"
+#undef CSR
+    }
+};
+inline constexpr DefinedCsrs kDefinedCsrs;
+}  // namespace detail
+
+// Whether a CSR of this address is defined (csr_name has a value).
+constexpr bool csr_exists(uint16_t addr) {
+    return addr < 4096 && ((detail::kDefinedCsrs.bits[addr / 64] >> (addr % 64)) & 1);
+}
 
 // The VS CSR an access of a supervisor CSR reaches while V=1 (the
 // hypervisor extension: sstatus is vsstatus, satp vsatp, ..., the AIA's
