@@ -148,7 +148,7 @@ public:
     // Breakpoints: checked only while any is set (a separate loop).
     bool has_breakpoints = false;
 
-    // ---- the CSR file (emu/csr.cpp; the map of its rules in emu/README.md).
+    // ---- the CSR file (emu/csr_access.cpp, emu/csr.cpp; the map of its rules in emu/README.md).
     // Every write goes through csr_write or csr_poke: the CSR's write mask,
     // and the hart's state derived from it (translation context, the
     // interrupt check, the FP fast path, counters) updated with it.
