@@ -28,6 +28,7 @@
 #include "emu/loader.hpp"
 #include "emu/machine.hpp"
 #include "isa/csr.hpp"
+#include "isa/hex.hpp"
 
 namespace {
 
@@ -43,11 +44,7 @@ struct Outcome {
     bool lost_events = false;
 };
 
-std::string hex(uint64_t v) {
-    char b[24];
-    std::snprintf(b, sizeof b, "%llx", (unsigned long long)v);
-    return b;
-}
+using isa::hex;
 
 std::string describe_event(const emu::Event& e) {
     return std::string(emu::event_kind_name(e.kind)) + " hart " + std::to_string(e.hart) + " cycle " +
