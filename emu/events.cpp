@@ -63,8 +63,16 @@ Event xret(bool mret, uint64_t target, Mode from, Mode to) {
     e.mret = mret;
     return e;
 }
-Event vm_exit(const Event& trap) { return as(EventKind::VmExit, trap); }
-Event vm_entry(const Event& xret) { return as(EventKind::VmEntry, xret); }
+Event vm_exit(const Event& trap, uint64_t context) {
+    Event e = as(EventKind::VmExit, trap);
+    e.context = context;
+    return e;
+}
+Event vm_entry(const Event& xret, uint64_t context) {
+    Event e = as(EventKind::VmEntry, xret);
+    e.context = context;
+    return e;
+}
 Event priv_change(const Event& trap_or_xret) { return as(EventKind::PrivChange, trap_or_xret); }
 Event atp_write(uint16_t csr, uint64_t value, uint64_t pc, Mode m) {
     Event e = at(EventKind::AtpWrite, pc, m, m);

@@ -54,6 +54,7 @@ struct Event {
     uint64_t tval2 = 0;    // Trap, Interrupt, VmExit: guest physical address (htval/mtval2 << 2)
     uint64_t tinst = 0;    // Trap, Interrupt, VmExit: transformed instruction (htinst/mtinst)
     uint64_t value = 0;    // AtpWrite: the CSR's new value; Msi: the identity
+    uint64_t context = 0;  // VmExit, VmEntry: the hart's (HS-level) sscratch, where a hypervisor keeps its vCPU's context while it runs
     uint64_t va = 0, pa = 0;  // TlbFill: the translation cached
     int32_t exit_code = 0;    // Halt
     uint16_t csr = 0;         // AtpWrite: the CSR's address
@@ -74,8 +75,9 @@ namespace event {
 Event trap(uint64_t pc, uint64_t cause, bool interrupt, uint64_t tval, uint64_t tval2, uint64_t tinst, Mode from,
            Mode to);
 Event xret(bool mret, uint64_t target, Mode from, Mode to);
-Event vm_exit(const Event& trap);
-Event vm_entry(const Event& xret);
+// context: the hart's sscratch (Event::context).
+Event vm_exit(const Event& trap, uint64_t context = 0);
+Event vm_entry(const Event& xret, uint64_t context = 0);
 Event priv_change(const Event& trap_or_xret);
 Event atp_write(uint16_t csr, uint64_t value, uint64_t pc, Mode at);
 Event tlb_fill(uint64_t va, uint64_t pa, Access access, uint64_t pc, Mode at);

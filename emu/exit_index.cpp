@@ -36,9 +36,13 @@ void ExitIndex::observe(const Event& e) {
         // A stay whose entry came before the log began still counts its exit.
         if (h.since || r.hgatp) {
             VmTally& v = vms_[h.since ? h.vm : vm_index(*r.hgatp)];
-            if (h.since) v.guest_cycles += e.cycle - *h.since;
+            VcpuTally& c = vcpus_[h.since ? h.vcpu : vcpu_index(*r.hgatp, e.context)];
+            if (h.since) v.guest_cycles += e.cycle - *h.since, c.guest_cycles += e.cycle - *h.since;
             ++v.exits;
+            ++c.exits;
             v.to_hypervisor += r.to_hypervisor();
+            c.last_hart = e.hart;
+            c.last_exit = e;
             h.since.reset();
         }
         h.open = exits_.size() - 1;
@@ -64,6 +68,9 @@ void ExitIndex::observe(const Event& e) {
         }
         h.vm = vm_index(h.hgatp.value_or(0));
         if (!vms_[h.vm].entries++) vms_[h.vm].first_entry = e.cycle;
+        h.vcpu = vcpu_index(h.hgatp.value_or(0), e.context);
+        ++vcpus_[h.vcpu].entries;
+        vcpus_[h.vcpu].last_hart = e.hart;
         h.since = e.cycle;
         break;
     }
@@ -80,6 +87,31 @@ size_t ExitIndex::vm_index(uint64_t hgatp) {
     vms_.push_back(VmTally{});
     vms_.back().hgatp = hgatp;
     return vms_.size() - 1;
+}
+
+size_t ExitIndex::vcpu_index(uint64_t hgatp, uint64_t context) {
+    for (size_t i = 0; i < vcpus_.size(); ++i)
+        if (vcpus_[i].hgatp == hgatp && vcpus_[i].context == context) return i;
+    vcpus_.push_back(VcpuTally{});
+    vcpus_.back().hgatp = hgatp;
+    vcpus_.back().context = context;
+    return vcpus_.size() - 1;
+}
+
+std::optional<size_t> ExitIndex::vcpu_on(unsigned h) const {
+    if (h < harts_.size() && harts_[h].since) return harts_[h].vcpu;
+    return std::nullopt;
+}
+
+uint64_t ExitIndex::guest_cycles(const VcpuTally& v, const std::function<uint64_t(unsigned)>& now) const {
+    uint64_t c = v.guest_cycles;
+    for (unsigned h = 0; h < harts_.size(); ++h) {
+        const HartState& s = harts_[h];
+        if (!s.since) continue;
+        const VcpuTally& in = vcpus_[s.vcpu];
+        if (in.hgatp == v.hgatp && in.context == v.context && now(h) > *s.since) c += now(h) - *s.since;
+    }
+    return c;
 }
 
 const VmTally* ExitIndex::vm(uint64_t hgatp) const {
@@ -127,6 +159,7 @@ void ExitIndex::clear() {
     exits_.clear();
     harts_.clear();
     vms_.clear();
+    vcpus_.clear();
     entries_ = 0;
 }
 

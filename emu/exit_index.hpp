@@ -44,6 +44,18 @@ struct VmTally {
     uint64_t first_entry = 0;    // cycle of its first entry
 };
 
+// One vCPU as the hardware shows it: the stays in a VM (by hgatp) entered
+// with the same sscratch, the context a hypervisor keeps there for the vCPU
+// while it runs (hv's struct vcpu, KVM's vcpu->arch). Guests cannot change
+// it: their sscratch is vsscratch.
+struct VcpuTally {
+    uint64_t hgatp = 0, context = 0;
+    uint64_t entries = 0, exits = 0;
+    uint64_t guest_cycles = 0;
+    unsigned last_hart = 0;          // the hart it ran on last
+    std::optional<Event> last_exit;  // its latest exit
+};
+
 class ExitIndex {
 public:
     void observe(const Event& e);
@@ -56,6 +68,11 @@ public:
     // Every VM entered so far, in the order first entered.
     const std::vector<VmTally>& vms() const { return vms_; }
     const VmTally* vm(uint64_t hgatp) const;
+    // Every vCPU entered so far (VcpuTally), in the order first entered.
+    const std::vector<VcpuTally>& vcpus() const { return vcpus_; }
+    // The vCPU the hart runs now (a vcpus() index), while it is in a guest.
+    std::optional<size_t> vcpu_on(unsigned hart) const;
+    uint64_t guest_cycles(const VcpuTally& v, const std::function<uint64_t(unsigned)>& now) const;
     // The cycle at which the hart entered the guest it is still in.
     std::optional<uint64_t> in_guest_since(unsigned hart) const;
     // A VM's cycles in V=1 up to now: its closed stays, and the stays still
@@ -72,12 +89,15 @@ private:
         std::optional<size_t> open;
         std::optional<uint64_t> since;  // in V=1 from this cycle
         size_t vm = 0;                  // vms_ index of the guest entered
+        size_t vcpu = 0;                // and vcpus_ index
     };
     size_t vm_index(uint64_t hgatp);
+    size_t vcpu_index(uint64_t hgatp, uint64_t context);
     HartState& hart(unsigned h);
     std::vector<VmExitRecord> exits_;
     std::vector<HartState> harts_;
     std::vector<VmTally> vms_;
+    std::vector<VcpuTally> vcpus_;
     uint64_t entries_ = 0;
 };
 

@@ -280,7 +280,7 @@ void Hart::trap_entry(uint64_t cause, bool interrupt, uint64_t tval, uint64_t tv
     }
     const Event e = event::trap(pc, cause, interrupt, tval, tval2, tinst, {from, from_v}, {priv, virt});
     m_.emit(*this, e);
-    if (from_v && !virt) m_.emit(*this, event::vm_exit(e));
+    if (from_v && !virt) m_.emit(*this, event::vm_exit(e, csr.sscratch));
     if (from != priv || from_v != virt) m_.emit(*this, event::priv_change(e));
     pc = target;
     lr_valid = false;
@@ -296,7 +296,7 @@ void Hart::finish_xret(bool mret, Priv from, bool from_v, Priv to, bool to_v) {
     --instret;
     const Event e = event::xret(mret, pc, {from, from_v}, {priv, virt});
     m_.emit(*this, e);
-    if (!from_v && virt) m_.emit(*this, event::vm_entry(e));
+    if (!from_v && virt) m_.emit(*this, event::vm_entry(e, csr.sscratch));
     if (from != priv || from_v != virt) m_.emit(*this, event::priv_change(e));
     lr_valid = false;
 }

@@ -24,7 +24,7 @@ struct SnapshotError : std::runtime_error {
     using runtime_error::runtime_error;
 };
 
-constexpr uint32_t kSnapshotVersion = 5;  // 3: events with a field per meaning (emu/events.hpp); 4: a WRS stall's bound; 5: the SR-IOV console's VF interrupt enables
+constexpr uint32_t kSnapshotVersion = 6;  // 3: events with a field per meaning (emu/events.hpp); 4: a WRS stall's bound; 5: the SR-IOV console's VF interrupt enables; 6: VM entries and exits with sscratch
 
 // Returns the file's size in bytes.
 uint64_t save_snapshot(Machine& m, const std::string& path);

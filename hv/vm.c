@@ -92,6 +92,10 @@ struct vm *vm_create(const struct vm_config *cfg) {
             "%u vCPU(s), VMID %u, hgatp %p\n",
             vm->label, cfg->name, vm->mem.ram_size / 1024, (void *)vm->mem.ram_gpa, vm->mem.ram,
             image_size, cfg->vcpus, vm->mem.vmid, (void *)vm->mem.hgatp);
+    /* trap.S keeps a vCPU's address in sscratch while it runs: named here,
+     * a debugger that sees sscratch knows which vCPU a hart runs. */
+    for (unsigned i = 0; i < cfg->vcpus; i++)
+        kprintf("hv: %s: vCPU %u context at %p (sscratch while it runs)\n", vm->label, i, (void *)&vm->vcpus[i]);
     if (vm->sched.share_pct < 100)
         kprintf("hv: %s: CPU share %u%% of a hart per vCPU\n", vm->label, vm->sched.share_pct);
     if (cfg->load_gpa || cfg->entry_gpa)

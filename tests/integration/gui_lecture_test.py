@@ -13,9 +13,12 @@
    page and a virtual function's page at GPA 0x1000_2000 (hv/README.md); on
    the AIA, each hart's guest interrupt file (hstatus.VGEIN) and the VM whose
    G-stage maps that file's page, at QEMU virt's IMSIC addresses; another
-   hypervisor's (the H self-test's) VMs by VMID, with its exits;
-4. presentation mode: F8 scales every font and widget and shows the
-   narration as a large panel; Next and Back (buttons and PgDn) move between
+   hypervisor's (the H self-test's) VMs by VMID, with its exits; each vCPU
+   by the context hv announced for it (the sscratch its hart runs it with),
+   with its share and guest interrupt file; type1-vs-type2's KVM host (with
+   STEPVISOR_KVM_IMAGE/_INITRD) shows only the VMs and vCPUs its kernel enters;
+4. presentation mode: F8 (and the View menu's item) scales every font and
+   widget and shows the narration as a large panel; Next and Back (buttons and PgDn) move between
    checkpoints, reached at the cycles `stepvisor demo NAME` narrates; the
    layout file (--layout) is written on exit and read back by the next run;
 5. without --script the layout goes to $XDG_CONFIG_HOME/stepvisor/gui.ini.
@@ -182,6 +185,19 @@ screenshot {out}/shares.png
     check(set(got) == set(want) and all(abs(got[k] - want[k]) <= slack[k] for k in want),
           f"shares: each VM got what it asked ({got} vs {want}, slack {slack})")
     check_png(f"{out}/shares.png", "shares")
+    # Each vCPU by name, as hv announced its context (the sscratch its hart runs it with),
+    # each capped at its own share: two-at-1ghz's two vCPUs at 50% each, the others at 25%.
+    vcpus = sh.get("vcpus", [])
+    check([c["name"] for c in vcpus] == ["vCPU 0 of vm0", "vCPU 1 of vm0", "vCPU 0 of vm1", "vCPU 0 of vm2"],
+          f"shares: the vCPUs by name ({[c['name'] for c in vcpus]})")
+    for c in vcpus:
+        check(abs(c["share_got"] - c["share_asked"]) <= c["share_asked"] * 0.010 / w + 3,
+              f"shares: {c['name']} got {c['share_got']:.1f}% of a hart, asked {c['share_asked']}%")
+    for h in sh.get("harts", []):
+        if h["mode"] in ("VS", "VU"):
+            c = vcpus[h["vcpu"]] if h.get("vcpu") is not None else {}
+            check(c.get("context") == h["sscratch"] and c.get("where") == f"on hart {h['hart']}" and c.get("state") == "running",
+                  f"shares: hart {h['hart']} runs {c.get('name')}, whose context its sscratch holds ({h['sscratch']})")
 
     # 3. devices: what hv passes through, mapped onto the devices' own pages.
     run_gui(stepvisor, ["--scenario", "devices"], f"""
@@ -239,6 +255,10 @@ screenshot {out}/aia.png
         vm = titles[h["vm"]] if h["vm"] is not None else None
         check(h["vgein"] >= 1 and files.get((h["hart"], h["vgein"])) == vm and h["file_owner"].startswith(str(vm)),
               f"aia: hart {h['hart']} in {vm}: VGEIN {h['vgein']} selects the file its G-stage maps ({h['file_owner']!r})")
+    for h in in_guest:
+        c = vo["vcpus"][h["vcpu"]] if h.get("vcpu") is not None else {}
+        check(c.get("vgein") == h["vgein"] and c.get("vm") == h["vm"] and c.get("where") == f"on hart {h['hart']}",
+              f"aia: the vCPU hart {h['hart']} runs ({c.get('name')}) shows its guest file {h['vgein']} ({c})")
     check_png(f"{out}/aia.png", "aia")
 
     # 3c. Not hv: the H self-test's VMs as the hardware shows them, by hgatp; its exits are
@@ -251,6 +271,31 @@ screenshot {out}/aia.png
         check(not vo.get("from_hv") and vms and all(v["title"].startswith(f"VMID {v['vmid']} ") for v in vms),
               f"hext: VMs named by VMID and root ({[v['title'] for v in vms]})")
         check(sum(v["exits"] for v in vms) == 3, f"hext: 3 exits over its VMs ({[v['exits'] for v in vms]})")
+
+    # 3d. type1-vs-type2 moves to a second machine, the KVM host (STEPVISOR_KVM_IMAGE/_INITRD):
+    # at its first VM exit into the host kernel (checkpoint 6) the VMs tab shows the VMs that
+    # kernel enters, by VMID, and their vCPUs by context; none of the first machine's hv VMs.
+    if os.environ.get("STEPVISOR_KVM_IMAGE") and os.environ.get("STEPVISOR_KVM_INITRD"):
+        run_gui(stepvisor, ["--scenario", "type1-vs-type2"], "until checkpoint\n" * 3 + f"""show vms
+dump-state {out}/type12-hv.json
+""" + "until checkpoint\n" * 3 + f"""dump-state {out}/type12-kvm.json
+screenshot {out}/type12-kvm.png
+""", out, "type12", os.path.join(out, "config-type12"))
+        hv, kvm = load(f"{out}/type12-hv.json"), load(f"{out}/type12-kvm.json")
+        hv_vms = hv.get("vm_overview", {}).get("vms", [])
+        check(hv.get("scenario", {}).get("reached") == 3 and hv_vms and all(v["title"].startswith("vm") for v in hv_vms),
+              f"type1-vs-type2 at checkpoint 3: hv's VMs ({[v['title'] for v in hv_vms]})")
+        vo = kvm.get("vm_overview", {})
+        vms, vcpus = vo.get("vms", []), vo.get("vcpus", [])
+        check(kvm.get("scenario", {}).get("reached") == 6, f"type1-vs-type2: at checkpoint 6 ({kvm.get('scenario', {}).get('reached')})")
+        check(not vo.get("from_hv") and vms and all(v["title"].startswith(f"VMID {v['vmid']} ") and v["state"] != "stopped" for v in vms),
+              f"type1-vs-type2 on the KVM host: only the VMs its kernel entered ({[(v['title'], v['state']) for v in vms]})")
+        check(vcpus and all(c["id"] is None and c["name"].startswith(f"vCPU at {c['context']} of VMID") and c["entries"] > 0
+                            for c in vcpus),
+              f"type1-vs-type2 on the KVM host: its vCPUs by the context in sscratch ({[c['name'] for c in vcpus]})")
+        check_png(f"{out}/type12-kvm.png", "type1-vs-type2")
+    else:
+        print("skipped: type1-vs-type2 in the VMs tab (set STEPVISOR_KVM_IMAGE and STEPVISOR_KVM_INITRD)")
 
     # 4. Presentation mode: F8, Next, Back, PgDn; the layout kept for the next run.
     cfg = os.path.join(out, "config-present")
@@ -301,6 +346,28 @@ dump-state {out}/present5.json
           and panels(again).get("Transitions", {}).get("tab") == "VMs",
           "the next run reads the layout back: presentation mode, its scale, the open tab")
     check(again.get("settings_file") == ini, f"the layout file is {again.get('settings_file')}")
+
+    # 4b. The View menu's "Presentation mode" does what F8 does, and again turns it off.
+    run_gui(stepvisor, ["--scenario", "isolation"], f"""
+dump-state {out}/menu0.json
+click-item menu-view
+wait 2
+click-item menu-presentation
+wait 3
+dump-state {out}/menu1.json
+click-item menu-view
+wait 2
+click-item menu-presentation
+wait 3
+dump-state {out}/menu2.json
+""", out, "menu", os.path.join(out, "config-menu"))
+    m = [load(f"{out}/menu{i}.json") for i in range(3)]
+    check([s.get("presentation") for s in m] == [False, True, False], f"View > Presentation mode: on, then off ({[s.get('presentation') for s in m]})")
+    check(m[1].get("font_size", 0) >= 1.5 * m[0].get("font_size", 99) and m[2].get("font_size") == m[0].get("font_size"),
+          f"View > Presentation mode scales the font ({[s.get('font_size') for s in m]})")
+    pr = panels(m[1]).get("Presentation", {})
+    check(pr and pr["w"] >= 0.4 * W and pr["h"] >= 0.8 * H and "Harts" not in panels(m[1]) and "Harts" in panels(m[2]),
+          f"View > Presentation mode: the narration as a large panel ({pr.get('w')}x{pr.get('h')}), the debugger's panels back after")
 
     # 5. Without --script the layout goes to $XDG_CONFIG_HOME/stepvisor/gui.ini: a session
     # closed through the management socket's quit writes it there.

@@ -37,9 +37,11 @@ TEST_CASE("scenarios: hv's announcements and exit table parsed") {
     CHECK(rows[0].cycles == 20655165);
 }
 
-TEST_CASE("scenarios: hv's vCPUs, shares and pauses parsed (the lines of hv/vm.c and hv/mgmt_mailbox.c)") {
+TEST_CASE("scenarios: hv's vCPUs, their contexts, shares and pauses parsed (the lines of hv/vm.c and hv/mgmt_mailbox.c)") {
     const std::string console =
         "hv: vm0 'two': 4096 KiB RAM at GPA 0x80000000 (host 0x80600000), image 2048 bytes, 2 vCPU(s), VMID 1, hgatp 0x8000100000080180\n"
+        "hv: vm0: vCPU 0 context at 0x802253c0 (sscratch while it runs)\n"
+        "hv: vm0: vCPU 1 context at 0x80225a00 (sscratch while it runs)\n"
         "hv: vm0: CPU share 50% of a hart per vCPU\n"
         "hv: vm1 'one': 4096 KiB RAM at GPA 0x80000000 (host 0x80a00000), image 2048 bytes, 1 vCPU(s), VMID 2, hgatp 0x8000200000080280\n"
         "hv: vm1 paused by the management controller\n"
@@ -47,6 +49,8 @@ TEST_CASE("scenarios: hv's vCPUs, shares and pauses parsed (the lines of hv/vm.c
     auto vms = scen::hvsetup::parse_vms(console);
     REQUIRE(vms.size() == 2);
     CHECK(vms[0].vcpus == 2);
+    CHECK(vms[0].contexts == std::vector<uint64_t>{0x802253c0, 0x80225a00});
+    CHECK(vms[1].contexts.empty());
     CHECK(vms[0].share == 20);
     CHECK(!vms[0].paused);
     CHECK(vms[1].vcpus == 1);

@@ -174,3 +174,41 @@ TEST_CASE("exit index: an exit whose hart ran U-mode before the entry went throu
     CHECK(ix.exits()[0].cycles() == 80);
     CHECK(!ix.exits()[1].via_user);
 }
+
+TEST_CASE("exit index: vCPUs told apart by the sscratch their stays were entered with") {
+    ExitIndex ix;
+    const uint64_t vm = (8ull << 60) | (1ull << 44);
+    const uint64_t c0 = 0x8022'53c0, c1 = 0x8022'5a00;  // two vCPUs' contexts, as hv keeps them in sscratch
+    for (unsigned h : {0u, 1u}) ix.observe(on(event::atp_write(uint16_t(isa::Csr::HGATP), vm, 0, kHS), h, 1));
+    const Event enter = event::xret(false, 0x8000'0000, kHS, kVS);
+    const Event timer = event::trap(0x8000'0010, 5, true, 0, 0, 0, kVS, kHS);
+    const Event wfi = event::trap(0x8000'0040, 22, false, 0x1050'0073, 0, 0, kVS, kHS);
+    ix.observe(on(event::vm_entry(enter, c0), 0, 10));
+    ix.observe(on(event::vm_entry(enter, c1), 1, 15));
+    ix.observe(on(event::vm_exit(timer, c0), 0, 40));
+    ix.observe(on(event::vm_exit(wfi, c1), 1, 50));
+    ix.observe(on(event::vm_entry(enter, c1), 0, 60));  // vCPU 1 moves to hart 0
+
+    REQUIRE(ix.vms().size() == 1);
+    REQUIRE(ix.vcpus().size() == 2);
+    const VcpuTally &a = ix.vcpus()[0], &b = ix.vcpus()[1];
+    CHECK(a.context == c0);
+    CHECK(a.hgatp == vm);
+    CHECK(a.entries == 1);
+    CHECK(a.exits == 1);
+    CHECK(a.guest_cycles == 30);
+    CHECK(a.last_hart == 0);
+    REQUIRE(a.last_exit);
+    CHECK(a.last_exit->cause == 5);
+    CHECK(b.context == c1);
+    CHECK(b.entries == 2);
+    CHECK(b.exits == 1);
+    CHECK(b.last_hart == 0);
+    CHECK(b.last_exit->cause == 22);
+    CHECK(ix.vcpu_on(0) == 1);
+    CHECK(!ix.vcpu_on(1));
+    auto now = [](unsigned) { return uint64_t(100); };
+    CHECK(ix.guest_cycles(b, now) == 35 + 40);  // its closed stay on hart 1, the open one on hart 0
+    CHECK(ix.guest_cycles(a, now) == 30);
+    CHECK(ix.guest_cycles(ix.vms()[0], now) == 30 + 35 + 40);
+}

@@ -8,7 +8,9 @@ namespace gui {
 void draw_menu(App& a) {
     Session& s = a.s;
     if (!ImGui::BeginMainMenuBar()) return;
-    if (ImGui::BeginMenu("File")) {
+    const bool file_open = ImGui::BeginMenu("File");
+    if (!file_open) a.note_item("menu-file");  // (once open, the last item is its popup)
+    if (file_open) {
         if (ImGui::MenuItem("Save screenshot", nullptr)) {
             a.screenshot_request = "stepvisor-" + std::to_string(std::time(nullptr)) + ".png";
         }
@@ -17,7 +19,9 @@ void draw_menu(App& a) {
         if (ImGui::MenuItem("Quit", "Ctrl+Q")) a.quit = true;
         ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("Run")) {
+    const bool run_open = ImGui::BeginMenu("Run");
+    if (!run_open) a.note_item("menu-run");  // (once open, the last item is its popup)
+    if (run_open) {
         const bool run = s.running() || s.idle();
         if (ImGui::MenuItem("Run / continue", "F5", false, !run)) s.run_continue();
         if (ImGui::MenuItem("Pause", "Shift+F5", false, run)) s.pause();
@@ -43,7 +47,9 @@ void draw_menu(App& a) {
         if (ImGui::MenuItem("Toggle breakpoint at cursor", "F9", false, bool(a.cursor))) s.toggle_breakpoint(*a.cursor);
         ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("Scenario")) {
+    const bool scenario_open = ImGui::BeginMenu("Scenario");
+    if (!scenario_open) a.note_item("menu-scenario");  // (once open, the last item is its popup)
+    if (scenario_open) {
         for (const auto& e : scen::registry()) {
             const bool open = s.scenario() && s.scenario()->name == e.name;
             if (ImGui::MenuItem(e.name.c_str(), nullptr, open)) {
@@ -57,8 +63,11 @@ void draw_menu(App& a) {
         }
         ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("View")) {
+    const bool view_open = ImGui::BeginMenu("View");
+    if (!view_open) a.note_item("menu-view");  // (once open, the last item is its popup)
+    if (view_open) {
         if (ImGui::MenuItem("Presentation mode", "F8", a.presentation)) a.set_presentation(!a.presentation);
+        a.note_item("menu-presentation");
         if (ImGui::MenuItem("Reset layout")) a.relayout = true;
         if (ImGui::BeginMenu("Hart")) {
             for (unsigned i = 0; i < s.machine().hart_count(); ++i)

@@ -70,7 +70,8 @@ void draw_control(App& a, Rect r) {
                        s.idle() ? "WAITING" : run ? "RUNNING" : "PAUSED");
     ImGui::SameLine();
     ImGui::Text("%s", s.status().c_str());
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, r.w * 0.42f));
+    ImGui::SameLine();  // then on at 42% of the width, or after a long status
+    ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX() + 20, r.w * 0.42f));
     char speed[32] = "- MIPS";
     if (s.ips() > 0) std::snprintf(speed, sizeof speed, "%.1f MIPS", s.ips() / 1e6);
     ImGui::Text("%s  |  %llu instructions, cycle %llu  |  %s  |  %llu events  |  %s", s.image_name().c_str(),

@@ -1,6 +1,6 @@
 // The VM overview tab: the VMs (hv's, or any hypervisor's as the hardware
-// shows them) with their share asked and got and their exits, and each hart
-// with the VM it runs and its guest interrupt file.
+// shows them) with their share asked and got and their exits, their vCPUs,
+// and each hart with the vCPU it runs and its guest interrupt file.
 #include "app.hpp"
 #include "isa/hex.hpp"
 
@@ -76,6 +76,60 @@ void vm_table(App& a, const VmOverview& o) {
     ImGui::EndTable();
 }
 
+// Each VM's vCPUs: which hart runs it, its state, its share and exits, its guest interrupt file.
+void vcpu_table(App& a, const VmOverview& o) {
+    const ImGuiTableFlags f =
+        ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
+    if (!ImGui::BeginTable("vcpus", 8, f, ImVec2(0, table_height(o.vcpus.size())))) return;
+    ImGui::TableSetupColumn("vCPU");
+    ImGui::TableSetupColumn("hart");
+    ImGui::TableSetupColumn("state");
+    ImGui::TableSetupColumn("share asked");
+    ImGui::TableSetupColumn("share got");
+    ImGui::TableSetupColumn("exits");
+    ImGui::TableSetupColumn("exits/s");
+    ImGui::TableSetupColumn("guest file (VGEIN)", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableHeadersRow();
+    for (size_t i = 0; i < o.vcpus.size(); ++i) {
+        const VcpuRow& c = o.vcpus[i];
+        const VmRow& v = o.vms[c.vm];
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(c.name(v).c_str());
+        a.note_item("vcpu-row-" + std::to_string(i));
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("%s: context %s, the sscratch its hart holds while it runs%s", v.title().c_str(),
+                              isa::hex(c.context).c_str(), c.id ? " (hv named it when it created the VM)" : "");
+        ImGui::TableNextColumn();
+        if (c.hart) ImGui::TextUnformatted(c.where().c_str());
+        else ImGui::TextDisabled("%s", c.where().c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(c.state(v).c_str());
+        ImGui::TableNextColumn();
+        if (v.share_asked) ImGui::Text("%u%%", v.share_asked);
+        else ImGui::TextDisabled("-");
+        ImGui::TableNextColumn();
+        if (c.share_got >= 0) {
+            char label[32];
+            std::snprintf(label, sizeof label, "%.0f%%", c.share_got);
+            ImGui::ProgressBar(float(c.share_got) / 100.0f, ImVec2(ImGui::GetFontSize() * 4, 0), label);
+        } else {
+            ImGui::TextDisabled("-");
+        }
+        ImGui::TableNextColumn();
+        ImGui::Text("%llu", (unsigned long long)c.exits);
+        ImGui::TableNextColumn();
+        if (c.exits_per_s >= 0) ImGui::Text("%.0f", c.exits_per_s);
+        else ImGui::TextDisabled("-");
+        ImGui::TableNextColumn();
+        const unsigned geilen = c.hart ? o.harts[*c.hart].geilen : 0;
+        if (c.hart && c.vgein) ImGui::Text("file %u of hart%u", c.vgein, *c.hart);
+        else if (c.hart && geilen) ImGui::TextDisabled("none (VGEIN 0)");
+        else ImGui::TextDisabled("-");
+    }
+    ImGui::EndTable();
+}
+
 void hart_table(const VmOverview& o) {
     bool aia = false;
     for (const auto& h : o.harts) aia = aia || h.geilen;
@@ -99,7 +153,8 @@ void hart_table(const VmOverview& o) {
         ImGui::TableNextColumn();
         badge(h.mode.c_str(), mode_color(h.mode_index));
         ImGui::TableNextColumn();
-        if (h.vm) ImGui::TextUnformatted(o.vms[*h.vm].title().c_str());
+        if (h.vcpu) ImGui::TextUnformatted(o.vcpus[*h.vcpu].name(o.vms[*h.vm]).c_str());
+        else if (h.vm) ImGui::TextUnformatted(o.vms[*h.vm].title().c_str());
         else if (h.wfi) ImGui::TextDisabled("idle (WFI)");
         else if (h.mode_index == 4) ImGui::TextDisabled("the firmware");
         else if (h.mode_index == 0) ImGui::TextDisabled("a host process (U)");
@@ -149,12 +204,17 @@ void draw_vm_overview(App& a) {
             ImGui::TextDisabled("each G-stage (hgatp) the harts entered");
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("share got: time in V=1 under its hgatp, in %% of one hart; exits/s: per second of machine time.\n"
-                              "vCPUs and the share asked are what hv announced (per vCPU).");
+                              "vCPUs and the share asked are what hv announced (per vCPU); a vCPU is the stays its\n"
+                              "hart entered with the same sscratch, where hv and KVM keep the vCPU while it runs.");
         if (o.window_s > 0) {
             ImGui::SameLine();
             ImGui::TextDisabled("| rates over the last %.1f ms", o.window_s * 1e3);
         }
         vm_table(a, o);
+        if (!o.vcpus.empty()) {
+            ImGui::Spacing();
+            vcpu_table(a, o);
+        }
     }
     ImGui::Spacing();
     hart_table(o);

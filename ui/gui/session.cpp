@@ -65,7 +65,7 @@ void Session::build() {
     emu::MachineConfig mc = cfg_.options.config;
     mc.console = [this](uint8_t b) {
         if (console_tap_) console_tap_(b);
-        console_char(char(b));
+        console_.put(char(b));
     };
     // A scenario that cannot be built (an unknown name, a file it needs
     // missing) throws here, before anything of the current machine changes.
@@ -82,6 +82,7 @@ void Session::build() {
     detach_machine();
     scenario_.reset();
     scen_console_ = 0;
+    scen_part_ = 0;
     if (run) {
         own_.reset();
         run_ = std::move(run);
@@ -101,8 +102,6 @@ void Session::build() {
     }
     attach_machine();
     console_.clear();
-    hv_lines_.clear();
-    line_start_ = 0;
     status_ = "paused at reset";
 }
 
@@ -177,32 +176,22 @@ void Session::open_scenario(const std::string& name) {
     log("scenario " + name + ": the machine was built by the scenario\n");
 }
 
-void Session::console_char(char c) {
-    if (c == '\r') return;
-    console_ += c;
-    if (c == '\n') {
-        if (console_.compare(line_start_, 4, "hv: ") == 0) hv_lines_.append(console_, line_start_, std::string::npos);
-        line_start_ = console_.size();
-    }
-    if (console_.size() > (1u << 20)) {
-        const size_t cut = console_.size() - (1u << 19);
-        console_.erase(0, cut);
-        line_start_ = line_start_ > cut ? line_start_ - cut : 0;
-    }
-}
-
 void Session::sync_scenario() {
     if (!run_ || !scenario_) return;
     run_->sync();  // checkpoints passed by a plain step or run, too
     follow_part();
     const std::string& c = run_->console();
-    if (c.size() > scen_console_) {
-        for (size_t i = scen_console_; i < c.size(); ++i) {
-            if (console_tap_) console_tap_(uint8_t(c[i]));
-            console_char(c[i]);
-        }
-        scen_console_ = c.size();
+    // The bytes up to `at` were the earlier parts': from there on they are another machine's.
+    auto parts_begun = [&](size_t at) {
+        for (; scen_part_ < run_->part() && run_->console_start(scen_part_ + 1) <= at; ++scen_part_) console_.new_machine();
+    };
+    for (size_t i = scen_console_; i < c.size(); ++i) {
+        parts_begun(i);
+        if (console_tap_) console_tap_(uint8_t(c[i]));
+        console_.put(c[i]);
     }
+    scen_console_ = c.size();
+    parts_begun(c.size());
     const auto& rs = run_->reached();
     for (const auto& r : rs)
         if (r.step < scenario_->checkpoints.size() && !scenario_->checkpoints[r.step].reached) {
@@ -452,12 +441,12 @@ void Session::tick(double budget_ms) {
         if (goal_ == Goal::Checkpoint) {
             // The scenario runs the machine, so it sees every event and the console.
             auto got = run_->advance(slice_, true);
-            if (follow_part()) {
-                sync_scenario();
-                break;  // the next frame runs the new machine
-            }
-            sync_events();
+            // A checkpoint at the end of a part (its machine powered off) stops on the next part's new machine.
+            const bool new_part = follow_part();
+            if (new_part) sync_scenario();
+            else sync_events();
             if (!got.empty() && run_->reached().size() < checkpoints_to_ && !run_->done()) {
+                if (new_part) break;  // the next frame runs the new machine
                 if (std::chrono::duration<double, std::milli>(clock::now() - t0).count() >= budget_ms) break;
                 continue;  // going back: on to the checkpoint before the one it was at
             }
@@ -467,7 +456,7 @@ void Session::tick(double budget_ms) {
                     const scen::Reached& rc = got.back();
                     status_ = "checkpoint " + std::to_string(rc.step + 1) + "/" + std::to_string(run_->steps().size()) +
                               " reached: " + run_->steps()[rc.step].title + " (cycle " + std::to_string(rc.cycle) + ")";
-                    if (rc.seq) selected_ = rc.seq;
+                    if (rc.seq && !new_part) selected_ = rc.seq;  // (the event of a machine that is gone)
                 } else {
                     status_ = m_->halted() ? stop_text(emu::StopReason::Halted) : "scenario: the run ended before the next checkpoint";
                 }
@@ -476,6 +465,7 @@ void Session::tick(double budget_ms) {
                 ++generation_;
                 break;
             }
+            if (new_part) break;  // the next frame runs the new machine
             if (std::chrono::duration<double, std::milli>(clock::now() - t0).count() >= budget_ms) break;
             continue;
         }

@@ -24,6 +24,7 @@
 #include "ui/cli/reverse.hpp"
 #include "ui/cli/options.hpp"
 #include "ui/scenarios/scenario.hpp"
+#include "console_text.hpp"
 
 namespace gui {
 
@@ -179,10 +180,9 @@ public:
     std::optional<uint64_t> symbol_address(const std::string& name) const;
 
     // ---- console and log ----
-    const std::string& console() const { return console_; }
-    // The console's lines that begin "hv: " (what hv announces about its
-    // VMs), kept from the start however long the console grows.
-    const std::string& hv_lines() const { return hv_lines_; }
+    const std::string& console() const { return console_.text(); }
+    // What hv announced about its VMs since it last booted on this machine (ConsoleText).
+    const std::string& hv_lines() const { return console_.hv_lines(); }
     // Sees every byte the console prints (the management socket's ring).
     void set_console_tap(std::function<void(uint8_t)> tap) { console_tap_ = std::move(tap); }
     void send_input(const std::string& bytes);
@@ -244,10 +244,8 @@ private:
 
     std::vector<std::pair<uint64_t, std::string>> symbols_;  // sorted by address
     emu::Image symbol_image_;  // every image's symbols, for the debugger's disassembly
-    std::string console_;
-    std::string hv_lines_;
-    size_t line_start_ = 0;  // where console_'s last, unfinished line begins
-    void console_char(char c);
+    ConsoleText console_;
+    size_t scen_part_ = 0;                   // the part whose console bytes were copied last
     std::function<void(uint8_t)> console_tap_;
     std::string log_;
     std::optional<ScenarioView> scenario_;

@@ -4,6 +4,8 @@
 
 #include "isa/fields.hpp"
 #include "isa/hex.hpp"
+#include "isa/insn.hpp"
+#include "inspect.hpp"
 #include "memory_map.hpp"
 #include "ui/scenarios/hv_setup.hpp"
 
@@ -42,7 +44,67 @@ void guest_file_owners(emu::Machine& m, VmOverview& o) {
     }
 }
 
+// Each VM's vCPUs: those hv announced, in its order, then the contexts the
+// harts entered it with that nobody announced (another hypervisor's).
+void vcpu_rows(emu::Machine& m, const emu::ExitIndex& ix, VmOverview& o) {
+    std::vector<bool> used(ix.vcpus().size());
+    auto fill = [&](VcpuRow& r, size_t t) {
+        const emu::VcpuTally& v = ix.vcpus()[t];
+        used[t] = true;
+        r.hgatp = v.hgatp;
+        r.entries = v.entries;
+        r.exits = v.exits;
+        r.guest_cycles = ix.guest_cycles(v, [&m](unsigned h) { return m.hart(h).cycle; });
+        r.last_exit = v.last_exit;
+        r.last_hart = v.last_hart;
+    };
+    for (size_t k = 0; k < o.vms.size(); ++k) {
+        const VmRow& vm = o.vms[k];
+        for (size_t i = 0; i < vm.contexts.size(); ++i) {
+            VcpuRow r;
+            r.vm = k;
+            r.hgatp = vm.hgatp;
+            r.id = unsigned(i);
+            r.context = vm.contexts[i];
+            for (size_t t = 0; t < ix.vcpus().size(); ++t)
+                if (!used[t] && ix.vcpus()[t].context == r.context && same_tables(ix.vcpus()[t].hgatp, vm.hgatp)) fill(r, t);
+            o.vcpus.push_back(r);
+        }
+        for (size_t t = 0; t < ix.vcpus().size(); ++t)
+            if (!used[t] && same_tables(ix.vcpus()[t].hgatp, vm.hgatp)) {
+                VcpuRow r;
+                r.vm = k;
+                r.context = ix.vcpus()[t].context;
+                fill(r, t);
+                o.vcpus.push_back(r);
+            }
+    }
+}
+
 }  // namespace
+
+std::string VcpuRow::name(const VmRow& v) const {
+    if (id) return "vCPU " + std::to_string(*id) + " of " + (v.label.empty() ? v.title() : v.label);
+    return "vCPU at " + isa::hex(context) + " of " + (v.label.empty() ? "VMID " + std::to_string(v.vmid) : v.label);
+}
+
+std::string VcpuRow::where() const {
+    if (hart) return "on hart " + std::to_string(*hart);
+    if (last_hart) return "last on hart " + std::to_string(*last_hart);
+    return "-";
+}
+
+std::string VcpuRow::state(const VmRow& v) const {
+    if (v.stopped) return "stopped";
+    if (hart) return "running";
+    if (v.paused) return "paused";
+    if (!last_exit) return entries ? "waiting" : "not entered yet";
+    const emu::Event& x = *last_exit;
+    // With hstatus.VTW a guest's WFI exits as a virtual-instruction exception, the WFI in stval.
+    if (!x.interrupt && x.cause == emu::VIRTUAL_INSTRUCTION && isa::decode(uint32_t(x.tval)).op == isa::Op::WFI)
+        return "out: its WFI";
+    return "out: " + cause_text(x.cause, x.interrupt);
+}
 
 std::string VmRow::title() const {
     if (!label.empty()) return label + " '" + name + "'";
@@ -87,6 +149,7 @@ VmOverview read_vm_overview(Session& s) {
         r.name = v.name;
         r.vcpus = v.vcpus;
         r.share_asked = v.share;
+        r.contexts = v.contexts;
         r.ram_kib = v.ram_kib;
         r.ram_host = v.host;
         r.paused = v.paused;
@@ -97,6 +160,7 @@ VmOverview read_vm_overview(Session& s) {
     o.from_hv = !hv_rows.empty();
     hv_rows.insert(hv_rows.end(), o.vms.begin(), o.vms.end());  // entered, but not announced by hv
     o.vms = std::move(hv_rows);
+    vcpu_rows(m, ix, o);
 
     for (unsigned i = 0; i < m.hart_count(); ++i) {
         emu::Hart& h = m.hart(i);
@@ -119,6 +183,15 @@ VmOverview read_vm_overview(Session& s) {
                     o.vms[k].harts.push_back(i);
                     break;
                 }
+            for (size_t k = 0; k < o.vcpus.size(); ++k) {
+                VcpuRow& c = o.vcpus[k];
+                if (hr.vm && c.vm == *hr.vm && c.context == h.csrs().sscratch) {
+                    hr.vcpu = k;
+                    c.hart = i;
+                    c.vgein = hr.vgein;
+                    break;
+                }
+            }
         }
         o.harts.push_back(hr);
     }
@@ -131,9 +204,11 @@ void VmRates::sample(Session& s) {
     const uint64_t cycle = m.cycles();
     if (!samples_.empty() && cycle < samples_.back().cycle) samples_.clear();  // went back, or reset
     if (!samples_.empty() && cycle == samples_.back().cycle) return;
-    Sample now{cycle, {}};
+    Sample now{cycle, {}, {}};
     const emu::ExitIndex& ix = s.exit_index();
-    for (const auto& t : ix.vms()) now.vm[t.hgatp] = {t.exits, ix.guest_cycles(t, [&m](unsigned h) { return m.hart(h).cycle; })};
+    auto at = [&m](unsigned h) { return m.hart(h).cycle; };
+    for (const auto& t : ix.vms()) now.vm[t.hgatp] = {t.exits, ix.guest_cycles(t, at)};
+    for (const auto& t : ix.vcpus()) now.vcpu[{t.hgatp, t.context}] = {t.exits, ix.guest_cycles(t, at)};
     samples_.push_back(std::move(now));
     while (samples_.size() > 2 && samples_[1].cycle + kWindow <= cycle) samples_.pop_front();
 }
@@ -144,14 +219,28 @@ void VmRates::apply(VmOverview& o) {
     if (old.cycle >= o.cycle) return;
     const uint64_t span = o.cycle - old.cycle;
     o.window_s = double(span) / double(emu::CycleModel::kHartHz);
+    // Exits per second and percent of one hart since the oldest sample (then: `was`).
+    auto rates = [&](auto& row, const std::pair<uint64_t, uint64_t>* was) {
+        const uint64_t exits0 = was ? was->first : 0, cycles0 = was ? was->second : 0;
+        row.exits_per_s = double(row.exits - std::min(row.exits, exits0)) / o.window_s;
+        row.share_got = 100.0 * double(row.guest_cycles - std::min(row.guest_cycles, cycles0)) / double(span);
+    };
     for (auto& v : o.vms) {
         auto it = old.vm.find(v.hgatp);
-        const uint64_t exits0 = it == old.vm.end() ? 0 : it->second.first;
-        const uint64_t cycles0 = it == old.vm.end() ? 0 : it->second.second;
-        v.exits_per_s = double(v.exits - std::min(v.exits, exits0)) / o.window_s;
-        v.share_got = 100.0 * double(v.guest_cycles - std::min(v.guest_cycles, cycles0)) / double(span);
+        rates(v, it == old.vm.end() ? nullptr : &it->second);
+    }
+    for (auto& c : o.vcpus) {
+        auto it = old.vcpu.find({c.hgatp, c.context});
+        rates(c, it == old.vcpu.end() ? nullptr : &it->second);
     }
 }
+
+namespace {
+template <class T>
+nlohmann::ordered_json or_null(const std::optional<T>& v) {
+    return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+}
+}  // namespace
 
 std::string vm_overview_json(const VmOverview& o) {
     nlohmann::ordered_json j;
@@ -177,12 +266,33 @@ std::string vm_overview_json(const VmOverview& o) {
         r["exits_per_s"] = v.exits_per_s;
         vms.push_back(r);
     }
+    auto& vcpus = j["vcpus"] = nlohmann::ordered_json::array();
+    for (const auto& c : o.vcpus) {
+        const VmRow& v = o.vms[c.vm];
+        nlohmann::ordered_json r;
+        r["name"] = c.name(v);
+        r["vm"] = c.vm;
+        r["id"] = or_null(c.id);
+        r["context"] = isa::hex(c.context);
+        r["hart"] = or_null(c.hart);
+        r["where"] = c.where();
+        r["state"] = c.state(v);
+        r["share_asked"] = v.share_asked;
+        r["share_got"] = c.share_got;
+        r["entries"] = c.entries;
+        r["exits"] = c.exits;
+        r["exits_per_s"] = c.exits_per_s;
+        r["vgein"] = c.vgein;
+        vcpus.push_back(r);
+    }
     auto& harts = j["harts"] = nlohmann::ordered_json::array();
     for (const auto& h : o.harts) {
         nlohmann::ordered_json r;
         r["hart"] = h.hart;
         r["mode"] = h.mode;
-        r["vm"] = h.vm ? nlohmann::ordered_json(*h.vm) : nlohmann::ordered_json(nullptr);
+        r["vm"] = or_null(h.vm);
+        r["vcpu"] = or_null(h.vcpu);
+        r["sscratch"] = isa::hex(h.sscratch);
         r["hgatp"] = isa::hex(h.hgatp);
         r["geilen"] = h.geilen;
         r["vgein"] = h.vgein;

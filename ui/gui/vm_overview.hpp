@@ -2,8 +2,10 @@
 // entered, as emu::ExitIndex tallies it (its hgatp, entries, exits, cycles
 // in V=1), joined by G-stage root with what hv announced about it on the
 // console (name, vCPUs, share asked, paused or stopped:
-// scen::hvsetup::parse_vms); and each hart now: its mode, the VM it is in,
-// and its guest interrupt file selection (hstatus.VGEIN, hgeie, hgeip).
+// scen::hvsetup::parse_vms); each vCPU, told apart by the sscratch its
+// stays were entered with and named by hv's announcement of that context;
+// and each hart now: its mode, the VM and vCPU it runs, and its guest
+// interrupt file selection (hstatus.VGEIN, hgeie, hgeip).
 // Another hypervisor (a Linux KVM host) shows what the hardware tells.
 #pragma once
 #include <cstdint>
@@ -24,6 +26,7 @@ struct VmRow {
     std::string label, name;
     unsigned vcpus = 0;
     unsigned share_asked = 0;  // per vCPU, percent of a hart
+    std::vector<uint64_t> contexts;  // vCPU i's context, as hv announced it
     uint64_t ram_kib = 0, ram_host = 0;
     bool paused = false, stopped = false;
     std::string stop_reason;
@@ -38,12 +41,32 @@ struct VmRow {
     std::string state() const;    // "stopped", "paused", "on hart 0, 1", "waiting"
 };
 
+// One vCPU: the stays under its VM's hgatp that its hart entered with the
+// same sscratch (emu::VcpuTally), named by what hv announced about that
+// context ("vCPU 1 of vm0"); another hypervisor's by its context alone.
+struct VcpuRow {
+    size_t vm = 0;                 // VmOverview::vms index
+    uint64_t hgatp = 0;            // the hgatp its stays were entered under
+    std::optional<unsigned> id;    // hv's number for it (the guest's hart id)
+    uint64_t context = 0;          // sscratch while it runs
+    std::optional<unsigned> hart;  // the hart it runs on now
+    std::optional<unsigned> last_hart;  // where it ran last (none: not entered yet)
+    uint64_t entries = 0, exits = 0, guest_cycles = 0;
+    std::optional<emu::Event> last_exit;
+    unsigned vgein = 0;            // its hart's hstatus.VGEIN while it runs: its guest interrupt file
+    double share_got = -1, exits_per_s = -1;  // over VmRates' window, as VmRow's
+    std::string name(const VmRow& vm) const;   // "vCPU 1 of vm0", "vCPU at 0x80a0f000 of VMID 1"
+    std::string where() const;                 // "on hart 1", "last on hart 0", "-"
+    std::string state(const VmRow& vm) const;  // "running", "stopped", "out: WFI", "out: timer interrupt", ...
+};
+
 struct HartRow {
     unsigned hart = 0;
     std::string mode;          // "VS", "HS", "M", ...
     unsigned mode_index = 4;   // mode_of()
     bool virt = false, wfi = false;
     std::optional<size_t> vm;  // VmOverview::vms index while V=1
+    std::optional<size_t> vcpu;  // VmOverview::vcpus index while V=1
     uint64_t hgatp = 0;
     uint64_t sscratch = 0;     // what hv and KVM keep there while a guest runs: their vCPU's context
     // Guest interrupt files (AIA with H): how many, which one VS-level
@@ -61,6 +84,7 @@ struct HartRow {
 
 struct VmOverview {
     std::vector<VmRow> vms;
+    std::vector<VcpuRow> vcpus;  // by VM, hv's in its order
     std::vector<HartRow> harts;
     bool from_hv = false;  // hv announced its VMs
     uint64_t cycle = 0;    // the machine's, when read
@@ -81,6 +105,7 @@ private:
     struct Sample {
         uint64_t cycle;
         std::map<uint64_t, std::pair<uint64_t, uint64_t>> vm;  // hgatp -> (exits, guest cycles)
+        std::map<std::pair<uint64_t, uint64_t>, std::pair<uint64_t, uint64_t>> vcpu;  // (hgatp, context) -> the same
     };
     std::deque<Sample> samples_;
 };

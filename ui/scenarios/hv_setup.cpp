@@ -59,6 +59,7 @@ std::vector<VmInfo> parse_vms(const std::string& console) {
     static const std::regex stopped(R"(^hv: vm(\d+) stopped: (.*)$)");
     static const std::regex vcpus(R"( (\d+) vCPU\(s\),)");
     static const std::regex share(R"(^hv: vm(\d+): CPU share (?:set to )?(\d+)%)");
+    static const std::regex context(R"(^hv: vm(\d+): vCPU (\d+) context at (0x[0-9a-f]+))");
     static const std::regex paused(R"(^hv: vm(\d+) (paused|resumed) by the management controller)");
     size_t pos = 0;
     while (pos < console.size()) {
@@ -83,6 +84,10 @@ std::vector<VmInfo> parse_vms(const std::string& console) {
         } else if (std::regex_search(line, mt, share)) {
             for (auto& v : vms)
                 if (v.index == std::stoul(mt[1])) v.share = unsigned(std::stoul(mt[2]));
+        } else if (std::regex_search(line, mt, context)) {
+            for (auto& v : vms)
+                if (v.index == std::stoul(mt[1]) && std::stoul(mt[2]) == v.contexts.size())
+                    v.contexts.push_back(std::stoull(mt[3], nullptr, 16));
         } else if (std::regex_search(line, mt, paused)) {
             for (auto& v : vms)
                 if (v.index == std::stoul(mt[1])) v.paused = mt[2] == "paused";

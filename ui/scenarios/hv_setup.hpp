@@ -39,6 +39,7 @@ struct VmInfo {
     std::string label, name;
     uint64_t ram_kib = 0, host = 0, hgatp = 0;
     unsigned vcpus = 0;
+    std::vector<uint64_t> contexts;  // vCPU i's context, in sscratch while it runs ("hv: vmN: vCPU i context at ...")
     unsigned share = 100;  // CPU share per vCPU, percent of a hart (also as the management controller set it)
     std::string console;  // its "[vmN] " lines, without the label
     bool paused = false;  // by the management controller

@@ -99,6 +99,7 @@ void ScenarioRun::next_part() {
     base_cycles_ += m_->cycles_since_power_on();
     base_insns_ += m_->instructions_since_power_on();
     ended_.push_back(std::move(m_));
+    part_starts_.push_back(console_.size());
     m_ = scen_->build_part(++part_, cfg_);
     next_seq_ = 0;
     between_at_ = 0;

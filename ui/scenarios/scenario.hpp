@@ -151,6 +151,8 @@ public:
     uint64_t cycles() const { return base_cycles_ + m_->cycles_since_power_on(); }
     uint64_t instructions() const { return base_insns_ + m_->instructions_since_power_on(); }
     const std::string& console() const { return console_; }
+    // Where part k's output begins in console() (k <= part()).
+    size_t console_start(size_t k) const { return part_starts_.at(k); }
     const std::vector<Reached>& reached() const { return reached_; }
     bool done() const;  // halted, idle, or the budget used
 
@@ -191,6 +193,7 @@ private:
     size_t part_ = 0;
     uint64_t base_cycles_ = 0, base_insns_ = 0;  // what the earlier parts ran
     std::string console_;
+    std::vector<size_t> part_starts_{0};
     size_t console_checked_ = 0;   // console_ offset where the pending console step began
     std::string line_;
     std::vector<std::pair<uint64_t, std::string>> lines_;
