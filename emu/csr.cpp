@@ -392,8 +392,15 @@ uint64_t Hart::csr_rmw_operand(uint16_t addr, uint64_t read) const {
     return (read & ~seip) | (csr.mip & seip);
 }
 
+bool Hart::write_ignored(uint16_t addr) const {
+    if (addr >= 0x3b0 && addr < 0x3b0 + Pmp::kEntries) return pmp.addr_locked(addr - 0x3b0);
+    if (addr == 0x3a0 || addr == 0x3a2) return pmp.cfg_locked(addr - 0x3a0);
+    return addr == uint16_t(Csr::HGEIE) && geilen_ == 0;
+}
+
 bool Hart::csr_write(uint16_t addr, uint64_t value) {
     addr = csr_target(addr);
+    const bool logged = commit_ && !write_ignored(addr);
     csr_write_raw(addr, value);
     // An instruction counter written by an instruction reads the written
     // value after it, as minstret does.
@@ -401,7 +408,7 @@ bool Hart::csr_write(uint16_t addr, uint64_t value) {
         (csr.hpm[addr - 0xb03].event & isa::hpmevent::EVENT) == isa::hpmevent::INSTRUCTIONS) {
         csr.hpm[addr - 0xb03].base -= 1;
     }
-    if (commit_) commit_->csr_written(addr);
+    if (logged) commit_->csr_written(addr);
     return true;
 }
 

@@ -321,6 +321,10 @@ private:
     bool fp_enabled() const;
     bool csr_read_raw(uint16_t addr, uint64_t& v);
     void csr_write_raw(uint16_t addr, uint64_t v);
+    // A write the commit log leaves out, as Spike does (riscv-isa-sim
+    // csrs.cc: its unlogged_write fails): a locked PMP register, hgeie
+    // without guest interrupt files (GEILEN = 0: read-only zero).
+    bool write_ignored(uint16_t addr) const;
     uint64_t mcycle_value() const;
     uint64_t minstret_value() const;
     // Zihpm/Sscofpmf (emu/hpm.cpp).

@@ -26,10 +26,19 @@ void Pmp::write_cfg(unsigned reg, uint64_t value) {
 
 uint64_t Pmp::read_addr(unsigned i) const { return addr[i]; }
 
-void Pmp::write_addr(unsigned i, uint64_t value) {
-    if (cfg[i] & L) return;
+bool Pmp::addr_locked(unsigned i) const {
     // A locked TOR entry above also locks this address register.
-    if (i + 1 < kEntries && (cfg[i + 1] & L) && (cfg[i + 1] & A_MASK) == A_TOR) return;
+    return (cfg[i] & L) || (i + 1 < kEntries && (cfg[i + 1] & L) && (cfg[i + 1] & A_MASK) == A_TOR);
+}
+
+bool Pmp::cfg_locked(unsigned reg) const {
+    for (unsigned e = reg * 4; e < reg * 4 + 8 && e < kEntries; ++e)
+        if (!(cfg[e] & L)) return false;
+    return true;
+}
+
+void Pmp::write_addr(unsigned i, uint64_t value) {
+    if (addr_locked(i)) return;
     addr[i] = value & kAddrMask;
     recompute();
 }

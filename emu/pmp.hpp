@@ -19,6 +19,10 @@ public:
     void write_cfg(unsigned reg, uint64_t value);
     uint64_t read_addr(unsigned i) const;
     void write_addr(unsigned i, uint64_t value);
+    // Whether a write leaves the register as it is: pmpaddr i locked (its
+    // entry, or a locked TOR entry above it), every entry of pmpcfg `reg` locked.
+    bool addr_locked(unsigned i) const;
+    bool cfg_locked(unsigned reg) const;
 
     // Whether [pa, pa+len) may be accessed with `acc` at `priv`.
     bool check(uint64_t pa, unsigned len, Access acc, Priv priv) const;

@@ -25,10 +25,14 @@ shrunk program is named by its seed and the units kept.
 `--portable` keeps to what the ISA alone decides, for comparing two
 implementations of it (tests/integration/lockstep_spike.py): the PLIC, and
 no access to a device or below 0x1000 (the platform's) but the set-up's
-store to the CLINT's mtimecmp; no timer interrupts (mtimecmp, stimecmp and
+store to the CLINT's mtimecmp; a1 (the boot code's device-tree address)
+cleared; no timer interrupts (mtimecmp, stimecmp and
 vstimecmp at the end of time, never written by the stream); no counter,
 timer or identity CSR (cycle, time, instret, the hpmcounters and their
-events, mvendorid, marchid, mimpid, mconfigptr); and a FENCE.I after every
+events, mvendorid, marchid, mimpid, mconfigptr) nor trigger CSR; misa only
+read; the f registers written before the stream (their reset value is
+UNSPECIFIED); no wrs.nto (with TW its trap is the implementation's); medeleg/hedeleg delegating a misaligned AMO's two possible
+causes alike; and a FENCE.I after every
 store into code (without one, fetch may or may not see the store).
 
 usage: gen.py --def isa/instructions.def --csrs isa/csrs.def --seed N [--count K]
@@ -74,6 +78,14 @@ AIA_CSRS = [0x308, 0x309, 0x607, 0x608, 0x609, 0x646, 0x647, 0x35c, 0x15c, 0x25c
 # the counters and timers with their upper halves and events, and the identity registers.
 TIMING_CSRS = set(range(0xc00, 0xc20)) | set(range(0xb00, 0xb20)) | set(range(0x320, 0x340)) | \
     {0x14d, 0x24d, 0x605, 0x615, 0xf11, 0xf12, 0xf13, 0xf15}
+# The trigger module (Sdtrig): which triggers and types exist, and their reset
+# state, are the implementation's: --portable leaves tselect, tdata1-3, tinfo,
+# tcontrol and the context registers out too.
+TIMING_CSRS |= set(range(0x7a0, 0x7a9)) | {0x5a8, 0x6a8}
+# CSRs an implementation may keep read-only or writable, where a write changes
+# what later instructions do (misa: which extensions are on): --portable only
+# reads them.
+WARL_CSRS = {0x301}
 BASE_REGS = [5, 6, 7, 8, 9]   # t0-t2, s0, s1: bases for loads, stores and AMOs
 T5, T6 = 30, 31               # the handlers' scratch registers
 
@@ -262,7 +274,10 @@ class Program:
         self.seed = seed
         self.rng = random.Random(seed)
         self.portable = portable
-        self.table, self.csrs = table, [c for c in csrs if not (portable and c in TIMING_CSRS)]
+        # wrs.nto below M with TW (or VTW) set traps only after an implementation-specific time limit,
+        # which may be zero: --portable leaves it out.
+        self.table = [t for t in table if not (portable and t[0] == "wrs.nto")]
+        self.csrs = [c for c in csrs if not (portable and c in TIMING_CSRS)]
         r = self.rng
         self.harts = r.choice([1, 1, 1, 2, 3, 4])
         self.isa = r.choice(["", "", "", "rv64gc", "rv64imac"])
@@ -347,7 +362,15 @@ class Program:
                 insn = NOP
         if ((insn >> 7) & 31) in BASE_REGS and r.random() < 0.7:
             insn = (insn & ~(0x1f << 7)) | (r.choice([10, 11, 12, 13, 14, 15, 16, 17]) << 7)
-        return [insn]
+        if self.portable and op == 0x73 and (insn >> 12) & 3 and (insn >> 20) in TIMING_CSRS:
+            insn = (insn & 0xfffff) | (r.choice(self.csrs) << 20)
+        return [self.read_only_warl(insn)]
+
+    def read_only_warl(self, insn):
+        """With --portable, a CSR instruction naming one of WARL_CSRS becomes a plain read of it."""
+        if self.portable and insn & 0x7f == 0x73 and (insn >> 12) & 3 and (insn >> 20) in WARL_CSRS:
+            return i_type(0x73, (insn >> 7) & 31, 2, 0, insn >> 20)
+        return insn
 
     def csr_insn(self):
         r = self.rng
@@ -360,7 +383,7 @@ class Program:
         seq = []
         if f3 < 4 and rs1 and r.random() < 0.5:
             seq += li(rs1, r.choice([0, -1, r.getrandbits(64), 1 << r.randrange(64), r.getrandbits(12)]))
-        return seq + [i_type(0x73, rd, f3, rs1, csr)]
+        return seq + [self.read_only_warl(i_type(0x73, rd, f3, rs1, csr))]
 
     def rebase(self):
         r = self.rng
@@ -461,7 +484,7 @@ class Program:
     def self_modify(self):
         r = self.rng
         name, mask, match, fmt, ext = self.random_row()
-        new = match | (r.getrandbits(32) & ~mask & 0xffffffff)
+        new = self.read_only_warl(match | (r.getrandbits(32) & ~mask & 0xffffffff))
         slots = r.randrange(2, 8)
         fence = self.portable or r.random() < 0.6
         # The store goes to one of the NOPs that follow: auipc, sw, [fence.i], then the NOPs.
@@ -497,13 +520,15 @@ class Program:
         r = self.rng
         code = []
         csr = lambda num, value: li(T5, value) + [csrw(num, T5)]
+        if self.portable:
+            code.append(addi(11, 0, 0))     # a1: the device tree's address, the platform's
         # mscratch: this hart's M area (a0 = hart id from the boot ROM).
         code += li(T6, SCRATCH) + [slli(T5, 10, 7), add(T6, T6, T5), csrw(0x340, T6)]
         code += [addi(T5, T6, 0x40), csrw(0x140, T5)]           # sscratch: the S area
         code += csr(0x305, RAM + 0x800)                        # mtvec: the M handler
         code += csr(0x3b0, (1 << 54) - 1) + csr(0x3a0, 0x1f)    # pmpaddr0, pmpcfg0: NAPOT RWX over everything
         no_ecall_s = ~((1 << 9) | (1 << 10)) & 0xffff
-        code += csr(0x302, r.getrandbits(16) & no_ecall_s if r.random() < 0.7 else 0)   # medeleg
+        code += csr(0x302, self.deleg(r.getrandbits(16) & no_ecall_s if r.random() < 0.7 else 0))   # medeleg
         code += csr(0x303, r.getrandbits(16) if r.random() < 0.6 else 0)                # mideleg
         code += csr(0x105, RAM + 0xa00)                                                 # stvec: the S handler
         mstatus = r.getrandbits(64) & ((1 << 18) | (1 << 19) | (3 << 13) | (1 << 20) | (1 << 21) | (1 << 22) |
@@ -523,7 +548,7 @@ class Program:
         satp_mode, satp_root = pt.build(self.entry in ("U", "VU"), False)
         code += csr(0x180, (satp_mode << 60) | (r.getrandbits(16) << 44) * (r.random() < 0.3) | (satp_root >> 12))
         if self.h:
-            code += csr(0x602, r.getrandbits(16) & no_ecall_s & ~(1 << 8) if r.random() < 0.7 else 0)  # hedeleg
+            code += csr(0x602, self.deleg(r.getrandbits(16) & no_ecall_s & ~(1 << 8) if r.random() < 0.7 else 0))  # hedeleg
             code += csr(0x603, r.getrandbits(16) if r.random() < 0.6 else 0)           # hideleg
             code += csr(0x600, r.getrandbits(64) & ((1 << 22) | (1 << 21) | (1 << 20) | (1 << 9) | (1 << 8) | (1 << 7)))
             code += csr(0x60a, r.getrandbits(64) & ((1 << 63) | (1 << 62) | 0xf1))     # henvcfg
@@ -544,11 +569,27 @@ class Program:
         if self.entry in ("VS", "VU"):
             mstatus |= 1 << 39                                  # MPV
         code += self.aia_setup()
+        code += self.fp_init()
         code += csr(0x300, mstatus)
         for reg in BASE_REGS:
             code += self.rebase_reg(reg)
         code += li(T5, STREAM) + [csrw(0x341, T5), MRET]
         return code
+
+    def deleg(self, value):
+        """medeleg/hedeleg: with --portable a misaligned AMO or LR/SC's two
+        causes (misaligned or access fault, the implementation's choice) go to
+        the same mode: bits 4 and 6 follow bits 5 and 7."""
+        if self.portable:
+            value = (value & ~0x50) | ((value >> 1) & 0x50)
+        return value
+
+    def fp_init(self):
+        """With --portable and D: every f register written (+0.0), as its reset
+        value is UNSPECIFIED; FS Initial for the writes (mstatus is written after)."""
+        if not self.portable or self.isa == "rv64imac":
+            return []
+        return li(T5, 1 << 13) + [csrrs(0, 0x300, T5)] + [0xf2000053 | (f << 7) for f in range(32)]   # fmv.d.x f, x0
 
     def timer(self, value):
         """A compare value for a timer: `value`, or never with --portable."""

@@ -97,12 +97,10 @@ TEST_CASE("commit log: compressed encodings, stores with their width, AMOs read 
                               "mem 0x0000000080003000 mem 0x0000000080003000 0xffffffff7ffff800");
 }
 
-TEST_CASE("commit log: Zbb's one-source ops, Zimop's mop.r, Zfa's fli, hvip and cbo.zero, as Spike logs them") {
-    // li ra,0; clz a4,ra; li t1,1234; mop.r.0 t0,t1; lui t0,0x2; csrs mstatus,t0; fli.d ft1,1.0; csrw hvip,zero;
-    // auipc a0,0x1; cbo.zero (a0)
-    constexpr uint32_t kProgram[] = {0x00000093, 0x60009713, 0x4d200313, 0x81c342f3, 0x000022b7,
-                                     0x3002a073, 0xf21800d3, 0x64501073, 0x00001517, 0x0045200f};
-    const auto path = std::filesystem::temp_directory_path() / ("commit-dest-" + std::to_string(getpid()) + ".log");
+namespace {
+// The lines `program` (at 0x80000000, M-mode) logs on a default machine.
+template <size_t N> std::vector<std::string> logged_lines(const uint32_t (&program)[N], const char* name) {
+    const auto path = std::filesystem::temp_directory_path() / (name + std::to_string(getpid()) + ".log");
     {
         std::string err;
         auto log = emu::CommitLog::open(path.string(), err);
@@ -115,13 +113,13 @@ TEST_CASE("commit log: Zbb's one-source ops, Zimop's mop.r, Zfa's fli, hvip and 
         img.entry = 0x80000000;
         emu::Segment s;
         s.paddr = 0x80000000;
-        s.data.resize(sizeof kProgram);
-        std::memcpy(s.data.data(), kProgram, sizeof kProgram);
+        s.data.resize(sizeof program);
+        std::memcpy(s.data.data(), program, sizeof program);
         s.memsz = s.data.size();
         img.segments.push_back(s);
         m.load(img);
         m.set_commit_log(log.get());
-        while (m.hart(0).pc != 0x80000000 + sizeof kProgram) m.run(1);
+        while (m.hart(0).pc != 0x80000000 + sizeof program) m.run(1);
         m.set_commit_log(nullptr);
     }
     std::ifstream f(path);
@@ -129,6 +127,16 @@ TEST_CASE("commit log: Zbb's one-source ops, Zimop's mop.r, Zfa's fli, hvip and 
     for (std::string l; std::getline(f, l);)
         if (l.rfind("core   0: 3 0x00000000800000", 0) == 0) lines.push_back(l);
     std::filesystem::remove(path);
+    return lines;
+}
+}  // namespace
+
+TEST_CASE("commit log: Zbb's one-source ops, Zimop's mop.r, Zfa's fli, hvip and cbo.zero, as Spike logs them") {
+    // li ra,0; clz a4,ra; li t1,1234; mop.r.0 t0,t1; lui t0,0x2; csrs mstatus,t0; fli.d ft1,1.0; csrw hvip,zero;
+    // auipc a0,0x1; cbo.zero (a0)
+    constexpr uint32_t kProgram[] = {0x00000093, 0x60009713, 0x4d200313, 0x81c342f3, 0x000022b7,
+                                     0x3002a073, 0xf21800d3, 0x64501073, 0x00001517, 0x0045200f};
+    const auto lines = logged_lines(kProgram, "commit-dest-");
     REQUIRE(lines.size() == 10);
     // The register parts of these lines are riscv-isa-sim's for the same instructions.
     CHECK(lines[1] == "core   0: 3 0x0000000080000004 (0x60009713) x14 0x0000000000000040");
@@ -142,4 +150,19 @@ TEST_CASE("commit log: Zbb's one-source ops, Zimop's mop.r, Zfa's fli, hvip and 
     size_t stores = 0;
     for (size_t at = lines[9].find(" mem "); at != std::string::npos; at = lines[9].find(" mem ", at + 1)) ++stores;
     CHECK(stores == 64);
+}
+
+TEST_CASE("commit log: writes Spike leaves out: a locked PMP register, hgeie without guest interrupt files") {
+    // li t0,0x80; csrw pmpcfg0,t0 (locks entry 0); csrw pmpaddr0,t0; csrw pmpaddr1,t0; csrw hgeie,t0;
+    // csrw pmpcfg0,zero
+    constexpr uint32_t kProgram[] = {0x08000293, 0x3a029073, 0x3b029073, 0x3b129073, 0x60729073, 0x3a001073};
+    const auto lines = logged_lines(kProgram, "commit-ignored-");
+    REQUIRE(lines.size() == 6);
+    // riscv-isa-sim pmpcfg_csr_t/pmpaddr_csr_t::unlogged_write: a write is
+    // logged when an entry it covers is unlocked; hgeie is const_csr_t (GEILEN 0).
+    CHECK(lines[1] == "core   0: 3 0x0000000080000004 (0x3a029073) c928_pmpcfg0 0x0000000000000080");
+    CHECK(lines[2] == "core   0: 3 0x0000000080000008 (0x3b029073)");
+    CHECK(lines[3] == "core   0: 3 0x000000008000000c (0x3b129073) c945_pmpaddr1 0x0000000000000080");
+    CHECK(lines[4] == "core   0: 3 0x0000000080000010 (0x60729073)");
+    CHECK(lines[5] == "core   0: 3 0x0000000080000014 (0x3a001073) c928_pmpcfg0 0x0000000000000080");
 }
