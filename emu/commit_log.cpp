@@ -241,6 +241,14 @@ void CommitTracer::end(Hart& h, const isa::Decoded& d, uint64_t executed) {
             if (to_vu) log_csr(uint16_t(Csr::VSSTATUS));
         }
     }
+    // FS becoming Dirty with V=1 writes mstatus and vsstatus both, even when
+    // mstatus.FS was Dirty already (riscv-isa-sim sstatus_csr_t::dirty).
+    const bool vs_dirtied = virt_ && (before_.vsstatus & mstatus::FS) != mstatus::FS &&
+                            (h.csrs().vsstatus & mstatus::FS) == mstatus::FS;
+    const bool status_written = std::any_of(csrs_.begin(), csrs_.end(), [](uint16_t a) {
+        return a == uint16_t(Csr::SSTATUS) || a == uint16_t(Csr::VSSTATUS) || a == uint16_t(Csr::MSTATUS);
+    });
+    if (vs_dirtied && !status_written) log_csr(uint16_t(Csr::MSTATUS));
     for (const auto& fc : kFields)
         if (before_.*fc.field != h.csrs().*fc.field) log_csr(uint16_t(fc.csr));
     if (before_.fflags != h.csrs().fflags) log_csr(uint16_t(Csr::FFLAGS));

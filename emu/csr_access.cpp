@@ -47,14 +47,30 @@ uint64_t Hart::stateen_fault(uint16_t addr) const {
     return 0;
 }
 
+// Whether the extensions that define the CSR at `addr` are the hart's.
+bool Hart::extension_has(uint16_t addr) const {
+    switch (Csr(addr)) {
+    case Csr::MISELECT: case Csr::MIREG: case Csr::MTOPEI: case Csr::MTOPI: case Csr::MVIEN: case Csr::MVIP:
+        return ext.has(isa::Ext::Smaia);
+    case Csr::SISELECT: case Csr::SIREG: case Csr::STOPEI: case Csr::STOPI: case Csr::VSISELECT:
+    case Csr::VSIREG: case Csr::VSTOPEI: case Csr::VSTOPI: case Csr::HVIEN: case Csr::HVICTL:
+    case Csr::HVIPRIO1: case Csr::HVIPRIO2:
+        return ext.has(isa::Ext::Ssaia);
+    case Csr::STIMECMP: case Csr::VSTIMECMP: return sstc;
+    case Csr::SCOUNTOVF: return ext.has(isa::Ext::Sscofpmf);
+    default: return true;
+    }
+}
+
 // Returns 0 if the current mode may perform this access, else the exception
 // cause: ILLEGAL_INSTRUCTION or VIRTUAL_INSTRUCTION. `addr` is the address
 // the instruction names (sstatus, not the vsstatus it reaches with V=1).
 uint64_t Hart::csr_access_fault(uint16_t addr, bool write) {
     const unsigned need = isa::csr_min_priv(addr);
     const uint64_t vi = VIRTUAL_INSTRUCTION, ii = ILLEGAL_INSTRUCTION;
-    // No such CSR (the hypervisor's without H: below).
-    if (!isa::csr_exists(addr)) return ii;
+    // No such CSR (the hypervisor's without H: below); an extension's only with
+    // it, before any virtual-instruction rule.
+    if (!isa::csr_exists(addr) || !extension_has(addr)) return ii;
     // A write to a read-only CSR is illegal in every mode (a virtual-instruction
     // exception is only for accesses HS-mode could make).
     if (write && isa::csr_read_only(addr)) return ii;

@@ -300,6 +300,7 @@ private:
     // The CSR file's rules (csr_access.cpp): whether the current mode may
     // access `addr` (0, or the exception), and the CSR it reaches (V=1's aliases).
     uint64_t csr_access_fault(uint16_t addr, bool write);
+    bool extension_has(uint16_t addr) const;
     uint16_t csr_target(uint16_t addr) const { return virt ? isa::vs_counterpart(addr) : addr; }
     uint64_t stateen_fault(uint16_t addr) const;
     uint64_t aia_stateen_fault(uint16_t addr) const;

@@ -98,7 +98,7 @@ TEST_CASE("commit log: compressed encodings, stores with their width, AMOs read 
 }
 
 namespace {
-// The lines `program` (at 0x80000000, M-mode) logs on a default machine.
+// The lines `program` (at 0x80000000, entered in M-mode) logs on a default machine.
 template <size_t N> std::vector<std::string> logged_lines(const uint32_t (&program)[N], const char* name) {
     const auto path = std::filesystem::temp_directory_path() / (name + std::to_string(getpid()) + ".log");
     {
@@ -125,7 +125,7 @@ template <size_t N> std::vector<std::string> logged_lines(const uint32_t (&progr
     std::ifstream f(path);
     std::vector<std::string> lines;
     for (std::string l; std::getline(f, l);)
-        if (l.rfind("core   0: 3 0x00000000800000", 0) == 0) lines.push_back(l);
+        if (l.compare(12, 15, "0x0000000080000") == 0) lines.push_back(l);  // the program's, in any mode
     std::filesystem::remove(path);
     return lines;
 }
@@ -165,4 +165,17 @@ TEST_CASE("commit log: writes Spike leaves out: a locked PMP register, hgeie wit
     CHECK(lines[3] == "core   0: 3 0x000000008000000c (0x3b129073) c945_pmpaddr1 0x0000000000000080");
     CHECK(lines[4] == "core   0: 3 0x0000000080000010 (0x60729073)");
     CHECK(lines[5] == "core   0: 3 0x0000000080000014 (0x3a001073) c928_pmpcfg0 0x0000000000000080");
+}
+
+TEST_CASE("commit log: an FP write in VS-mode that makes vsstatus.FS Dirty logs mstatus too, as Spike does") {
+    // PMP open (pmpaddr0 = -1, pmpcfg0 = NAPOT RWX); mstatus |= MPV | MPP=S | FS Dirty; vsstatus.FS =
+    // Initial; mret to VS; fmv.d.x f1, zero
+    constexpr uint32_t kProgram[] = {0xfff00293, 0x3b029073, 0x01f00293, 0x3a029073, 0x00100293, 0x02729293, 0x00006337, 0x0062e2b3, 0x00100313, 0x00b31313,
+                                     0x0062e2b3, 0x3002a073, 0x000022b7, 0x2002a073, 0x00000297, 0x01028293,
+                                     0x34129073, 0x30200073, 0xf20000d3};
+    const auto lines = logged_lines(kProgram, "commit-vsfs-");
+    REQUIRE(lines.size() == 19);
+    // riscv-isa-sim sstatus_csr_t::dirty writes mstatus (Dirty already) and vsstatus.
+    CHECK(lines[18].rfind("core   0: 1 0x0000000080000048 (0xf20000d3) f1  0x0000000000000000 "
+                          "c512_vsstatus 0x8000000200006000 c768_mstatus ", 0) == 0);
 }

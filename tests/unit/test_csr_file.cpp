@@ -88,3 +88,23 @@ TEST_CASE("isa: csr_exists is csr_name's domain; vs_counterpart is the H extensi
     CHECK(isa::vs_counterpart(uint16_t(Csr::SENVCFG)) == uint16_t(Csr::SENVCFG));
     CHECK(isa::vs_counterpart(uint16_t(Csr::MSTATUS)) == uint16_t(Csr::MSTATUS));
 }
+
+TEST_CASE("csr access from VS-mode: a CSR of an absent extension is illegal, an HS CSR a virtual instruction") {
+    // rv64gch: no Ssaia, no Sstc. Privileged spec, H extension: the virtual-
+    // instruction exception is for CSRs HS-mode could access; an address that
+    // names no CSR is an illegal instruction in every mode (as Spike has it).
+    auto cause_in_vs = [](uint32_t insn) {
+        Rig r({0x30200073, insn});  // mret to VS at the instruction
+        r.set(Csr::MTVEC, kBase + 0x800);
+        r.set(Csr::PMPADDR0, ~0ull);  // PMP open to VS-mode: NAPOT RWX over everything
+        r.set(Csr::PMPCFG0, 0x1f);
+        r.set(Csr::MEPC, kBase + 4);
+        r.set(Csr::MSTATUS, (r.csr(Csr::MSTATUS) & ~ms::MPP) | (1ull << 11) | ms::MPV);
+        r.m.run(2);
+        return r.csr(Csr::MCAUSE);
+    };
+    CHECK(cause_in_vs(0x60802573) == 2);   // csrr a0, hvien (Ssaia)
+    CHECK(cause_in_vs(0x24d02573) == 2);   // csrr a0, vstimecmp (Sstc)
+    CHECK(cause_in_vs(0x15002573) == 2);   // csrr a0, siselect (Ssaia; vsiselect from VS)
+    CHECK(cause_in_vs(0x60002573) == 22);  // csrr a0, hstatus
+}
