@@ -9,9 +9,11 @@
  * one too, the same way: its interrupt then comes from the real device, as
  * hv injects it or, with a guest file, as an MSI from the machine's APLIC
  * straight into the file. With a virtual function of the machine's SR-IOV
- * console (hypercall HCALL_DEVICES), a third line goes through the VF,
- * one byte per interrupt of its own (IE bit 0: interrupt while ready to
- * send), source or identity VF_IRQ. It counts each and prints the counts. */
+ * console (hypercall HCALL_DEVICES), a line goes through the VF before its
+ * timers and another after everything else, one byte per interrupt of its
+ * own (IE bit 0: interrupt while ready to send), source or identity VF_IRQ:
+ * the hypervisor may deliver the VF's interrupts differently at the two
+ * times. It counts each and prints the counts. */
 #include "guest.h"
 
 #define PLIC 0x0c000000ul
@@ -52,6 +54,8 @@ struct tx {
 static struct tx tx0 = {UART, UART_IRQ, false, "irq: this line was sent one byte per UART interrupt\n", 0, 0, 0};
 static struct tx tx1 = {UART1, UART1_IRQ, false, "irq: this line went through the passed-through UART\n", 0, 0, 0};
 static struct tx tx2 = {VF, VF_IRQ, true, "irq: this line went through the SR-IOV VF\n", 0, 0, 0};
+static struct tx tx3 = {VF, VF_IRQ, true, "irq: and this one through the VF at the end\n", 0, 0, 0};
+static struct tx *vf_tx = &tx2;   /* the VF's line being sent */
 static volatile unsigned u_ecalls, ticks, page_faults, other;
 static volatile uint64_t deadline, latency_max;
 static bool imsic;   /* the device tree has one: the UART's interrupts arrive as MSIs */
@@ -109,7 +113,7 @@ static void vf_interrupt(struct tx *t) {
 static void interrupt_from(unsigned id) {
     if (id == UART_IRQ) uart_interrupt(&tx0);
     if (id == UART1_IRQ) uart_interrupt(&tx1);
-    if (id == VF_IRQ) vf_interrupt(&tx2);
+    if (id == VF_IRQ) vf_interrupt(vf_tx);
 }
 
 /* Waits for *p to reach v, taking interrupts only between WFIs. */
@@ -134,6 +138,13 @@ static void send(struct tx *t) {
     if (t->vf) mmio_w32(t->base + 0xc, 1);      /* IE */
     else ((volatile uint8_t *)t->base)[1] = 0x02;   /* IER: THR empty */
     sleep_until(&t->done, 1);
+}
+
+static void send_vf(struct tx *t) {
+    vf_tx = t;
+    send(t);
+    printf("irq: %u interrupts from the SR-IOV VF through the %s for %u bytes\n", t->irqs, imsic ? "IMSIC" : "PLIC",
+           t->pos);
 }
 
 void trap_handler(uint64_t scause, uint64_t sepc) {
@@ -194,8 +205,12 @@ int main(unsigned long hartid, unsigned long fdt) {
     uint32_t word = *(volatile uint32_t *)FAULT_VA;
     printf("irq: %u page fault at 0x%lx handled by this kernel (read 0x%x)\n", page_faults, FAULT_VA, word);
 
-    /* 3. Timer interrupts. */
+    /* 3. A line through its SR-IOV VF, if it has one. */
     __asm__ volatile("csrs sie, %0" :: "r"(SIE_STIE | SIE_SEIE));
+    long devices = sbi_call(HCALL_EXT, HCALL_DEVICES, 0, 0, 0).value;
+    if (devices & DEV_SRIOV_VF) send_vf(&tx2);
+
+    /* 4. Timer interrupts. */
     for (unsigned i = 1; i <= TICKS; i++) {
         deadline = rdtime() + TICK_TIME;
         sbi_set_timer(deadline);
@@ -203,24 +218,19 @@ int main(unsigned long hartid, unsigned long fdt) {
     }
     printf("irq: %u timer interrupts, the latest %lu time units after its deadline\n", ticks, latency_max);
 
-    /* 4. Device interrupts: the UART's THR-empty interrupt through the PLIC,
+    /* 5. Device interrupts: the UART's THR-empty interrupt through the PLIC,
      *    or as identity UART_IRQ into its IMSIC file. */
     send(&tx0);
     printf("irq: %u UART interrupts through the %s for %u bytes\n", tx0.irqs, imsic ? "IMSIC" : "PLIC", tx0.pos);
 
-    /* 5. The same through the passed-through UART, if it has it. */
-    long devices = sbi_call(HCALL_EXT, HCALL_DEVICES, 0, 0, 0).value;
+    /* 6. The same through the passed-through UART, if it has it. */
     if (devices & DEV_PASSTHRU_UART) {
         send(&tx1);
         printf("irq: %u interrupts from the passed-through UART through the %s for %u bytes\n", tx1.irqs,
                imsic ? "IMSIC" : "PLIC", tx1.pos);
     }
 
-    /* 6. The same through its SR-IOV VF, if it has one. */
-    if (devices & DEV_SRIOV_VF) {
-        send(&tx2);
-        printf("irq: %u interrupts from the SR-IOV VF through the %s for %u bytes\n", tx2.irqs,
-               imsic ? "IMSIC" : "PLIC", tx2.pos);
-    }
+    /* 7. Another line through its VF. */
+    if (devices & DEV_SRIOV_VF) send_vf(&tx3);
     return 0;
 }

@@ -411,12 +411,12 @@ dump-state {out_dir}/gui-scenario-step.json
               f"scenario {name}: the GUI reached checkpoints 1 to {upto} ({sc and sc['reached']} in all) at cycles {got} (demo: {want})")
 
     # 9. The AIA tab, on the interrupts scenario's AIA machine at its MSI into
-    # alpha's guest file (checkpoint 8): hart 0's guest file 1 has identity 11
+    # alpha's guest file (checkpoint 9): hart 0's guest file 1 has identity 11
     # pending (the passed-through UART's, firmware/guests/irq.c UART1_IRQ),
     # 10 and 11 enabled (UART_IRQ and UART1_IRQ, which irq enabled in turn),
     # its page mapped by alpha's G-stage at its vCPU 0's IMSIC page (QEMU
     # virt's 0x28000000), and hstatus.VGEIN selecting it (alpha runs).
-    run_gui(stepvisor, ["--scenario", "interrupts"], "until checkpoint\n" * 8 + f"""show aia
+    run_gui(stepvisor, ["--scenario", "interrupts"], "until checkpoint\n" * 9 + f"""show aia
 dump-state {out_dir}/gui-aia.json
 screenshot {out_dir}/gui-aia.png
 show timeline
@@ -432,7 +432,7 @@ screenshot {out_dir}/gui-aia-timeline.png
         tabs = {p["name"]: p.get("tab") for p in st["panels"]}
         check(tabs.get("Devices") == "AIA", f"aia: the Devices panel shows the AIA tab ({tabs.get('Devices')})")
         sc = st.get("scenario") or {}
-        check(sc.get("reached") == 8, f"aia: at checkpoint 8, the MSI into a guest file ({sc.get('reached')})")
+        check(sc.get("reached") == 9, f"aia: at checkpoint 9, the MSI into a guest file ({sc.get('reached')})")
         hart0 = (st.get("aia") or [{}])[0]
         files = {f["file"]: f for f in hart0.get("files", [])}
         g1 = files.get("guest 1", {})

@@ -5,12 +5,12 @@ than IMSIC guest interrupt files (stepvisor hv --aia aplic-imsic).
 usage: hv_aia_devices_test.py STEPVISOR TICKER.elf IRQ.elf SMP.elf IRQ.c
 
 The guest irq sends a line through each device hv passed through to it
-(the machine's second UART, an SR-IOV VF), one byte per interrupt of that
-device (firmware/guests/irq.c). Each run has VMs asking for devices and
+(the machine's second UART; an SR-IOV VF, two lines: before its timers and
+at the end), one byte per interrupt of that device (firmware/guests/irq.c). Each run has VMs asking for devices and
 fewer guest files than VMs; hv/aia.c gives files to VMs in their order
 while all their vCPUs fit. Checked per run, for every VM with a device:
 the guest took one interrupt a byte and one more (the last ready-to-send)
-for its whole line, which the device sent; a VM with files took them as
+for each whole line, which the device sent; a VM with files took them as
 MSIs straight into its file ("through the IMSIC"); one without took them
 through its vPLIC, and hv's own figures account for each of them, either
 as an MSI into hv's own S-level interrupt file (injected with hvip.VSEIP)
@@ -42,8 +42,8 @@ if not os.path.exists(FW):
     sys.exit(77)
 
 src = open(irq_src).read()
-TEXT = {'UART': re.search(r'tx1 = \{UART1, UART1_IRQ, false, "([^"\\]*)\\n"', src).group(1),
-        'VF': re.search(r'tx2 = \{VF, VF_IRQ, true, "([^"\\]*)\\n"', src).group(1)}
+TEXT = {'UART': re.findall(r'tx1 = \{UART1, UART1_IRQ, false, "([^"\\]*)\\n"', src),
+        'VF': re.findall(r'tx[23] = \{VF, VF_IRQ, true, "([^"\\]*)\\n"', src)}
 DEVICE = {'uart': ('passed-through UART', 'UART'), 'vf': ('SR-IOV VF', 'VF')}
 
 
@@ -81,20 +81,25 @@ def check(tag, args, vms, want):
             continue
         kind = want(name)
         device, key = DEVICE[dev]
-        text = TEXT[key]
+        texts = TEXT[key]
         via = 'IMSIC' if kind == 'imsic' else 'PLIC'
-        m = next((re.match(r'\[%s\] irq: (\d+) interrupts from the %s through the (\w+) for (\d+) bytes$'
-                           % (vm, re.escape(device)), l) for l in lines
-                  if l.startswith('[%s] irq: ' % vm) and device in l), None)
-        if not m:
-            problems.append('%s (%s): no line of its %s\'s interrupts' % (vm, name, device))
+        got = [m for m in (re.match(r'\[%s\] irq: (\d+) interrupts from the %s through the (\w+) for (\d+) bytes$'
+                                    % (vm, re.escape(device)), l) for l in lines
+                           if l.startswith('[%s] irq: ' % vm) and device in l) if m]
+        if len(got) != len(texts):
+            problems.append('%s (%s): %d lines of its %s\'s interrupts, expected %d' % (vm, name, len(got), device, len(texts)))
             continue
-        n, path, sent = int(m.group(1)), m.group(2), int(m.group(3))
-        if (n, path, sent) != (len(text) + 2, via, len(text) + 1):
-            problems.append('%s (%s): %d interrupts through the %s for %d bytes, expected %d through the %s for %d'
-                            % (vm, name, n, path, sent, len(text) + 2, via, len(text) + 1))
-        if not any(l.endswith(' sent: ' + text) and ('second UART' in l) == (dev == 'uart') for l in lines):
-            problems.append('%s (%s): the %s did not send %r' % (vm, name, device, text))
+        n = 0
+        for m, text in zip(got, texts):
+            line_n, path, sent = int(m.group(1)), m.group(2), int(m.group(3))
+            n += line_n
+            if (line_n, path, sent) != (len(text) + 2, via, len(text) + 1):
+                problems.append('%s (%s): %d interrupts through the %s for %d bytes, expected %d through the %s for %d'
+                                % (vm, name, line_n, path, sent, len(text) + 2, via, len(text) + 1))
+        whole = ''.join(t + '\n' for t in texts)
+        if not re.search(r'^stepvisor: %s sent: %s' % ('the second UART' if dev == 'uart' else r'SR-IOV VF \d+',
+                                                      re.escape(whole)), out, re.M):
+            problems.append('%s (%s): the %s did not send %r' % (vm, name, device, whole))
         figures = re.search(r"^hv: %s: device interrupts: (\d+) through hv's interrupt file \(hvip.VSEIP\), "
                             r"(\d+) from a guest interrupt file$" % vm, out, re.M)
         if kind in ('imsic', 'plic'):
