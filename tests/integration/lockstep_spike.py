@@ -410,7 +410,7 @@ MASKED = [
               "priv spec 3.1.1: misa is WARL and 'Writing misa may increase or decrease the extensions' if the "
               "implementation allows it: Spike lets software clear extension bits (C here), stepvisor's misa "
               "is read-only",
-              {0x301: ("c769_misa", (1 << 26) - 1 - 2)}),
+              {0x301: ("c769_misa", (1 << 26) - 1)}),
     MaskedCsr("tvec-mode-warl",
               "priv spec 3.1.7 (mtvec), 10.1.2 (stvec): MODE is WARL and its values >= 2 are reserved; a write of "
               "MODE 3 leaves the implementation's legal value: Spike clears bit 1 (Vectored), stepvisor "
