@@ -25,6 +25,7 @@ struct pcpu {
     struct vcpu *fp_owner;    /* whose FP registers the hart holds */
     uint64_t slice_end;       /* hart time when the loaded vCPU's slice ends */
     uint64_t timer_programmed;
+    uint64_t timers_delivered;   /* the time deliver_timers last looked at */
     uint64_t idle_cycles;     /* cycles in WFI since the last exit */
     uint64_t idle_time_total; /* hart time in WFI, for the final figures */
     uint64_t busy_time_total; /* hart time in guests */

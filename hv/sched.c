@@ -54,6 +54,7 @@ static bool watches_timer(const struct vcpu *v) {
 /* Guest deadlines that have passed: pending VS timer interrupts (hvip.VSTIP)
  * without Sstc; with Sstc, blocked vCPUs the interrupt wakes. */
 static void deliver_timers(uint64_t now) {
+    this_pcpu()->timers_delivered = now;
     for (unsigned i = 0; i < nr_runq; i++) {
         struct vcpu *v = runq[i];
         uint64_t deadline = vcpu_timer_deadline(v);
@@ -151,15 +152,15 @@ static uint64_t next_timer_event(struct vcpu *running, bool slice_matters) {
         if (period_start + period_len() < t) t = period_start + period_len();
     }
     if (any_throttled() && period_start + period_len() < t) t = period_start + period_len();
-    uint64_t now = read_time();
     for (unsigned i = 0; i < nr_runq; i++) {
         struct vcpu *v = runq[i];
         uint64_t deadline = vcpu_timer_deadline(v);
         if (!watches_timer(v) || deadline == UINT64_MAX) continue;
         uint64_t host = deadline - v->htimedelta;
-        /* With Sstc a passed deadline stays in vstimecmp: deliver_timers
-         * has seen it, and only a later one needs hv's timer. */
-        if (hart_has_sstc() && host <= now) continue;
+        /* With Sstc a passed deadline stays in vstimecmp: one deliver_timers
+         * has seen needs no timer. One that passed since (the time read now
+         * is later) does, or the blocked vCPU would sleep on with it. */
+        if (hart_has_sstc() && host <= p->timers_delivered) continue;
         if (host < t) t = host;
     }
     return t;

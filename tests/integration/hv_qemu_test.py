@@ -13,7 +13,8 @@ fault and timer, and UART interrupts through its virtual PLIC)
 and powers off when all have stopped; each runner runs it on one hart with
 and without Sstc, and on two harts; and with the AIA (QEMU's
 -M virt,aia=aplic-imsic,aia-guests=G, stepvisor's --aia aplic-imsic
---aia-guests G) on one and two harts with G = 7 and on one hart with G = 2.
+--aia-guests G) on one and two harts with G = 7 and on one hart with G = 2;
+QEMU runs two harts with G = 7 eight times (a race there was rare).
 With the AIA, hv gives IMSIC guest interrupt files to the VMs of
 hv/config.c in its order, each whose vCPUs all fit in the G files left
 (every hart has G): those guests find an IMSIC in their device tree, irq
@@ -47,6 +48,7 @@ import subprocess
 import sys
 
 TIMEOUT = 120
+REPEATS = 8
 
 
 def define(path, name):
@@ -302,10 +304,14 @@ def main():
               ('-aia-guests-%d' % files if files else '')
         if a.qemu and os.path.exists(a.qemu):
             machine = 'virt' + (',aia=aplic-imsic,aia-guests=%d' % files if files else '')
-            runs.append(('qemu' + tag, sstc, harts, files,
-                         [a.qemu, '-M', machine, '-cpu', 'rv64,h=true' + ('' if sstc else ',sstc=false'),
-                          '-m', '256M', '-smp', str(harts), '-nographic', '-monitor', 'none',
-                          '-bios', a.bios, '-kernel', a.qemu_kernel]))
+            cmd = [a.qemu, '-M', machine, '-cpu', 'rv64,h=true' + ('' if sstc else ',sstc=false'),
+                   '-m', '256M', '-smp', str(harts), '-nographic', '-monitor', 'none',
+                   '-bios', a.bios, '-kernel', a.qemu_kernel]
+            # Two harts on QEMU's real time: a guest deadline passing between
+            # hv's timer delivery and its idle check once stopped the ticker
+            # as deadlocked in about one run of seven; a few runs show it.
+            for n in range(REPEATS if harts == 2 and files else 1):
+                runs.append(('qemu' + tag + ('-run-%d' % (n + 1) if n else ''), sstc, harts, files, cmd))
         elif not a.stepvisor:
             print('skipped: qemu-system-riscv64 not found (Debian package qemu-system-misc)')
             return 77
