@@ -5,39 +5,39 @@ namespace isa {
 std::string_view cause_name(uint64_t code, bool interrupt) {
     if (interrupt) {
         switch (code) {
-        case 1: return "supervisor software interrupt";
-        case 2: return "virtual supervisor software interrupt";
-        case 3: return "machine software interrupt";
-        case 5: return "supervisor timer interrupt";
-        case 6: return "virtual supervisor timer interrupt";
-        case 7: return "machine timer interrupt";
-        case 9: return "supervisor external interrupt";
-        case 10: return "virtual supervisor external interrupt";
-        case 11: return "machine external interrupt";
-        case 12: return "supervisor guest external interrupt";
+        case irq::SSI: return "supervisor software interrupt";
+        case irq::VSSI: return "virtual supervisor software interrupt";
+        case irq::MSI: return "machine software interrupt";
+        case irq::STI: return "supervisor timer interrupt";
+        case irq::VSTI: return "virtual supervisor timer interrupt";
+        case irq::MTI: return "machine timer interrupt";
+        case irq::SEI: return "supervisor external interrupt";
+        case irq::VSEI: return "virtual supervisor external interrupt";
+        case irq::MEI: return "machine external interrupt";
+        case irq::SGEI: return "supervisor guest external interrupt";
         default: return {};
         }
     }
     switch (code) {
-    case 0: return "instruction address misaligned";
-    case 1: return "instruction access fault";
-    case 2: return "illegal instruction";
-    case 3: return "breakpoint";
-    case 4: return "load address misaligned";
-    case 5: return "load access fault";
-    case 6: return "store/AMO address misaligned";
-    case 7: return "store/AMO access fault";
-    case 8: return "environment call from U-mode";
-    case 9: return "environment call from S-mode";
-    case 10: return "environment call from VS-mode";
-    case 11: return "environment call from M-mode";
-    case 12: return "instruction page fault";
-    case 13: return "load page fault";
-    case 15: return "store/AMO page fault";
-    case 20: return "instruction guest-page fault";
-    case 21: return "load guest-page fault";
-    case 22: return "virtual instruction";
-    case 23: return "store/AMO guest-page fault";
+    case MISALIGNED_FETCH: return "instruction address misaligned";
+    case FETCH_ACCESS: return "instruction access fault";
+    case ILLEGAL_INSTRUCTION: return "illegal instruction";
+    case BREAKPOINT: return "breakpoint";
+    case MISALIGNED_LOAD: return "load address misaligned";
+    case LOAD_ACCESS: return "load access fault";
+    case MISALIGNED_STORE: return "store/AMO address misaligned";
+    case STORE_ACCESS: return "store/AMO access fault";
+    case USER_ECALL: return "environment call from U-mode";
+    case SUPERVISOR_ECALL: return "environment call from S-mode";
+    case VIRTUAL_SUPERVISOR_ECALL: return "environment call from VS-mode";
+    case MACHINE_ECALL: return "environment call from M-mode";
+    case FETCH_PAGE_FAULT: return "instruction page fault";
+    case LOAD_PAGE_FAULT: return "load page fault";
+    case STORE_PAGE_FAULT: return "store/AMO page fault";
+    case FETCH_GUEST_PAGE_FAULT: return "instruction guest-page fault";
+    case LOAD_GUEST_PAGE_FAULT: return "load guest-page fault";
+    case VIRTUAL_INSTRUCTION: return "virtual instruction";
+    case STORE_GUEST_PAGE_FAULT: return "store/AMO guest-page fault";
     default: return {};
     }
 }

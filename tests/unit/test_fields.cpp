@@ -1,8 +1,9 @@
 // The field layouts of isa/fields.hpp against the privileged spec's figures
-// (satp, hgatp, mstatus, the PTE formats) and the TLB tag built from them.
+// (satp, hgatp, mstatus, the PTE formats), the TLB tag built from them, and the trap causes.
 #include <doctest/doctest.h>
 
 #include "emu/tlb.hpp"
+#include "isa/causes.hpp"
 #include "isa/csr.hpp"
 #include "isa/fields.hpp"
 
@@ -88,4 +89,26 @@ TEST_CASE("a TLB tag keeps every input of the walk it caches") {
           emu::TlbTag::of_vsatp(vsatp, hgatp + (1ull << 44), false, true).packed());
     CHECK(emu::TlbTag::of_satp(vsatp, true).packed() != emu::TlbTag::of_satp(vsatp, false).packed());
     CHECK(emu::TlbTag::of_satp(vsatp, false).packed() != emu::TlbTag::of_satp(vsatp & ~(1ull << 63), false).packed());
+}
+
+TEST_CASE("trap causes as the spec's mcause table numbers and names them") {
+    // Privileged spec, "Machine cause (mcause) register value after trap", with the H extension's additions.
+    const struct { uint64_t code; uint64_t spec; const char* name; } exceptions[] = {
+        {ILLEGAL_INSTRUCTION, 2, "illegal instruction"},
+        {VIRTUAL_SUPERVISOR_ECALL, 10, "environment call from VS-mode"},
+        {STORE_PAGE_FAULT, 15, "store/AMO page fault"},
+        {FETCH_GUEST_PAGE_FAULT, 20, "instruction guest-page fault"},
+        {LOAD_GUEST_PAGE_FAULT, 21, "load guest-page fault"},
+        {VIRTUAL_INSTRUCTION, 22, "virtual instruction"},
+        {STORE_GUEST_PAGE_FAULT, 23, "store/AMO guest-page fault"},
+    };
+    for (auto& e : exceptions) {
+        CHECK(e.code == e.spec);
+        CHECK(cause_name(e.code, false) == e.name);
+    }
+    CHECK(irq::STI == 5);
+    CHECK(cause_name(irq::STI, true) == "supervisor timer interrupt");
+    CHECK(irq::SGEI == 12);
+    CHECK(cause_name(irq::SGEI, true) == "supervisor guest external interrupt");
+    CHECK(cause_name(14, false).empty());
 }

@@ -217,3 +217,35 @@ TEST_CASE("isa: Zfa's D forms need D, its H forms Zfh") {
     CHECK(dt_isa("rv64gc_zfa").find("_zfa") != std::string::npos);
     CHECK(dt_isa("rv64gc").find("_zfa") == std::string::npos);
 }
+
+TEST_CASE("isa: a hart stalled in wrs.nto or wrs.sto is named WRS to viewers, one in wfi WFI") {
+    constexpr uint32_t kLrD = 0x1005b52f;  // lr.d a0, (a1): a valid reservation, so wrs.* stalls
+    const struct { uint32_t insn; const char* stall; } cases[] = {
+        {0x00d00073, "WRS"},  // wrs.nto
+        {0x01d00073, "WRS"},  // wrs.sto
+        {0x10500073, "WFI"},  // wfi
+    };
+    for (auto& c : cases) {
+        emu::MachineConfig cfg;
+        cfg.ram_size = 1 << 20;
+        cfg.isa = config("rv64gc_zawrs");
+        emu::Machine m(cfg);
+        emu::Image img;
+        img.entry = kBase;
+        emu::Segment seg;
+        seg.paddr = kBase;
+        const uint32_t prog[] = {kLrD, c.insn};
+        seg.data.resize(sizeof prog);
+        std::memcpy(seg.data.data(), prog, sizeof prog);
+        seg.memsz = sizeof prog;
+        img.segments.push_back(seg);
+        m.load(img);
+        emu::Hart& h = m.hart(0);
+        h.pc = kBase;
+        h.x[11] = kBase + 0x1000;
+        CHECK(h.stall_name() == nullptr);
+        m.run(2);
+        REQUIRE(h.wfi);
+        CHECK(std::string(h.stall_name()) == c.stall);
+    }
+}

@@ -33,7 +33,8 @@ void draw_harts(App& a, Rect r) {
             ImGui::Text("%llu", (unsigned long long)h.cycle);
             ImGui::TableNextColumn();
             std::string sym = s.symbolize(h.pc);
-            ImGui::TextDisabled("%s%s", h.wfi ? "WFI " : "", sym.empty() ? "" : ("<" + sym + ">").c_str());
+            const char* stall = h.stall_name();
+            ImGui::TextDisabled("%s%s%s", stall ? stall : "", stall ? " " : "", sym.empty() ? "" : ("<" + sym + ">").c_str());
         }
         ImGui::EndTable();
     }

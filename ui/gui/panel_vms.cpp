@@ -155,7 +155,7 @@ void hart_table(const VmOverview& o) {
         ImGui::TableNextColumn();
         if (h.vcpu) ImGui::TextUnformatted(o.vcpus[*h.vcpu].name(o.vms[*h.vm]).c_str());
         else if (h.vm) ImGui::TextUnformatted(o.vms[*h.vm].title().c_str());
-        else if (h.wfi) ImGui::TextDisabled("idle (WFI)");
+        else if (h.stall) ImGui::TextDisabled("idle (%s)", h.stall);
         else if (h.mode_index == 4) ImGui::TextDisabled("the firmware");
         else if (h.mode_index == 0) ImGui::TextDisabled("a host process (U)");
         else ImGui::TextDisabled("the hypervisor");

@@ -170,6 +170,7 @@ VmOverview read_vm_overview(Session& s) {
         hr.mode_index = mode_of(h.priv, h.virt);
         hr.virt = h.virt;
         hr.wfi = h.wfi;
+        hr.stall = h.stall_name();
         hr.hgatp = h.csrs().hgatp;
         hr.sscratch = h.csrs().sscratch;
         hr.geilen = h.geilen();

@@ -65,6 +65,7 @@ struct HartRow {
     std::string mode;          // "VS", "HS", "M", ...
     unsigned mode_index = 4;   // mode_of()
     bool virt = false, wfi = false;
+    const char* stall = nullptr;  // Hart::stall_name()
     std::optional<size_t> vm;  // VmOverview::vms index while V=1
     std::optional<size_t> vcpu;  // VmOverview::vcpus index while V=1
     uint64_t hgatp = 0;

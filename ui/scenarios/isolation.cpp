@@ -23,10 +23,8 @@ namespace scen {
 namespace {
 
 using namespace hvsetup;
-constexpr uint64_t kStoreGuestPageFault = 23, kLoadGuestPageFault = 21, kFetchGuestPageFault = 20;
-constexpr uint64_t kIllegalInstruction = 2, kVirtualInstruction = 22, kSupervisorTimer = 5;
 bool guest_page_fault(uint64_t c) {
-    return c == kStoreGuestPageFault || c == kLoadGuestPageFault || c == kFetchGuestPageFault;
+    return c == isa::STORE_GUEST_PAGE_FAULT || c == isa::LOAD_GUEST_PAGE_FAULT || c == isa::FETCH_GUEST_PAGE_FAULT;
 }
 const char* mode_name(emu::Priv p, bool v) {
     if (p == emu::Priv::M) return "M";
@@ -75,14 +73,14 @@ public:
             {"hostile-own-fault", "hostile's illegal CSR write handled by itself",
              Condition::on(emu::EventKind::Trap,
                            [](const emu::Event& e) {
-                               return e.from_v && e.to_v && !e.interrupt && e.cause == kIllegalInstruction;
+                               return e.from_v && e.to_v && !e.interrupt && e.cause == isa::ILLEGAL_INSTRUCTION;
                            }),
              "'hostile' wrote mscratch, an M-mode CSR: an illegal instruction. hedeleg delegates that\n"
              "cause to the guest, so the trap went from VS-mode to VS-mode, to the guest's own handler:\n"
              "no VM exit, hv never saw it. A guest's own mistakes stay inside the guest."},
             {"hostile-preempted", "hv's timer takes the hart back from the hog",
              Condition::on(emu::EventKind::VmExit,
-                           [](const emu::Event& e) { return e.interrupt && e.cause == kSupervisorTimer; }),
+                           [](const emu::Event& e) { return e.interrupt && e.cause == isa::irq::STI; }),
              "'hostile' now spins without any SBI call or WFI, so it never gives the hart back. hv's\n"
              "own timer (a supervisor timer interrupt, not delegated to guests) still fires while a\n"
              "guest runs: a VM exit, and hv's scheduler runs the next VM for its slice."},
@@ -109,7 +107,7 @@ public:
             }
         }
         if (e.kind == emu::EventKind::VmEntry && fault_seen_ && hgatp_ == fault_hgatp_) entries_after_++;
-        if (e.kind == emu::EventKind::Trap && !e.interrupt && e.from_v && e.cause == kIllegalInstruction)
+        if (e.kind == emu::EventKind::Trap && !e.interrupt && e.from_v && e.cause == isa::ILLEGAL_INSTRUCTION)
             (e.to_v ? illegal_in_guest_ : illegal_exits_)[hgatp_]++;
     }
 
@@ -165,8 +163,8 @@ public:
         for (const auto& x : hv_exits(exits_)) {
             if (x.hgatp.value_or(0) != hh) continue;
             hostile_exits++;
-            preempted += x.interrupt() && x.exit.cause == kSupervisorTimer;
-            virt_exits += !x.interrupt() && x.exit.cause == kVirtualInstruction;
+            preempted += x.interrupt() && x.exit.cause == isa::irq::STI;
+            virt_exits += !x.interrupt() && x.exit.cause == isa::VIRTUAL_INSTRUCTION;
         }
         const char* g = "the hostile guest";
         list.add(g, "hostile.illegal_in_guest", "illegal instructions it took in its own handler (VS -> VS)",
@@ -244,7 +242,7 @@ public:
         auto is = [&](const std::string& k, Value v) { return get(k) == v; };
         std::vector<Check> c;
         c.push_back({"the rogue took a store guest-page fault from VS into HS",
-                     is("rogue.faulted", true) && is("rogue.fault_cause", int64_t(23)) &&
+                     is("rogue.faulted", true) && is("rogue.fault_cause", int64_t(isa::STORE_GUEST_PAGE_FAULT)) &&
                          is("rogue.fault_from", std::string("VS")) && is("rogue.fault_to", std::string("HS")),
                      ""});
         c.push_back({"hv stopped the rogue and never entered it again",
