@@ -72,7 +72,6 @@ void hv_file_enable(unsigned id) {
 }
 
 unsigned hv_file_claim(void) {
-    uint64_t top;
-    __asm__ volatile("csrrw %0, 0x15c, zero" : "=r"(top));   /* stopei: read and claim */
+    uint64_t top = csr_swap(CSR_STOPEI, 0);   /* a write claims the identity read */
     return (unsigned)(top >> 16) & 0x7ff;
 }

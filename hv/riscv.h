@@ -14,6 +14,7 @@
 #define csr_write(csr, val) csr_write_(csr, val)
 #define csr_set(csr, bits) csr_set_(csr, bits)
 #define csr_clear(csr, bits) csr_clear_(csr, bits)
+#define csr_swap(csr, val) csr_swap_(csr, val)
 #define csr_read_(csr) ({ uint64_t v_; \
     __asm__ volatile(H_ASM("csrr %0, " #csr) : "=r"(v_)); v_; })
 #define csr_write_(csr, val) \
@@ -22,6 +23,8 @@
     __asm__ volatile(H_ASM("csrs " #csr ", %0") :: "rK"((uint64_t)(bits)) : "memory")
 #define csr_clear_(csr, bits) \
     __asm__ volatile(H_ASM("csrc " #csr ", %0") :: "rK"((uint64_t)(bits)) : "memory")
+#define csr_swap_(csr, val) ({ uint64_t v_; \
+    __asm__ volatile(H_ASM("csrrw %0, " #csr ", %z1") : "=r"(v_) : "rJ"((uint64_t)(val)) : "memory"); v_; })
 
 static inline void hfence_gvma_all(void) {
     __asm__ volatile(H_ASM("hfence.gvma zero, zero") ::: "memory");
