@@ -13,6 +13,7 @@
 #include "isa/causes.hpp"
 #include "ui/scenarios/scenario.hpp"
 #include "run_loop.hpp"
+#include "stop_signal.hpp"
 #include "ui/embedded.hpp"
 #include "walk_text.hpp"
 
@@ -113,8 +114,9 @@ int run_scenario(const scen::Entry& entry, const MachineOptions& opt, const std:
         if (yielding != &run->machine()) {
             yield.reset();
             yielding = &run->machine();
-            yield.emplace(*yielding, [&] { return clock::now() - slice_t0 >= std::chrono::milliseconds(20); });
+            yield.emplace(*yielding, [&] { return stop_signal() || clock::now() - slice_t0 >= std::chrono::milliseconds(20); });
         }
+        if (stop_signal()) break;
         if (opt.timeout_s > 0 && std::chrono::duration<double>(clock::now() - t0).count() >= opt.timeout_s) {
             timed_out = true;
             break;
@@ -156,8 +158,9 @@ int run_scenario(const scen::Entry& entry, const MachineOptions& opt, const std:
     for (const auto& c : result.checks)
         std::printf("  %s  %s%s%s\n", c.ok ? "ok  " : "FAIL", c.name.c_str(), c.detail.empty() ? "" : ": ",
                     c.detail.c_str());
+    const int sig = run->done() ? 0 : stop_signal();
     std::string msg = run->stop_message();
-    if (!msg.empty() && !timed_out) std::fprintf(stderr, "stepvisor: demo %s: %s\n", s.name().c_str(), msg.c_str());
+    if (!msg.empty() && !timed_out && !sig) std::fprintf(stderr, "stepvisor: demo %s: %s\n", s.name().c_str(), msg.c_str());
     if (!json_path.empty()) {
         std::ofstream out(json_path, std::ios::binary);
         out << scen::to_json(*run, result);
@@ -167,6 +170,11 @@ int run_scenario(const scen::Entry& entry, const MachineOptions& opt, const std:
         std::fprintf(stderr, "stepvisor: demo %s: stopped after %g s (--timeout) before the scenario's end\n",
                      s.name().c_str(), opt.timeout_s);
         return kExitLimit;
+    }
+    if (sig) {
+        std::fprintf(stderr, "stepvisor: demo %s: stopped by %s before the scenario's end\n", s.name().c_str(),
+                     signal_name(sig).c_str());
+        return 128 + sig;
     }
     std::printf("\n%s: %s\n", s.name().c_str(), result.ok ? "every check holds" : "a check failed");
     return result.ok ? kExitPass : kExitFail;
@@ -185,7 +193,8 @@ int cmd_demo(const std::vector<std::string>& args) {
                 std::puts("usage: stepvisor demo [--list] [NAME] [--json FILE] [--quiet]\n\n"
                           "  --list       name every demo and lecture scenario\n"
                           "  --json FILE  write the scenario's figures, checks and checkpoints (with cycles)\n"
-                          "  --quiet      narration only, without the machine's console lines\n");
+                          "  --quiet      narration only, without the machine's console lines\n\n"
+                          "SIGINT or SIGTERM stops a demo with its figures and --json written (exit 130/143).\n");
             std::puts("built-in demos (default: tour):");
             for (const auto& d : demos()) std::printf("  %-16s %s\n", d.name, d.summary);
             std::puts("lecture scenarios (exit 0 when the scenario's checks hold):");
@@ -198,6 +207,7 @@ int cmd_demo(const std::vector<std::string>& args) {
         if (!a.empty() && a[0] == '-') throw UsageError("demo: unknown option " + a + " (see stepvisor demo --help)");
         name = a;
     }
+    catch_stop_signals();
     if (const scen::Entry* e = scen::find(name)) return run_scenario(*e, opt, json, quiet);
     if (!json.empty()) throw UsageError("demo: --json is for lecture scenarios; '" + name + "' is not one");
     for (const auto& d : demos())

@@ -25,6 +25,7 @@
 #include "ui/scenarios/hv_table.hpp"
 #include "hv/handover.h"
 #include "run_loop.hpp"
+#include "stop_signal.hpp"
 #include "ui/embedded.hpp"
 #include "isa/hex.hpp"
 
@@ -65,7 +66,8 @@ const char* const kHvHelp =
     "                       print the QEMU command that runs the same set-up\n"
     "  --until-output TEXT  stop (exit 0) when the console has printed TEXT\n"
     "\n"
-    "Exit status: 0 when hv powers off, 2 bad input, 3 a limit was reached.\n";
+    "Exit status: 0 when hv powers off, 2 bad input, 3 a limit was reached,\n"
+    "130/143 stopped by SIGINT/SIGTERM (output files are written first).\n";
 
 struct VmSpec {
     std::string path;
@@ -292,6 +294,7 @@ int cmd_hv(const std::vector<std::string>& args) {
         gdb->set_reverse(reverse.get());
     }
     Console console(feed_stdin);
+    catch_stop_signals();
     Outcome o = run_to_end(*m, opt, nullptr, &console, gdb.get(), gdb_opt.wait,
                            [&](double s) {
                                hint.tick(s);

@@ -11,6 +11,7 @@
 #include "reverse.hpp"
 #include "mgmt_headless.hpp"
 #include "run_loop.hpp"
+#include "stop_signal.hpp"
 
 namespace cli {
 namespace {
@@ -22,7 +23,9 @@ const char* const kRunHelp =
     "reports through HTIF tohost (riscv-tests, Spike-style programs) or powers\n"
     "off through the syscon/sifive-test device (QEMU virt-style programs).\n"
     "Exit status: 0 pass, 1 the program reported failure (the failing test\n"
-    "number is printed), 2 bad input, 3 a limit was reached, 4 all harts idle.\n"
+    "number is printed), 2 bad input, 3 a limit was reached, 4 all harts idle,\n"
+    "130/143 stopped by SIGINT/SIGTERM (at an instruction boundary; the stats and\n"
+    "every output file are written first).\n"
     "\n"
     "run options:\n"
     "  --stats              print instructions, cycles, host seconds and MIPS to stderr\n"
@@ -143,6 +146,7 @@ int cmd_run(const std::vector<std::string>& args) {
         gdb->set_reverse(reverse.get());
     }
     Console console(feed_stdin);
+    catch_stop_signals();
     std::function<Between(double)> between;
     if (mgmt) between = [&](double) { return mgmt->between(); };
     Outcome o = run_to_end(*m, opt, nullptr, &console, gdb.get(), gdb_opt.wait, between, mgmt != nullptr);

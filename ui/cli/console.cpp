@@ -37,8 +37,11 @@ Console::Console(bool interactive) : interactive_(interactive) {
             g_raw = true;
             raw_ = true;
             std::atexit(restore_terminal);
-            for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV})
-                signal(s, on_signal);
+            // (SIGINT and SIGTERM keep a handler of the command's: stop_signal.hpp.)
+            for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV}) {
+                struct sigaction old;
+                if (sigaction(s, nullptr, &old) == 0 && old.sa_handler == SIG_DFL) signal(s, on_signal);
+            }
             std::fputs("[stepvisor: the terminal is the guest's console; Ctrl-A X leaves]\r\n", stderr);
         }
     }

@@ -7,6 +7,7 @@
 
 #include "console.hpp"
 #include "gdb_stub.hpp"
+#include "stop_signal.hpp"
 
 namespace cli {
 
@@ -40,7 +41,7 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
     auto since_start = [&] { return std::chrono::duration<double>(clock::now() - t0).count(); };
     auto over = [&] {
         const double s = since_start();
-        return (opt.timeout_s > 0 && s >= opt.timeout_s) || (cancel && cancel->load());
+        return (opt.timeout_s > 0 && s >= opt.timeout_s) || (cancel && cancel->load()) || stop_signal();
     };
     // Control comes back every few tens of milliseconds whatever the guest
     // does (sleeps in WFI, traps in a loop, retires nothing), so the limits,
@@ -48,7 +49,7 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
     // A debugger decides itself where a run stops.
     if (!gdb) m.set_trap_loop_limit(opt.trap_loop);
     auto slice_t0 = clock::now();
-    emu::Machine::ScopedYield yield(m, [&] { return clock::now() - slice_t0 >= std::chrono::milliseconds(20); });
+    emu::Machine::ScopedYield yield(m, [&] { return stop_signal() || clock::now() - slice_t0 >= std::chrono::milliseconds(20); });
     while (remaining > 0) {
         if (gdb && (gdb->accept(waiting ? 100 : 0) || waiting)) {
             // A debugger is connected (or awaited): it says when the machine runs.
@@ -104,6 +105,13 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
     if (left || killed) {
         o.exit_code = kExitPass;
         o.message = left ? "left at the user's request (Ctrl-A X)" : "killed from gdb";
+        return o;
+    }
+    if (const int sig = stop_signal(); sig && r != emu::StopReason::Halted) {
+        o.exit_code = 128 + sig;
+        o.message = "stopped by " + signal_name(sig) + " after " + std::to_string(o.seconds).substr(0, 5) + " s, " +
+                    std::to_string(o.instructions) + " instructions retired";
+        if (gdb) gdb->limit_reached(o.message);
         return o;
     }
     if (quit) {
