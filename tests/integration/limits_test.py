@@ -104,6 +104,14 @@ check(rc == 4 and "WFI" in err and 0.9 < wall < 10,
 rc, err, wall = in_terminal(["run", idle], b"\x01x", 0.5)
 check(rc == 0 and "Ctrl-A X" in err, "an idle hart waiting for typed input: Ctrl-A X leaves", f"rc={rc} {err!r}")
 
+# Ctrl-A X from a pipe, as QEMU 7.2's -nographic takes it (`printf '\001x' |
+# qemu-system-riscv64 -M virt -nographic -bios none` ends with "QEMU: Terminated").
+for prog, what in [(idle, "an idle hart waiting for input"), (vstimer, "a timer that can never fire")]:
+    p = subprocess.run([stepvisor, "run", *h, "--timeout", "20", "--stdin", prog], input=b"\x01x", capture_output=True,
+                       timeout=60)
+    err = p.stderr.decode(errors="replace")
+    check(p.returncode == 0 and "Ctrl-A X" in err, f"{what}: Ctrl-A X from a pipe leaves", f"rc={p.returncode} {err!r}")
+
 if failures:
     print(f"{len(failures)} failed")
     sys.exit(1)

@@ -38,7 +38,8 @@ const char* const kRunHelp =
     "\n"
     "The terminal is the guest's console: when standard input is a terminal, keys go\n"
     "to the UART (raw mode; Ctrl-A X leaves).\n"
-    "  --stdin              feed piped standard input to the UART as it arrives\n";
+    "  --stdin              feed piped standard input to the UART as it arrives\n"
+    "                       (Ctrl-A X in it leaves too, as QEMU's -nographic)\n";
 
 
 // The signature region [begin_signature, end_signature) of the image.

@@ -35,7 +35,6 @@ Console::Console(bool interactive) : interactive_(interactive) {
         raw.c_oflag |= OPOST | ONLCR;  // keep "\n" -> "\r\n" for the guest's output
         if (tcsetattr(0, TCSANOW, &raw) == 0) {
             g_raw = true;
-            raw_ = true;
             std::atexit(restore_terminal);
             // (SIGINT and SIGTERM keep a handler of the command's: stop_signal.hpp.)
             for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV}) {
@@ -64,11 +63,11 @@ bool Console::pump(emu::Machine& m) {
     }
     for (ssize_t i = 0; i < n; ++i) {
         unsigned char c = buf[i];
-        if (raw_ && escape_) {
+        if (escape_) {
             escape_ = false;
             if (c == 'x' || c == 'X') return false;
             if (c != 0x01) m.console_input(0x01);  // Ctrl-A Ctrl-A sends one Ctrl-A
-        } else if (raw_ && c == 0x01) {
+        } else if (c == 0x01) {
             escape_ = true;
             continue;
         }
