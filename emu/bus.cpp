@@ -6,7 +6,7 @@
 
 namespace emu {
 
-const void* g_refetch_handler = nullptr;
+int32_t g_refetch_handler = 0;
 
 HostRegion& Bus::add_region(std::string name, uint64_t base, uint64_t size, bool writable) {
     auto r = std::make_unique<HostRegion>();

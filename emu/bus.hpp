@@ -19,15 +19,23 @@ namespace emu {
 constexpr uint64_t kPageSize = 4096;
 constexpr unsigned kPageShift = 12;
 
-// A decoded instruction as the interpreter caches it: the decoding, and the
-// address of the interpreter's handler for it. An empty slot (len 0) has
-// the "fetch and decode" handler, so the hot loop never tests for emptiness.
-struct CachedInsn {
-    isa::Decoded d;
-    const void* handler;
+// A decoded instruction as the interpreter caches it, in 16 bytes: what the
+// hot loop reads, and its handler as an offset into the interpreter. The
+// rest of the decoding (the encoding, rm) the slow paths decode again from
+// memory (Hart::insn), which is unchanged since the slot was filled: stores
+// forget the slots they overwrite. An empty slot (len 0) has the "fetch and
+// decode" handler, so the hot loop never tests for emptiness.
+struct alignas(16) CachedInsn {
+    int32_t handler = 0;  // offset of the handler from the interpreter's base (g_handler_base)
+    int32_t imm = 0;      // isa::Decoded::imm (every immediate fits in 32 bits)
+    isa::Op op = isa::Op::ILLEGAL;
+    uint8_t rd = 0, rs1 = 0, rs2 = 0, rs3 = 0;
+    uint8_t cost = 0;     // cycles (the cycle model)
+    uint8_t len = 0;      // 2 or 4; 0: not decoded
 };
+static_assert(sizeof(CachedInsn) == 16);
 // Set by the interpreter before the first page is created (Hart's dispatch set-up).
-extern const void* g_refetch_handler;
+extern int32_t g_refetch_handler;
 
 // 2048 half-word slots: one decoded instruction per possible start address.
 struct DecodedPage {
@@ -37,8 +45,8 @@ struct DecodedPage {
         for (auto& s : slot) forget(s);
     }
     static void forget(CachedInsn& s) {
-        s.d.len = 0;   // len 0 marks "not decoded yet"
-        s.d.cost = 0;
+        s.len = 0;   // len 0 marks "not decoded yet"
+        s.cost = 0;
         s.handler = g_refetch_handler;
     }
 };

@@ -11,6 +11,7 @@
 #include "machine.hpp"
 
 #include <mutex>
+#include <tuple>
 
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -85,8 +86,13 @@ uint8_t cost_of(Op op) {
 }  // namespace
 
 namespace {
-const void* const* g_handlers = nullptr;  // exec_loop<false>'s labels, by Op
-const void* g_fast_fp[size_t(Op::ILLEGAL) + 1] = {};  // host-FPU fast paths (fpu_host.hpp), by Op
+// exec_loop<false>'s handlers as offsets from its base label: by Op, the
+// host-FPU fast paths (fpu_host.hpp) by Op, and the one of an instruction
+// that ends its page.
+// Index 0: the compressed instructions' copies, 1: the 32-bit ones' (emu/exec_handlers.inc).
+int32_t g_handlers[2][size_t(Op::ILLEGAL) + 1] = {};
+int32_t g_fast_fp[2][size_t(Op::ILLEGAL) + 1] = {};
+int32_t g_page_end = 0;
 }  // namespace
 
 void Hart::init_dispatch() {
@@ -94,10 +100,25 @@ void Hart::init_dispatch() {
     std::call_once(once, [this] { exec_loop<false>(0); });  // budget 0: only exports the handler table
 }
 
-void Hart::prepare(CachedInsn& c) {
-    isa::Decoded& d = c.d;
-    c.handler = g_fast_fp[size_t(d.op)] ? g_fast_fp[size_t(d.op)] : g_handlers[size_t(d.op)];
-    d.cost = cost_of(d.op);
+void Hart::prepare(CachedInsn& c, isa::Decoded d, unsigned page_offset) {
+    sink_rd(d);
+    c.op = d.op;
+    c.rd = d.rd;
+    c.rs1 = d.rs1;
+    c.rs2 = d.rs2;
+    c.rs3 = uint8_t(d.rs3());
+    c.imm = int32_t(d.imm);
+    c.len = d.len;
+    c.cost = cost_of(d.op);
+    // The host-FPU paths round to nearest-even: rm RNE or DYN (frm is checked as they run).
+    const bool rm_ok = d.rm == 0 || d.rm == 7 || d.op == Op::FLD || d.op == Op::FSD;
+    const unsigned w = d.len == 4;
+    c.handler = page_offset + d.len == kPageSize ? g_page_end
+              : g_fast_fp[w][size_t(d.op)] && rm_ok ? g_fast_fp[w][size_t(d.op)]
+                                                    : g_handlers[w][size_t(d.op)];
+}
+
+void Hart::sink_rd(isa::Decoded& d) {
     using F = isa::Format;
     switch (isa::info(d.op).format) {
     case F::R: case F::I: case F::SHIFT: case F::SHIFTW: case F::LOAD: case F::U: case F::J: case F::JALR:
@@ -124,28 +145,47 @@ bool Hart::exec_other(const isa::Decoded& d) {
     }
 }
 
+// Each instantiation uses some of the handlers only (the checking loop
+// neither the compressed copies nor the host-FPU paths).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-label"
 template <bool kDebug>
 __attribute__((optimize("no-crossjumping", "no-gcse"))) uint64_t Hart::exec_loop(uint64_t budget) {
+    // The handlers by Op, of 32-bit instructions (the checking loop's for every length) and compressed ones.
     static void* const kLabels[] = {
-#define INSN(id, name, mask, match, fmt, ext) &&L_##id,
+#define INSN(id, name, mask, match, fmt, ext) &&L_##id##_w,
 #include "isa/instructions.def"
 #undef INSN
-        &&L_ILLEGAL};
+        &&L_ILLEGAL_w};
+    static void* const kLabelsC[] = {
+#define INSN(id, name, mask, match, fmt, ext) &&L_##id##_c,
+#include "isa/instructions.def"
+#undef INSN
+        &&L_ILLEGAL_c};
     if constexpr (!kDebug) {
         if (UNLIKELY(budget == 0)) {  // init_dispatch(): export the handlers
-            g_handlers = kLabels;
-            g_refetch_handler = &&L_REFETCH;
-            for (auto [op, label] : {std::pair{Op::FLD, &&F_FLD}, {Op::FSD, &&F_FSD}, {Op::FADD_D, &&F_FADD_D},
-                                     {Op::FSUB_D, &&F_FSUB_D}, {Op::FMUL_D, &&F_FMUL_D}, {Op::FDIV_D, &&F_FDIV_D},
-                                     {Op::FSQRT_D, &&F_FSQRT_D}, {Op::FMADD_D, &&F_FMADD_D}, {Op::FMSUB_D, &&F_FMSUB_D},
-                                     {Op::FNMSUB_D, &&F_FNMSUB_D}, {Op::FNMADD_D, &&F_FNMADD_D},
-                                     {Op::FADD_S, &&F_FADD_S}, {Op::FSUB_S, &&F_FSUB_S}, {Op::FMUL_S, &&F_FMUL_S},
-                                     {Op::FDIV_S, &&F_FDIV_S}, {Op::FMADD_S, &&F_FMADD_S}})
-                g_fast_fp[size_t(op)] = label;
+            const char* const b = static_cast<const char*>(&&L_REFETCH);
+            auto off = [b](const void* label) { return int32_t(static_cast<const char*>(label) - b); };
+            for (size_t i = 0; i <= size_t(Op::ILLEGAL); ++i) {
+                g_handlers[0][i] = off(kLabelsC[i]);
+                g_handlers[1][i] = off(kLabels[i]);
+            }
+            g_refetch_handler = 0;
+            g_page_end = off(&&L_PAGE_END);
+#define FAST_FP(OP) {Op::OP, &&F_##OP##_c, &&F_##OP##_w}
+            for (auto [op, c, w] : {std::tuple FAST_FP(FLD), FAST_FP(FSD), FAST_FP(FADD_D), FAST_FP(FSUB_D),
+                                    FAST_FP(FMUL_D), FAST_FP(FDIV_D), FAST_FP(FSQRT_D), FAST_FP(FMADD_D),
+                                    FAST_FP(FMSUB_D), FAST_FP(FNMSUB_D), FAST_FP(FNMADD_D), FAST_FP(FADD_S),
+                                    FAST_FP(FSUB_S), FAST_FP(FMUL_S), FAST_FP(FDIV_S), FAST_FP(FMADD_S)}) {
+                g_fast_fp[0][size_t(op)] = off(c);
+                g_fast_fp[1][size_t(op)] = off(w);
+            }
+#undef FAST_FP
             return 0;
         }
     }
     uint64_t* const X = x;
+    const char* const base = static_cast<const char*>(&&L_REFETCH);  // handler offsets count from here
     uint64_t pc_ = pc, cyc = cycle, ret = instret;
     // Each instruction costs at least one cycle, so stopping at cycle
     // `cap` executes at most `budget` instructions; the caller loops for the rest.
@@ -159,38 +199,67 @@ __attribute__((optimize("no-crossjumping", "no-gcse"))) uint64_t Hart::exec_loop
     const uint64_t ret0 = ret;
     uint64_t not_retired = 0;  // instructions that trapped (counted for the budget)
     bool first = true;
-    const isa::Decoded* d = nullptr;
-    uint64_t npc;
+    const CachedInsn* d = nullptr;
+    // The fast loop keeps no pc while handlers chain from slot to slot: an
+    // instruction's pc is pcb + (its slot's address >> 3) (16-byte slots of
+    // 2-byte half-words), pcb set where the chain starts. The checking loop
+    // keeps pc_ and npc.
+    uint64_t pcb = 0;
+    uint64_t npc = 0;
     bool ok_;
 
+#define SLOT_PC(c) (pcb + (uint64_t(reinterpret_cast<uintptr_t>(c)) >> 3))
+#define PC (kDebug ? pc_ : SLOT_PC(d))
+#define NPC (kDebug ? npc : SLOT_PC(d) + 2 * STEP)
 #define SYNC() (pc = pc_, cycle = cyc, instret = ret)
 #define RELOAD()                                                                                       \
     (pc_ = pc, cyc = cycle, ret = instret, dl = std::min(deadline_, cap), fva = fetch_page_va_,      \
      fpg = fetch_page_, rtlb = tlb_.fast[data_idx_][unsigned(Access::Read)],                       \
      wtlb = tlb_.fast[data_idx_][unsigned(Access::Write)], dgen = tlb_.gen_bits(data_idx_))
 // An out-of-line operation; false when it trapped (pc is then the handler's).
-#define CALL(expr) (cur_insn_ = d, SYNC(), ok_ = (expr), RELOAD(), ok_)
-// Fetch and dispatch, repeated at the end of every handler (threaded code:
-// each handler has its own indirect jump, so the predictor sees pairs).
+// It may change what the next pc translates to: CNEXT() fetches it afresh.
+#define CALL(expr) (cur_insn_ = d, pc_ = PC, npc = pc_ + d->len, SYNC(), ok_ = (expr), RELOAD(), ok_)
+#define JUMP_TO(handler_off) goto* static_cast<const void*>(base + (handler_off))
+// Fetch and dispatch at pc_, repeated at the end of every handler that
+// changes control flow (threaded code: each handler has its own indirect
+// jump, so the predictor sees pairs).
 #define DISPATCH()                                                                                      \
     do {                                                                                                \
-        if (UNLIKELY(cyc >= dl)) goto out;                                                              \
+        if (UNLIKELY(cyc >= dl)) goto at_deadline;                                                      \
         if constexpr (kDebug) goto debug_checks;                                                        \
         if (LIKELY((pc_ & ~(kPageSize - 1)) == fva)) {                                                  \
-            const CachedInsn* c_ = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1];                            \
-            d = &c_->d;                                                                                 \
+            d = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1];                                               \
+            pcb = fva - (uint64_t(reinterpret_cast<uintptr_t>(fpg)) >> 3);                              \
             cyc += d->cost;                                                                             \
-            npc = pc_ + d->len;                                                                         \
-            goto* c_->handler;                                                                          \
+            JUMP_TO(d->handler);                                                                        \
         }                                                                                               \
         goto slow_fetch;                                                                                \
     } while (0)
-#define NEXT()     \
-    do {           \
-        pc_ = npc; \
-        ++ret;     \
-        DISPATCH(); \
+// The next instruction in sequence: the fast loop goes on to the next slot
+// of the page (an empty slot's handler fetches; the last instruction of a
+// page is dispatched through L_PAGE_END, which ends the chain there).
+#define NEXT()                                                                                          \
+    do {                                                                                                \
+        if constexpr (kDebug) {                                                                         \
+            pc_ = npc;                                                                                  \
+            ++ret;                                                                                      \
+            DISPATCH();                                                                                 \
+        } else {                                                                                        \
+            d += STEP;                                                                                  \
+            ++ret;                                                                                      \
+            if (UNLIKELY(cyc >= dl)) goto chain_stop;                                                   \
+            cyc += d->cost;                                                                             \
+            JUMP_TO(d->handler);                                                                        \
+        }                                                                                               \
     } while (0)
+#define JUMP(target) \
+    do {             \
+        pc_ = target; \
+        ++ret;       \
+        DISPATCH();  \
+    } while (0)
+// After a CALL that returned true: the next instruction, fetched at its pc.
+#define CNEXT() JUMP(npc)
 #define TRAPPED()        \
     do {                 \
         ++not_retired;   \
@@ -199,22 +268,42 @@ __attribute__((optimize("no-crossjumping", "no-gcse"))) uint64_t Hart::exec_loop
 #define RD X[d->rd]
 #define RS1 X[d->rs1]
 #define RS2 X[d->rs2]
-#define IMM uint64_t(d->imm)
+#define IMM uint64_t(int64_t(d->imm))
 
     DISPATCH();
-debug_checks:
+at_deadline:  // also when L_PAGE_END lowered dl to end a chain
+    if (cyc >= (dl = std::min(deadline_, cap))) goto out;
+    if constexpr (kDebug) goto debug_checks;
+    if (LIKELY((pc_ & ~(kPageSize - 1)) == fva)) {
+        d = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1];
+        pcb = fva - (uint64_t(reinterpret_cast<uintptr_t>(fpg)) >> 3);
+        cyc += d->cost;
+        JUMP_TO(d->handler);
+    }
+    goto slow_fetch;
+chain_stop: __attribute__((unused));
+    pc_ = SLOT_PC(d);
+    DISPATCH();
+L_PAGE_END: __attribute__((unused));  // the page's last instruction: it runs, then the next one is fetched at its pc
+    if constexpr (!kDebug) {
+        dl = 0;
+        JUMP_TO(g_handlers[d->len == 4][size_t(d->op)]);
+    }
+debug_checks: __attribute__((unused));
     if constexpr (kDebug) {
         if (!first && m_.at_breakpoint(pc_)) goto out;
         first = false;
         if (triggers_armed_ && CALL(trigger_fires(Access::Fetch, pc_))) TRAPPED();
-        if (LIKELY((pc_ & ~(kPageSize - 1)) == fva) && LIKELY((d = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1].d)->len != 0)) {
-            if (commit_) commit_insn_ = *d;
+        if (LIKELY((pc_ & ~(kPageSize - 1)) == fva) && LIKELY((d = &fpg->slot[(pc_ & (kPageSize - 1)) >> 1])->len != 0)) {
+            if (commit_) { cur_insn_ = d; commit_insn_ = insn(); }
             cyc += d->cost;
             npc = pc_ + d->len;
             goto* kLabels[size_t(d->op)];
         }
     }
-L_REFETCH:  // an empty slot of the current page (its cost and length are 0)
+    goto slow_fetch;
+L_REFETCH:  // an empty slot (its cost and length are 0)
+    if constexpr (!kDebug) pc_ = SLOT_PC(d);
 slow_fetch:
     SYNC();
     cur_insn_ = nullptr;
@@ -222,315 +311,34 @@ slow_fetch:
         const CachedInsn* c = fetch_slow();
         RELOAD();
         if (!c) TRAPPED();
-        d = &c->d;
-    }
-    if constexpr (kDebug) {
-        if (commit_) commit_insn_ = *d;
+        d = c;
     }
     cyc += d->cost;
-    npc = pc_ + d->len;
-    goto* kLabels[size_t(d->op)];
+    if constexpr (kDebug) {
+        if (commit_) { cur_insn_ = d; commit_insn_ = insn(); }
+        npc = pc_ + d->len;
+        goto* kLabels[size_t(d->op)];
+    } else {
+        pcb = pc_ - (uint64_t(reinterpret_cast<uintptr_t>(d)) >> 3);
+        JUMP_TO(d->handler);
+    }
 
-L_LUI: RD = IMM; NEXT();
-L_AUIPC: RD = pc_ + IMM; NEXT();
-L_JAL: {
-    uint64_t t = pc_ + IMM;
-    if (UNLIKELY(!c_enabled_ && (t & 2))) { (void)CALL((raise(MISALIGNED_FETCH, t, 0, 0, virt), false)); TRAPPED(); }
-    RD = npc;
-    npc = t;
-    NEXT();
-}
-L_JALR: {
-    uint64_t t = (RS1 + IMM) & ~1ull;
-    if (UNLIKELY(!c_enabled_ && (t & 2))) { (void)CALL((raise(MISALIGNED_FETCH, t, 0, 0, virt), false)); TRAPPED(); }
-    RD = npc;
-    npc = t;
-    NEXT();
-}
-#define BRANCH(OP, COND)                                                                              \
-    L_##OP : if (COND) {                                                                              \
-        uint64_t t = pc_ + IMM;                                                                       \
-        if (UNLIKELY(!c_enabled_ && (t & 2))) { (void)CALL((raise(MISALIGNED_FETCH, t, 0, 0, virt), false)); TRAPPED(); } \
-        npc = t;                                                                                      \
-    }                                                                                                 \
-    NEXT();
-    BRANCH(BEQ, RS1 == RS2)
-    BRANCH(BNE, RS1 != RS2)
-    BRANCH(BLT, int64_t(RS1) < int64_t(RS2))
-    BRANCH(BGE, int64_t(RS1) >= int64_t(RS2))
-    BRANCH(BLTU, RS1 < RS2)
-    BRANCH(BGEU, RS1 >= RS2)
-#undef BRANCH
-#define LOADOP(OP, T)                                                                                  \
-    L_##OP : {                                                                                         \
-        const uint64_t va = RS1 + IMM;                                                                 \
-        const TlbFast& e = rtlb[(va >> kPageShift) & (kTlbSize - 1)];                                  \
-        if (LIKELY(e.key == Tlb::key(va, sizeof(T), dgen))) {                                          \
-            T v;                                                                                       \
-            std::memcpy(&v, reinterpret_cast<const uint8_t*>(va + e.addend), sizeof(T));              \
-            RD = uint64_t(v);                                                                          \
-            NEXT();                                                                                    \
-        }                                                                                              \
-        uint64_t raw;                                                                                  \
-        if (!CALL(load_slow(va, sizeof(T), raw))) TRAPPED();                                       \
-        RD = uint64_t(T(raw));                                                                         \
-        NEXT();                                                                                        \
-    }
-    LOADOP(LB, int8_t)
-    LOADOP(LH, int16_t)
-    LOADOP(LW, int32_t)
-    LOADOP(LD, uint64_t)
-    LOADOP(LBU, uint8_t)
-    LOADOP(LHU, uint16_t)
-    LOADOP(LWU, uint32_t)
-#undef LOADOP
-#define STOREOP(OP, T)                                                                                 \
-    L_##OP : {                                                                                         \
-        const uint64_t va = RS1 + IMM;                                                                 \
-        const TlbFast& e = wtlb[(va >> kPageShift) & (kTlbSize - 1)];                                  \
-        if (LIKELY(e.key == Tlb::key(va, sizeof(T), dgen))) {                                          \
-            T v = T(RS2);                                                                              \
-            std::memcpy(reinterpret_cast<uint8_t*>(va + e.addend), &v, sizeof(T));                     \
-            if (UNLIKELY(e.code != nullptr)) invalidate_slots(e.code, va & (kPageSize - 1), sizeof(T)); \
-            NEXT();                                                                                    \
-        }                                                                                              \
-        if (!CALL(store_slow(va, sizeof(T), RS2))) TRAPPED();                                      \
-        NEXT();                                                                                        \
-    }
-    STOREOP(SB, uint8_t)
-    STOREOP(SH, uint16_t)
-    STOREOP(SW, uint32_t)
-    STOREOP(SD, uint64_t)
-#undef STOREOP
-L_ADDI: RD = RS1 + IMM; NEXT();
-L_SLTI: RD = int64_t(RS1) < d->imm; NEXT();
-L_SLTIU: RD = RS1 < IMM; NEXT();
-L_XORI: RD = RS1 ^ IMM; NEXT();
-L_ORI: RD = RS1 | IMM; NEXT();
-L_ANDI: RD = RS1 & IMM; NEXT();
-L_SLLI: RD = RS1 << d->imm; NEXT();
-L_SRLI: RD = RS1 >> d->imm; NEXT();
-L_SRAI: RD = uint64_t(int64_t(RS1) >> d->imm); NEXT();
-L_ADD: RD = RS1 + RS2; NEXT();
-L_SUB: RD = RS1 - RS2; NEXT();
-L_SLL: RD = RS1 << (RS2 & 63); NEXT();
-L_SLT: RD = int64_t(RS1) < int64_t(RS2); NEXT();
-L_SLTU: RD = RS1 < RS2; NEXT();
-L_XOR: RD = RS1 ^ RS2; NEXT();
-L_SRL: RD = RS1 >> (RS2 & 63); NEXT();
-L_SRA: RD = uint64_t(int64_t(RS1) >> (RS2 & 63)); NEXT();
-L_OR: RD = RS1 | RS2; NEXT();
-L_AND: RD = RS1 & RS2; NEXT();
-L_ADDIW: RD = sx32(RS1 + IMM); NEXT();
-L_SLLIW: RD = sx32(uint32_t(RS1) << d->imm); NEXT();
-L_SRLIW: RD = sx32(uint32_t(RS1) >> d->imm); NEXT();
-L_SRAIW: RD = uint64_t(int64_t(int32_t(RS1) >> d->imm)); NEXT();
-L_ADDW: RD = sx32(RS1 + RS2); NEXT();
-L_SUBW: RD = sx32(RS1 - RS2); NEXT();
-L_SLLW: RD = sx32(uint32_t(RS1) << (RS2 & 31)); NEXT();
-L_SRLW: RD = sx32(uint32_t(RS1) >> (RS2 & 31)); NEXT();
-L_SRAW: RD = uint64_t(int64_t(int32_t(RS1) >> (RS2 & 31))); NEXT();
-L_FENCE: NEXT();
-L_FENCE_I: NEXT();  // the decoded-instruction cache follows every store: nothing to flush
-L_MUL: RD = RS1 * RS2; NEXT();
-L_MULH: RD = uint64_t((__int128(int64_t(RS1)) * __int128(int64_t(RS2))) >> 64); NEXT();
-L_MULHSU: RD = uint64_t((__int128(int64_t(RS1)) * __int128(static_cast<unsigned __int128>(RS2))) >> 64); NEXT();
-L_MULHU: RD = uint64_t((static_cast<unsigned __int128>(RS1) * RS2) >> 64); NEXT();
-L_DIV: {
-    const int64_t a = int64_t(RS1), b = int64_t(RS2);
-    RD = b == 0 ? ~0ull : (a == INT64_MIN && b == -1) ? uint64_t(a) : uint64_t(a / b);
-    NEXT();
-}
-L_DIVU: RD = RS2 == 0 ? ~0ull : RS1 / RS2; NEXT();
-L_REM: {
-    const int64_t a = int64_t(RS1), b = int64_t(RS2);
-    RD = b == 0 ? uint64_t(a) : (a == INT64_MIN && b == -1) ? 0 : uint64_t(a % b);
-    NEXT();
-}
-L_REMU: RD = RS2 == 0 ? RS1 : RS1 % RS2; NEXT();
-L_MULW: RD = sx32(uint32_t(RS1) * uint32_t(RS2)); NEXT();
-L_DIVW: {
-    const int32_t a = int32_t(RS1), b = int32_t(RS2);
-    RD = b == 0 ? ~0ull : (a == INT32_MIN && b == -1) ? uint64_t(int64_t(a)) : uint64_t(int64_t(a / b));
-    NEXT();
-}
-L_DIVUW: {
-    const uint32_t a = uint32_t(RS1), b = uint32_t(RS2);
-    RD = b == 0 ? ~0ull : sx32(a / b);
-    NEXT();
-}
-L_REMW: {
-    const int32_t a = int32_t(RS1), b = int32_t(RS2);
-    RD = b == 0 ? uint64_t(int64_t(a)) : (a == INT32_MIN && b == -1) ? 0 : uint64_t(int64_t(a % b));
-    NEXT();
-}
-L_REMUW: {
-    const uint32_t a = uint32_t(RS1), b = uint32_t(RS2);
-    RD = sx32(b == 0 ? a : a % b);
-    NEXT();
-}
-#include "exec_bitmanip.inc"
-    // The HINTs of Zihintntl and Zihintpause, Zcmop's c.mop.N; Zimop's mops write 0.
-L_NTL_P1: L_NTL_PALL: L_NTL_S1: L_NTL_ALL: L_PAUSE: L_C_MOP_N: NEXT();
-L_MOP_R_N: L_MOP_RR_N: RD = 0; NEXT();
-L_CSRRS:
-    if constexpr (!kDebug) {
-        if (UNLIKELY(d->rs1 == 0 && (d->imm & 0xfff) == 0xc01)) {  // csrr rd, time: maybe a wait (emu/spin.cpp)
-            cyc -= d->cost;
-            SYNC();
-            skip_time_spin(dl);
-            RELOAD();
-            cyc += d->cost;
-        }
-    }
-    goto csr_access;
-L_CSRRW: L_CSRRC: L_CSRRWI: L_CSRRSI: L_CSRRCI:
-csr_access:
-    suppress_instret_ = false;
-    if (!CALL(exec_csr(*d))) TRAPPED();
-    if (UNLIKELY(suppress_instret_)) {  // a write to minstret: this instruction does not count
-        suppress_instret_ = false;
-        pc_ = npc;
-        ++not_retired;
-        DISPATCH();
-    }
-    NEXT();
-L_ECALL: L_EBREAK: L_WFI: L_WRS_NTO: L_WRS_STO: L_SFENCE_VMA:
-    if (!CALL(exec_system(*d))) TRAPPED();
-    NEXT();
-L_MRET: L_SRET:
-    if (!CALL(exec_system(*d))) TRAPPED();
-    ++ret;  // pc is the xRET's target
-    DISPATCH();
-L_ILLEGAL:
-    (void)CALL((illegal(*d), false));
-    TRAPPED();
-
-    // F and D on the host FPU where its answer is RISC-V's (fpu_host.hpp);
-    // otherwise the generic handler (the soft-float) decides.
-#define FP_OK() (fp_fast_ && (d->rm == 0 || d->rm == 7))
-#define FP_BIN_D(OP, EXPR)                                                                          \
-    F_##OP : if (FP_OK()) {                                                                         \
-        const uint64_t a = f[d->rs1], b = f[d->rs2];                                                \
-        uint64_t r;                                                                                 \
-        if (fphost::plain64(a) && fphost::plain64(b) &&                                             \
-            fphost::run64([&] { const double A = fphost::as_d(a), B = fphost::as_d(b); (void)B; return EXPR; }, r, csr.fflags)) { \
-            f[d->rd] = r;                                                                           \
-            NEXT();                                                                                 \
-        }                                                                                           \
-    }                                                                                               \
-    goto L_##OP;
-    FP_BIN_D(FADD_D, A + B)
-    FP_BIN_D(FSUB_D, A - B)
-    FP_BIN_D(FMUL_D, A * B)
-    FP_BIN_D(FDIV_D, A / B)
-    FP_BIN_D(FSQRT_D, __builtin_sqrt(A))
-#undef FP_BIN_D
-#define FP_BIN_S(OP, EXPR)                                                                          \
-    F_##OP : if (FP_OK()) {                                                                         \
-        const uint64_t a = f[d->rs1], b = f[d->rs2];                                                \
-        uint64_t r;                                                                                 \
-        if (fphost::plain32(a) && fphost::plain32(b) &&                                             \
-            fphost::run32([&] { const float A = fphost::as_f(a), B = fphost::as_f(b); return EXPR; }, r, csr.fflags)) { \
-            f[d->rd] = r;                                                                           \
-            NEXT();                                                                                 \
-        }                                                                                           \
-    }                                                                                               \
-    goto L_##OP;
-    FP_BIN_S(FADD_S, A + B)
-    FP_BIN_S(FSUB_S, A - B)
-    FP_BIN_S(FMUL_S, A * B)
-    FP_BIN_S(FDIV_S, A / B)
-#undef FP_BIN_S
-#define FP_FMA_D(OP, SA, SC)                                                                        \
-    F_##OP : if (FP_OK() && fphost::have_fma()) {                                                   \
-        const uint64_t a = f[d->rs1], b = f[d->rs2], c = f[d->rs3()];                                 \
-        uint64_t r;                                                                                 \
-        if (fphost::plain64(a) && fphost::plain64(b) && fphost::plain64(c) &&                       \
-            fphost::run64([&] { return fphost::fma(SA fphost::as_d(a), fphost::as_d(b), SC fphost::as_d(c)); }, r, csr.fflags)) { \
-            f[d->rd] = r;                                                                           \
-            NEXT();                                                                                 \
-        }                                                                                           \
-    }                                                                                               \
-    goto L_##OP;
-    FP_FMA_D(FMADD_D, +, +)
-    FP_FMA_D(FMSUB_D, +, -)
-    FP_FMA_D(FNMSUB_D, -, +)
-    FP_FMA_D(FNMADD_D, -, -)
-#undef FP_FMA_D
-F_FMADD_S:
-    if (FP_OK() && fphost::have_fma()) {
-        const uint64_t a = f[d->rs1], b = f[d->rs2], c = f[d->rs3()];
-        uint64_t r;
-        if (fphost::plain32(a) && fphost::plain32(b) && fphost::plain32(c) &&
-            fphost::run32([&] { return fphost::fmaf(fphost::as_f(a), fphost::as_f(b), fphost::as_f(c)); }, r, csr.fflags)) {
-            f[d->rd] = r;
-            NEXT();
-        }
-    }
-    goto L_FMADD_S;
-F_FLD:
-    if (fp_fast_) {
-        const uint64_t va = RS1 + IMM;
-        const TlbFast& e = rtlb[(va >> kPageShift) & (kTlbSize - 1)];
-        if (LIKELY(e.key == Tlb::key(va, 8, dgen))) {
-            std::memcpy(&f[d->rd], reinterpret_cast<const uint8_t*>(va + e.addend), 8);
-            NEXT();
-        }
-    }
-    goto L_FLD;
-F_FSD:
-    if (fp_fast_) {
-        const uint64_t va = RS1 + IMM;
-        const TlbFast& e = wtlb[(va >> kPageShift) & (kTlbSize - 1)];
-        if (LIKELY(e.key == Tlb::key(va, 8, dgen))) {
-            std::memcpy(reinterpret_cast<uint8_t*>(va + e.addend), &f[d->rs2], 8);
-            if (UNLIKELY(e.code != nullptr)) invalidate_slots(e.code, va & (kPageSize - 1), 8);
-            NEXT();
-        }
-    }
-    goto L_FSD;
-#undef FP_OK
-
-#define INSN(id, name, mask, match, fmt, ext) OTHER_##ext(id)
-#define OTHER_A(id) L_##id:
-#define OTHER_H(id) L_##id:
-#define OTHER_F(id) L_##id:
-#define OTHER_D(id) L_##id:
-#define OTHER_I(id)
-#define OTHER_M(id)
-#define OTHER_Zicsr(id)
-#define OTHER_Zifencei(id)
-#define OTHER_Priv(id)
-#define OTHER_Zba(id)
-#define OTHER_Zbb(id)
-#define OTHER_Zbb_or_Zbkb(id)
-#define OTHER_Zbc(id)
-#define OTHER_Zbc_or_Zbkc(id)
-#define OTHER_Zbs(id)
-#define OTHER_Zbkb(id)
-#define OTHER_Zbkx(id)
-#define OTHER_Zicond(id)
-#define OTHER_Zihintntl(id)
-#define OTHER_Zihintpause(id)
-#define OTHER_Zimop(id)
-#define OTHER_Zcmop(id)
-#define OTHER_Zawrs(id)
-#define OTHER_Zicbom(id) L_##id:
-#define OTHER_Zicboz(id) L_##id:
-#define OTHER_Zicbop(id) L_##id:
-#define OTHER_Svinval(id) L_##id:
-#define OTHER_Zfh(id) L_##id:
-#define OTHER_Zfhmin(id) L_##id:
-#define OTHER_Zfhmin_and_D(id) L_##id:
-#define OTHER_Zfa(id) L_##id:
-#define OTHER_Zfa_and_D(id) L_##id:
-#define OTHER_Zfa_and_Zfh(id) L_##id:
-    // Every A, H, F, D and Zfh instruction (and the rarer extensions') lands here.
-#include "isa/instructions.def"
-#undef INSN
-    if (!CALL(exec_other(*d))) TRAPPED();
-    NEXT();
+#define HCAT2(a, b, c) a##b##c
+#define HCAT(a, b, c) HCAT2(a, b, c)
+#define H(x) HCAT(L_, x, HSFX)
+#define HF(x) HCAT(F_, x, HSFX)
+#define HSFX _w
+#define STEP 2
+#include "exec_handlers.inc"
+#undef HSFX
+#undef STEP
+#define HSFX _c
+#define STEP 1
+#include "exec_handlers.inc"
+#undef HSFX
+#undef STEP
+#undef H
+#undef HF
 
 out:
     SYNC();
@@ -538,6 +346,12 @@ out:
 #undef SYNC
 #undef RELOAD
 #undef CALL
+#undef CNEXT
+#undef JUMP
+#undef JUMP_TO
+#undef SLOT_PC
+#undef PC
+#undef NPC
 #undef NEXT
 #undef RD
 #undef RS1
@@ -549,5 +363,6 @@ out:
 
 template uint64_t Hart::exec_loop<true>(uint64_t);
 template uint64_t Hart::exec_loop<false>(uint64_t);
+#pragma GCC diagnostic pop
 
 }  // namespace emu

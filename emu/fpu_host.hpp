@@ -31,15 +31,23 @@ inline bool plain32(uint64_t boxed) {
     const uint32_t v = uint32_t(boxed), e = (v >> 23) & 0xff;
     return e != 0xff && (e != 0 || (v << 1) == 0);
 }
-inline double as_d(uint64_t v) { double d; std::memcpy(&d, &v, 8); return d; }
-inline float as_f(uint64_t v) { float f; uint32_t u = uint32_t(v); std::memcpy(&f, &u, 4); return f; }
+// The compiler knows nothing of MXCSR: it may move an operation across
+// _mm_setcsr/_mm_getcsr. The operands pass through a volatile asm (after the
+// set, in order) and so does the result (before the read), so the operation
+// runs between the two.
+template <typename T> inline T fenced(T v) {
+    asm volatile("" : "+x"(v));
+    return v;
+}
+inline double as_d(uint64_t v) { double d; std::memcpy(&d, &v, 8); return fenced(d); }
+inline float as_f(uint64_t v) { float f; uint32_t u = uint32_t(v); std::memcpy(&f, &u, 4); return fenced(f); }
 inline uint64_t bits(double d) { uint64_t v; std::memcpy(&v, &d, 8); return v; }
 inline uint64_t bits(float f) { uint32_t v; std::memcpy(&v, &f, 4); return 0xffffffff00000000ull | v; }
 
 // Runs `op` with clean flags; true when its result may stand (see above).
 template <typename Op> inline bool run64(Op op, uint64_t& out, uint32_t& fflags) {
     _mm_setcsr(kMxcsrDefault);
-    const uint64_t r = bits(op());
+    const uint64_t r = bits(fenced(op()));
     const unsigned f = _mm_getcsr() & kMxcsrFlags;
     if ((f & ~kMxcsrInexact) || !plain64(r)) return false;
     out = r;
@@ -48,7 +56,7 @@ template <typename Op> inline bool run64(Op op, uint64_t& out, uint32_t& fflags)
 }
 template <typename Op> inline bool run32(Op op, uint64_t& out, uint32_t& fflags) {
     _mm_setcsr(kMxcsrDefault);
-    const uint64_t r = bits(op());
+    const uint64_t r = bits(fenced(op()));
     const unsigned f = _mm_getcsr() & kMxcsrFlags;
     if ((f & ~kMxcsrInexact) || !plain32(r)) return false;
     out = r;

@@ -249,9 +249,10 @@ public:
     void drop_fast_stores(uint64_t page_pa);
     // A store through a host pointer outside the hot loop: keep decoded code coherent.
     void stored(uint64_t pa, unsigned size);
-    // Prepares a decoded instruction for the cache: cycle cost, rd = x0
-    // redirected, the interpreter's handler.
-    static void prepare(CachedInsn& c);
+    // Fills a cache slot from a decoding: cycle cost, rd = x0 redirected,
+    // the interpreter's handler. page_offset: where in its page the
+    // instruction starts (the last one of a page ends a run of chained handlers).
+    static void prepare(CachedInsn& c, isa::Decoded d, unsigned page_offset);
     // Exports the interpreter's handler addresses; run once before any fetch.
     void init_dispatch();
 
@@ -360,14 +361,23 @@ private:
     uint64_t fetch_page_va_ = 1;  // 1 = none (never page aligned)
     DecodedPage* fetch_page_ = nullptr;
     uint64_t fetch_page_pa_ = 0;  // the physical page fetch_page_ decodes
-    CachedInsn straddle_{};       // a 32-bit instruction crossing a page boundary
+    // A 32-bit instruction crossing a page boundary, followed by empty slots
+    // (so the instruction after it is fetched), and its encoding.
+    CachedInsn straddle_[3]{};
+    uint32_t straddle_raw_ = 0;
+    // The page of the slot fetch_slow() last returned, when not fetch_page_.
+    const DecodedPage* slow_page_ = nullptr;
+    uint64_t slow_page_pa_ = 0;
     uint64_t deadline_ = 0;       // exec_loop runs while cycle < deadline_
     uint64_t next_timer_cycle_ = ~0ull;
     uint64_t hw_mip_ = 0;
     uint64_t stall_until_ = ~0ull;  // see stall_until()
     void resume() { wfi = false; stall_until_ = ~0ull; }
     bool suppress_instret_ = false;  // a CSR write to minstret this instruction
-    const isa::Decoded* cur_insn_ = nullptr;  // the instruction a slow path runs for (set on leaving the hot loop)
+    const CachedInsn* cur_insn_ = nullptr;  // the instruction a slow path runs for (set on leaving the hot loop)
+    // cur_insn_'s whole decoding, from the memory it was decoded from.
+    isa::Decoded insn() const;
+    static void sink_rd(isa::Decoded& d);  // rd = x0 redirected to kZeroSink
     uint64_t explicit_tinst(uint64_t fault_va, Access acc) const;
     bool c_enabled_ = true;          // misa.C: compressed instructions legal
     bool fp_fast_ = false;           // see update_fp_fast()

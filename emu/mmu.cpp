@@ -105,7 +105,7 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
 // instruction, transformed (zero for fetches and when it is not known).
 uint64_t Hart::explicit_tinst(uint64_t fault_va, Access acc) const {
     if (acc == Access::Fetch || !cur_insn_) return 0;
-    const isa::Decoded& d = *cur_insn_;
+    const isa::Decoded d = insn();
     const auto fmt = isa::info(d.op).format;
     const bool has_imm = fmt == isa::Format::LOAD || fmt == isa::Format::STORE || fmt == isa::Format::FLOAD ||
                          fmt == isa::Format::FSTORE;
@@ -272,7 +272,7 @@ const CachedInsn* Hart::fetch_slow() {
         const TlbFast& f = tlb_.fast[fetch_idx_][unsigned(Access::Fetch)][(va >> kPageShift) & (kTlbSize - 1)];
         if (f.key == Tlb::key(va, 1, tlb_.gen_bits(fetch_idx_))) {
             CachedInsn& c = f.code->slot[(va & (kPageSize - 1)) >> 1];
-            if (c.d.len != 0) {
+            if (c.len != 0) {
                 fetch_page_va_ = va & ~(kPageSize - 1);
                 fetch_page_ = f.code;
                 fetch_page_pa_ = f.addend;
@@ -313,9 +313,11 @@ const CachedInsn* Hart::fetch_slow() {
                 return nullptr;
             }
             pc = va;
-            straddle_.d = isa::decode(raw, ext);
-            prepare(straddle_);
-            return &straddle_;
+            straddle_raw_ = raw;
+            prepare(straddle_[0], isa::decode(raw, ext), 0);
+            DecodedPage::forget(straddle_[1]);
+            DecodedPage::forget(straddle_[2]);
+            return &straddle_[0];
         }
         uint16_t hi;
         std::memcpy(&hi, &r->bytes[pa - r->base + 2], 2);
@@ -323,11 +325,13 @@ const CachedInsn* Hart::fetch_slow() {
     }
     DecodedPage* page = bus_.decoded_page(*r, pa);
     CachedInsn& c = page->slot[(pa & (kPageSize - 1)) >> 1];
-    if (c.d.len == 0) {  // memory is unchanged since a slot was decoded: stores forget what they overwrite
-        c.d = isa::decode(raw, ext);  // an extension the configuration lacks: illegal (or the HINT's base instruction)
-        if (!c_enabled_ && c.d.len == 2) c.d.op = isa::Op::ILLEGAL;  // misa.C clear
-        prepare(c);
+    if (c.len == 0) {  // memory is unchanged since a slot was decoded: stores forget what they overwrite
+        isa::Decoded d = isa::decode(raw, ext);  // an extension the configuration lacks: illegal (or the HINT's base instruction)
+        if (!c_enabled_ && d.len == 2) d.op = isa::Op::ILLEGAL;  // misa.C clear
+        prepare(c, d, unsigned(pa & (kPageSize - 1)));
     }
+    slow_page_ = page;
+    slow_page_pa_ = pa & ~(kPageSize - 1);
     if (pmp.uniform_over_page(pa & ~(kPageSize - 1), priv)) {
         fetch_page_va_ = va & ~(kPageSize - 1);
         fetch_page_ = page;
@@ -344,6 +348,28 @@ const CachedInsn* Hart::fetch_slow() {
         }
     }
     return &c;
+}
+
+isa::Decoded Hart::insn() const {
+    const CachedInsn* c = cur_insn_;
+    uint32_t raw;
+    if (c >= straddle_ && c < straddle_ + 3) {
+        raw = straddle_raw_;
+    } else {
+        const bool in_fetch_page = fetch_page_ && c >= fetch_page_->slot && c < fetch_page_->slot + kPageSize / 2;
+        const DecodedPage* page = in_fetch_page ? fetch_page_ : slow_page_;
+        const uint64_t pa = (in_fetch_page ? fetch_page_pa_ : slow_page_pa_) + uint64_t(c - page->slot) * 2;
+        const HostRegion* r = bus_.region(pa, c->len);
+        uint16_t lo, hi = 0;
+        std::memcpy(&lo, &r->bytes[pa - r->base], 2);
+        if (c->len == 4) std::memcpy(&hi, &r->bytes[pa - r->base + 2], 2);
+        raw = uint32_t(lo) | uint32_t(hi) << 16;
+    }
+    isa::Decoded d = isa::decode(raw, ext);
+    if (!c_enabled_ && d.len == 2) d.op = isa::Op::ILLEGAL;
+    sink_rd(d);
+    d.cost = c->cost;
+    return d;
 }
 
 WalkRequest Hart::walk_request(uint64_t va, Access acc, Priv p, bool v) const {

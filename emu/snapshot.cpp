@@ -203,7 +203,7 @@ void Machine::save_decoded(dev::StateOut& o) const {
             if (!r.code[pg]) continue;
             uint8_t bits[kSlotBytes] = {};
             for (unsigned s = 0; s < kPageSize / 2; ++s)
-                if (r.code[pg]->slot[s].d.len) bits[s / 8] |= uint8_t(1u << (s % 8));
+                if (r.code[pg]->slot[s].len) bits[s / 8] |= uint8_t(1u << (s % 8));
             o.u32(uint32_t(ri));
             o.u64(pg);
             o.raw(bits, sizeof bits);
@@ -241,10 +241,9 @@ void Machine::restore_decoded(dev::StateIn& in) {
                 if (s == kPageSize / 2 - 1) continue;  // crosses the page: never cached
                 std::memcpy(&hi, r.bytes + off + 2, 2);
             }
-            CachedInsn& c = dp->slot[s];
-            c.d = isa::decode(uint32_t(lo) | uint32_t(hi) << 16, harts_[0]->ext);
-            if (!c_ok && c.d.len == 2) c.d.op = isa::Op::ILLEGAL;
-            Hart::prepare(c);
+            isa::Decoded d = isa::decode(uint32_t(lo) | uint32_t(hi) << 16, harts_[0]->ext);
+            if (!c_ok && d.len == 2) d.op = isa::Op::ILLEGAL;
+            Hart::prepare(dp->slot[s], d, s * 2);
         }
     }
 }

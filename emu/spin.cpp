@@ -87,10 +87,10 @@ void Hart::skip_time_spin(uint64_t dl) {
     const unsigned fidx = fetch_idx_;
     const uint64_t fgen = tlb_.gen_bits(fidx), dgen = tlb_.gen_bits(data_idx_);
     // The decoded instruction at va, when the fast path would fetch it without a walk.
-    auto insn_at = [&](uint64_t va) -> const isa::Decoded* {
+    auto insn_at = [&](uint64_t va) -> const CachedInsn* {
         const TlbFast& f = tlb_.fast[fidx][unsigned(Access::Fetch)][(va >> kPageShift) & (kTlbSize - 1)];
         if (f.key != Tlb::key(va, 1, fgen)) return nullptr;
-        const isa::Decoded& d = f.code->slot[(va & (kPageSize - 1)) >> 1].d;
+        const CachedInsn& d = f.code->slot[(va & (kPageSize - 1)) >> 1];
         return d.len ? &d : nullptr;
     };
     // Host address of a RAM access the fast path would make (aligned, mapped,
@@ -100,7 +100,7 @@ void Hart::skip_time_spin(uint64_t dl) {
         if (f.key != Tlb::key(va, size, dgen) || (acc == Access::Write && f.code)) return nullptr;
         return reinterpret_cast<uint8_t*>(va + f.addend);
     };
-    const isa::Decoded* first = insn_at(pc);
+    const CachedInsn* first = insn_at(pc);
     if (!first || first->op != Op::CSRRS || first->rs1 != 0 || (first->imm & 0xfff) != 0xc01) return;
     const uint64_t csr_cost = first->cost;
     const uint64_t t0 = time_at(cycle + csr_cost);  // what this read would return
@@ -125,12 +125,12 @@ void Hart::skip_time_spin(uint64_t dl) {
 
     uint64_t spc = pc, n = 0, cost = 0;
     for (;;) {
-        const isa::Decoded* dp = n == 0 ? first : insn_at(spc);
+        const CachedInsn* dp = n == 0 ? first : insn_at(spc);
         if (!dp || ++n > kMaxBody) return;
-        const isa::Decoded& d = *dp;
+        const CachedInsn& d = *dp;
         cost += d.cost;
         uint64_t next = spc + d.len;
-        const uint64_t imm = uint64_t(d.imm);
+        const uint64_t imm = uint64_t(int64_t(d.imm));
         using F = isa::Format;
         const F fmt = isa::info(d.op).format;
         const bool reads1 = fmt == F::R || fmt == F::I || fmt == F::SHIFT || fmt == F::SHIFTW || fmt == F::LOAD ||
