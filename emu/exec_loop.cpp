@@ -265,6 +265,16 @@ __attribute__((optimize("no-crossjumping", "no-gcse"))) uint64_t Hart::exec_loop
         ++not_retired;   \
         DISPATCH();      \
     } while (0)
+// Before a time read that may be a wait (pc on it, its cycles not yet spent).
+#define SKIP_TIME_SPIN(mmio)                         \
+    do {                                             \
+        cyc -= d->cost;                              \
+        pc_ = PC;                                    \
+        SYNC();                                      \
+        skip_time_spin(std::min(deadline_, cap), mmio); \
+        RELOAD();                                    \
+        cyc += d->cost;                              \
+    } while (0)
 #define RD X[d->rd]
 #define RS1 X[d->rs1]
 #define RS2 X[d->rs2]
@@ -359,6 +369,7 @@ out:
 #undef IMM
 #undef DISPATCH
 #undef TRAPPED
+#undef SKIP_TIME_SPIN
 }
 
 template uint64_t Hart::exec_loop<true>(uint64_t);

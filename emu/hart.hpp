@@ -375,10 +375,16 @@ private:
     void resume() { wfi = false; stall_until_ = ~0ull; }
     bool suppress_instret_ = false;  // a CSR write to minstret this instruction
     const CachedInsn* cur_insn_ = nullptr;  // the instruction a slow path runs for (set on leaving the hot loop)
-    // cur_insn_'s whole decoding, from the memory it was decoded from.
-    isa::Decoded insn() const;
+    // cur_insn_'s whole decoding, from the memory it was decoded from
+    // (through a small cache of decodings by encoding).
+    isa::Decoded insn();
+    struct DecodeMemo {
+        uint64_t key = ~0ull;  // the encoding, and misa.C in bit 32
+        isa::Decoded d;
+    };
+    DecodeMemo decode_memo_[256];
     static void sink_rd(isa::Decoded& d);  // rd = x0 redirected to kZeroSink
-    uint64_t explicit_tinst(uint64_t fault_va, Access acc) const;
+    uint64_t explicit_tinst(uint64_t fault_va, Access acc);
     bool c_enabled_ = true;          // misa.C: compressed instructions legal
     bool fp_fast_ = false;           // see update_fp_fast()
     bool triggers_armed_ = false;    // any debug trigger armed: checking loop, slow loads/stores
@@ -396,9 +402,12 @@ private:
         Priv priv = Priv::M;
         bool virt = false;
     } spin_;
-    // At a `csrr rd, time` (pc, before it executes; the loop's deadline dl):
-    // skips the iterations of a loop that only waits for time.
-    void skip_time_spin(uint64_t dl);
+    // At a `csrr rd, time`, or (mmio) an `ld` of the CLINT's mtime (pc,
+    // before it executes; the loop's deadline dl): skips the iterations of a
+    // loop that only waits for time.
+    void skip_time_spin(uint64_t dl, bool mmio = false);
+    // A load at va reads mtime from the CLINT through a TLB entry already filled.
+    bool mtime_load(uint64_t va) const;
     bool time_spin_unobserved() const;
     uint64_t time_at(uint64_t at_cycle) const;  // the time CSR's value at a cycle of this hart's
 };

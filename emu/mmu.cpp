@@ -103,7 +103,7 @@ bool Hart::translate(uint64_t va, Access acc, unsigned size, uint64_t& pa, uint8
 
 // htinst/mtinst for a guest-page fault of an explicit access: the executing
 // instruction, transformed (zero for fetches and when it is not known).
-uint64_t Hart::explicit_tinst(uint64_t fault_va, Access acc) const {
+uint64_t Hart::explicit_tinst(uint64_t fault_va, Access acc) {
     if (acc == Access::Fetch || !cur_insn_) return 0;
     const isa::Decoded d = insn();
     const auto fmt = isa::info(d.op).format;
@@ -350,7 +350,7 @@ const CachedInsn* Hart::fetch_slow() {
     return &c;
 }
 
-isa::Decoded Hart::insn() const {
+isa::Decoded Hart::insn() {
     const CachedInsn* c = cur_insn_;
     uint32_t raw;
     if (c >= straddle_ && c < straddle_ + 3) {
@@ -365,11 +365,16 @@ isa::Decoded Hart::insn() const {
         if (c->len == 4) std::memcpy(&hi, &r->bytes[pa - r->base + 2], 2);
         raw = uint32_t(lo) | uint32_t(hi) << 16;
     }
-    isa::Decoded d = isa::decode(raw, ext);
-    if (!c_enabled_ && d.len == 2) d.op = isa::Op::ILLEGAL;
-    sink_rd(d);
-    d.cost = c->cost;
-    return d;
+    const uint64_t key = raw | uint64_t(c_enabled_) << 32;
+    DecodeMemo& m = decode_memo_[(raw ^ (raw >> 7) ^ (raw >> 15)) & 255];
+    if (m.key != key) {
+        m.key = key;
+        m.d = isa::decode(raw, ext);
+        if (!c_enabled_ && m.d.len == 2) m.d.op = isa::Op::ILLEGAL;
+        sink_rd(m.d);
+        m.d.cost = c->cost;
+    }
+    return m.d;
 }
 
 WalkRequest Hart::walk_request(uint64_t va, Access acc, Priv p, bool v) const {

@@ -1,5 +1,6 @@
 // Time skipping for a loop that only waits for time to pass (the rule is in
-// emu/README.md, "Time skipping"): at a `csrr rd, time` that the hart reached
+// README.md, "Time skipping"): at a `csrr rd, time`, or an `ld` of the
+// CLINT's mtime (mtime_load), that the hart reached
 // again with nothing observable in between, the iteration from it back to it
 // is run symbolically, with t (the value read) as the only unknown. When the
 // iteration reads no state it changes, stores only to RAM, touches only
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "hart.hpp"
+#include "devices/clint.hpp"
 #include "isa/csr.hpp"
 #include "machine.hpp"
 
@@ -74,7 +76,14 @@ bool Hart::time_spin_unobserved() const {
     return watching_ || triggers_armed_ || commit_ || has_breakpoints || !tlb_enabled || !skip_spins;
 }
 
-void Hart::skip_time_spin(uint64_t dl) {
+bool Hart::mtime_load(uint64_t va) const {
+    const uint64_t vpn = va >> kPageShift;
+    const TlbEntry& te = tlb_.e[data_idx_][unsigned(Access::Read)][vpn & (kTlbSize - 1)];
+    return te.vpn == vpn && te.tag == tag_[data_idx_] && tlb_.present(data_idx_, te) && !te.host &&
+           te.ppage + (va & (kPageSize - 1)) == map::kClint + dev::Clint::kMtime;
+}
+
+void Hart::skip_time_spin(uint64_t dl, bool mmio) {
     // The previous time read was this instruction, with nothing observable
     // since (an event would mark a trap, an interrupt, a TLB fill).
     const uint64_t events = m_.events().total();
@@ -82,7 +91,7 @@ void Hart::skip_time_spin(uint64_t dl) {
     const uint64_t di = instret - spin_.instret, dc = cycle - spin_.cycle;
     spin_ = {pc, instret, cycle, events, priv, virt};
     if (!again || time_spin_unobserved() || di == 0 || dc == 0 || dl <= cycle) return;
-    if (csr_access_fault(uint16_t(isa::Csr::TIME), false)) return;
+    if (!mmio && csr_access_fault(uint16_t(isa::Csr::TIME), false)) return;
 
     const unsigned fidx = fetch_idx_;
     const uint64_t fgen = tlb_.gen_bits(fidx), dgen = tlb_.gen_bits(data_idx_);
@@ -101,8 +110,13 @@ void Hart::skip_time_spin(uint64_t dl) {
         return reinterpret_cast<uint8_t*>(va + f.addend);
     };
     const CachedInsn* first = insn_at(pc);
-    if (!first || first->op != Op::CSRRS || first->rs1 != 0 || (first->imm & 0xfff) != 0xc01) return;
+    if (!first) return;
+    if (mmio ? first->op != Op::LD || !mtime_load(x[first->rs1] + uint64_t(int64_t(first->imm)))
+             : first->op != Op::CSRRS || first->rs1 != 0 || (first->imm & 0xfff) != 0xc01)
+        return;
     const uint64_t csr_cost = first->cost;
+    // What the read returns at a cycle of this hart's: the time CSR, or mtime itself.
+    auto time_at = [&](uint64_t at_cycle) { return Hart::time_at(at_cycle) - (mmio && virt ? csr.htimedelta : 0); };
     const uint64_t t0 = time_at(cycle + csr_cost);  // what this read would return
 
     Val r[33];
@@ -146,7 +160,7 @@ void Hart::skip_time_spin(uint64_t dl) {
         bool ok = true;
         switch (d.op) {
         case Op::CSRRS:  // only the time read the iteration starts with
-            if (n != 1) return;
+            if (n != 1 || mmio) return;
             { Val t; t.t = true; set(d.rd, t); }
             break;
         case Op::LUI: set(d.rd, known(imm)); break;
@@ -190,6 +204,12 @@ void Hart::skip_time_spin(uint64_t dl) {
             break;
         }
         case Op::LD: case Op::LW: case Op::LWU: case Op::LH: case Op::LHU: case Op::LB: case Op::LBU: {
+            if (n == 1 && mmio) {  // the mtime read the iteration starts with
+                Val t;
+                t.t = true;
+                set(d.rd, t);
+                break;
+            }
             const unsigned size = d.op == Op::LD ? 8 : (d.op == Op::LW || d.op == Op::LWU) ? 4
                                 : (d.op == Op::LH || d.op == Op::LHU) ? 2 : 1;
             const uint64_t va = a.v + imm;
