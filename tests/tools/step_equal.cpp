@@ -9,8 +9,9 @@
 //
 //   step-equal [--max-insns N] [--isa STR] [--harts N] [--expect-skips] ELF...
 //
-// --expect-skips: the fast run must have skipped time (else the comparison
-// with the run without skipping shows nothing).
+// --expect-skips: the fast run of each ELF named must have skipped time (else
+// the comparison with the run without skipping shows nothing); riscv-tests'
+// programs never wait, so it asks nothing of them.
 //
 // With STEPVISOR_RISCV_TESTS naming riscv-tests' isa folder, its rv64* ELFs
 // are compared too.
@@ -131,6 +132,7 @@ int main(int argc, char** argv) {
             if (!err.empty()) { std::fprintf(stderr, "step-equal: --isa: %s\n", err.c_str()); return 2; }
         } else files.push_back(a);
     }
+    const size_t named = files.size();
     if (const char* dir = std::getenv("STEPVISOR_RISCV_TESTS"); dir && std::filesystem::is_directory(dir)) {
         std::vector<std::string> found;
         for (const auto& e : std::filesystem::directory_iterator(dir)) {
@@ -148,12 +150,13 @@ int main(int argc, char** argv) {
         return 2;
     }
     int failed = 0;
-    for (const std::string& f : files) {
+    for (size_t i = 0; i < files.size(); ++i) {
+        const std::string& f = files[i];
         try {
             const emu::Image img = emu::load_image_file(f);
             const Outcome fast = run(img, cfg, Mode::Fast, max_insns);
             std::string diff;
-            if (expect_skips && fast.skipped == 0) diff = "the fast run skipped no time";
+            if (expect_skips && i < named && fast.skipped == 0) diff = "the fast run skipped no time";
             for (Mode mode : {Mode::Step, Mode::Checked, Mode::NoSkip}) {
                 if (!diff.empty()) break;
                 const Outcome other = run(img, cfg, mode, max_insns);
