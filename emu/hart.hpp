@@ -123,6 +123,7 @@ public:
     // The cycle a WRS stall ends by its time bound; ~0 for WFI (or not stalled).
     uint64_t stall_until() const { return stall_until_; }
     // What a stalled hart waits in, for viewers: "WFI", "WRS" (Zawrs's wrs.nto/wrs.sto), or nullptr when running.
+    // Machine::stall_text() and idle_text() put the harts' in a line.
     const char* stall_name() const { return !wfi ? nullptr : stall_until_ != ~0ull ? "WRS" : "WFI"; }
     // Zawrs's bounds, in cycles (implementation-defined): WRS.STO's short
     // timeout, 100 memory reads of the cycle model (the spec suggests 10 to

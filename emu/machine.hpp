@@ -125,7 +125,7 @@ enum class StopReason {
     Event,         // an event kind given to stop_on() occurred
     Breakpoint,    // a hart reached a breakpoint PC
     Watchpoint,    // a hart accessed watched memory (see watch_hit())
-    Idle,          // every hart waits in WFI and nothing can wake it
+    Idle,          // every hart waits in WFI and nothing can wake it (see idle_text())
     TrapLoop,      // a hart traps in a loop without progress (see trap_loop())
 };
 
@@ -218,6 +218,12 @@ public:
     const std::optional<TrapLoop>& trap_loop() const { return trap_loop_.found(); }
     // The hart that caused the last run's stop (breakpoint, watchpoint, event).
     unsigned stop_hart() const { return stop_hart_; }
+
+    // How the harts wait, by Hart::stall_name(): "the hart waits in WFI",
+    // "every hart waits in WRS", "hart 0 waits in WFI, hart 1 runs".
+    std::string stall_text() const;
+    // StopReason::Idle's line: stall_text() + " and nothing can wake it (pc ...)".
+    std::string idle_text() const;
 
     bool halted() const { return halted_; }
     int exit_code() const { return exit_code_; }

@@ -10,6 +10,7 @@
 
 #include "emu/machine.hpp"
 #include "isa/csr.hpp"
+#include "isa/hex.hpp"
 #include "isa/insn.hpp"
 
 namespace {
@@ -247,5 +248,8 @@ TEST_CASE("isa: a hart stalled in wrs.nto or wrs.sto is named WRS to viewers, on
         m.run(2);
         REQUIRE(h.wfi);
         CHECK(std::string(h.stall_name()) == c.stall);
+        // The line every front end shows names the same stall.
+        CHECK(m.stall_text() == std::string("the hart waits in ") + c.stall);
+        CHECK(m.idle_text() == std::string("the hart waits in ") + c.stall + " and nothing can wake it (pc " + isa::hex(h.pc) + ")");
     }
 }

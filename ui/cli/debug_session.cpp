@@ -146,7 +146,7 @@ void DebugSession::report_stop(emu::StopReason r, uint64_t first_event, std::ost
     case emu::StopReason::Halted: out << "halted: " << m_.halt_reason() << " (exit code " << m_.exit_code() << ")\n"; return;
     case emu::StopReason::Breakpoint: out << "breakpoint\n"; break;
     case emu::StopReason::Watchpoint: out << "watchpoint: hart" << m_.watch_hit().hart << " touched " << isa::hex(m_.watch_hit().addr) << "\n"; break;
-    case emu::StopReason::Idle: out << "idle: every hart waits in WFI with nothing to wake it\n"; break;
+    case emu::StopReason::Idle: out << "idle: " << m_.idle_text() << "\n"; break;
     case emu::StopReason::Event:
         for (const auto& e : m_.events().since(first_event))
             if (watched_ & (1u << unsigned(e.kind)))

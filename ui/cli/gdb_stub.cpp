@@ -238,7 +238,7 @@ uint64_t GdbStub::run_slice(uint64_t budget) {
     switch (r) {
     case emu::StopReason::Halted: machine_halted(m().exit_code()); break;
     case emu::StopReason::Idle:
-        console("stepvisor: every hart waits in WFI with nothing armed to wake it\n");
+        console("stepvisor: " + m().idle_text() + "\n");
         stopped({GdbStop::Trap, r, step_hart_ >= 0 ? unsigned(step_hart_) : 0});
         break;
     case emu::StopReason::Breakpoint:

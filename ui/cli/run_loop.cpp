@@ -131,8 +131,7 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
         break;
     case emu::StopReason::Idle:
         o.exit_code = kExitIdle;
-        o.message = "every hart waits in WFI and no interrupt source is armed to wake it (pc 0x" +
-                    [&] { char b[32]; std::snprintf(b, sizeof b, "%llx", (unsigned long long)m.hart(0).pc); return std::string(b); }() + ")";
+        o.message = m.idle_text();
         break;
     case emu::StopReason::TrapLoop:
         o.exit_code = kExitFail;

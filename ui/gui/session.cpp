@@ -262,7 +262,7 @@ std::string Session::stop_text(emu::StopReason r) const {
     case emu::StopReason::Halted: return "halted: " + m_->halt_reason() + " (exit code " + std::to_string(m_->exit_code()) + ")";
     case emu::StopReason::Breakpoint: return "stopped at a breakpoint";
     case emu::StopReason::Watchpoint: return "stopped at a watchpoint (" + isa::hex(m_->watch_hit().addr) + ")";
-    case emu::StopReason::Idle: return "idle: every hart waits in WFI with nothing to wake it";
+    case emu::StopReason::Idle: return "idle: " + m_->idle_text();
     case emu::StopReason::Event: return std::string("stopped on event: ") + emu::event_kind_name(goal_kind_);
     case emu::StopReason::TrapLoop: return "stopped: " + emu::describe(*m_->trap_loop(), m_->config().isa.has(isa::Ext::H));
     case emu::StopReason::Limit: return "paused";
@@ -480,7 +480,7 @@ void Session::tick(double budget_ms) {
         if (r == emu::StopReason::Idle && m_->uart().input_pending() == 0) {
             // Nothing can happen until someone types: wait without spinning.
             idle_ = true;
-            status_ = "idle: every hart waits in WFI; type in the console to wake the guest, or pause";
+            status_ = "idle: " + m_->stall_text() + "; type in the console to wake the guest, or pause";
             break;
         }
         if (r != emu::StopReason::Limit && r != emu::StopReason::Idle) {

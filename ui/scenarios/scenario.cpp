@@ -218,7 +218,7 @@ std::vector<std::pair<uint64_t, std::string>> ScenarioRun::take_console_lines() 
 
 std::string ScenarioRun::stop_message() const {
     if (m_->halted()) return m_->exit_code() ? "the machine powered off with code " + std::to_string(m_->exit_code()) : "";
-    if (last_ == emu::StopReason::Idle) return "every hart waits in WFI and nothing can wake it";
+    if (last_ == emu::StopReason::Idle) return m_->idle_text();
     if (used_ >= scen_->budget()) return "the scenario's budget of " + std::to_string(scen_->budget()) + " instructions ran out";
     return "stopped before the end";
 }
