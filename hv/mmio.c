@@ -19,6 +19,7 @@ struct access {
     bool is_signed;   /* loads: sign-extend */
     unsigned reg;     /* rd for a load, rs2 for a store */
     unsigned len;     /* instruction length, 2 or 4 */
+    bool from_htinst; /* else read from guest memory */
 };
 
 /* A 32-bit load or store (an original one, or htinst's transformed form,
@@ -73,8 +74,8 @@ static bool decode16(uint32_t insn, struct access *a) {
  * instruction at sepc the way the guest fetched it. */
 static bool decode(struct vcpu *v, struct access *a) {
     uint64_t t = v->trap.htinst;
-    if ((t & 1) && !v->vm->dev.ignore_htinst) {
-        v->vm->dev.mmio.from_htinst++;
+    a->from_htinst = (t & 1) && !v->vm->dev.ignore_htinst;
+    if (a->from_htinst) {
         a->len = (t & 2) ? 4 : 2;
         return decode32((uint32_t)t | 2, a);
     }
@@ -84,7 +85,6 @@ static bool decode(struct vcpu *v, struct access *a) {
                 (void *)v->sepc, stats_cause_name(lo.scause));
         return false;
     }
-    v->vm->dev.mmio.from_read++;
     if ((lo.value & 3) != 3) {
         a->len = 2;
         return decode16((uint32_t)lo.value, a);
@@ -103,7 +103,6 @@ static bool decode(struct vcpu *v, struct access *a) {
 static void plic_emulate(struct vcpu *v, uint64_t off, const struct access *a) {
     if (a->store && a->size == 4 && !(off & 3)) vplic_write(v, off, (uint32_t)(a->reg ? v->x[a->reg] : 0));
     if (!a->store && a->reg) v->x[a->reg] = a->size == 4 && !(off & 3) ? (uint64_t)(int64_t)(int32_t)vplic_read(v, off) : 0;
-    v->vm->dev.mmio.plic_accesses++;
 }
 
 /* UART: a wider access than the byte registers acts on the byte at its address. */
@@ -115,7 +114,6 @@ static void uart_emulate(struct vcpu *v, uint64_t off, const struct access *a) {
         if (a->is_signed && a->size == 1) val = (uint64_t)(int64_t)(int8_t)val;
         if (a->reg) v->x[a->reg] = val;
     }
-    v->vm->dev.mmio.accesses++;
 }
 
 /* A vCPU's IMSIC page while that vCPU holds no guest file (aia.c maps the
@@ -129,28 +127,26 @@ static void imsic_emulate(struct vcpu *v, uint64_t off, const struct access *a) 
 
 /* The registry: every device hv emulates, by its guest-physical window. */
 static const struct mmio_device {
-    struct mmio_window window;
+    const char *name;
+    uint64_t gpa, size;
     void (*emulate)(struct vcpu *v, uint64_t off, const struct access *a);
-} devices[] = {
-    {{"UART", VUART_GPA, VUART_SIZE}, uart_emulate},
-    {{"PLIC", VPLIC_GPA, VPLIC_SIZE}, plic_emulate},
-    {{"IMSIC", AIA_GUEST_IMSIC_GPA, VM_MAX_VCPUS * PAGE_SIZE}, imsic_emulate},
+} devices[MMIO_DEVICES] = {
+    [MMIO_UART] = {"UART", VUART_GPA, VUART_SIZE, uart_emulate},
+    [MMIO_VPLIC] = {"vPLIC", VPLIC_GPA, VPLIC_SIZE, plic_emulate},
+    [MMIO_IMSIC] = {"IMSIC", AIA_GUEST_IMSIC_GPA, VM_MAX_VCPUS * PAGE_SIZE, imsic_emulate},
 };
 
 static const struct mmio_device *device_at(uint64_t gpa) {
     for (unsigned i = 0; i < ARRAY_SIZE(devices); i++)
-        if (gpa >= devices[i].window.gpa && gpa - devices[i].window.gpa < devices[i].window.size) return &devices[i];
+        if (gpa >= devices[i].gpa && gpa - devices[i].gpa < devices[i].size) return &devices[i];
     return 0;
 }
 
-const struct mmio_window *mmio_window_at(uint64_t gpa) {
-    const struct mmio_device *d = device_at(gpa);
-    return d ? &d->window : 0;
-}
+const char *mmio_device_name(unsigned device) { return devices[device].name; }
 
 bool mmio_overlaps(uint64_t gpa, uint64_t len) {
     for (unsigned i = 0; i < ARRAY_SIZE(devices); i++)
-        if (gpa < devices[i].window.gpa + devices[i].window.size && devices[i].window.gpa < gpa + len) return true;
+        if (gpa < devices[i].gpa + devices[i].size && devices[i].gpa < gpa + len) return true;
     return false;
 }
 
@@ -162,10 +158,14 @@ unsigned mmio_emulate(struct vcpu *v) {
     struct access a;
     if (!decode(v, &a)) {
         kprintf("hv: %s: an access to the %s at GPA %p (pc %p) hv cannot decode\n",
-                v->vm->label, d->window.name, (void *)gpa, (void *)v->sepc);
+                v->vm->label, d->name, (void *)gpa, (void *)v->sepc);
         return 0;
     }
     if (a.store != (v->trap.scause == EXC_STORE_GUEST_PAGE_FAULT)) return 0;
-    d->emulate(v, gpa - d->window.gpa, &a);
+    d->emulate(v, gpa - d->gpa, &a);
+    struct mmio_counts *c = &v->vm->dev.mmio[d - devices];
+    c->accesses++;
+    if (a.from_htinst) c->from_htinst++;
+    else c->from_read++;
     return a.len;
 }

@@ -13,12 +13,12 @@ struct vcpu;
  * 0 when it is not hv's to emulate. */
 unsigned mmio_emulate(struct vcpu *v);
 
-/* An emulated device's window in every VM's guest-physical space. */
-struct mmio_window {
-    const char *name;
-    uint64_t gpa, size;
-};
-/* The window that holds gpa, or 0. */
-const struct mmio_window *mmio_window_at(uint64_t gpa);
+/* The emulated devices, in the registry's order. */
+enum { MMIO_UART, MMIO_VPLIC, MMIO_IMSIC, MMIO_DEVICES };
+/* What hv emulated at one device for one VM: the accesses, and where it
+ * found each one's instruction. */
+struct mmio_counts { uint64_t accesses, from_htinst, from_read; };
+/* The device's name in hv's lines: "UART", "vPLIC", "IMSIC". */
+const char *mmio_device_name(unsigned device);
 /* Whether [gpa, gpa + len) overlaps an emulated device's window. */
 bool mmio_overlaps(uint64_t gpa, uint64_t len);

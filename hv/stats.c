@@ -104,10 +104,13 @@ void stats_print(void) {
         if (k == 0) balloon_print();
         if (vm->dev.pvcon_bytes)
             kprintf("hv: %s: %lu bytes through the paravirtual console\n", vm->label, vm->dev.pvcon_bytes);
-        if (vm->dev.mmio.accesses)
-            kprintf("hv: %s: %lu UART accesses emulated; instructions decoded from htinst %lu, "
-                    "read from guest memory %lu\n", vm->label, vm->dev.mmio.accesses,
-                    vm->dev.mmio.from_htinst, vm->dev.mmio.from_read);
+        for (unsigned d = 0; d < MMIO_DEVICES; d++) {
+            const struct mmio_counts *c = &vm->dev.mmio[d];
+            if (c->accesses)
+                kprintf("hv: %s: %lu %s accesses emulated; instructions decoded from htinst %lu, "
+                        "read from guest memory %lu\n", vm->label, c->accesses, mmio_device_name(d),
+                        c->from_htinst, c->from_read);
+        }
         if (vm->irq.aia)
             kprintf("hv: %s: guest interrupt files: %lu MSIs written by hv, %lu wake-ups through hgeip, "
                     "taken on a hart %lu times\n", vm->label,
@@ -115,7 +118,5 @@ void stats_print(void) {
         if (vm->irq.aia_devices)
             kprintf("hv: %s: device interrupts: %lu through hv's interrupt file (hvip.VSEIP), "
                     "%lu from a guest interrupt file\n", vm->label, vm->irq.forwarded, vm->irq.gfile_irqs);
-        if (vm->dev.mmio.plic_accesses)
-            kprintf("hv: %s: %lu accesses to its vPLIC emulated\n", vm->label, vm->dev.mmio.plic_accesses);
     }
 }

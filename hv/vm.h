@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "console.h"
+#include "mmio.h"
 #include "stats.h"
 #include "vcpu.h"
 #include "vuart.h"
@@ -57,7 +58,7 @@ struct vm_devices {           /* vuart.c, mmio.c, passthru.c, pvcon.c */
     struct vuart uart;        /* the emulated ns16550a at VUART_GPA */
     uint32_t given;           /* HV_DEV_* it was given (passthru.c) */
     bool ignore_htinst;
-    struct { uint64_t accesses, from_htinst, from_read, plic_accesses; } mmio;
+    struct mmio_counts mmio[MMIO_DEVICES];   /* by device (mmio.c) */
     void *pvcon_ring;         /* the paravirtual console's ring (pvcon.c), host address */
     uint64_t pvcon_bytes;     /* bytes it took by hypercall */
 };

@@ -33,7 +33,11 @@ with the guest-physical address); the exit table hv prints
 (counts consistent with the output, totals adding up; the uart guest's
 UART accesses, each one trapped and emulated by hv, as load/store
 guest-page faults matching the count the guest prints; on stepvisor, which
-writes transformed instructions to htinst, decoded from htinst); and that the two
+writes transformed instructions to htinst, decoded from htinst); hv's lines of
+MMIO emulation, per VM and device: each device's accesses as many as the
+instructions decoded from htinst or read from guest memory, all of them the
+VM's guest-page faults, and irq's UART accesses (without its vPLIC's) what its
+kernel's figures make them; and that the two
 VMs took turns on the hart (a tick between hello's first and last line) where
 that is certain: on one hart, and on stepvisor, whose time is the cycle model's.
 On two harts of QEMU hello may run beside the ticker between two of its ticks.
@@ -237,6 +241,26 @@ def check(where, rc, out, expect, ticks, sstc, harts, imsic):
         faults = rows.get((label['rogue'], 23, 'store/AMO guest-page fault'), (0, 0, 0))[0]
         if faults != 1:
             problems.append('rogue: %d store guest-page faults in the exit table, expected 1' % faults)
+    # hv's lines of MMIO emulation, one per VM and device: each access's
+    # instruction decoded from htinst or read from guest memory; together
+    # the VM's guest-page faults (rogue's one is not emulated: hv stops it).
+    emulated = {}
+    for m in re.finditer(r'^hv: (vm\d+): (\d+) (\w+) accesses emulated; instructions decoded from htinst '
+                         r'(\d+), read from guest memory (\d+)$', out, re.M):
+        emulated.setdefault(m.group(1), {})[m.group(3)] = tuple(int(m.group(i)) for i in (2, 4, 5))
+    for name, vm in label.items():
+        for device, (n, htinst, read) in emulated.get(vm, {}).items():
+            if htinst + read != n:
+                problems.append('%s (%s): %d %s accesses, yet %d instructions decoded from htinst and %d '
+                                'read' % (vm, name, n, device, htinst, read))
+            elif where.startswith('stepvisor') and read != 0:
+                problems.append('%s (%s): stepvisor writes htinst, yet hv read %d instructions of %s '
+                                'accesses from guest memory' % (vm, name, read, device))
+        faults = sum(rows.get((vm, code, cause), (0, 0, 0))[0]
+                     for code, cause in ((21, 'load guest-page fault'), (23, 'store/AMO guest-page fault')))
+        n = sum(c[0] for c in emulated.get(vm, {}).values())
+        if name != 'rogue' and n != faults:
+            problems.append('%s (%s): %d accesses emulated, %d guest-page faults' % (vm, name, n, faults))
     if 'uart' in got and got['uart']:
         # One LSR read and one THR write per character, a newline as CR LF:
         # the last line's own accesses come on top of the count it prints.
@@ -249,14 +273,9 @@ def check(where, rc, out, expect, ticks, sstc, harts, imsic):
                 n = rows.get((label['uart'], code, cause), (0, 0, 0))[0]
                 if n != want:
                     problems.append('uart: %d %ss in the exit table, expected %d' % (n, cause, want))
-            m2 = re.search(r'^hv: %s: (\d+) UART accesses emulated; instructions decoded from htinst '
-                           r'(\d+), read from guest memory (\d+)$' % label['uart'], out, re.M)
             want = int(m.group(1)) + int(m.group(2)) + 2 * extra
-            if not m2 or int(m2.group(1)) != want or int(m2.group(2)) + int(m2.group(3)) != want:
+            if emulated.get(label['uart'], {}).get('UART', (0,))[0] != want:
                 problems.append('uart: hv did not report %d emulated UART accesses' % want)
-            elif where == 'stepvisor' and int(m2.group(3)) != 0:
-                problems.append('uart: stepvisor writes htinst, yet hv read %s instructions from '
-                                'guest memory' % m2.group(3))
     if 'pvcon' in got and got['pvcon']:
         # Its 16 lines by hypercall: one exit per write, one per ring notify;
         # besides: the DBCN probe, the version call, three printf lines
@@ -272,10 +291,19 @@ def check(where, rc, out, expect, ticks, sstc, harts, imsic):
         files = re.search(r'^hv: %s: guest interrupt files: (\d+) MSIs written by hv' % vm, out, re.M)
         if (files is not None) != (name in imsic):
             problems.append('%s (%s): hv %s it guest interrupt files' % (vm, name, 'gave' if files else 'did not give'))
-        plic = re.search(r'^hv: %s: (\d+) accesses to its vPLIC emulated$' % vm, out, re.M)
+        plic = emulated.get(vm, {}).get('vPLIC')
         if name == 'irq' and (plic is None) != (name in imsic):
             problems.append('irq: %s vPLIC accesses with%s a guest interrupt file'
-                            % ('no' if plic is None else plic.group(1), '' if name in imsic else 'out'))
+                            % ('no' if plic is None else plic[0], '' if name in imsic else 'out'))
+        m = name == 'irq' and got.get('irq') and re.match(r'irq: (\d+) UART interrupts through the \w+ for (\d+) bytes',
+                                                          got['irq'][-1])
+        if m:
+            # Its UART: IER set once; per interrupt an IIR read, then a THR
+            # write a byte and, after the last, an IER write.
+            want = 1 + int(m.group(1)) + int(m.group(2)) + 1
+            uart = emulated.get(vm, {}).get('UART', (0,))[0]
+            if uart != want:
+                problems.append('irq: hv reported %d emulated UART accesses, its kernel made %d' % (uart, want))
         if name == 'irq' and files and got.get('irq'):
             m = re.match(r'irq: (\d+) UART interrupts', got['irq'][-1])
             if m and int(files.group(1)) != int(m.group(1)):
