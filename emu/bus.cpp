@@ -28,17 +28,22 @@ HostRegion& Bus::add_region(std::string name, uint64_t base, uint64_t size, bool
 
 void Bus::add_device(uint64_t base, uint64_t size, dev::Device* d) { devices_.push_back({base, size, d}); }
 
+const DeviceWindow* Bus::device_at(uint64_t pa, unsigned size) const {
+    for (auto& w : devices_)
+        if (pa >= w.base && pa - w.base < w.size && size <= w.size - (pa - w.base)) return &w;
+    return nullptr;
+}
+
 bool Bus::read(uint64_t pa, unsigned size, uint64_t& value) {
     if (HostRegion* r = region(pa, size)) {
         value = 0;
         std::memcpy(&value, &r->bytes[pa - r->base], size);
         return true;
     }
-    for (auto& w : devices_)
-        if (pa >= w.base && pa - w.base < w.size && size <= w.size - (pa - w.base)) {
-            value = 0;
-            return w.device->read(pa - w.base, size, value);
-        }
+    if (const DeviceWindow* w = device_at(pa, size)) {
+        value = 0;
+        return w->device->read(pa - w->base, size, value);
+    }
     return false;
 }
 
@@ -49,10 +54,13 @@ bool Bus::write(uint64_t pa, unsigned size, uint64_t value) {
         note_store(*r, pa, size, value);
         return true;
     }
-    for (auto& w : devices_)
-        if (pa >= w.base && pa - w.base < w.size && size <= w.size - (pa - w.base))
-            return w.device->write(pa - w.base, size, value);
+    if (const DeviceWindow* w = device_at(pa, size)) return w->device->write(pa - w->base, size, value);
     return false;
+}
+
+bool Bus::writable(uint64_t pa, unsigned size) {
+    if (HostRegion* r = region(pa, size)) return r->writable;
+    return device_at(pa, size) != nullptr;
 }
 
 void Bus::note_store(HostRegion& r, uint64_t pa, unsigned len, uint64_t value) {

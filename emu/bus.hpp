@@ -89,6 +89,8 @@ public:
     // inside a host region). false = access fault.
     bool read(uint64_t pa, unsigned size, uint64_t& value);
     bool write(uint64_t pa, unsigned size, uint64_t value);
+    // Whether a write of [pa, pa+size) reaches a writable region or a device.
+    bool writable(uint64_t pa, unsigned size);
 
     // Bulk access for loaders, HTIF and debuggers (no device side effects for
     // host regions; devices are not reachable this way). Invalidate code.
@@ -119,6 +121,7 @@ private:
     void note_store(HostRegion& r, uint64_t pa, unsigned len, uint64_t value);
     std::vector<std::unique_ptr<HostRegion>> regions_;
     std::vector<DeviceWindow> devices_;
+    const DeviceWindow* device_at(uint64_t pa, unsigned size) const;  // the window holding [pa, pa+size)
     std::vector<uint64_t> watched_;
     bool tracking_ = false;
     void mark_dirty(HostRegion& r, uint64_t pa, size_t len);

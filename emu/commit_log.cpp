@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "isa/causes.hpp"
 #include "isa/csr.hpp"
 
 namespace emu {
@@ -241,16 +242,25 @@ void CommitTracer::end(Hart& h, const isa::Decoded& d, uint64_t executed) {
             if (to_vu) log_csr(uint16_t(Csr::VSSTATUS));
         }
     }
-    // FS becoming Dirty with V=1 writes mstatus and vsstatus both, even when
-    // mstatus.FS was Dirty already (riscv-isa-sim sstatus_csr_t::dirty).
-    const bool vs_dirtied = virt_ && (before_.vsstatus & mstatus::FS) != mstatus::FS &&
-                            (h.csrs().vsstatus & mstatus::FS) == mstatus::FS;
+    // FS becoming Dirty in mstatus or vsstatus with V=1 writes both, even
+    // the one that was Dirty already (riscv-isa-sim sstatus_csr_t::dirty).
+    auto dirtied = [&](uint64_t CsrFile::*status) {
+        return (before_.*status & mstatus::FS) != mstatus::FS && (h.csrs().*status & mstatus::FS) == mstatus::FS;
+    };
     const bool status_written = std::any_of(csrs_.begin(), csrs_.end(), [](uint16_t a) {
         return a == uint16_t(Csr::SSTATUS) || a == uint16_t(Csr::VSSTATUS) || a == uint16_t(Csr::MSTATUS);
     });
-    if (vs_dirtied && !status_written) log_csr(uint16_t(Csr::MSTATUS));
-    for (const auto& fc : kFields)
-        if (before_.*fc.field != h.csrs().*fc.field) log_csr(uint16_t(fc.csr));
+    if (virt_ && (dirtied(&CsrFile::vsstatus) || dirtied(&CsrFile::mstatus)) && !status_written) {
+        log_csr(uint16_t(Csr::MSTATUS));
+        log_csr(uint16_t(Csr::VSSTATUS));
+    }
+    for (const auto& fc : kFields) {
+        const uint64_t changed = before_.*fc.field ^ h.csrs().*fc.field;
+        // hvip.VSSIP is held in mip (riscv-isa-sim hvip_csr_t): a change of it
+        // alone, by a write of hip, vsip or sip, is logged as mip's.
+        const bool vssip_only = fc.csr == Csr::HVIP && changed == isa::irq::bit(isa::irq::VSSI);
+        if (changed && !vssip_only) log_csr(uint16_t(fc.csr));
+    }
     if (before_.fflags != h.csrs().fflags) log_csr(uint16_t(Csr::FFLAGS));
     if (before_.frm != h.csrs().frm) log_csr(uint16_t(Csr::FRM));
     out_.write(rec_);

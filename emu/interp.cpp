@@ -152,6 +152,10 @@ bool Hart::exec_amo(const isa::Decoded& d) {
     uint8_t* host;
     if (!amo_address(va, size, pa, host)) return false;
     if (d.op == Op::SC_W || d.op == Op::SC_D) {
+        // 'For the purposes of memory protection, a failed SC.W may be treated
+        // like a store' (Zalrsc): one with nothing at its address faults as a
+        // store would, whether or not it holds the reservation (as Spike).
+        if (!host && !bus_.writable(pa, size)) { raise(STORE_ACCESS, va, 0, 0, data_virt_); return false; }
         bool ok = lr_valid && lr_addr == va;
         lr_valid = false;
         if (ok) {

@@ -60,7 +60,9 @@ public:
         }
         // GPA bits above the x4 width must be zero.
         if (gpa >> s.l.va_bits) return false;
-        return stage_walk(s, gpa, acc, Priv::U, false, req.gmxr, vs_level, leaf);
+        // MXR 'makes execute-only pages readable by explicit loads' (hypervisor
+        // spec, vsstatus.MXR): not a VS-stage page-table read (vs_level >= 0).
+        return stage_walk(s, gpa, acc, Priv::U, false, req.gmxr && vs_level < 0, vs_level, leaf);
     }
 
     // The spec's algorithm for one stage. Returns false with out.cause set on a fault.

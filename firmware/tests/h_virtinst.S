@@ -306,7 +306,7 @@
   csrs mstatus, t0
   EXPECT_TRAP 1f
   DROP_TO_V PRV_S
-  fadd.d f0, f1, f2
+  fmv.d.x f0, zero                # (its source an x register: the f registers' reset values are unspecified)
   ecall
 1:CHK_TRAP TR_CAUSE, CAUSE_ECALL_VS
   csrr a0, vsstatus

@@ -9,9 +9,12 @@
  * word is untouched, signed vs. unsigned min/max on the same bit patterns,
  * rd = x0, rd == rs2, aq/rl variants; a misaligned AMO raises store/AMO
  * address-misaligned (6) or store/AMO access fault (7) with mtval = address
- * and leaves memory unchanged.
+ * and leaves memory unchanged; an sc.w with nothing at its physical address
+ * (0x20_0000 on stepvisor, Spike and QEMU virt) faults as a store would.
  */
 #include "selftest.h"
+
+#define NO_MEMORY 0x200000
 
 /* AMO insn, width(w/d), mem_init, rs2, expect_rd, expect_mem */
 .macro AMO insn, mem_init, src, exp_rd, exp_mem
@@ -208,6 +211,13 @@
   CHK t1, CAUSE_STORE_ACCESS
 2:ld a4, 0(s0)
   CHK a4, 0x0102030405060708
+  TC                                    # sc.w with nothing at its address, no reservation: store access fault
+  li s1, NO_MEMORY                      # ('a failed SC.W may be treated like a store' for memory protection:
+  EXPECT_TRAP 1f                        #  stepvisor's choice, as Spike's)
+  sc.w a3, a2, (s1)
+  j fail
+1:CHK_TRAP TR_CAUSE, CAUSE_STORE_ACCESS
+  CHK_TRAP TR_TVAL, NO_MEMORY
 
   TEST_END
 

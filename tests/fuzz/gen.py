@@ -563,8 +563,10 @@ class Program:
             code += csr(0x680, (g_mode << 60) | (r.getrandbits(14) << 44) * (r.random() < 0.3) | (g_root >> 12))
             vs_mode, vs_root = pt.build(self.entry == "VU", False)
             code += csr(0x280, (vs_mode << 60) | (vs_root >> 12))
-            code += csr(0x200, r.getrandbits(64) & ((1 << 18) | (1 << 19) | (3 << 13) | (1 << 1) | (1 << 5)))  # vsstatus
+            code += csr(0x200, self.without_f(r.getrandbits(64) & ((1 << 18) | (1 << 19) | (3 << 13) | (1 << 1) |
+                                                                  (1 << 5))))  # vsstatus
         mpp = {"M": 3, "S": 1, "HS": 1, "U": 0, "VS": 1, "VU": 0}[self.entry]
+        mstatus = self.without_f(mstatus)
         mstatus |= mpp << 11
         if self.entry in ("VS", "VU"):
             mstatus |= 1 << 39                                  # MPV
@@ -583,6 +585,11 @@ class Program:
         if self.portable:
             value = (value & ~0x50) | ((value >> 1) & 0x50)
         return value
+
+    def without_f(self, status):
+        """mstatus/vsstatus: with --portable and no F, FS left 0 (without F
+        it may be writable or read-only zero: the implementation's)."""
+        return status & ~(3 << 13) if self.portable and self.isa == "rv64imac" else status
 
     def fp_init(self):
         """With --portable and D: every f register written (+0.0), as its reset

@@ -91,6 +91,7 @@ def parse(path):
 # ---- The documented differences -------------------------------------------
 
 CYCLE, TIME, INSTRET, MCYCLE, MINSTRET = 0xC00, 0xC01, 0xC02, 0xB00, 0xB02
+MTIMECMP = 0x2004000  # hart 0's, in the CLINT of both platforms
 
 
 class Rule:
@@ -194,7 +195,7 @@ class PlainRead(Rule):
         if not (names(s) and names(v)):
             return False
         rd = s.rd()
-        if self.allowed and not self.allowed(s.regs.get(rd), v.regs.get(rd)):
+        if self.allowed and not self.allowed(s.regs.get(rd), v.regs.get(rd), ctx):
             return False
         return _same_except(s, v, {rd} | {k for k in s.regs if k.startswith(f"c{s.insn >> 20}_")})
 
@@ -207,12 +208,58 @@ SEED = PlainRead("entropy-value", "Zkr: seed returns bits of the entropy source,
 CAUSE = PlainRead("amo-misaligned-cause",
                   "unpriv spec, Zaamo/Zalrsc: 'If the address is not naturally aligned, an address-misaligned "
                   "exception or an access-fault exception will be generated': Spike (with Zicclsm) raises the "
-                  "access fault, stepvisor (as QEMU 7.2) the misaligned exception",
-                  (0x342, 0x142, 0x242), lambda a, b: {a, b} in ({4, 5}, {6, 7}))
+                  "access fault, stepvisor (as QEMU 7.2) the misaligned exception; only where the trap came "
+                  "from an AMO, LR or SC (the ELF's encoding at the epc the handler reads next)",
+                  (0x342, 0x142, 0x242), lambda a, b, ctx: (a, b) in ((5, 4), (7, 6)) and trapped_amo(ctx))
 TINST = PlainRead("tinst-zero",
                   "priv spec 18.6.3 (htinst/mtinst): on a trap the value written 'is either zero or a "
                   "transformation of the trapping instruction': Spike writes zero where stepvisor transforms",
-                  (0x34a, 0x64a), lambda a, b: 0 in (a, b))
+                  (0x34a, 0x64a), lambda a, b, ctx: 0 in (a, b))
+
+
+class VsatpModeWarl(Rule):
+    """A write of vsatp with an unsupported MODE (V=0): stepvisor ignores
+    it, as for satp; Spike keeps the MODE and takes the other fields. From
+    that write (each side's vsatp keeping its old MODE) to the next write
+    on which both agree, vsatp and a register that read it may differ."""
+    name = "vsatp-mode-warl"
+    reference = ("priv spec, H extension, vsatp: 'When V=0, a write to vsatp with an unsupported MODE value is "
+                 "either ignored as it is for satp, or the fields of vsatp are treated as WARL in the normal way'")
+    key = "c640_vsatp"
+
+    def accept(self, s, v, ctx):
+        if not (s.len == 4 and (s.insn & 0x7f) == 0x73 and (s.insn >> 12) & 3 and (s.insn >> 20) == 0x280):
+            return False
+        if not _same_except(s, v, {s.rd(), self.key}):
+            return False
+        if self.key in s.regs:  # the write
+            before_s, before_v = ctx["spike_csr"].get(self.key), ctx["sv_csr"].get(self.key)
+            if before_v != v.regs[self.key] or before_s is None or before_s >> 60 != s.regs[self.key] >> 60:
+                return False
+            ctx["vsatp_apart"] = True
+            return True
+        return ctx.get("vsatp_apart", False)
+
+
+class SpikeVstimecmpLag(Rule):
+    """Spike's write of vstimecmp sets VSTIP from time >= vstimecmp without
+    htimedelta (riscv-isa-sim stimecmp_csr_t::unlogged_write reads the time
+    CSR as M-mode sees it) and corrects it at its next timer tick. While
+    htimedelta is not zero, a plain read of mip or hip (VSTIP, bit 6) or
+    vsip (bit 5) after a write of vstimecmp may differ in that bit only;
+    rd is tainted (a loop waiting for the bit runs longer on Spike)."""
+    name = "spike-vstimecmp-lag"
+    reference = ("Spike deviation: priv spec, H extension, Sstc: VSTIP is pending whenever time + htimedelta "
+                 ">= vstimecmp (hip.VSTIP 'reflects' it); Spike leaves htimedelta out until its next tick")
+    bits = {0x344: 1 << 6, 0x644: 1 << 6, 0x244: 1 << 5}
+
+    def accept(self, s, v, ctx):
+        if not (s.is_csr_read(self.bits) and v.is_csr_read(self.bits)):
+            return False
+        if not ctx["spike_csr"].get("c1541_htimedelta") or "c589_vstimecmp" not in ctx["written"]:
+            return False
+        rd = s.rd()
+        return (s.regs.get(rd, 0) ^ v.regs.get(rd, 0)) == self.bits[s.insn >> 20] and _same_except(s, v, {rd})
 
 
 class MtimeValue(Rule):
@@ -233,7 +280,8 @@ class InstretOffset(Rule):
     boot code (Spike's 5-instruction ROM, stepvisor's stub): a read differs by
     exactly the difference in instructions retired before it, measured from
     the logs (a line per retired instruction: the boot code, and the lines
-    other rules skipped on one side)."""
+    other rules skipped on one side) since reset or since the program last
+    wrote minstret (the same value on both sides)."""
     name = "instret-from-reset"
     reference = "priv spec 3.1.10/3.4: minstret counts from reset; the reset sequence is implementation-defined"
     csrs = (INSTRET, MINSTRET)
@@ -245,7 +293,7 @@ class InstretOffset(Rule):
         if rd == "x0":
             return _same_except(s, v, set())
         diff = (s.regs.get(rd, 0) - v.regs.get(rd, 0)) & (2**64 - 1)
-        return diff == (ctx["i"] - ctx["j"]) & (2**64 - 1) and _same_except(s, v, {rd})
+        return diff == (ctx["i"] - ctx["j"] - ctx["instret_base"]) & (2**64 - 1) and _same_except(s, v, {rd})
 
 
 class TimeDerived(Rule):
@@ -265,11 +313,12 @@ class TimeLoop(Rule):
     different number of times: where the two sides go different ways after
     the same branch or jump on a tainted value, the side that went on
     looping is skipped until it reaches the other side's instruction (within
-    MAX_SKIP lines, staying in the loop's pc range); what it wrote there is
-    tainted."""
+    MAX_SKIP lines, staying in the pc range of the loop's first iteration,
+    which comes back to the branch within MAX_BODY lines); what it wrote
+    there is tainted."""
     name = "time-loop"
-    reference = "follows from counter-value and mtime-value: the loop's exit condition reads such a value"
-    MAX_SKIP = 200_000
+    reference = "follows from the rule that tainted the loop's exit condition (a counter, mtime, a pending timer bit)"
+    MAX_SKIP, MAX_BODY = 200_000, 256
 
     def resync(self, S, i, V, j, taint):
         if i == 0 or j == 0:
@@ -278,13 +327,19 @@ class TimeLoop(Rule):
         if (bs.pc, bs.insn) != (bv.pc, bv.insn) or not taint.reads_tainted(bs) or not self.control(bs):
             return None
         for A, k0, B, t in ((S, i, V, j), (V, j, S, i)):
-            lo, hi = min(A[k0].pc, bs.pc), max(A[k0].pc, bs.pc)
+            lo = hi = bs.pc
+            looped = False  # the loop's pc range is that of its first iteration, back to the branch
             for k in range(k0, min(len(A), k0 + self.MAX_SKIP)):
-                if (A[k].pc, A[k].insn) == (B[t].pc, B[t].insn):
+                if looped and (A[k].pc, A[k].insn) == (B[t].pc, B[t].insn):
                     for x in A[k0:k]:
                         taint.skipped(x)
                     return (k, j) if A is S else (i, k)
-                if not lo <= A[k].pc <= hi:
+                if not looped:
+                    lo, hi = min(lo, A[k].pc), max(hi, A[k].pc)
+                    looped = A[k].pc == bs.pc
+                    if k - k0 > self.MAX_BODY:
+                        break
+                elif not lo <= A[k].pc <= hi:
                     break
         return None
 
@@ -349,6 +404,12 @@ class ScFailure(Rule):
         return None
 
 
+def reset_pending(ctx):
+    """The mip bits timecmp-reset leaves to each side: MTIP until the
+    program stored to mtimecmp, STIP until it wrote stimecmp."""
+    return (0x80 if MTIMECMP not in ctx["written"] else 0) | (0x20 if "c333_stimecmp" not in ctx["written"] else 0)
+
+
 class MaskedCsr(Rule):
     """CSR bits in which the two may differ: a write of the CSR and every
     later read of it may differ in `mask` only (the CSR's value as logged,
@@ -356,20 +417,37 @@ class MaskedCsr(Rule):
 
     def __init__(self, name, reference, csrs, when=None):
         self.name, self.reference, self.csrs = name, reference, csrs  # {address: (log key, mask)}
-        self.when = when  # on the ISA string: whether the rule holds
+        self.when = when  # on the comparison's context (its "isa", what was "written"): whether the rule holds
 
-    def accept(self, s, v, ctx):
-        if self.when and not self.when(ctx["isa"]):
-            return False
-        if (s.priv, s.pc, s.insn, s.loads, s.stores) != (v.priv, v.pc, v.insn, v.loads, v.stores) or \
-                set(s.regs) != set(v.regs):
-            return False
-        keys = {key: mask for key, mask in self.csrs.values()}
+    def masks(self, s, ctx):
+        """The bits of each log key (and of rd, for an instruction naming
+        one of the CSRs) the rule leaves to each side on line s."""
+        if self.when and not self.when(ctx):
+            return {}
+        keys = {key: mask(ctx) if callable(mask) else mask for key, mask in self.csrs.values()}
         named = s.len == 4 and (s.insn & 0x7f) == 0x73 and (s.insn >> 12) & 3 and (s.insn >> 20) in self.csrs
         if named:
-            keys[s.rd()] = self.csrs[s.insn >> 20][1]
-        differ = [k for k in s.regs if s.regs[k] != v.regs[k]]
-        return bool(differ) and all(k in keys and not (s.regs[k] ^ v.regs[k]) & ~keys[k] for k in differ)
+            keys[s.rd()] = keys[self.csrs[s.insn >> 20][0]]
+        return keys
+
+
+def masked_accept(s, v, ctx):
+    """The MASKED rules that together cover every difference between s and
+    v (the same instruction and accesses; CSR bits and registers that read
+    them differing only in the rules' masks), or None."""
+    if (s.priv, s.pc, s.insn, s.loads, s.stores) != (v.priv, v.pc, v.insn, v.loads, v.stores) or \
+            set(s.regs) != set(v.regs):
+        return None
+    differ = {k: s.regs[k] ^ v.regs[k] for k in s.regs if s.regs[k] != v.regs[k]}
+    if not differ:
+        return None
+    used, left = [], dict(differ)
+    for r in MASKED:
+        m = r.masks(s, ctx)
+        if any(left.get(k, 0) & m.get(k, 0) for k in left):
+            used.append(r)
+            left = {k: x & ~m.get(k, 0) for k, x in left.items()}
+    return used if not any(left.values()) else None
 
 
 MASKED = [
@@ -388,15 +466,20 @@ MASKED = [
               "priv spec 3.1.1: 'When the B bit is 0, it indicates that the implementation might not support "
               "one or more of the Zba, Zbb, or Zbs extensions': Spike sets misa.B with all three, stepvisor not",
               {0x301: ("c769_misa", 2)}),
-    MaskedCsr("mtimecmp-reset",
-              "priv spec 3.4: after reset 'All other hart state is UNSPECIFIED' and mtimecmp is the platform's: "
-              "Spike's CLINT resets mtimecmp to 0 (MTIP pending from reset), stepvisor's to the end of time",
-              {0x344: ("c836_mip", 0x80)}),
+    MaskedCsr("timecmp-reset",
+              "priv spec 3.4: after reset 'All other hart state is UNSPECIFIED', mtimecmp (the platform's) and "
+              "Sstc's stimecmp too: Spike resets both to 0 (MTIP pending from reset, STIP once menvcfg.STCE is "
+              "set), stepvisor to the end of time; each bit until the program writes its compare register",
+              {0x344: ("c836_mip", lambda ctx: reset_pending(ctx)), 0x144: ("c836_mip", lambda ctx: reset_pending(ctx))}),
+    MaskedCsr("hpmevent-warl",
+              "priv spec 3.1.11: mhpmevent3-31 are WARL and 'a legal implementation is to make both the counter and "
+              "its corresponding event selector be read-only 0': Spike keeps only Sscofpmf's OF and xINH bits",
+              {a: (f"c{a}_mhpmevent{a - 0x320}", (1 << 58) - 1) for a in range(0x323, 0x340)}),
     MaskedCsr("fs-without-f",
               "priv spec 3.1.6.6: without F 'FS is read-only zero' only when S-mode is absent too; with S-mode "
               "it may be writable (Spike) or read-only zero (stepvisor)",
               {0x300: ("c768_mstatus", 0x6000 | 1 << 63), 0x100: ("c768_mstatus", 0x6000 | 1 << 63)},
-              lambda isa: "f" not in isa.split("_")[0][4:]),
+              lambda ctx: "f" not in ctx["isa"].split("_")[0][4:]),
     MaskedCsr("spike-fiom",
               "Spike deviation: priv spec 3.1.18 lets FIOM be read-only zero only 'If S-mode is not supported, "
               "or if satp.MODE is read-only zero'; Spike keeps menvcfg/henvcfg/senvcfg.FIOM read-only zero "
@@ -404,8 +487,9 @@ MASKED = [
               {0x30a: ("c778_menvcfg", 1), 0x60a: ("c1546_henvcfg", 1), 0x10a: ("c266_senvcfg", 1)}),
     MaskedCsr("menvcfg-reset",
               "priv spec 3.4: after reset 'All other hart state is UNSPECIFIED': stepvisor (as QEMU 7.2) resets "
-              "menvcfg.PBMTE to 1 with Svpbmt, Spike to 0",
-              {0x30a: ("c778_menvcfg", 1 << 62)}),
+              "menvcfg.PBMTE to 1 with Svpbmt, Spike to 0; henvcfg.PBMTE follows it ('read-only zero if "
+              "menvcfg.PBMTE is zero', 3.1.18)",
+              {0x30a: ("c778_menvcfg", 1 << 62), 0x60a: ("c1546_henvcfg", 1 << 62)}),
     MaskedCsr("misa-writable",
               "priv spec 3.1.1: misa is WARL and 'Writing misa may increase or decrease the extensions' if the "
               "implementation allows it: Spike lets software clear extension bits (C here), stepvisor's misa "
@@ -421,7 +505,7 @@ MASKED = [
               "ever become pending in hip. Bits of hie that are not writable shall be read-only zero': with "
               "GEILEN=0 SGEIP never becomes pending; Spike keeps mie/hie.SGEIE writable, stepvisor read-only zero",
               {0x304: ("c772_mie", 1 << 12), 0x604: ("c772_mie", 1 << 12)},
-              lambda isa: "h" in isa.split("_")[0][4:] and not {"smaia", "ssaia"} & set(isa.split("_"))),
+              lambda ctx: "h" in ctx["isa"].split("_")[0][4:] and not {"smaia", "ssaia"} & set(ctx["isa"].split("_"))),
     MaskedCsr("spike-stateen",
               "Spike deviation: Smstateen 'Bits in any stateen CSR that are defined to control state that a hart "
               "doesn't implement are read-only zeros': Spike keeps C (bit 0, custom state) and, without "
@@ -439,13 +523,14 @@ class SpikeHvipMipLog(Rule):
     mip that later instructions read is the same on both sides."""
     name = "spike-hvip-mip-log"
     reference = "Spike's log: the mip it logs with an hvip write is the value between two steps of the write"
-    bits = 1 << 10 | 1 << 6 | 1 << 7  # VSEIP, VSTIP; MTIP is mtimecmp-reset's
+    bits = 1 << 10 | 1 << 6  # VSEIP, VSTIP (and what timecmp-reset leaves to each side)
 
     def accept(self, s, v, ctx):
         names_hvip = s.len == 4 and (s.insn & 0x7f) == 0x73 and (s.insn >> 12) & 3 and (s.insn >> 20) == 0x645
         if not names_hvip or not _same_except(s, v, {"c836_mip"}) or set(s.regs) != set(v.regs):
             return False
-        return not (s.regs.get("c836_mip", 0) ^ v.regs.get("c836_mip", 0)) & ~self.bits
+        diff = s.regs.get("c836_mip", 0) ^ v.regs.get("c836_mip", 0)
+        return bool(diff & self.bits) and not diff & ~(self.bits | reset_pending(ctx))
 
 
 class SpikeMvipLog(Rule):
@@ -498,6 +583,57 @@ class DocumentedOutcome(Rule):
             S[i].pc != V[j].pc
 
 
+class DocumentedBranch(Rule):
+    """A forward branch on a tainted value (as documented-outcome) that
+    one side took and the other did not, where the side that fell through
+    runs on forward to the other's target (code that handles both values of
+    the bit, as a self-test checking either legal outcome): the fall-through
+    side's lines up to the target (at most MAX_SKIP, every pc between the
+    branch and the target) are skipped and what they wrote is tainted."""
+    name = "documented-branch"
+    reference = "follows from the rule that tainted the value the branch read"
+    MAX_SKIP = 64
+
+    def resync(self, S, i, V, j, taint):
+        if not OUTCOME.applies(S, i, V, j, taint):
+            return None
+        at = S[i - 1].pc
+        for A, k0, B, t in ((S, i, V, j), (V, j, S, i)):
+            target = B[t].pc
+            if not at < A[k0].pc < target:
+                continue
+            for k in range(k0, min(len(A), k0 + self.MAX_SKIP)):
+                if (A[k].pc, A[k].insn, A[k].priv) == (B[t].pc, B[t].insn, B[t].priv):
+                    for x in A[k0:k]:
+                        taint.skipped(x)
+                    return (k, j) if A is S else (i, k)
+                if not at < A[k].pc < target:
+                    break
+        return None
+
+
+class SpikeWrsNto(Rule):
+    """Spike raises the illegal-instruction (mstatus.TW) or virtual-
+    instruction (hstatus.VTW) exception for every wrs.nto below M
+    (riscv-isa-sim insns/wrs_nto.h), also for one that completes at once
+    because an sc just before left no reservation, which stepvisor retires.
+    Where Spike traps on such a wrs.nto, the rest is not compared (the
+    program sees the trap on one side only)."""
+    name = "spike-wrs-nto-tw"
+    reference = ("Spike deviation: Zawrs: with TW (VTW) a wrs.nto below M (in VS/VU) traps only when it 'does "
+                 "not complete within an implementation-specific bounded time limit'; with no reservation it "
+                 "does not stall")
+    WRS_NTO = 0x00d00073
+
+    def applies(self, S, i, V, j):
+        if i == 0 or j == 0 or j + 1 >= len(V):
+            return False
+        sc = V[j - 1]
+        is_sc = sc.len == 4 and (sc.insn & 0x7f) == 0x2f and (sc.insn >> 27) == 3
+        return V[j].insn == self.WRS_NTO and V[j].priv < 3 and is_sc and same(S[i - 1], sc) and \
+            S[i].pc != V[j].pc and S[i].priv > V[j].priv
+
+
 class PlatformRom(Rule):
     """Code in the boot ROM (a jump below RAM in a random program) is the
     platform's: Spike's reset vector and device tree there, stepvisor's own
@@ -519,9 +655,61 @@ class BootRom(Rule):
 
 COUNTER, INSTRET_RULE, AD, HTIF, BOOT = CounterValue(), InstretOffset(), AdUpdate(), HtifExit(), BootRom()
 SC, MTIME, DERIVED, LOOP, MVIP = ScFailure(), MtimeValue(), TimeDerived(), TimeLoop(), SpikeMvipLog()
-HVIP_MIP, OUTCOME, ROM = SpikeHvipMipLog(), DocumentedOutcome(), PlatformRom()
-RULES = [BOOT, COUNTER, MTIME, INSTRET_RULE, DERIVED, LOOP, IDENTITY, SEED, CAUSE, TINST, *MASKED, AD, SC, HTIF,
-         MVIP, HVIP_MIP, OUTCOME, ROM]
+HVIP_MIP, OUTCOME, BRANCH, ROM, WRS = SpikeHvipMipLog(), DocumentedOutcome(), DocumentedBranch(), PlatformRom(), \
+    SpikeWrsNto()
+VSATP_RULE, VSTIMECMP = VsatpModeWarl(), SpikeVstimecmpLag()
+RULES = [BOOT, COUNTER, MTIME, INSTRET_RULE, DERIVED, LOOP, IDENTITY, SEED, CAUSE, TINST, VSATP_RULE, *MASKED, AD, SC,
+         HTIF, VSTIMECMP, WRS,
+         MVIP, HVIP_MIP, BRANCH, OUTCOME, ROM]
+
+
+def trapped_amo(ctx):
+    """Whether the trap whose cause the line at ctx["i"] reads (mcause,
+    scause or vscause) came from an AMO, LR or SC: the handler's first read
+    of the matching epc CSR within the next 32 lines of Spike's log (before
+    any write of it) gives the trapping pc, and the ELF the instruction."""
+    S, i = ctx["S"], ctx["i"]
+    epc = (S[i].insn >> 20) - 1
+    for k in range(i + 1, min(len(S), i + 32)):
+        l = S[k]
+        if l.is_csr_read((epc,)):
+            w = fetch_now(ctx, l.regs.get(l.rd(), 0))
+            return w is not None and (w & 0x7f) == 0x2f
+        if f"c{epc}_" in " ".join(l.regs):
+            return False
+    return False
+
+
+def fetch_now(ctx, addr):
+    """The word at addr as the program left it: the ELF's, with the bytes
+    the compared lines stored since (code the program wrote)."""
+    word = ctx["fetch"](addr)
+    if word is None:
+        return None
+    stored = ctx["stored"]
+    return sum(stored.get(addr + k, (word >> (8 * k)) & 0xff) << (8 * k) for k in range(4))
+
+
+def _note_writes(s, v, i, j, ctx):
+    """What the program wrote so far (the CSRs' log keys and the stored
+    addresses of lines at the same place on both sides), where it last
+    wrote minstret (a line of each side, so the count starts over there),
+    and each side's last logged value of every CSR. Called before the lines
+    are compared: the values are those from before s and v."""
+    ctx["written"].update(s.regs)
+    ctx["written"].update(a for a, _ in s.stores)
+    for a, data in s.stores:
+        value = int(data, 16)
+        ctx["stored"].update((a + k, (value >> (8 * k)) & 0xff) for k in range((len(data) - 2) // 2))
+    if "c2818_minstret" in s.regs:
+        ctx["instret_base"] = i - j
+    if s.regs.get(VSATP_RULE.key, 0) == v.regs.get(VSATP_RULE.key, 1):
+        ctx["vsatp_apart"] = False
+
+
+def _note_values(s, v, ctx):
+    for line, values in ((s, ctx["spike_csr"]), (v, ctx["sv_csr"])):
+        values.update((k, x) for k, x in line.regs.items() if k[0] == "c")
 
 
 def _same_except(s, v, regs):
@@ -537,6 +725,28 @@ def same(s, v):
 
 
 # ---- Running ---------------------------------------------------------------
+
+
+def image(elf):
+    """A function from an address to the 32-bit little-endian word the
+    ELF's PT_LOAD segments put there (physical addresses), or None."""
+    import struct
+    with open(elf, "rb") as f:
+        data = f.read()
+    phoff, = struct.unpack_from("<Q", data, 32)
+    phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    segs = []
+    for k in range(phnum):
+        ptype, _, off, _, paddr, filesz, _, _ = struct.unpack_from("<IIQQQQQQ", data, phoff + k * phentsize)
+        if ptype == 1:
+            segs.append((paddr, data[off:off + filesz]))
+
+    def fetch(addr):
+        for base, content in segs:
+            if base <= addr and addr + 4 <= base + len(content):
+                return struct.unpack_from("<I", content, addr - base)[0]
+        return None
+    return fetch
 
 
 def symbols(elf):
@@ -562,10 +772,11 @@ def symbols(elf):
     return entry, tohost
 
 
-def compare(name, spike_log, sv_log, entry, tohost, isa, sv_rc, spike_cut=False):
+def compare(name, spike_log, sv_log, entry, tohost, isa, sv_rc, spike_cut=False, fetch=lambda a: None):
     """(instructions compared, None) or (n, report). `sv_rc`: stepvisor's
     exit status (3: it stopped at MAX_INSNS, so its log ends there and
-    Spike's may go on);
+    Spike's may go on); `fetch`: the 32-bit word the ELF loads at an
+    address (None outside its segments);
     `spike_cut`: Spike was stopped, so its log may end first."""
     S, V = parse(spike_log), parse(sv_log)
     MVIP.strip(S, isa)
@@ -576,34 +787,42 @@ def compare(name, spike_log, sv_log, entry, tohost, isa, sv_rc, spike_cut=False)
     BOOT.count += 1
     ctx = {"spike_boot": si, "sv_boot": vi, "isa": isa}
     taint = ctx["taint"] = Taint()
+    ctx["instret_base"], ctx["written"], ctx["spike_csr"], ctx["sv_csr"] = 0, set(), {}, {}
+    ctx["fetch"], ctx["S"], ctx["stored"] = fetch, S, {}
     i, j, n = si, vi, 0
     while i < len(S) and j < len(V):
         s, v = S[i], V[j]
+        _note_writes(s, v, i, j, ctx)
         if same(s, v):
             taint.settle(s)
+            _note_values(s, v, ctx)
             i, j, n = i + 1, j + 1, n + 1
             continue
         accepted = False
         ctx["i"], ctx["j"] = i, j
-        for r in (COUNTER, IDENTITY, SEED, MTIME, INSTRET_RULE, DERIVED, CAUSE, TINST, HVIP_MIP):
+        for r in (COUNTER, IDENTITY, SEED, MTIME, INSTRET_RULE, DERIVED, CAUSE, TINST, HVIP_MIP, VSATP_RULE,
+                  VSTIMECMP):
             if r.accept(s, v, ctx):
                 r.count += 1
                 taint.add(s, v)
+                _note_values(s, v, ctx)
                 i, j, n = i + 1, j + 1, n + 1
                 accepted = True
                 break
-        for r in MASKED if not accepted else ():
-            if r.accept(s, v, ctx):
-                # The CSR's masked bits stay the rule's; a register that read them is tainted.
+        used = masked_accept(s, v, ctx) if not accepted else None
+        if used:
+            # The CSRs' masked bits stay the rules'; a register that read them is tainted.
+            for r in used:
                 r.count += 1
-                taint.add_regs(s, v)
-                i, j, n = i + 1, j + 1, n + 1
-                accepted = True
-                break
+            taint.add_regs(s, v)
+            _note_values(s, v, ctx)
+            i, j, n = i + 1, j + 1, n + 1
+            accepted = True
         if accepted:
             continue
         for r, at in ((AD, lambda: AD.resync(S, i, V, j)), (SC, lambda: SC.resync(S, i, V, j)),
-                      (LOOP, lambda: LOOP.resync(S, i, V, j, taint))):
+                      (LOOP, lambda: LOOP.resync(S, i, V, j, taint)),
+                      (BRANCH, lambda: BRANCH.resync(S, i, V, j, taint))):
             at = at()
             if at:
                 r.count += 1
@@ -612,7 +831,8 @@ def compare(name, spike_log, sv_log, entry, tohost, isa, sv_rc, spike_cut=False)
                 break
         if accepted:
             continue
-        for r, applies in ((OUTCOME, lambda: OUTCOME.applies(S, i, V, j, taint)), (ROM, lambda: ROM.applies(S, i, V, j))):
+        for r, applies in ((OUTCOME, lambda: OUTCOME.applies(S, i, V, j, taint)), (ROM, lambda: ROM.applies(S, i, V, j)),
+                           (WRS, lambda: WRS.applies(S, i, V, j))):
             if applies():
                 r.count += 1
                 return n, None
@@ -742,7 +962,7 @@ def run_one(stepvisor, spike, program, tmp):
         return elf, 0, f"{elf}: not a 64-bit ELF"
     if not os.path.exists(slog) or not os.path.exists(vlog):
         return elf, 0, f"{elf}: a log is missing"
-    n, rep = compare(os.path.basename(elf), slog, vlog, entry, tohost, isa, sv.returncode, cut)
+    n, rep = compare(os.path.basename(elf), slog, vlog, entry, tohost, isa, sv.returncode, cut, image(elf))
     os.unlink(slog)
     os.unlink(vlog)
     return elf, n, rep

@@ -62,6 +62,10 @@ _xfail('rv64a', [51, 52],
 _xfail('rv64a', [53],
        'a misaligned SC raises an address-misaligned or access-fault exception',
        'the SC simply fails, without a trap')
+_xfail('rv64a', [54],
+       "a failed SC 'may be treated like a store' for memory protection: stepvisor (as Spike) faults "
+       "with nothing at the address",
+       'the SC simply fails, without a trap')
 _xfail('traps', [33],
        'an MRET to a mode below M clears mstatus.MPRV',
        'MPRV stays set')

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "emu/commit_log.hpp"
@@ -152,6 +153,16 @@ TEST_CASE("commit log: Zbb's one-source ops, Zimop's mop.r, Zfa's fli, hvip and 
     CHECK(stores == 64);
 }
 
+TEST_CASE("commit log: a write of hip's VSSIP logs mip alone, as Spike holds hvip.VSSIP in mip") {
+    // li t0,0x444; csrw hvip,t0; csrw hip,zero
+    constexpr uint32_t kProgram[] = {0x44400293, 0x64529073, 0x64401073};
+    const auto lines = logged_lines(kProgram, "commit-hip-");
+    REQUIRE(lines.size() == 3);
+    // riscv-isa-sim's line for csrw hip,zero (h_csrs.elf): mip without hvip.
+    CHECK(lines[2].rfind("core   0: 3 0x0000000080000008 (0x64401073) c836_mip 0x", 0) == 0);
+    CHECK(lines[2].find("c1605_hvip") == std::string::npos);
+}
+
 TEST_CASE("commit log: writes Spike leaves out: a locked PMP register, hgeie without guest interrupt files") {
     // li t0,0x80; csrw pmpcfg0,t0 (locks entry 0); csrw pmpaddr0,t0; csrw pmpaddr1,t0; csrw hgeie,t0;
     // csrw pmpcfg0,zero
@@ -167,15 +178,19 @@ TEST_CASE("commit log: writes Spike leaves out: a locked PMP register, hgeie wit
     CHECK(lines[5] == "core   0: 3 0x0000000080000014 (0x3a001073) c928_pmpcfg0 0x0000000000000080");
 }
 
-TEST_CASE("commit log: an FP write in VS-mode that makes vsstatus.FS Dirty logs mstatus too, as Spike does") {
-    // PMP open (pmpaddr0 = -1, pmpcfg0 = NAPOT RWX); mstatus |= MPV | MPP=S | FS Dirty; vsstatus.FS =
-    // Initial; mret to VS; fmv.d.x f1, zero
-    constexpr uint32_t kProgram[] = {0xfff00293, 0x3b029073, 0x01f00293, 0x3a029073, 0x00100293, 0x02729293, 0x00006337, 0x0062e2b3, 0x00100313, 0x00b31313,
-                                     0x0062e2b3, 0x3002a073, 0x000022b7, 0x2002a073, 0x00000297, 0x01028293,
-                                     0x34129073, 0x30200073, 0xf20000d3};
-    const auto lines = logged_lines(kProgram, "commit-vsfs-");
-    REQUIRE(lines.size() == 19);
-    // riscv-isa-sim sstatus_csr_t::dirty writes mstatus (Dirty already) and vsstatus.
-    CHECK(lines[18].rfind("core   0: 1 0x0000000080000048 (0xf20000d3) f1  0x0000000000000000 "
-                          "c512_vsstatus 0x8000000200006000 c768_mstatus ", 0) == 0);
+TEST_CASE("commit log: an FP write in VS-mode that makes mstatus.FS or vsstatus.FS Dirty logs both, as Spike does") {
+    // PMP open (pmpaddr0 = -1, pmpcfg0 = NAPOT RWX); mstatus |= MPV | MPP=S | FS (lui t1); vsstatus.FS |=
+    // (lui t0); mret to VS; fmv.d.x f1, zero. riscv-isa-sim sstatus_csr_t::dirty writes mstatus and
+    // vsstatus when either was not Dirty yet.
+    constexpr uint32_t kLuiT1Dirty = 0x00006337, kLuiT1Initial = 0x00002337;
+    constexpr uint32_t kLuiT0Dirty = 0x000062b7, kLuiT0Initial = 0x000022b7;
+    for (auto [ms_fs, vs_fs] : {std::pair{kLuiT1Dirty, kLuiT0Initial}, std::pair{kLuiT1Initial, kLuiT0Dirty}}) {
+        const uint32_t kProgram[] = {0xfff00293, 0x3b029073, 0x01f00293, 0x3a029073, 0x00100293, 0x02729293, ms_fs,
+                                     0x0062e2b3, 0x00100313, 0x00b31313, 0x0062e2b3, 0x3002a073, vs_fs, 0x2002a073,
+                                     0x00000297, 0x01028293, 0x34129073, 0x30200073, 0xf20000d3};
+        const auto lines = logged_lines(kProgram, "commit-vsfs-");
+        REQUIRE(lines.size() == 19);
+        CHECK(lines[18].rfind("core   0: 1 0x0000000080000048 (0xf20000d3) f1  0x0000000000000000 "
+                              "c512_vsstatus 0x8000000200006000 c768_mstatus ", 0) == 0);
+    }
 }

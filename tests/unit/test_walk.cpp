@@ -231,6 +231,24 @@ TEST_CASE("Two-stage: Sv39 over Sv39x4 with 4 KiB pages reads 15 PTEs") {
         CHECK(f.implicit);
         CHECK(f.gpa == vs_l1 + 8 * vpn(gva, 1));
     }
+    SUBCASE("mstatus.MXR makes an execute-only G-stage page readable for explicit loads only") {
+        // hypervisor spec: MXR 'makes execute-only pages readable by explicit loads'; a VS-stage
+        // page-table read is an implicit access, checked 'as though for an implicit load'.
+        m.pte(gl0, 7, 0x9000'7000, V | X | U | A | D);  // the data page: execute-only
+        WalkRequest mxr = r;
+        mxr.gmxr = true;
+        CHECK(walk(mxr, m.iface()).ok);
+        m.pte(gl0, 7, 0x9000'7000, V | R | W | U | A | D);
+        m.pte(gl0, 2, 0x9000'2000, V | X | U | A | D);  // the VS-stage level-1 table: execute-only
+        for (Access a : {Access::Read, Access::Fetch}) {
+            mxr.access = a;
+            WalkResult f = walk(mxr, m.iface());
+            CHECK_FALSE(f.ok);
+            CHECK(f.cause == (a == Access::Read ? LOAD_GUEST_PAGE_FAULT : FETCH_GUEST_PAGE_FAULT));
+            CHECK(f.implicit);
+            CHECK(f.gpa == vs_l1 + 8 * vpn(gva, 1));
+        }
+    }
     SUBCASE("guest physical addresses beyond the x4 width fault") {
         WalkRequest b = r;
         b.atp = 0;  // vsatp Bare: gva == gpa
