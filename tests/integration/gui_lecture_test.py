@@ -19,7 +19,8 @@
    STEPVISOR_KVM_IMAGE/_INITRD) shows only the VMs and vCPUs its kernel enters;
 4. presentation mode: F8 (and the View menu's item) scales every font and
    widget and shows the narration as a large panel; Next and Back (buttons and PgDn) move between
-   checkpoints, reached at the cycles `stepvisor demo NAME` narrates; the
+   checkpoints, reached at the cycles `stepvisor demo NAME` narrates; its
+   VMs tab shows the VM and the vCPU tables without scrolling; the
    layout file (--layout) is written on exit and read back by the next run;
 5. without --script the layout goes to $XDG_CONFIG_HOME/stepvisor/gui.ini.
 
@@ -315,7 +316,9 @@ click-item present-back
 dump-state {out}/present4.json
 key PageDown
 show vms
+wait 2
 dump-state {out}/present5.json
+screenshot {out}/present5.png
 """, out, "present", cfg)
     p = [load(f"{out}/present{i}.json") for i in range(6)]
     check(not p[0].get("presentation") and p[1].get("presentation"), "F8 turns presentation mode on")
@@ -335,6 +338,15 @@ dump-state {out}/present5.json
     check(cyc(p[4], 0) == demo.get(1) and cyc(p[4], 1) is None and cyc(p[5], 1) == demo.get(2),
           "Back returns to checkpoint 1 of the same run, PgDn on to checkpoint 2 again")
     check_png(f"{out}/present3.png", "presentation")
+    # The VMs tab in presentation mode: the first row of the VM table and of the vCPU table
+    # inside the panel (and the window) as drawn, with nothing scrolled.
+    tr, items = panels(p[5]).get("Transitions", {}), p[5].get("items", {})
+    for name in ("vm-row-0", "vcpu-row-0"):
+        r = items.get(name)
+        check(tr.get("tab") == "VMs" and r and tr["y"] <= r[1] and r[1] + r[3] <= min(tr["y"] + tr["h"], H),
+              f"presentation: the VMs tab shows {name} without scrolling ({r} in the panel at y {tr.get('y')}, "
+              f"height {tr.get('h')})")
+    check_png(f"{out}/present5.png", "presentation, VMs tab")
     text = open(ini).read() if os.path.exists(ini) else ""
     check("presentation=1" in text and "tab.Transitions=VMs" in text and "[Window][Presentation]" in text,
           f"the layout was written to {ini}")

@@ -14,11 +14,26 @@ float table_height(size_t rows) {
     return (ImGui::GetFrameHeight() + st.CellPadding.y * 2) * float(rows + 1) + st.ScrollbarSize + 2;
 }
 
-void vm_table(App& a, const VmOverview& o) {
-    // Scrolled sideways when the panel is narrow (presentation mode), so no column is squeezed.
-    const ImGuiTableFlags f =
-        ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
-    if (!ImGui::BeginTable("vms", 8, f, ImVec2(0, table_height(o.vms.size())))) return;
+// The VM and vCPU tables' heights in `avail`: their rows' when both fit; else
+// the one needing at most half keeps its height and the other scrolls in the
+// rest, or each scrolls in half; at least a header and one row each.
+std::pair<float, float> split_heights(float vm_h, float vcpu_h, float avail) {
+    if (vm_h + vcpu_h <= avail) return {vm_h, vcpu_h};
+    const float half = avail / 2, least = table_height(1);
+    if (vm_h <= half) return {vm_h, std::max(least, avail - vm_h)};
+    if (vcpu_h <= half) return {std::max(least, avail - vcpu_h), vcpu_h};
+    return {std::max(least, half), std::max(least, half)};
+}
+
+// Scrolled sideways when the panel is narrow (presentation mode), so no
+// column is squeezed, and down when shorter than its rows; the header row
+// and the first column stay.
+const ImGuiTableFlags kScrolled = ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit |
+                                  ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY;
+
+void vm_table(App& a, const VmOverview& o, float height) {
+    if (!ImGui::BeginTable("vms", 8, kScrolled, ImVec2(0, height))) return;
+    ImGui::TableSetupScrollFreeze(1, 1);
     ImGui::TableSetupColumn("VM");
     ImGui::TableSetupColumn("VMID");
     ImGui::TableSetupColumn("state");
@@ -77,10 +92,9 @@ void vm_table(App& a, const VmOverview& o) {
 }
 
 // Each VM's vCPUs: which hart runs it, its state, its share and exits, its guest interrupt file.
-void vcpu_table(App& a, const VmOverview& o) {
-    const ImGuiTableFlags f =
-        ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
-    if (!ImGui::BeginTable("vcpus", 8, f, ImVec2(0, table_height(o.vcpus.size())))) return;
+void vcpu_table(App& a, const VmOverview& o, float height) {
+    if (!ImGui::BeginTable("vcpus", 8, kScrolled, ImVec2(0, height))) return;
+    ImGui::TableSetupScrollFreeze(1, 1);
     ImGui::TableSetupColumn("vCPU");
     ImGui::TableSetupColumn("hart");
     ImGui::TableSetupColumn("state");
@@ -133,8 +147,7 @@ void vcpu_table(App& a, const VmOverview& o) {
 void hart_table(const VmOverview& o) {
     bool aia = false;
     for (const auto& h : o.harts) aia = aia || h.geilen;
-    const ImGuiTableFlags f =
-        ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
+    const ImGuiTableFlags f = kScrolled & ~ImGuiTableFlags_ScrollY;  // as tall as its rows
     if (!ImGui::BeginTable("vmharts", aia ? 7 : 4, f, ImVec2(0, table_height(o.harts.size())))) return;
     ImGui::TableSetupColumn("hart");
     ImGui::TableSetupColumn("mode");
@@ -210,10 +223,16 @@ void draw_vm_overview(App& a) {
             ImGui::SameLine();
             ImGui::TextDisabled("| rates over the last %.1f ms", o.window_s * 1e3);
         }
-        vm_table(a, o);
+        // Both tables in sight without scrolling (a lecture hall); the harts'
+        // table after them, where it fits.
+        const float gap = ImGui::GetStyle().ItemSpacing.y * 2;
+        const float vcpu_h = o.vcpus.empty() ? 0 : table_height(o.vcpus.size());
+        const auto [vm_fit, vcpu_fit] =
+            split_heights(table_height(o.vms.size()), vcpu_h, ImGui::GetContentRegionAvail().y - (vcpu_h ? gap : 0));
+        vm_table(a, o, vm_fit);
         if (!o.vcpus.empty()) {
             ImGui::Spacing();
-            vcpu_table(a, o);
+            vcpu_table(a, o, vcpu_fit);
         }
     }
     ImGui::Spacing();

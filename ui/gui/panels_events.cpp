@@ -503,9 +503,15 @@ void selected_event_details(App& a) {
 
 void draw_transitions(App& a, Rect r) {
     a.begin_panel("Transitions", r);
-    if (ImGui::BeginChild("selected", ImVec2(0, ImGui::GetFrameHeightWithSpacing() * 3 + 10), true, ImGuiWindowFlags_HorizontalScrollbar))
-        selected_event_details(a);
-    ImGui::EndChild();
+    // In presentation mode the VMs tab needs the height, and the narration names the event.
+    const auto open = a.panel_tab.find("Transitions");
+    const bool vms_shown = a.presentation && open != a.panel_tab.end() && open->second == "VMs";
+    if (!vms_shown) {
+        if (ImGui::BeginChild("selected", ImVec2(0, ImGui::GetFrameHeightWithSpacing() * 3 + 10), true,
+                              ImGuiWindowFlags_HorizontalScrollbar))
+            selected_event_details(a);
+        ImGui::EndChild();
+    }
     if (ImGui::BeginTabBar("trtabs")) {
         if (a.tab("Transitions", "Timeline")) {
             timeline(a);
