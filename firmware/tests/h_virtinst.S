@@ -24,7 +24,10 @@
  *   SRET and SFENCE.VMA in VU (virtual), satp/SFENCE.VMA in VS with VTVM
  *     (virtual) and with mstatus.TVM = 1, VTVM = 0 (allowed: TVM is for HS);
  *   FS = 0 in vsstatus or in the HS-level sstatus: an FP instruction in VS is
- *     illegal, never virtual; an FP write in VS sets both FS fields to Dirty.
+ *     illegal, never virtual; an FP write in VS sets both FS fields to Dirty;
+ *   CSRs of an absent extension (the AIA's hvien and siselect on the default
+ *     machine) from VS/VU: illegal, never virtual (the virtual-instruction
+ *     rules are for implemented CSRs; QEMU 7.2 and Spike agree).
  */
 #define SELFTEST_HEXT
 #include "selftest.h"
@@ -317,6 +320,11 @@
   srli a0, a0, 13
   andi a0, a0, 3
   CHK a0, 3
+
+  /* ---- CSRs of an extension the hart lacks (no AIA): illegal, never virtual ---- */
+  ILLEGAL_V PRV_S, csrr a0, 0x608   # hvien (Ssaia)
+  ILLEGAL_V PRV_U, csrr a0, 0x608
+  ILLEGAL_V PRV_S, csrr a0, 0x150   # siselect (Ssaia), vsiselect with V = 1
 
   TEST_END
   H_HANDLERS

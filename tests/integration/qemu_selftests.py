@@ -34,8 +34,8 @@ import sys
 
 # (test, case): (the spec rule the case checks, why QEMU 7.2 differs). Every
 # entry was checked against the privileged spec's text and passes on Spike
-# (spike --isa=rv64gch_zicntr_sstc); the QEMU behaviour was observed with
-# `-d int` / `-d cpu` traces. Case numbers are the `li gp, N` of the test:
+# where Spike gets that far (firmware/tests/README.md: sscofpmf stops at case
+# 1 there); the QEMU behaviour was observed with `-d int` / `-d cpu` traces. Case numbers are the `li gp, N` of the test:
 # adding a case to a test shifts the numbers after it, so keep this table in
 # step (an unlisted failure or an XPASS line shows where).
 XFAIL = {}
