@@ -56,6 +56,10 @@ STREAM = RAM + 0x40000        # the random stream, the same for every hart
 DATA = RAM + 0x100000         # zero-filled data (a segment with no file bytes)
 DATA_SIZE = 0x10000
 MEM = 16 << 20                # --mem the programs are built for
+# WARL bits that may be read-only zero (priv spec), which --portable leaves 0:
+# the counter enables of the hpmcounters, envcfg.FIOM, and mie.SGEIE (with no
+# guest interrupt file SGEIP never becomes pending).
+HPM_ENABLES, FIOM, SGEIE = ~7 & 0xffffffff, 1, 1 << 12
 M_TRAPS = 3000                # traps the M handler counts before the hart reports pass
 S_TRAPS = 1500
 
@@ -537,9 +541,10 @@ class Program:
             mstatus |= 1 << 13                                  # FS on
         if r.random() < 0.6:
             mstatus &= ~((1 << 20) | (1 << 21) | (1 << 22))     # mostly no TVM/TW/TSR
-        code += csr(0x30a, r.getrandbits(64) & ((1 << 63) | (1 << 62) | 0xf1 | (1 << 61)))   # menvcfg: STCE, PBMTE, ADUE, CBx
-        code += csr(0x306, r.getrandbits(32)) + csr(0x106, r.getrandbits(32))          # mcounteren, scounteren
-        code += csr(0x304, r.getrandbits(16) if r.random() < 0.5 else 0)               # mie
+        code += csr(0x30a, self.settled(r.getrandbits(64) & ((1 << 63) | (1 << 62) | 0xf1 | (1 << 61)), FIOM))  # menvcfg
+        code += csr(0x306, self.settled(r.getrandbits(32), HPM_ENABLES))              # mcounteren
+        code += csr(0x106, self.settled(r.getrandbits(32), HPM_ENABLES))              # scounteren
+        code += csr(0x304, self.settled(r.getrandbits(16) if r.random() < 0.5 else 0, SGEIE))   # mie
         if self.sstc:
             code += csr(0x14d, self.timer(r.choice([0, r.randrange(1 << 16), (1 << 64) - 1])))  # stimecmp
         # mtimecmp of this hart through the CLINT
@@ -551,8 +556,8 @@ class Program:
             code += csr(0x602, self.deleg(r.getrandbits(16) & no_ecall_s & ~(1 << 8) if r.random() < 0.7 else 0))  # hedeleg
             code += csr(0x603, r.getrandbits(16) if r.random() < 0.6 else 0)           # hideleg
             code += csr(0x600, r.getrandbits(64) & ((1 << 22) | (1 << 21) | (1 << 20) | (1 << 9) | (1 << 8) | (1 << 7)))
-            code += csr(0x60a, r.getrandbits(64) & ((1 << 63) | (1 << 62) | 0xf1))     # henvcfg
-            code += csr(0x606, r.getrandbits(32))                                      # hcounteren
+            code += csr(0x60a, self.settled(r.getrandbits(64) & ((1 << 63) | (1 << 62) | 0xf1), FIOM))  # henvcfg
+            code += csr(0x606, self.settled(r.getrandbits(32), HPM_ENABLES))           # hcounteren
             code += csr(0x205, RAM + 0xa00)                                            # vstvec
             code += [addi(T5, 0, 0), csrr(T5, 0x140), csrw(0x240, T5)]                 # vsscratch = sscratch
             code += csr(0x605, 0 if self.portable else r.choice([0, r.getrandbits(64)]))  # htimedelta
@@ -581,10 +586,16 @@ class Program:
     def deleg(self, value):
         """medeleg/hedeleg: with --portable a misaligned AMO or LR/SC's two
         causes (misaligned or access fault, the implementation's choice) go to
-        the same mode: bits 4 and 6 follow bits 5 and 7."""
+        the same mode: bits 4 and 6 follow bits 5 and 7; bit 0 (misaligned
+        fetch, which may be read-only zero with IALIGN 16) is left 0."""
         if self.portable:
-            value = (value & ~0x50) | ((value >> 1) & 0x50)
+            value = (value & ~0x51) | ((value >> 1) & 0x50)
         return value
+
+    def settled(self, value, bits):
+        """A set-up CSR value: with --portable, `bits` (WARL bits whose
+        writability is the implementation's) left 0."""
+        return value & ~bits if self.portable else value
 
     def without_f(self, status):
         """mstatus/vsstatus: with --portable and no F, FS left 0 (without F

@@ -666,17 +666,18 @@ RULES = [BOOT, COUNTER, MTIME, INSTRET_RULE, DERIVED, LOOP, IDENTITY, SEED, CAUS
 def trapped_amo(ctx):
     """Whether the trap whose cause the line at ctx["i"] reads (mcause,
     scause or vscause) came from an AMO, LR or SC: the handler's first read
-    of the matching epc CSR within the next 32 lines of Spike's log (before
-    any write of it) gives the trapping pc, and the ELF the instruction."""
-    S, i = ctx["S"], ctx["i"]
-    epc = (S[i].insn >> 20) - 1
-    for k in range(i + 1, min(len(S), i + 32)):
-        l = S[k]
-        if l.is_csr_read((epc,)):
-            w = fetch_now(ctx, l.regs.get(l.rd(), 0))
-            return w is not None and (w & 0x7f) == 0x2f
-        if f"c{epc}_" in " ".join(l.regs):
-            return False
+    of the matching epc CSR within the next 32 lines of a log (before any
+    write of it; Spike's, or stepvisor's where a stopped Spike's ends first)
+    gives the trapping pc, and the ELF the instruction."""
+    epc = (ctx["S"][ctx["i"]].insn >> 20) - 1
+    for L, i in ((ctx["S"], ctx["i"]), (ctx["V"], ctx["j"])):
+        for k in range(i + 1, min(len(L), i + 32)):
+            l = L[k]
+            if l.is_csr_read((epc,)):
+                w = fetch_now(ctx, l.regs.get(l.rd(), 0))
+                return w is not None and (w & 0x7f) == 0x2f
+            if f"c{epc}_" in " ".join(l.regs):
+                return False
     return False
 
 
@@ -788,7 +789,7 @@ def compare(name, spike_log, sv_log, entry, tohost, isa, sv_rc, spike_cut=False,
     ctx = {"spike_boot": si, "sv_boot": vi, "isa": isa}
     taint = ctx["taint"] = Taint()
     ctx["instret_base"], ctx["written"], ctx["spike_csr"], ctx["sv_csr"] = 0, set(), {}, {}
-    ctx["fetch"], ctx["S"], ctx["stored"] = fetch, S, {}
+    ctx["fetch"], ctx["S"], ctx["V"], ctx["stored"] = fetch, S, V, {}
     i, j, n = si, vi, 0
     while i < len(S) and j < len(V):
         s, v = S[i], V[j]
