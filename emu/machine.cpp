@@ -431,7 +431,9 @@ uint64_t Machine::cycles() const {
 // The end of the round that starts with the furthest hart at `from`. While
 // every hart sleeps in WFI, the rounds up to the one in which the first of
 // them wakes would each only move the clocks on: they are skipped, and the
-// round ends where the last of them would have.
+// round ends where the last of them would have. With an idle pacer, only
+// the whole rounds it lets pass now are, the rest in later rounds: the same
+// rounds in the end, so the same run.
 uint64_t Machine::next_round_end(uint64_t from, uint64_t length) {
     uint64_t wake = ~0ull;
     for (unsigned i = 0; i < harts_.size(); ++i) {
@@ -440,8 +442,12 @@ uint64_t Machine::next_round_end(uint64_t from, uint64_t length) {
     }
     current_ = 0;
     uint64_t rounds = 1;
-    if (wake != ~0ull && wake > from && wake - from > length)
-        rounds = (wake - from) / length + ((wake - from) % length != 0);
+    if (wake != ~0ull && wake > from) {
+        const uint64_t sleep = wake - from;
+        const uint64_t passed = idle_pacer_ && !muted_ ? std::min(sleep, idle_pacer_(sleep)) : sleep;
+        if (passed < sleep) rounds = std::max<uint64_t>(1, passed / length);
+        else if (sleep > length) rounds = sleep / length + (sleep % length != 0);
+    }
     if (rounds > (~0ull - from) / length) return ~0ull;
     return from + rounds * length;
 }

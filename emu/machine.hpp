@@ -189,6 +189,21 @@ public:
         ScopedYield& operator=(const ScopedYield&) = delete;
     };
 
+    // While every hart sleeps (WFI, WRS) until a wake-up `cycles` ahead, the
+    // machine moves the clocks there at once; an idle pacer (null: none) is
+    // asked first and returns how many of those cycles may pass now, having
+    // perhaps waited host time for them (`--idle wall`); the rest are asked
+    // for again at the next round. Counters come out the same either way.
+    void set_idle_pacer(std::function<uint64_t(uint64_t cycles)> f) { idle_pacer_ = std::move(f); }
+    // An idle pacer for one scope (none when f is null).
+    struct ScopedIdlePacer {
+        Machine& m;
+        ScopedIdlePacer(Machine& machine, std::function<uint64_t(uint64_t)> f) : m(machine) { m.set_idle_pacer(std::move(f)); }
+        ~ScopedIdlePacer() { m.set_idle_pacer(nullptr); }
+        ScopedIdlePacer(const ScopedIdlePacer&) = delete;
+        ScopedIdlePacer& operator=(const ScopedIdlePacer&) = delete;
+    };
+
     // Every instruction any hart retires goes to `log` in Spike's
     // --log-commits format (emu/commit_log.hpp); null stops. The log is the caller's.
     void set_commit_log(CommitLog* log);
@@ -355,6 +370,7 @@ private:
     uint64_t last_run_ = 0;
     bool yielded_ = false;  // run_slice() gave control back through yield_
     std::function<bool()> yield_;
+    std::function<uint64_t(uint64_t)> idle_pacer_;
     uint64_t next_round_end(uint64_t from, uint64_t length);
     std::vector<uint8_t> make_device_tree(const std::string& bootargs, uint64_t initrd_start, uint64_t initrd_size) const;
     int exit_code_ = 0;

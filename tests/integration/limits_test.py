@@ -3,7 +3,7 @@
 console's Ctrl-A X end runs in which no instruction retires for a long
 time or no timer can ever fire.
 
-usage: limits_test.py STEPVISOR VSTIMER VSTIMER_FIRE WFI_FAR TRAP_LOOP IDLE
+usage: limits_test.py STEPVISOR VSTIMER VSTIMER_FIRE WFI_FAR TRAP_LOOP IDLE TICKS
 """
 import os
 import pty
@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-stepvisor, vstimer, vstimer_fire, wfi_far, trap_loop, idle = sys.argv[1:7]
+stepvisor, vstimer, vstimer_fire, wfi_far, trap_loop, idle, ticks = sys.argv[1:8]
 failures = []
 
 
@@ -111,6 +111,42 @@ for prog, what in [(idle, "an idle hart waiting for input"), (vstimer, "a timer 
                        timeout=60)
     err = p.stderr.decode(errors="replace")
     check(p.returncode == 0 and "Ctrl-A X" in err, f"{what}: Ctrl-A X from a pipe leaves", f"rc={p.returncode} {err!r}")
+
+# --idle: wfi_far sleeps until mtimecmp 2^40 ticks ahead. skip moves guest
+# time there at once; wall lets it follow the host's clock, so --timeout 1
+# stops the run with the guest's cycles short of the deadline; a terminal
+# as the console makes wall the default, and Ctrl-A X leaves while it waits.
+deadline_cycles = (1 << 40) * 100  # 100 cycles a tick (1 GHz harts, 10 MHz mtime)
+
+
+def stats_cycles(err):
+    for line in err.splitlines():
+        if line.startswith("stats: "):
+            return int(line.split("cycles=")[1].split()[0])
+    return None
+
+
+for mode, past in [("skip", True), ("wall", False)]:
+    rc, out, err, wall = run("run", "--stats", "--idle", mode, "--timeout", "1", wfi_far)
+    c = stats_cycles(err)
+    check(rc == 3 and c is not None and (c >= deadline_cycles) == past,
+          f"--idle {mode}: a WFI until 2^40 ticks ends at --timeout with the guest {'past' if past else 'short of'} it",
+          f"rc={rc} cycles={c} {err!r}")
+rc, err, wall = in_terminal(["run", "--stats", wfi_far], b"\x01x", 0.5)
+c = stats_cycles(err)
+check(rc == 0 and "Ctrl-A X" in err and c is not None and c < deadline_cycles,
+      "a terminal as the console: guest time follows the wall clock, Ctrl-A X leaves while the host waits",
+      f"rc={rc} cycles={c} {err!r}")
+# Sleeps that end: the host waits them out in pieces with wall, at once
+# with skip, and the counters are the same.
+for harts in ["1", "2"]:
+    runs = [run("run", "--stats", "--harts", harts, "--idle", mode, ticks) for mode in ["skip", "wall"]]
+    counts = [r[2].split(" host_seconds")[0] for r in runs]
+    check(all(r[0] == 0 for r in runs) and counts[0] == counts[1] and counts[0].startswith("stats: "),
+          f"--idle wall and skip: the same instructions and cycles for five 20 ms sleeps on {harts} hart(s)",
+          f"{[r[0] for r in runs]} {counts}")
+rc, out, err, wall = run("run", "--idle", "fast", wfi_far)
+check(rc == 2 and err.strip() == "stepvisor: --idle: 'fast' is not skip or wall", "--idle fast: one line, exit 2", err)
 
 if failures:
     print(f"{len(failures)} failed")

@@ -35,6 +35,7 @@ Console::Console(bool interactive) : interactive_(interactive) {
         raw.c_oflag |= OPOST | ONLCR;  // keep "\n" -> "\r\n" for the guest's output
         if (tcsetattr(0, TCSANOW, &raw) == 0) {
             g_raw = true;
+            terminal_ = true;
             std::atexit(restore_terminal);
             // (SIGINT and SIGTERM keep a handler of the command's: stop_signal.hpp.)
             for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV}) {

@@ -26,9 +26,12 @@ public:
     // Waits up to `ms` for input (used while every hart is idle).
     void wait_for_input(int ms);
     bool input_open() const { return interactive_ && !eof_; }
+    // Standard input is a terminal that feeds the guest (in raw mode).
+    bool terminal() const { return terminal_; }
 
 private:
     bool interactive_;
+    bool terminal_ = false;
     bool eof_ = false;
     bool escape_ = false;  // Ctrl-A seen
 };

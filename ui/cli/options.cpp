@@ -29,6 +29,11 @@ const std::string kMachineOptionsText = "machine options:\n" + isa::isa_help() +
     "  --aia-guests N   guest interrupt files per IMSIC, 0..7 (default 7; GEILEN with H)\n"
     "  --demo-devices   add the lecture's devices: a second ns16550a at 0x10001000 and the\n"
     "                   SR-IOV-style console at 0x10010000 (not on QEMU virt)\n"
+    "  --idle MODE      while every hart sleeps (WFI, WRS) until a timer: skip (guest time\n"
+    "                   jumps to it at once) or wall (the host waits as long: guest time\n"
+    "                   follows the wall clock, as QEMU's -icount sleep=on). Default: wall\n"
+    "                   when the console is a terminal and in the GUI, skip otherwise. Only\n"
+    "                   host time differs: the run is the same (typed input aside)\n"
     "  --load-addr ADDR run FILE as a raw binary placed at ADDR (e.g. 0x80000000)\n"
     "  --max-insns N    stop after N instructions executed (exit code 3); one that traps\n"
     "                   counts too, so a trap loop is bounded, while --stats and test report\n"
@@ -139,6 +144,11 @@ bool parse_machine_option(const std::vector<std::string>& args, size_t& i, Machi
         const uint64_t n = parse_u64(value_of(args, i), "--aia-guests");
         if (n > 7) throw UsageError("--aia-guests: must be between 0 and 7");
         opt.config.aia_guests = unsigned(n);
+    } else if (a == "--idle") {
+        const std::string& v = value_of(args, i);
+        if (v == "skip") opt.idle = IdleMode::Skip;
+        else if (v == "wall") opt.idle = IdleMode::Wall;
+        else throw UsageError("--idle: '" + v + "' is not skip or wall");
     } else if (a == "--demo-devices") {
         opt.config.demo_devices = true;
     } else if (a == "--harts") {

@@ -19,12 +19,16 @@ struct UsageError : std::runtime_error {
 
 constexpr int kExitPass = 0, kExitFail = 1, kExitUsage = 2, kExitLimit = 3, kExitIdle = 4;
 
+// --idle: what happens to host time while every hart sleeps until a timer.
+enum class IdleMode { Auto, Skip, Wall };
+
 struct MachineOptions {
     emu::MachineConfig config;
     std::optional<uint64_t> load_addr;  // raw binaries
     uint64_t max_insns = 0;             // 0 = no limit
     double timeout_s = 0;               // 0 = no limit
     uint64_t trap_loop = emu::TrapLoopDetector::kDefaultLimit;  // 0 = no trap-loop detection
+    IdleMode idle = IdleMode::Auto;     // Auto: Wall with a terminal as the console, and in the GUI
     // Options that change what another one set, kept as given so that
     // their order does not matter (--no-sstc before or after --isa).
     bool no_sstc = false;

@@ -7,6 +7,7 @@
 
 #include "console.hpp"
 #include "gdb_stub.hpp"
+#include "idle_wait.hpp"
 #include "stop_signal.hpp"
 
 namespace cli {
@@ -49,7 +50,14 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
     // A debugger decides itself where a run stops.
     if (!gdb) m.set_trap_loop_limit(opt.trap_loop);
     auto slice_t0 = clock::now();
-    emu::Machine::ScopedYield yield(m, [&] { return stop_signal() || clock::now() - slice_t0 >= std::chrono::milliseconds(20); });
+    constexpr auto kSlice = std::chrono::milliseconds(20);
+    bool typed = false;  // input came while the host waited for a sleeping guest
+    emu::Machine::ScopedYield yield(m, [&] { return stop_signal() || typed || clock::now() - slice_t0 >= kSlice; });
+    // --idle wall: while the guest sleeps the host waits as long, within the slice.
+    const bool wall = opt.idle == IdleMode::Wall || (opt.idle == IdleMode::Auto && console && console->terminal());
+    emu::Machine::ScopedIdlePacer pacer(m, !wall ? nullptr : std::function<uint64_t(uint64_t)>([&](uint64_t cycles) {
+        return wait_as_guest_sleeps(cycles, slice_t0 + kSlice, console && console->input_open() ? 0 : -1, &typed);
+    }));
     while (remaining > 0) {
         if (gdb && (gdb->accept(waiting ? 100 : 0) || waiting)) {
             // A debugger is connected (or awaited): it says when the machine runs.
@@ -67,6 +75,7 @@ Outcome run_to_end(emu::Machine& m, const MachineOptions& opt, const std::atomic
         // With a stub or a socket: notice gdb and management clients promptly.
         uint64_t chunk = std::min(remaining, gdb || serving ? kChunk / 20 : kChunk);
         slice_t0 = clock::now();
+        typed = false;
         r = m.run(chunk);
         remaining -= std::min(remaining, m.last_run_instructions());
         std::fflush(stdout);  // a prompt without a newline must reach the user now

@@ -7,6 +7,7 @@
 #include "isa/csr.hpp"
 #include "isa/hex.hpp"
 #include "isa/insn.hpp"
+#include "ui/cli/idle_wait.hpp"
 
 namespace gui {
 namespace {
@@ -435,6 +436,10 @@ void Session::tick(double budget_ms) {
     emu::Machine::ScopedYield yield(*m_, [&] {
         return std::chrono::duration<double, std::milli>(clock::now() - t0).count() >= budget_ms;
     });
+    // --idle wall (the GUI's default): a sleeping guest's time follows the wall clock, within the frame's budget.
+    const auto frame_end = t0 + std::chrono::microseconds(int64_t(budget_ms * 1000));
+    emu::Machine::ScopedIdlePacer pacer(*m_, cfg_.options.idle == cli::IdleMode::Skip ? nullptr
+        : std::function<uint64_t(uint64_t)>([frame_end](uint64_t c) { return cli::wait_as_guest_sleeps(c, frame_end, -1, nullptr); }));
     while (own_running()) {
         const auto c0 = clock::now();
         const uint64_t first = m_->events().total();
