@@ -184,6 +184,7 @@ __attribute__((optimize("no-crossjumping", "no-gcse"))) uint64_t Hart::exec_loop
             return 0;
         }
     }
+    if constexpr (!kDebug) fphost::discard();  // MXCSR's flags: the fast paths' only
     uint64_t* const X = x;
     const char* const base = static_cast<const char*>(&&L_REFETCH);  // handler offsets count from here
     uint64_t pc_ = pc, cyc = cycle, ret = instret;
@@ -211,10 +212,14 @@ __attribute__((optimize("no-crossjumping", "no-gcse"))) uint64_t Hart::exec_loop
 #define SLOT_PC(c) (pcb + (uint64_t(reinterpret_cast<uintptr_t>(c)) >> 3))
 #define PC (kDebug ? pc_ : SLOT_PC(d))
 #define NPC (kDebug ? npc : SLOT_PC(d) + 2 * STEP)
-#define SYNC() (pc = pc_, cycle = cyc, instret = ret)
+// Around everything out of line, the fast loop folds the host-FPU paths'
+// flags into fflags first and drops the host flags of what ran there after
+// (fpu_host.hpp).
+#define SYNC() (pc = pc_, cycle = cyc, instret = ret, kDebug ? void() : fphost::fold(csr.fflags))
 #define RELOAD()                                                                                       \
-    (pc_ = pc, cyc = cycle, ret = instret, dl = std::min(deadline_, cap), fva = fetch_page_va_,      \
-     fpg = fetch_page_, rtlb = tlb_.fast[data_idx_][unsigned(Access::Read)],                       \
+    (kDebug ? void() : fphost::discard(), pc_ = pc, cyc = cycle, ret = instret,                      \
+     dl = std::min(deadline_, cap), fva = fetch_page_va_, fpg = fetch_page_,                         \
+     rtlb = tlb_.fast[data_idx_][unsigned(Access::Read)],                                            \
      wtlb = tlb_.fast[data_idx_][unsigned(Access::Write)], dgen = tlb_.gen_bits(data_idx_))
 // An out-of-line operation; false when it trapped (pc is then the handler's).
 // It may change what the next pc translates to: CNEXT() fetches it afresh.

@@ -121,7 +121,9 @@ HEAD = """/*
  * fclass of every class; sign injection; conversions between S, D, 32- and
  * 64-bit signed and unsigned integers in every static rounding mode,
  * saturation on overflow and NaN with NV; the dynamic rounding mode from frm
- * and a reserved rounding mode being illegal; flw/fsw/fld/fsd.
+ * and a reserved rounding mode being illegal; flw/fsw/fld/fsd; fflags
+ * accrued over runs of operations and read by csrr, and frm changed between
+ * two of them.
  */
 #include "selftest.h"
   TEST_BEGIN
@@ -371,6 +373,55 @@ def main():
   fsw f7, 28(s0)
   lwu a0, 28(s0)
   CHK a0, 0x40490fdb
+
+  /* ---- fflags of runs of operations (the host-FPU path accrues them) ---- */
+  TC                              # accrued over several operations, read by csrr
+  li t0, 0x3ff0000000000000       # 1.0
+  fmv.d.x f1, t0
+  li t0, 0x4008000000000000       # 3.0
+  fmv.d.x f2, t0
+  csrw fflags, zero
+  fdiv.d f3, f1, f2               # 1/3: NX
+  fadd.d f4, f1, f1
+  fmul.d f5, f1, f2
+  csrr a1, fflags
+  CHK a1, 1
+  TC                              # cleared by csrw: exact operations after raise nothing
+  csrw fflags, zero
+  fadd.d f4, f1, f2
+  fsub.d f4, f4, f1
+  csrr a1, fflags
+  CHK a1, 0
+  TC                              # 2^-600 * 2^-600 underflows to +0: UF and NX, read through fcsr
+  li t0, 0x1a70000000000000
+  fmv.d.x f1, t0
+  csrw fflags, zero
+  fmul.d f3, f1, f1
+  fmv.x.d a0, f3
+  CHK a0, 0
+  csrr a1, fcsr
+  CHK a1, 3
+  TC                              # 1/3 with frm RUP, then RNE, then static rup and rne
+  li t0, 0x3ff0000000000000
+  fmv.d.x f1, t0
+  csrw fflags, zero
+  csrwi frm, 3
+  fdiv.d f3, f1, f2
+  csrwi frm, 0
+  fdiv.d f4, f1, f2
+  fdiv.d f5, f1, f2, rup
+  fdiv.d f6, f1, f2, rne
+  fmv.x.d a0, f3
+  CHK a0, 0x3fd5555555555556
+  fmv.x.d a0, f4
+  CHK a0, 0x3fd5555555555555
+  fmv.x.d a0, f5
+  CHK a0, 0x3fd5555555555556
+  fmv.x.d a0, f6
+  CHK a0, 0x3fd5555555555555
+  csrr a1, fflags
+  CHK a1, 1
+  csrw fflags, zero
 
   TEST_END
 
